@@ -1,0 +1,594 @@
+import { TokenizeError, describeValue } from './errors.js';
+import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
+import { pythonJsonDumps } from './python-json.js';
+import { KERAS_DEFAULT_FILTERS, type WordSplitter, createWordSplitter } from './text-to-word-sequence.js';
+import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
+import {
+  requireBooleanOption,
+  requireIdSequence,
+  requireIntegerOption,
+  requireStringOption,
+  requireTextCollection,
+} from './validate.js';
+
+/** Options of {@link Tokenizer}; names and defaults are those of Keras' `Tokenizer`. */
+export interface TokenizerOptions {
+  /**
+   * Keep only ids below `numWords`, i.e. the `numWords - 1` most frequent words; rarer
+   * words are dropped when encoding, or mapped to the OOV id if `oovToken` is set.
+   * `null` keeps every word.
+   * @default null
+   */
+  readonly numWords?: number | null;
+  /**
+   * Characters removed from texts (replaced by `split`) in word mode. Ignored in char mode,
+   * as in Keras.
+   * @default KERAS_DEFAULT_FILTERS
+   */
+  readonly filters?: string;
+  /**
+   * Lowercase texts before tokenizing.
+   * @default true
+   */
+  readonly lower?: boolean;
+  /**
+   * Word separator.
+   * @default ' '
+   */
+  readonly split?: string;
+  /**
+   * Every character is a token.
+   * @default false
+   */
+  readonly charLevel?: boolean;
+  /**
+   * Token that gets id 1 and stands for every unknown (or beyond-`numWords`) word.
+   * @default null
+   */
+  readonly oovToken?: string | null;
+  /**
+   * Number of documents already seen (used by `tfidf`).
+   * @default 0
+   */
+  readonly documentCount?: number;
+}
+
+/** {@link TokenizerOptions} with every default filled in. */
+export interface ResolvedTokenizerOptions {
+  readonly numWords: number | null;
+  readonly filters: string;
+  readonly lower: boolean;
+  readonly split: string;
+  readonly charLevel: boolean;
+  readonly oovToken: string | null;
+  readonly documentCount: number;
+}
+
+/** The documented defaults, which are Keras' defaults. */
+export const DEFAULT_TOKENIZER_OPTIONS: ResolvedTokenizerOptions = Object.freeze({
+  numWords: null,
+  filters: KERAS_DEFAULT_FILTERS,
+  lower: true,
+  split: ' ',
+  charLevel: false,
+  oovToken: null,
+  documentCount: 0,
+});
+
+/** Validates tokenizer options and fills in defaults. @throws TokenizeError `TOKENIZE_INVALID_OPTION` */
+export function resolveTokenizerOptions(options: TokenizerOptions = {}): ResolvedTokenizerOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      `Tokenizer options must be an object, got ${describeValue(options)}.`,
+    );
+  }
+  const known = new Set(Object.keys(DEFAULT_TOKENIZER_OPTIONS));
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      throw new TokenizeError(
+        'TOKENIZE_INVALID_OPTION',
+        `Unknown Tokenizer option '${key}'. Known options: ${[...known].join(', ')} ` +
+          '(Keras snake_case names are camelCase here: num_words → numWords).',
+      );
+    }
+  }
+  const merged = { ...DEFAULT_TOKENIZER_OPTIONS, ...stripUndefined(options) };
+  const numWords =
+    merged.numWords === null
+      ? null
+      : requireIntegerOption(
+          merged.numWords,
+          'numWords',
+          1,
+          'Use null to keep every word; numWords: N keeps the N-1 most frequent words.',
+        );
+  const split = requireStringOption(merged.split, 'split', "Use ' ' to split on spaces.");
+  if (split.length === 0) {
+    throw new TokenizeError('TOKENIZE_INVALID_OPTION', "split must not be empty; use ' ' to split on spaces.");
+  }
+  const oovToken =
+    merged.oovToken === null
+      ? null
+      : requireStringOption(merged.oovToken, 'oovToken', "Use null for no OOV token, or e.g. '<OOV>'.");
+  return {
+    numWords,
+    filters: requireStringOption(merged.filters, 'filters', "Use '' to keep every character."),
+    lower: requireBooleanOption(merged.lower, 'lower'),
+    split,
+    charLevel: requireBooleanOption(merged.charLevel, 'charLevel'),
+    oovToken,
+    documentCount: requireIntegerOption(merged.documentCount, 'documentCount', 0, 'It counts fitted documents.'),
+  };
+}
+
+function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** A document: a text, or a list of tokens that are used as they are (lowercased if `lower`). */
+export type TokenizerText = string | readonly string[];
+
+/** How {@link Tokenizer.sequencesToMatrix} weights a word. */
+export type MatrixMode = 'binary' | 'count' | 'tfidf' | 'freq';
+
+const MATRIX_MODES: readonly MatrixMode[] = ['binary', 'count', 'tfidf', 'freq'];
+
+/**
+ * Keras' `keras_preprocessing.text.Tokenizer`, with identical results: the same word index
+ * (1-based, sorted by frequency, ties in first-seen order, the OOV token at 1), the same
+ * sequences and matrices, and the same JSON — a tokenizer fitted in Python loads here
+ * with {@link Tokenizer.fromJSON}, and {@link Tokenizer.toJSON} loads in Keras'
+ * `tokenizer_from_json`.
+ *
+ * Differences, all in what Keras accepts silently: bad inputs throw a {@link TokenizeError},
+ * a bare string passed where a list of texts belongs is refused, and encoding before
+ * fitting throws. Dictionaries are `Map`s because plain objects would reorder numeric words.
+ *
+ * @example
+ * const tokenizer = new Tokenizer({ oovToken: '<OOV>' }).fitOnTexts(['The cat sat.', 'The dog!']);
+ * tokenizer.wordIndex;                           // Map { '<OOV>' => 1, 'the' => 2, 'cat' => 3, 'sat' => 4, 'dog' => 5 }
+ * tokenizer.textsToSequences(['the bird sat']); // [[2, 1, 4]]
+ */
+export class Tokenizer implements Vocabulary {
+  readonly numWords: number | null;
+  readonly filters: string;
+  readonly lower: boolean;
+  readonly split: string;
+  readonly charLevel: boolean;
+  readonly oovToken: string | null;
+  readonly level: 'char' | 'word';
+
+  #documentCount: number;
+  #wordCounts = new Map<string, number>();
+  #wordDocs = new Map<string, number>();
+  #indexDocs = new Map<number, number>();
+  #wordIndex = new Map<string, number>();
+  #indexWord = new Map<number, string>();
+  #maxId = 0;
+  readonly #splitWords: WordSplitter;
+
+  /** @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option. */
+  constructor(options: TokenizerOptions = {}) {
+    const resolved = resolveTokenizerOptions(options);
+    this.numWords = resolved.numWords;
+    this.filters = resolved.filters;
+    this.lower = resolved.lower;
+    this.split = resolved.split;
+    this.charLevel = resolved.charLevel;
+    this.oovToken = resolved.oovToken;
+    this.level = resolved.charLevel ? 'char' : 'word';
+    this.#documentCount = resolved.documentCount;
+    this.#splitWords = createWordSplitter(resolved.filters, resolved.split);
+  }
+
+  /** Number of documents fitted so far (plus the initial `documentCount`). */
+  get documentCount(): number {
+    return this.#documentCount;
+  }
+  /** Token → number of occurrences, in first-seen order. */
+  get wordCounts(): ReadonlyMap<string, number> {
+    return this.#wordCounts;
+  }
+  /** Token → number of documents containing it. */
+  get wordDocs(): ReadonlyMap<string, number> {
+    return this.#wordDocs;
+  }
+  /** Id → number of documents containing it. */
+  get indexDocs(): ReadonlyMap<number, number> {
+    return this.#indexDocs;
+  }
+  /** Token → id (1-based; 0 is padding). Holds every fitted word, including those ≥ `numWords`. */
+  get wordIndex(): ReadonlyMap<string, number> {
+    return this.#wordIndex;
+  }
+  /** Id → token, the inverse of {@link wordIndex}. */
+  get indexWord(): ReadonlyMap<number, string> {
+    return this.#indexWord;
+  }
+
+  /**
+   * Counts the tokens of `texts` and rebuilds the word index (Keras `fit_on_texts`).
+   * Can be called repeatedly; counts accumulate.
+   *
+   * @param texts strings, or lists of tokens; any iterable, including a generator.
+   * @returns this tokenizer, for chaining.
+   * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for a non-text element or a bare string,
+   *   `TOKENIZE_EMPTY_CORPUS` if after fitting the vocabulary is still empty.
+   */
+  fitOnTexts(texts: Iterable<TokenizerText>): this {
+    const documentCountBefore = this.#documentCount;
+    let position = 0;
+    for (const text of requireTextCollection(texts, 'fitOnTexts')) {
+      const tokens = this.#tokenize(text, position++, 'fitOnTexts');
+      this.#documentCount++;
+      for (const token of tokens) this.#wordCounts.set(token, (this.#wordCounts.get(token) ?? 0) + 1);
+      // Python iterates a set here, in hash order; first-seen order is the deterministic choice.
+      for (const token of new Set(tokens)) this.#wordDocs.set(token, (this.#wordDocs.get(token) ?? 0) + 1);
+    }
+    if (this.#wordCounts.size === 0) {
+      this.#documentCount = documentCountBefore;
+      throw new TokenizeError(
+        'TOKENIZE_EMPTY_CORPUS',
+        `fitOnTexts found no tokens in ${position} text(s)` +
+          (this.charLevel ? '.' : ` after removing the filter characters and splitting on ${JSON.stringify(this.split)}.`) +
+          ' Pass non-empty texts, or check the filters/split options.',
+      );
+    }
+    this.#rebuildIndex();
+    return this;
+  }
+
+  /**
+   * Counts in how many sequences each id occurs (Keras `fit_on_sequences`), for
+   * `sequencesToMatrix(…, 'tfidf')` when no texts were fitted.
+   *
+   * @returns this tokenizer, for chaining.
+   * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for anything but sequences of integer ids ≥ 0.
+   */
+  fitOnSequences(sequences: Iterable<Iterable<number>>): this {
+    const validated = Array.from(requireTextCollection(sequences, 'fitOnSequences', 'sequences'), (sequence, position) =>
+      requireIdSequence(sequence, position, 'fitOnSequences'),
+    );
+    this.#documentCount += validated.length;
+    for (const ids of validated) {
+      for (const id of new Set(ids)) this.#indexDocs.set(id, (this.#indexDocs.get(id) ?? 0) + 1);
+    }
+    return this;
+  }
+
+  /**
+   * Texts → id sequences (Keras `texts_to_sequences`). Unknown words, and words with an
+   * id ≥ `numWords`, become the OOV id if `oovToken` is set and are dropped otherwise.
+   *
+   * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting, `TOKENIZE_INVALID_INPUT` for non-texts.
+   */
+  textsToSequences(texts: Iterable<TokenizerText>): number[][] {
+    return Array.from(this.textsToSequencesGenerator(texts));
+  }
+
+  /** Lazy {@link textsToSequences}: one sequence per text, for large or streamed corpora. */
+  *textsToSequencesGenerator(texts: Iterable<TokenizerText>): Generator<number[], void, undefined> {
+    this.#requireFitted('textsToSequences');
+    const numWords = this.numWords;
+    const oovId = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
+    let position = 0;
+    for (const text of requireTextCollection(texts, 'textsToSequences')) {
+      const ids: number[] = [];
+      for (const token of this.#tokenize(text, position++, 'textsToSequences')) {
+        const id = this.#wordIndex.get(token);
+        if (id !== undefined && (numWords === null || id < numWords)) ids.push(id);
+        else if (oovId !== undefined) ids.push(oovId);
+      }
+      yield ids;
+    }
+  }
+
+  /**
+   * Id sequences → texts, tokens joined by a space even in char mode (Keras
+   * `sequences_to_texts`). Unknown ids and ids ≥ `numWords` become the OOV token or are
+   * dropped — including padding 0. {@link decode} is the strict, padding-aware variant.
+   *
+   * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting, `TOKENIZE_INVALID_INPUT` for non-integer ids.
+   */
+  sequencesToTexts(sequences: Iterable<Iterable<number>>): string[] {
+    this.#requireFitted('sequencesToTexts');
+    const oovId = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
+    const oovWord = oovId === undefined ? undefined : this.#indexWord.get(oovId);
+    const texts: string[] = [];
+    let position = 0;
+    for (const sequence of requireTextCollection(sequences, 'sequencesToTexts', 'sequences')) {
+      const words: string[] = [];
+      for (const id of requireIdSequence(sequence, position++, 'sequencesToTexts')) {
+        const word = this.#indexWord.get(id);
+        if (word !== undefined && (this.numWords === null || id < this.numWords)) words.push(word);
+        else if (oovWord !== undefined) words.push(oovWord);
+      }
+      texts.push(words.join(' '));
+    }
+    return texts;
+  }
+
+  /** Texts → one row per text of `numWords` (or vocabulary size + 1) columns (Keras `texts_to_matrix`). */
+  textsToMatrix(texts: Iterable<TokenizerText>, mode: MatrixMode = 'binary'): Float64Array[] {
+    return this.sequencesToMatrix(this.textsToSequences(texts), mode);
+  }
+
+  /**
+   * Id sequences → bag-of-words rows (Keras `sequences_to_matrix`): `binary` 1 if present,
+   * `count` occurrences, `freq` occurrences / sequence length, `tfidf` (1 + ln count) ·
+   * ln(1 + documents / (1 + documents with the id)). Ids ≥ the column count are ignored.
+   *
+   * @returns one `Float64Array` row per sequence; the caller owns them.
+   * @throws TokenizeError `TOKENIZE_NOT_FITTED` without `numWords` or a fitted vocabulary,
+   *   `TOKENIZE_INVALID_OPTION` for an unknown mode or `tfidf` before fitting.
+   */
+  sequencesToMatrix(sequences: Iterable<Iterable<number>>, mode: MatrixMode = 'binary'): Float64Array[] {
+    if (!MATRIX_MODES.includes(mode)) {
+      throw new TokenizeError(
+        'TOKENIZE_INVALID_OPTION',
+        `Unknown matrix mode ${describeValue(mode)}; use one of ${MATRIX_MODES.join(', ')}.`,
+      );
+    }
+    const columns = this.numWords ?? (this.#wordIndex.size > 0 ? this.#wordIndex.size + 1 : 0);
+    if (columns === 0) {
+      throw new TokenizeError(
+        'TOKENIZE_NOT_FITTED',
+        'sequencesToMatrix needs a column count: set numWords, or fit the tokenizer on texts first.',
+      );
+    }
+    if (mode === 'tfidf' && this.#documentCount === 0) {
+      throw new TokenizeError(
+        'TOKENIZE_INVALID_OPTION',
+        "Mode 'tfidf' needs document frequencies: call fitOnTexts or fitOnSequences first.",
+      );
+    }
+    const rows: Float64Array[] = [];
+    let position = 0;
+    for (const sequence of requireTextCollection(sequences, 'sequencesToMatrix', 'sequences')) {
+      const ids = requireIdSequence(sequence, position++, 'sequencesToMatrix');
+      const row = new Float64Array(columns);
+      rows.push(row);
+      const counts = new Map<number, number>();
+      for (const id of ids) if (id < columns) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const [id, count] of counts) {
+        row[id] = this.#matrixWeight(mode, id, count, ids.length);
+      }
+    }
+    return rows;
+  }
+
+  #matrixWeight(mode: MatrixMode, id: number, count: number, sequenceLength: number): number {
+    switch (mode) {
+      case 'binary':
+        return 1;
+      case 'count':
+        return count;
+      case 'freq':
+        return count / sequenceLength;
+      case 'tfidf':
+        return (1 + Math.log(count)) * Math.log(1 + this.#documentCount / (1 + (this.#indexDocs.get(id) ?? 0)));
+    }
+  }
+
+  // ---- Vocabulary ----
+
+  /**
+   * Number of ids: the largest id in use + 1, capped at `numWords`. Use it as the
+   * Embedding's `inputDim` (Keras tutorials write `len(word_index) + 1`).
+   * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting.
+   */
+  get size(): number {
+    this.#requireFitted('size');
+    return this.numWords === null ? this.#maxId + 1 : Math.min(this.numWords, this.#maxId + 1);
+  }
+
+  /** Padding is 0; OOV is 1 when `oovToken` is set. */
+  get specialIds(): SpecialTokenIds {
+    const oov = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
+    return oov === undefined ? { pad: 0 } : { pad: 0, oov };
+  }
+
+  /** One text → ids, exactly `textsToSequences([text])[0]`. */
+  encode(text: string): number[] {
+    if (typeof text !== 'string') {
+      throw new TokenizeError('TOKENIZE_INVALID_INPUT', `encode takes a string, got ${describeValue(text)}.`);
+    }
+    return this.textsToSequences([text])[0]!;
+  }
+
+  /**
+   * Ids → text: words joined by a space, characters joined directly; padding (0) skipped.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   */
+  decode(ids: Iterable<number>, options: DecodeOptions = {}): string {
+    const oovId = this.specialIds.oov;
+    const tokens: string[] = [];
+    for (const id of ids) {
+      if (id === 0 || (options.skipSpecialTokens === true && id === oovId)) {
+        this.idToToken(id);
+        continue;
+      }
+      tokens.push(this.idToToken(id));
+    }
+    return tokens.join(this.charLevel ? '' : ' ');
+  }
+
+  /** The id `encode` gives `token` (already lowercased and filtered), or `undefined` if it has none. */
+  tokenToId(token: string): number | undefined {
+    const id = this.#wordIndex.get(token);
+    return id !== undefined && (this.numWords === null || id < this.numWords) ? id : undefined;
+  }
+
+  /**
+   * The token of `id`; `''` for padding 0, which Keras leaves without a word.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   */
+  idToToken(id: number): string {
+    const size = this.size;
+    const word = id === 0 ? '' : this.#indexWord.get(id);
+    if (!Number.isInteger(id) || id < 0 || id >= size || word === undefined) {
+      throw new TokenizeError(
+        'TOKENIZE_ID_OUT_OF_RANGE',
+        `Id ${describeValue(id)} is not in this vocabulary: ids are integers 0 … ${size - 1}` +
+          (this.numWords === null ? '.' : ` (numWords is ${this.numWords}).`) +
+          ' Check that the model was trained with this tokenizer (its output size must equal tokenizer.size).',
+      );
+    }
+    return word;
+  }
+
+  // ---- Keras JSON ----
+
+  /**
+   * The JSON Keras' `tokenizer.to_json()` writes, byte for byte (Python's separators and
+   * `\uXXXX` escapes), which Keras' `tokenizer_from_json` loads. Only `word_docs` and
+   * `index_docs` may list their keys in another order than Python, which iterates a hash set.
+   */
+  toJSON(): string {
+    return pythonJsonDumps({
+      class_name: 'Tokenizer',
+      config: {
+        num_words: this.numWords,
+        filters: this.filters,
+        lower: this.lower,
+        split: this.split,
+        char_level: this.charLevel,
+        oov_token: this.oovToken,
+        document_count: this.#documentCount,
+        word_counts: pythonJsonDumps(this.#wordCounts),
+        word_docs: pythonJsonDumps(this.#wordDocs),
+        index_docs: pythonJsonDumps(this.#indexDocs),
+        index_word: pythonJsonDumps(this.#indexWord),
+        word_index: pythonJsonDumps(this.#wordIndex),
+      },
+    });
+  }
+
+  /**
+   * Loads a tokenizer from Keras' `tokenizer.to_json()` output (or {@link toJSON}'s).
+   * Accepts the JSON string or the object `JSON.parse` made of it.
+   *
+   * @throws TokenizeError `TOKENIZE_MALFORMED_JSON` for invalid JSON, a missing field or an
+   *   inconsistent index; `TOKENIZE_INVALID_OPTION` for invalid settings in it.
+   */
+  static fromJSON(json: string | object): Tokenizer {
+    const outer = typeof json === 'string' ? parseJson(json, 'Tokenizer JSON') : json;
+    const config = (outer as { config?: unknown } | null)?.config;
+    if ((outer as { class_name?: unknown }).class_name !== 'Tokenizer' || config === null || typeof config !== 'object') {
+      throw malformed(
+        'it is not a serialized Tokenizer: expected {"class_name": "Tokenizer", "config": {...}}' +
+          ' as written by Keras tokenizer.to_json() or Tokenizer#toJSON()',
+      );
+    }
+    const fields = config as Record<string, unknown>;
+    const tokenizer = new Tokenizer({
+      numWords: fields['num_words'] as number | null,
+      filters: fields['filters'] as string,
+      lower: fields['lower'] as boolean,
+      split: fields['split'] as string,
+      charLevel: fields['char_level'] as boolean,
+      oovToken: fields['oov_token'] as string | null,
+      documentCount: fields['document_count'] as number,
+    });
+    const dictionary = (key: string) => {
+      const value = fields[key];
+      if (typeof value !== 'string') {
+        throw malformed(`config.${key} must be a JSON string of a dictionary, got ${describeValue(value)}`);
+      }
+      return parseOrderedFlatObject(value, `config.${key}`);
+    };
+    tokenizer.#wordCounts = new Map(dictionary('word_counts').map(([word, count]) => [word, countValue(count, 'word_counts')]));
+    tokenizer.#wordDocs = new Map(dictionary('word_docs').map(([word, count]) => [word, countValue(count, 'word_docs')]));
+    tokenizer.#indexDocs = new Map(
+      dictionary('index_docs').map(([id, count]) => [idKey(id, 'index_docs'), countValue(count, 'index_docs')]),
+    );
+    tokenizer.#wordIndex = new Map(dictionary('word_index').map(([word, id]) => [word, idValue(id, 'word_index')]));
+    tokenizer.#indexWord = new Map(
+      dictionary('index_word').map(([id, word]) => {
+        if (typeof word !== 'string') throw malformed(`index_word[${id}] must be a string, got ${describeValue(word)}`);
+        return [idKey(id, 'index_word'), word];
+      }),
+    );
+    tokenizer.#checkIndexConsistency();
+    for (const id of tokenizer.#indexWord.keys()) tokenizer.#maxId = Math.max(tokenizer.#maxId, id);
+    return tokenizer;
+  }
+
+  #checkIndexConsistency(): void {
+    for (const [word, id] of this.#wordIndex) {
+      if (this.#indexWord.get(id) !== word) {
+        throw malformed(`word_index maps ${JSON.stringify(word)} to ${id} but index_word[${id}] disagrees`);
+      }
+    }
+    if (this.oovToken !== null && this.#wordIndex.size > 0 && !this.#wordIndex.has(this.oovToken)) {
+      throw malformed(`oov_token ${JSON.stringify(this.oovToken)} is missing from word_index`);
+    }
+  }
+
+  // ---- internals ----
+
+  #tokenize(text: unknown, position: number, method: string): readonly string[] {
+    if (typeof text === 'string') {
+      if (this.charLevel) return Array.from(this.lower ? text.toLowerCase() : text);
+      return this.#splitWords(this.lower ? text.toLowerCase() : text);
+    }
+    if (Array.isArray(text) && text.every((token) => typeof token === 'string')) {
+      return this.lower ? text.map((token: string) => token.toLowerCase()) : (text as string[]);
+    }
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_INPUT',
+      `${method}: text ${position} is ${describeValue(text)}; each text must be a string or an array of string tokens.`,
+    );
+  }
+
+  #requireFitted(method: string): void {
+    if (this.#wordIndex.size === 0) {
+      throw new TokenizeError(
+        'TOKENIZE_NOT_FITTED',
+        `${method} needs a vocabulary: call fitOnTexts(texts) first, or load one with Tokenizer.fromJSON(json).`,
+      );
+    }
+  }
+
+  /** Keras' index rebuild after every fit: frequency order, stable for ties, OOV forced to 1. */
+  #rebuildIndex(): void {
+    const byFrequency = [...this.#wordCounts].sort((a, b) => b[1] - a[1]);
+    const sortedVocabulary = this.oovToken === null ? [] : [this.oovToken];
+    for (const [word] of byFrequency) sortedVocabulary.push(word);
+    // Map.set on an existing key keeps its position, as assignment into a Python dict does,
+    // so an OOV token that also occurs as a word ends up exactly where Keras puts it.
+    this.#wordIndex = new Map();
+    sortedVocabulary.forEach((word, k) => this.#wordIndex.set(word, k + 1));
+    this.#indexWord = new Map();
+    for (const [word, id] of this.#wordIndex) this.#indexWord.set(id, word);
+    this.#maxId = sortedVocabulary.length;
+    for (const [word, count] of this.#wordDocs) this.#indexDocs.set(this.#wordIndex.get(word)!, count);
+  }
+}
+
+function malformed(problem: string): TokenizeError {
+  return new TokenizeError(
+    'TOKENIZE_MALFORMED_JSON',
+    `Cannot load the tokenizer: ${problem}. Pass the JSON exactly as Keras tokenizer.to_json() or Tokenizer#toJSON() wrote it.`,
+  );
+}
+
+function countValue(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw malformed(`${field} holds ${describeValue(value)} where a count (integer ≥ 0) belongs`);
+  }
+  return value;
+}
+
+function idValue(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw malformed(`${field} holds ${describeValue(value)} where an id (integer ≥ 1) belongs`);
+  }
+  return value;
+}
+
+function idKey(key: string, field: string): number {
+  if (!/^(0|[1-9]\d*)$/.test(key)) throw malformed(`${field} has key ${JSON.stringify(key)}, not an integer id`);
+  return Number(key);
+}
