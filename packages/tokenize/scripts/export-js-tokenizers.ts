@@ -1,6 +1,6 @@
 // Fits our Tokenizer on every Keras fixture case and writes its JSON, so that
 // make_keras_fixtures.py check-js can load it with Keras' tokenizer_from_json.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitLikeKerasFixture, type KerasFixture } from '../test/keras-fixture.js';
 

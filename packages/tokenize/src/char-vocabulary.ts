@@ -1,4 +1,4 @@
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 import { parseJson } from './ordered-json.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import { requireBooleanOption } from './validate.js';
@@ -110,7 +110,10 @@ export class CharVocabulary implements Vocabulary {
         );
       }
       if (ids.has(token)) {
-        throw new TokenizeError('TOKENIZE_INVALID_OPTION', `Special tokens must differ; ${JSON.stringify(token)} is used twice.`);
+        throw new TokenizeError(
+          'TOKENIZE_INVALID_OPTION',
+          `Special tokens must differ; ${JSON.stringify(token)} is used twice.`,
+        );
       }
       specialIds[name] = tokens.length;
       keptSpecials[name] = token;

@@ -1,4 +1,4 @@
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 
 /** Options of {@link stripGutenbergBoilerplate}. */
 export interface StripGutenbergOptions {
@@ -11,7 +11,10 @@ export interface StripGutenbergOptions {
 
 // Lines that open the body of an e-book: the modern "*** START OF THE/THIS PROJECT
 // GUTENBERG EBOOK … ***" and the 1990s "*END*THE SMALL PRINT! …" licence trailer.
-const START_MARKERS = [/^[ \t]*\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG.*$/im, /^\*END\*?THE SMALL PRINT.*$/im];
+const START_MARKERS = [
+  /^[ \t]*\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG.*$/im,
+  /^\*END\*?THE SMALL PRINT.*$/im,
+];
 // Lines that close it; the "End of (the) Project Gutenberg's …" line precedes the "*** END" one in older files.
 const END_MARKERS = [
   /^[ \t]*\*{3}[ \t]*END OF (?:THE|THIS) PROJECT GUTENBERG.*$/im,
@@ -44,7 +47,10 @@ export function stripGutenbergBoilerplate(text: string, options: StripGutenbergO
         'Pass the full .txt file as downloaded, or drop requireMarkers for texts without the licence.',
     );
   }
-  return text.slice(bodyStart, bodyEnd).replace(/^(?:[ \t]*\r?\n)+/, '').replace(/(?:\r?\n[ \t]*)+$/, '');
+  return text
+    .slice(bodyStart, bodyEnd)
+    .replace(/^(?:[ \t]*\r?\n)+/, '')
+    .replace(/(?:\r?\n[ \t]*)+$/, '');
 }
 
 function firstMatch(text: string, patterns: readonly RegExp[], from: number): RegExpExecArray | null {

@@ -1,9 +1,14 @@
-export { CharVocabulary } from './char-vocabulary.js';
 export type { CharEncodeOptions, CharSpecialTokens, CharVocabularyOptions } from './char-vocabulary.js';
-export { TokenizeError } from './errors.js';
+export { CharVocabulary } from './char-vocabulary.js';
 export type { TokenizeErrorCode } from './errors.js';
-export { stripGutenbergBoilerplate } from './gutenberg.js';
+export { TokenizeError } from './errors.js';
 export type { StripGutenbergOptions } from './gutenberg.js';
+export { stripGutenbergBoilerplate } from './gutenberg.js';
+export type {
+  ReplaceNonLettersOptions,
+  SeparatePunctuationOptions,
+  StandardizeOptions,
+} from './standardize.js';
 export {
   collapseWhitespace,
   lowercase,
@@ -13,10 +18,9 @@ export {
   stripAccents,
   stripBom,
 } from './standardize.js';
-export type { ReplaceNonLettersOptions, SeparatePunctuationOptions, StandardizeOptions } from './standardize.js';
-export { KERAS_DEFAULT_FILTERS, textToWordSequence } from './text-to-word-sequence.js';
 export type { TextToWordSequenceOptions } from './text-to-word-sequence.js';
-export { DEFAULT_TOKENIZER_OPTIONS, Tokenizer, resolveTokenizerOptions } from './tokenizer.js';
+export { KERAS_DEFAULT_FILTERS, textToWordSequence } from './text-to-word-sequence.js';
 export type { MatrixMode, ResolvedTokenizerOptions, TokenizerOptions, TokenizerText } from './tokenizer.js';
+export { DEFAULT_TOKENIZER_OPTIONS, resolveTokenizerOptions, Tokenizer } from './tokenizer.js';
 export type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 export { isVocabulary, vocabularyFromJSON } from './vocabulary-json.js';

@@ -31,7 +31,7 @@ function expectMatrixParity(actual: () => Float64Array[], expected: number[][] |
   expect(rows.length).toBe(expected.length);
   rows.forEach((row, i) => {
     expect(row.length).toBe(expected[i]!.length);
-    row.forEach((value, j) => expect(value).toBeCloseTo(expected[i]![j]!, 12));
+    for (const [j, value] of row.entries()) expect(value).toBeCloseTo(expected[i]![j]!, 12);
   });
 }
 
@@ -60,8 +60,12 @@ describe('Keras parity: fitted here vs fitted in keras_preprocessing', () => {
     it('has the same word index, counts and document count', () => {
       const { config } = JSON.parse(fixture.to_json) as KerasConfig;
       // Ordered parse: Object.entries(JSON.parse(…)) would move numeric words like '1851' first.
-      expect([...tokenizer.wordIndex]).toEqual(parseOrderedFlatObject(config.word_index as string, 'word_index'));
-      expect([...tokenizer.wordCounts]).toEqual(parseOrderedFlatObject(config.word_counts as string, 'word_counts'));
+      expect([...tokenizer.wordIndex]).toEqual(
+        parseOrderedFlatObject(config.word_index as string, 'word_index'),
+      );
+      expect([...tokenizer.wordCounts]).toEqual(
+        parseOrderedFlatObject(config.word_counts as string, 'word_counts'),
+      );
       expect(tokenizer.documentCount).toBe(config.document_count);
     });
 

@@ -13,7 +13,8 @@ import { TokenizeError } from './errors.js';
 export function parseOrderedFlatObject(json: string, what: string): Array<[string, unknown]> {
   let position = 0;
   const fail = (expected: string): never => {
-    const found = position < json.length ? JSON.stringify(json.slice(position, position + 20)) : 'end of text';
+    const found =
+      position < json.length ? JSON.stringify(json.slice(position, position + 20)) : 'end of text';
     throw new TokenizeError(
       'TOKENIZE_MALFORMED_JSON',
       `${what} is not a flat JSON object: expected ${expected} at offset ${position}, found ${found}. ` +
@@ -39,7 +40,9 @@ export function parseOrderedFlatObject(json: string, what: string): Array<[strin
   };
   const readScalar = (): unknown => {
     if (json[position] === '"') return readString();
-    const match = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(json.slice(position, position + 32));
+    const match = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+      json.slice(position, position + 32),
+    );
     if (!match) return fail('a string, number, boolean or null');
     position += match[0].length;
     return JSON.parse(match[0]);

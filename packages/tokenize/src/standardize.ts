@@ -1,5 +1,5 @@
 import { charClassBody } from './char-class.js';
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 
 /**
  * Text clean-up steps the Keras, TensorFlow and PyTorch text tutorials apply before
@@ -29,7 +29,9 @@ export function lowercase(text: string): string {
  * `unicodeToAscii` / `unicode_to_ascii`: `'Café Ñandú'` → `'Cafe Nandu'`.
  */
 export function stripAccents(text: string): string {
-  return requireText(text, 'stripAccents').normalize('NFD').replace(/\p{Mn}/gu, '');
+  return requireText(text, 'stripAccents')
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '');
 }
 
 /** Options of {@link separatePunctuation}. */
@@ -50,7 +52,10 @@ export function separatePunctuation(text: string, options: SeparatePunctuationOp
   const punctuation = options.punctuation ?? '.!?';
   requireText(text, 'separatePunctuation');
   if (typeof punctuation !== 'string') {
-    throw new TokenizeError('TOKENIZE_INVALID_OPTION', `punctuation must be a string, got ${describeValue(punctuation)}.`);
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      `punctuation must be a string, got ${describeValue(punctuation)}.`,
+    );
   }
   if (punctuation.length === 0) return text;
   return text.replace(new RegExp(`([${charClassBody(punctuation)}])`, 'gu'), ' $1 ');
@@ -83,7 +88,10 @@ export function replaceNonLetters(text: string, options: ReplaceNonLettersOption
   const { keep = '', replacement = ' ', letters = 'unicode' } = options;
   requireText(text, 'replaceNonLetters');
   if (letters !== 'unicode' && letters !== 'ascii') {
-    throw new TokenizeError('TOKENIZE_INVALID_OPTION', `letters must be 'unicode' or 'ascii', got ${describeValue(letters)}.`);
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      `letters must be 'unicode' or 'ascii', got ${describeValue(letters)}.`,
+    );
   }
   const letterClass = letters === 'ascii' ? 'a-zA-Z' : '\\p{L}';
   const keepClass = keep.length > 0 ? charClassBody(keep) : '';
@@ -136,4 +144,3 @@ export function standardize(text: string, options: StandardizeOptions): string {
 function stepOptions<T extends object>(step: true | T): T | undefined {
   return step === true ? undefined : step;
 }
-

@@ -1,5 +1,5 @@
 import { charClassBody } from './char-class.js';
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 import { requireBooleanOption, requireStringOption } from './validate.js';
 
 /** Keras' default `filters`: ASCII punctuation except `'`, plus tab and newline. */
@@ -82,11 +82,17 @@ export function createWordSplitter(filters: string, split: string): WordSplitter
 export function textToWordSequence(text: string, options: TextToWordSequenceOptions = {}): string[] {
   const { filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ' } = options;
   if (typeof text !== 'string') {
-    throw new TokenizeError('TOKENIZE_INVALID_INPUT', `textToWordSequence takes a string, got ${describeValue(text)}.`);
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_INPUT',
+      `textToWordSequence takes a string, got ${describeValue(text)}.`,
+    );
   }
   requireStringOption(filters, 'filters', "Use '' to keep every character.");
   if (requireStringOption(split, 'split', "Use ' ' to split on spaces.").length === 0) {
-    throw new TokenizeError('TOKENIZE_INVALID_OPTION', "split must not be empty; use ' ' to split on spaces.");
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      "split must not be empty; use ' ' to split on spaces.",
+    );
   }
   return createWordSplitter(filters, split)(requireBooleanOption(lower, 'lower') ? text.toLowerCase() : text);
 }

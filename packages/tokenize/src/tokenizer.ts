@@ -1,7 +1,7 @@
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
-import { KERAS_DEFAULT_FILTERS, type WordSplitter, createWordSplitter } from './text-to-word-sequence.js';
+import { createWordSplitter, KERAS_DEFAULT_FILTERS, type WordSplitter } from './text-to-word-sequence.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import {
   requireBooleanOption,
@@ -105,7 +105,10 @@ export function resolveTokenizerOptions(options: TokenizerOptions = {}): Resolve
         );
   const split = requireStringOption(merged.split, 'split', "Use ' ' to split on spaces.");
   if (split.length === 0) {
-    throw new TokenizeError('TOKENIZE_INVALID_OPTION', "split must not be empty; use ' ' to split on spaces.");
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      "split must not be empty; use ' ' to split on spaces.",
+    );
   }
   const oovToken =
     merged.oovToken === null
@@ -118,7 +121,12 @@ export function resolveTokenizerOptions(options: TokenizerOptions = {}): Resolve
     split,
     charLevel: requireBooleanOption(merged.charLevel, 'charLevel'),
     oovToken,
-    documentCount: requireIntegerOption(merged.documentCount, 'documentCount', 0, 'It counts fitted documents.'),
+    documentCount: requireIntegerOption(
+      merged.documentCount,
+      'documentCount',
+      0,
+      'It counts fitted documents.',
+    ),
   };
 }
 
@@ -231,7 +239,9 @@ export class Tokenizer implements Vocabulary {
       throw new TokenizeError(
         'TOKENIZE_EMPTY_CORPUS',
         `fitOnTexts found no tokens in ${position} text(s)` +
-          (this.charLevel ? '.' : ` after removing the filter characters and splitting on ${JSON.stringify(this.split)}.`) +
+          (this.charLevel
+            ? '.'
+            : ` after removing the filter characters and splitting on ${JSON.stringify(this.split)}.`) +
           ' Pass non-empty texts, or check the filters/split options.',
       );
     }
@@ -247,8 +257,9 @@ export class Tokenizer implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for anything but sequences of integer ids ≥ 0.
    */
   fitOnSequences(sequences: Iterable<Iterable<number>>): this {
-    const validated = Array.from(requireTextCollection(sequences, 'fitOnSequences', 'sequences'), (sequence, position) =>
-      requireIdSequence(sequence, position, 'fitOnSequences'),
+    const validated = Array.from(
+      requireTextCollection(sequences, 'fitOnSequences', 'sequences'),
+      (sequence, position) => requireIdSequence(sequence, position, 'fitOnSequences'),
     );
     this.#documentCount += validated.length;
     for (const ids of validated) {
@@ -367,7 +378,9 @@ export class Tokenizer implements Vocabulary {
       case 'freq':
         return count / sequenceLength;
       case 'tfidf':
-        return (1 + Math.log(count)) * Math.log(1 + this.#documentCount / (1 + (this.#indexDocs.get(id) ?? 0)));
+        return (
+          (1 + Math.log(count)) * Math.log(1 + this.#documentCount / (1 + (this.#indexDocs.get(id) ?? 0)))
+        );
     }
   }
 
@@ -475,7 +488,11 @@ export class Tokenizer implements Vocabulary {
   static fromJSON(json: string | object): Tokenizer {
     const outer = typeof json === 'string' ? parseJson(json, 'Tokenizer JSON') : json;
     const config = (outer as { config?: unknown } | null)?.config;
-    if ((outer as { class_name?: unknown }).class_name !== 'Tokenizer' || config === null || typeof config !== 'object') {
+    if (
+      (outer as { class_name?: unknown }).class_name !== 'Tokenizer' ||
+      config === null ||
+      typeof config !== 'object'
+    ) {
       throw malformed(
         'it is not a serialized Tokenizer: expected {"class_name": "Tokenizer", "config": {...}}' +
           ' as written by Keras tokenizer.to_json() or Tokenizer#toJSON()',
@@ -498,15 +515,25 @@ export class Tokenizer implements Vocabulary {
       }
       return parseOrderedFlatObject(value, `config.${key}`);
     };
-    tokenizer.#wordCounts = new Map(dictionary('word_counts').map(([word, count]) => [word, countValue(count, 'word_counts')]));
-    tokenizer.#wordDocs = new Map(dictionary('word_docs').map(([word, count]) => [word, countValue(count, 'word_docs')]));
-    tokenizer.#indexDocs = new Map(
-      dictionary('index_docs').map(([id, count]) => [idKey(id, 'index_docs'), countValue(count, 'index_docs')]),
+    tokenizer.#wordCounts = new Map(
+      dictionary('word_counts').map(([word, count]) => [word, countValue(count, 'word_counts')]),
     );
-    tokenizer.#wordIndex = new Map(dictionary('word_index').map(([word, id]) => [word, idValue(id, 'word_index')]));
+    tokenizer.#wordDocs = new Map(
+      dictionary('word_docs').map(([word, count]) => [word, countValue(count, 'word_docs')]),
+    );
+    tokenizer.#indexDocs = new Map(
+      dictionary('index_docs').map(([id, count]) => [
+        idKey(id, 'index_docs'),
+        countValue(count, 'index_docs'),
+      ]),
+    );
+    tokenizer.#wordIndex = new Map(
+      dictionary('word_index').map(([word, id]) => [word, idValue(id, 'word_index')]),
+    );
     tokenizer.#indexWord = new Map(
       dictionary('index_word').map(([id, word]) => {
-        if (typeof word !== 'string') throw malformed(`index_word[${id}] must be a string, got ${describeValue(word)}`);
+        if (typeof word !== 'string')
+          throw malformed(`index_word[${id}] must be a string, got ${describeValue(word)}`);
         return [idKey(id, 'index_word'), word];
       }),
     );
@@ -559,7 +586,7 @@ export class Tokenizer implements Vocabulary {
     // Map.set on an existing key keeps its position, as assignment into a Python dict does,
     // so an OOV token that also occurs as a word ends up exactly where Keras puts it.
     this.#wordIndex = new Map();
-    sortedVocabulary.forEach((word, k) => this.#wordIndex.set(word, k + 1));
+    for (const [k, word] of sortedVocabulary.entries()) this.#wordIndex.set(word, k + 1);
     this.#indexWord = new Map();
     for (const [word, id] of this.#wordIndex) this.#indexWord.set(id, word);
     this.#maxId = sortedVocabulary.length;
@@ -589,6 +616,7 @@ function idValue(value: unknown, field: string): number {
 }
 
 function idKey(key: string, field: string): number {
-  if (!/^(0|[1-9]\d*)$/.test(key)) throw malformed(`${field} has key ${JSON.stringify(key)}, not an integer id`);
+  if (!/^(0|[1-9]\d*)$/.test(key))
+    throw malformed(`${field} has key ${JSON.stringify(key)}, not an integer id`);
   return Number(key);
 }

@@ -1,9 +1,12 @@
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 
 /** Checks that `value` is a string option. */
 export function requireStringOption(value: unknown, name: string, hint: string): string {
   if (typeof value !== 'string') {
-    throw new TokenizeError('TOKENIZE_INVALID_OPTION', `${name} must be a string, got ${describeValue(value)}. ${hint}`);
+    throw new TokenizeError(
+      'TOKENIZE_INVALID_OPTION',
+      `${name} must be a string, got ${describeValue(value)}. ${hint}`,
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { CharVocabulary } from './char-vocabulary.js';
-import { TokenizeError, describeValue } from './errors.js';
+import { describeValue, TokenizeError } from './errors.js';
 import { parseJson } from './ordered-json.js';
 import { Tokenizer } from './tokenizer.js';
 import type { Vocabulary } from './types.js';

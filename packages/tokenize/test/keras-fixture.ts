@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer, type TokenizerOptions, type TokenizerText } from '../src/index.js';
 
@@ -33,7 +33,9 @@ const KERAS_TO_OPTIONS: Record<string, keyof TokenizerOptions> = {
 
 /** Keras constructor kwargs → our options. */
 export function optionsFromKeras(kwargs: Record<string, unknown>): TokenizerOptions {
-  return Object.fromEntries(Object.entries(kwargs).map(([key, value]) => [KERAS_TO_OPTIONS[key] ?? key, value]));
+  return Object.fromEntries(
+    Object.entries(kwargs).map(([key, value]) => [KERAS_TO_OPTIONS[key] ?? key, value]),
+  );
 }
 
 /** Fits our Tokenizer exactly as the Python script fitted Keras' for this case. */

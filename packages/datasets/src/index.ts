@@ -1,0 +1,2 @@
+export type { DatasetsErrorCode } from './errors.js';
+export { DatasetsError } from './errors.js';

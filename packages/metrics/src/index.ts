@@ -1,0 +1,2 @@
+export type { MetricsErrorCode } from './errors.js';
+export { MetricsError } from './errors.js';

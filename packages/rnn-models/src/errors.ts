@@ -1,0 +1,26 @@
+/** Every failure `@rnnkit/rnn-models` reports, as a stable machine-readable code. */
+export type RnnModelsErrorCode =
+  /** A layer, template or training option is missing, of the wrong type or out of range. */
+  | 'RNN_MODELS_INVALID_OPTION'
+  /** A tensor or weight does not have the shape the layer or model expects. */
+  | 'RNN_MODELS_SHAPE_MISMATCH'
+  /** The requested tfjs backend cannot be initialised here. */
+  | 'RNN_MODELS_BACKEND_UNAVAILABLE'
+  /** Training produced a NaN or infinite loss. */
+  | 'RNN_MODELS_NON_FINITE_LOSS'
+  /** A checkpoint on disk is incomplete, unreadable or does not match the model. */
+  | 'RNN_MODELS_CHECKPOINT_CORRUPT';
+
+/**
+ * Error thrown by `@rnnkit/rnn-models`. Branch on `code`, not on the message: the message is
+ * for people and says what was wrong and how to fix it.
+ */
+export class RnnModelsError extends Error {
+  override readonly name = 'RnnModelsError';
+  readonly code: RnnModelsErrorCode;
+
+  constructor(code: RnnModelsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

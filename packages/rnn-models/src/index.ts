@@ -1,0 +1,2 @@
+export type { RnnModelsErrorCode } from './errors.js';
+export { RnnModelsError } from './errors.js';

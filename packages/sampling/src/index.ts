@@ -1,0 +1,2 @@
+export type { SamplingErrorCode } from './errors.js';
+export { SamplingError } from './errors.js';

@@ -1,0 +1,2 @@
+export type { Seq2SeqErrorCode } from './errors.js';
+export { Seq2SeqError } from './errors.js';
