@@ -1,5 +1,6 @@
 import { charClassBody } from './char-class.js';
 import { describeValue, TokenizeError } from './errors.js';
+import { HASH_SEED, hashRange, hashStep } from './token-table.js';
 import { requireBooleanOption, requireStringOption } from './validate.js';
 
 /** Keras' default `filters`: ASCII punctuation except `'`, plus tab and newline. */
@@ -27,6 +28,16 @@ export interface TextToWordSequenceOptions {
 /** Splits already-lowercased text into words. */
 export type WordSplitter = (text: string) => string[];
 
+/**
+ * Reports each token of `text` as a range `[start, end)` of `source`: `text` itself, or the
+ * filtered copy of it when filtering had to rewrite the text. Lets callers look tokens up
+ * without allocating a string per token.
+ */
+export type TokenScanner = (text: string, visit: TokenVisitor) => void;
+
+/** Receives one token: its range in `source` and its {@link hashRange} (computed while scanning). */
+export type TokenVisitor = (source: string, start: number, end: number, hash: number) => void;
+
 const UTF16_UNITS = 0x10000;
 
 function isLoneUnit(text: string): boolean {
@@ -36,39 +47,77 @@ function isLoneUnit(text: string): boolean {
 
 /**
  * Compiles Keras' "translate every filter character to `split`, split on `split`, drop
- * empty strings" into one function, so a tokenizer pays for the set-up once.
+ * empty strings" into a scanner, so a tokenizer pays for the set-up once.
  */
-export function createWordSplitter(filters: string, split: string): WordSplitter {
+export function createWordScanner(filters: string, split: string): TokenScanner {
   const filterChars = Array.from(new Set(filters));
   if (isLoneUnit(split) && filterChars.every(isLoneUnit)) {
     // Every delimiter is one BMP code unit, so a word is a maximal run of other units:
-    // one scan, no intermediate translated copy of the text.
+    // one pass, no translated copy of the text.
     const isDelimiter = new Uint8Array(UTF16_UNITS);
     isDelimiter[split.charCodeAt(0)] = 1;
     for (const char of filterChars) isDelimiter[char.charCodeAt(0)] = 1;
-    return (text) => {
-      const words: string[] = [];
+    return (text, visit) => {
       let start = -1;
-      for (let i = 0; i < text.length; i++) {
-        if (isDelimiter[text.charCodeAt(i)] === 1) {
+      let hash = HASH_SEED;
+      const length = text.length;
+      for (let i = 0; i < length; i++) {
+        const unit = text.charCodeAt(i);
+        if (isDelimiter[unit] === 1) {
           if (start >= 0) {
-            words.push(text.slice(start, i));
+            visit(text, start, i, hash);
             start = -1;
           }
-        } else if (start < 0) {
-          start = i;
+        } else {
+          if (start < 0) {
+            start = i;
+            hash = HASH_SEED;
+          }
+          hash = hashStep(hash, unit);
         }
       }
-      if (start >= 0) words.push(text.slice(start));
-      return words;
+      if (start >= 0) visit(text, start, length, hash);
     };
   }
   // General case (multi-character split or astral filter characters): literal Keras semantics.
   const filterPattern =
     filterChars.length > 0 ? new RegExp(`[${charClassBody(filterChars.join(''))}]`, 'gu') : null;
-  return (text) => {
+  return (text, visit) => {
     const translated = filterPattern ? text.replace(filterPattern, () => split) : text;
-    return translated.split(split).filter((word) => word.length > 0);
+    let start = 0;
+    for (;;) {
+      const end = translated.indexOf(split, start);
+      const stop = end < 0 ? translated.length : end;
+      if (stop > start) visit(translated, start, stop, hashRange(translated, start, stop));
+      if (end < 0) return;
+      start = end + split.length;
+    }
+  };
+}
+
+/** Scans every code point of `text` as one token (a surrogate pair is one character, as in Python). */
+export const scanCharacters: TokenScanner = (text, visit) => {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        visit(text, i, i + 2, hashRange(text, i, i + 2));
+        i++;
+        continue;
+      }
+    }
+    visit(text, i, i + 1, 0); // single units are looked up without a hash
+  }
+};
+
+/** {@link createWordScanner} collecting the words as strings. */
+export function createWordSplitter(filters: string, split: string): WordSplitter {
+  const scan = createWordScanner(filters, split);
+  return (text) => {
+    const words: string[] = [];
+    scan(text, (source, start, end) => words.push(source.slice(start, end)));
+    return words;
   };
 }
 

@@ -1,7 +1,14 @@
 import { describeValue, TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
-import { createWordSplitter, KERAS_DEFAULT_FILTERS, type WordSplitter } from './text-to-word-sequence.js';
+import {
+  createWordScanner,
+  KERAS_DEFAULT_FILTERS,
+  scanCharacters,
+  type TokenScanner,
+  type TokenVisitor,
+} from './text-to-word-sequence.js';
+import { hashRange, TokenTable } from './token-table.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import {
   requireBooleanOption,
@@ -168,13 +175,33 @@ export class Tokenizer implements Vocabulary {
   readonly level: 'char' | 'word';
 
   #documentCount: number;
-  #wordCounts = new Map<string, number>();
-  #wordDocs = new Map<string, number>();
-  #indexDocs = new Map<number, number>();
-  #wordIndex = new Map<string, number>();
-  #indexWord = new Map<number, string>();
+  // word_counts and word_docs, per slot of #vocab (slots in word_counts order).
+  #vocab = new TokenTable();
+  #counts: number[] = [];
+  #docs: number[] = [];
+  /** word_docs key order as loaded (Keras writes it in hash order); later words follow in slot order. */
+  #wordDocsOrder: number[] | null = null;
+  // word_index: words per slot of #index (in word_index order) and their ids.
+  #index = new TokenTable();
+  #ids: number[] = [];
+  /** index_word as loaded from JSON; otherwise derived from word_index, as Keras derives it. */
+  #loadedIndexWord: Map<number, string> | null = null;
   #maxId = 0;
-  readonly #splitWords: WordSplitter;
+  #oovId: number | undefined = undefined;
+  /** Per #index slot, the id textsToSequences emits (numWords applied), or -1 to drop. */
+  #emitIds = new Int32Array(0);
+  #indexDocs = new Map<number, number>();
+  /** Keras assigns index_docs from word_docs after each fit; done lazily, before the next change or read. */
+  #indexDocsPending = false;
+  /** Map views of the arrays above, built on first read after a change. */
+  #views: {
+    wordCounts?: Map<string, number>;
+    wordDocs?: Map<string, number>;
+    wordIndex?: Map<string, number>;
+    indexWord?: Map<number, string>;
+    wordOfId?: Array<string | undefined>;
+  } = {};
+  readonly #scanTokens: TokenScanner;
 
   /** @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option. */
   constructor(options: TokenizerOptions = {}) {
@@ -187,7 +214,9 @@ export class Tokenizer implements Vocabulary {
     this.oovToken = resolved.oovToken;
     this.level = resolved.charLevel ? 'char' : 'word';
     this.#documentCount = resolved.documentCount;
-    this.#splitWords = createWordSplitter(resolved.filters, resolved.split);
+    this.#scanTokens = resolved.charLevel
+      ? scanCharacters
+      : createWordScanner(resolved.filters, resolved.split);
   }
 
   /** Number of documents fitted so far (plus the initial `documentCount`). */
@@ -196,23 +225,31 @@ export class Tokenizer implements Vocabulary {
   }
   /** Token → number of occurrences, in first-seen order. */
   get wordCounts(): ReadonlyMap<string, number> {
-    return this.#wordCounts;
+    this.#views.wordCounts ??= new Map(this.#vocab.tokens.map((token, slot) => [token, this.#counts[slot]!]));
+    return this.#views.wordCounts;
   }
   /** Token → number of documents containing it. */
   get wordDocs(): ReadonlyMap<string, number> {
-    return this.#wordDocs;
+    this.#views.wordDocs ??= new Map(
+      this.#wordDocsSlots().map((slot) => [this.#vocab.tokens[slot]!, this.#docs[slot]!]),
+    );
+    return this.#views.wordDocs;
   }
   /** Id → number of documents containing it. */
   get indexDocs(): ReadonlyMap<number, number> {
+    this.#flushIndexDocs();
     return this.#indexDocs;
   }
   /** Token → id (1-based; 0 is padding). Holds every fitted word, including those ≥ `numWords`. */
   get wordIndex(): ReadonlyMap<string, number> {
-    return this.#wordIndex;
+    this.#views.wordIndex ??= new Map(this.#index.tokens.map((word, slot) => [word, this.#ids[slot]!]));
+    return this.#views.wordIndex;
   }
   /** Id → token, the inverse of {@link wordIndex}. */
   get indexWord(): ReadonlyMap<number, string> {
-    return this.#indexWord;
+    this.#views.indexWord ??=
+      this.#loadedIndexWord ?? new Map(this.#index.tokens.map((word, slot) => [this.#ids[slot]!, word]));
+    return this.#views.indexWord;
   }
 
   /**
@@ -225,25 +262,49 @@ export class Tokenizer implements Vocabulary {
    *   `TOKENIZE_EMPTY_CORPUS` if after fitting the vocabulary is still empty.
    */
   fitOnTexts(texts: Iterable<TokenizerText>): this {
-    const documentCountBefore = this.#documentCount;
-    let position = 0;
+    // Counted per call into dense arrays, then merged: nothing changes if an element is
+    // invalid, and a known token costs no string allocation.
+    const table = new TokenTable();
+    const counts: number[] = [];
+    const docs: number[] = [];
+    const lastDoc: number[] = [];
+    let document = 0;
     for (const text of requireTextCollection(texts, 'fitOnTexts')) {
-      const tokens = this.#tokenize(text, position++, 'fitOnTexts');
-      this.#documentCount++;
-      for (const token of tokens) this.#wordCounts.set(token, (this.#wordCounts.get(token) ?? 0) + 1);
-      // Python iterates a set here, in hash order; first-seen order is the deterministic choice.
-      for (const token of new Set(tokens)) this.#wordDocs.set(token, (this.#wordDocs.get(token) ?? 0) + 1);
+      this.#scan(text, document, 'fitOnTexts', (source, start, end, hash) => {
+        const slot = table.intern(source, start, end, hash);
+        if (slot === counts.length) {
+          counts.push(1);
+          docs.push(1);
+          lastDoc.push(document);
+        } else {
+          counts[slot]!++;
+          if (lastDoc[slot] !== document) {
+            docs[slot]!++;
+            lastDoc[slot] = document;
+          }
+        }
+      });
+      document++;
     }
-    if (this.#wordCounts.size === 0) {
-      this.#documentCount = documentCountBefore;
+    if (table.size === 0 && this.#vocab.size === 0) {
       throw new TokenizeError(
         'TOKENIZE_EMPTY_CORPUS',
-        `fitOnTexts found no tokens in ${position} text(s)` +
+        `fitOnTexts found no tokens in ${document} text(s)` +
           (this.charLevel
             ? '.'
             : ` after removing the filter characters and splitting on ${JSON.stringify(this.split)}.`) +
           ' Pass non-empty texts, or check the filters/split options.',
       );
+    }
+    this.#documentCount += document;
+    this.#flushIndexDocs();
+    // Local slots are in first-seen order: the order Keras inserts new keys into
+    // word_counts, and into word_docs (where Python iterates a set, in hash order;
+    // first-seen is the deterministic choice).
+    for (const [local, token] of table.tokens.entries()) {
+      const slot = this.#vocab.intern(token, 0, token.length, table.hashAt(local));
+      this.#counts[slot] = (this.#counts[slot] ?? 0) + counts[local]!;
+      this.#docs[slot] = (this.#docs[slot] ?? 0) + docs[local]!;
     }
     this.#rebuildIndex();
     return this;
@@ -261,6 +322,7 @@ export class Tokenizer implements Vocabulary {
       requireTextCollection(sequences, 'fitOnSequences', 'sequences'),
       (sequence, position) => requireIdSequence(sequence, position, 'fitOnSequences'),
     );
+    this.#flushIndexDocs();
     this.#documentCount += validated.length;
     for (const ids of validated) {
       for (const id of new Set(ids)) this.#indexDocs.set(id, (this.#indexDocs.get(id) ?? 0) + 1);
@@ -281,16 +343,30 @@ export class Tokenizer implements Vocabulary {
   /** Lazy {@link textsToSequences}: one sequence per text, for large or streamed corpora. */
   *textsToSequencesGenerator(texts: Iterable<TokenizerText>): Generator<number[], void, undefined> {
     this.#requireFitted('textsToSequences');
-    const numWords = this.numWords;
-    const oovId = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
+    const index = this.#index;
+    const emitIds = this.#emitIds;
+    const oovId = this.#oovId ?? -1;
+    // Ids are collected in a reused buffer and copied out at their final length: growing
+    // one array per document by push() doubles the garbage on long documents.
+    let buffer = new Int32Array(1024);
+    let count = 0;
+    const collect = (source: string, start: number, end: number, hash: number) => {
+      const slot = index.find(source, start, end, hash);
+      const id = slot < 0 ? oovId : emitIds[slot]!;
+      if (id < 0) return;
+      if (count === buffer.length) {
+        const grown = new Int32Array(buffer.length * 2);
+        grown.set(buffer);
+        buffer = grown;
+      }
+      buffer[count++] = id;
+    };
     let position = 0;
     for (const text of requireTextCollection(texts, 'textsToSequences')) {
-      const ids: number[] = [];
-      for (const token of this.#tokenize(text, position++, 'textsToSequences')) {
-        const id = this.#wordIndex.get(token);
-        if (id !== undefined && (numWords === null || id < numWords)) ids.push(id);
-        else if (oovId !== undefined) ids.push(oovId);
-      }
+      count = 0;
+      this.#scan(text, position++, 'textsToSequences', collect);
+      const ids = new Array<number>(count);
+      for (let k = 0; k < count; k++) ids[k] = buffer[k]!;
       yield ids;
     }
   }
@@ -304,14 +380,14 @@ export class Tokenizer implements Vocabulary {
    */
   sequencesToTexts(sequences: Iterable<Iterable<number>>): string[] {
     this.#requireFitted('sequencesToTexts');
-    const oovId = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
-    const oovWord = oovId === undefined ? undefined : this.#indexWord.get(oovId);
+    const wordOfId = this.#wordOfId();
+    const oovWord = this.#oovId === undefined ? undefined : wordOfId[this.#oovId];
     const texts: string[] = [];
     let position = 0;
     for (const sequence of requireTextCollection(sequences, 'sequencesToTexts', 'sequences')) {
       const words: string[] = [];
       for (const id of requireIdSequence(sequence, position++, 'sequencesToTexts')) {
-        const word = this.#indexWord.get(id);
+        const word = wordOfId[id];
         if (word !== undefined && (this.numWords === null || id < this.numWords)) words.push(word);
         else if (oovWord !== undefined) words.push(oovWord);
       }
@@ -341,7 +417,7 @@ export class Tokenizer implements Vocabulary {
         `Unknown matrix mode ${describeValue(mode)}; use one of ${MATRIX_MODES.join(', ')}.`,
       );
     }
-    const columns = this.numWords ?? (this.#wordIndex.size > 0 ? this.#wordIndex.size + 1 : 0);
+    const columns = this.numWords ?? (this.#index.size > 0 ? this.#index.size + 1 : 0);
     if (columns === 0) {
       throw new TokenizeError(
         'TOKENIZE_NOT_FITTED',
@@ -354,6 +430,7 @@ export class Tokenizer implements Vocabulary {
         "Mode 'tfidf' needs document frequencies: call fitOnTexts or fitOnSequences first.",
       );
     }
+    this.#flushIndexDocs();
     const rows: Float64Array[] = [];
     let position = 0;
     for (const sequence of requireTextCollection(sequences, 'sequencesToMatrix', 'sequences')) {
@@ -387,19 +464,21 @@ export class Tokenizer implements Vocabulary {
   // ---- Vocabulary ----
 
   /**
-   * Number of ids: the largest id in use + 1, capped at `numWords`. Use it as the
+   * Number of ids: the largest id in use + 1, capped at `numWords` (but always covering the OOV id). Use it as the
    * Embedding's `inputDim` (Keras tutorials write `len(word_index) + 1`).
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting.
    */
   get size(): number {
     this.#requireFitted('size');
-    return this.numWords === null ? this.#maxId + 1 : Math.min(this.numWords, this.#maxId + 1);
+    const kept = this.numWords === null ? this.#maxId + 1 : Math.min(this.numWords, this.#maxId + 1);
+    // Keras emits the OOV id even when numWords ≤ 1 leaves no room for it.
+    const oovId = this.specialIds.oov;
+    return oovId === undefined ? kept : Math.max(kept, oovId + 1);
   }
 
   /** Padding is 0; OOV is 1 when `oovToken` is set. */
   get specialIds(): SpecialTokenIds {
-    const oov = this.oovToken === null ? undefined : this.#wordIndex.get(this.oovToken);
-    return oov === undefined ? { pad: 0 } : { pad: 0, oov };
+    return this.#oovId === undefined ? { pad: 0 } : { pad: 0, oov: this.#oovId };
   }
 
   /** One text → ids, exactly `textsToSequences([text])[0]`. */
@@ -429,8 +508,9 @@ export class Tokenizer implements Vocabulary {
 
   /** The id `encode` gives `token` (already lowercased and filtered), or `undefined` if it has none. */
   tokenToId(token: string): number | undefined {
-    const id = this.#wordIndex.get(token);
-    return id !== undefined && (this.numWords === null || id < this.numWords) ? id : undefined;
+    const slot = this.#index.find(token, 0, token.length);
+    const id = slot < 0 ? undefined : this.#ids[slot];
+    return id !== undefined && id < this.size ? id : undefined;
   }
 
   /**
@@ -439,7 +519,7 @@ export class Tokenizer implements Vocabulary {
    */
   idToToken(id: number): string {
     const size = this.size;
-    const word = id === 0 ? '' : this.#indexWord.get(id);
+    const word = id === 0 ? '' : this.#wordOfId()[id];
     if (!Number.isInteger(id) || id < 0 || id >= size || word === undefined) {
       throw new TokenizeError(
         'TOKENIZE_ID_OUT_OF_RANGE',
@@ -469,11 +549,11 @@ export class Tokenizer implements Vocabulary {
         char_level: this.charLevel,
         oov_token: this.oovToken,
         document_count: this.#documentCount,
-        word_counts: pythonJsonDumps(this.#wordCounts),
-        word_docs: pythonJsonDumps(this.#wordDocs),
-        index_docs: pythonJsonDumps(this.#indexDocs),
-        index_word: pythonJsonDumps(this.#indexWord),
-        word_index: pythonJsonDumps(this.#wordIndex),
+        word_counts: pythonJsonDumps(this.wordCounts),
+        word_docs: pythonJsonDumps(this.wordDocs),
+        index_docs: pythonJsonDumps(this.indexDocs),
+        index_word: pythonJsonDumps(this.indexWord),
+        word_index: pythonJsonDumps(this.wordIndex),
       },
     });
   }
@@ -515,53 +595,69 @@ export class Tokenizer implements Vocabulary {
       }
       return parseOrderedFlatObject(value, `config.${key}`);
     };
-    tokenizer.#wordCounts = new Map(
-      dictionary('word_counts').map(([word, count]) => [word, countValue(count, 'word_counts')]),
-    );
-    tokenizer.#wordDocs = new Map(
-      dictionary('word_docs').map(([word, count]) => [word, countValue(count, 'word_docs')]),
-    );
+    for (const [word, count] of dictionary('word_counts')) {
+      const slot = tokenizer.#vocab.intern(word, 0, word.length);
+      tokenizer.#counts[slot] = countValue(count, 'word_counts');
+    }
+    const wordDocsOrder: number[] = [];
+    for (const [word, count] of dictionary('word_docs')) {
+      const slot = tokenizer.#vocab.find(word, 0, word.length);
+      if (slot < 0) throw malformed(`word_docs has ${JSON.stringify(word)}, which word_counts lacks`);
+      if (tokenizer.#docs[slot] === undefined) wordDocsOrder.push(slot);
+      tokenizer.#docs[slot] = countValue(count, 'word_docs');
+    }
+    if (wordDocsOrder.length !== tokenizer.#vocab.size) {
+      throw malformed('word_docs and word_counts must have the same words');
+    }
+    tokenizer.#wordDocsOrder = wordDocsOrder;
     tokenizer.#indexDocs = new Map(
       dictionary('index_docs').map(([id, count]) => [
         idKey(id, 'index_docs'),
         countValue(count, 'index_docs'),
       ]),
     );
-    tokenizer.#wordIndex = new Map(
-      dictionary('word_index').map(([word, id]) => [word, idValue(id, 'word_index')]),
-    );
-    tokenizer.#indexWord = new Map(
+    const wordIndex = dictionary('word_index');
+    const indexWord = new Map(
       dictionary('index_word').map(([id, word]) => {
         if (typeof word !== 'string')
           throw malformed(`index_word[${id}] must be a string, got ${describeValue(word)}`);
-        return [idKey(id, 'index_word'), word];
+        return [idKey(id, 'index_word'), word] as const;
       }),
     );
-    tokenizer.#checkIndexConsistency();
-    for (const id of tokenizer.#indexWord.keys()) tokenizer.#maxId = Math.max(tokenizer.#maxId, id);
-    return tokenizer;
-  }
-
-  #checkIndexConsistency(): void {
-    for (const [word, id] of this.#wordIndex) {
-      if (this.#indexWord.get(id) !== word) {
-        throw malformed(`word_index maps ${JSON.stringify(word)} to ${id} but index_word[${id}] disagrees`);
+    for (const [word, id] of wordIndex) {
+      // Ids ≥ 0: tutorials add '<pad>' at 0 by hand before saving, and Keras keeps it.
+      const value = idValue(id, 'word_index');
+      if (indexWord.get(value) !== word) {
+        throw malformed(
+          `word_index maps ${JSON.stringify(word)} to ${value} but index_word[${value}] disagrees`,
+        );
       }
+      tokenizer.#ids[tokenizer.#index.intern(word, 0, word.length)] = value;
     }
-    if (this.oovToken !== null && this.#wordIndex.size > 0 && !this.#wordIndex.has(this.oovToken)) {
-      throw malformed(`oov_token ${JSON.stringify(this.oovToken)} is missing from word_index`);
+    tokenizer.#loadedIndexWord = indexWord;
+    let maxId = 0;
+    for (const id of [...tokenizer.#ids, ...indexWord.keys()]) maxId = Math.max(maxId, id);
+    tokenizer.#indexChanged(maxId);
+    if (tokenizer.oovToken !== null && tokenizer.#index.size > 0 && tokenizer.#oovId === undefined) {
+      throw malformed(`oov_token ${JSON.stringify(tokenizer.oovToken)} is missing from word_index`);
     }
+    return tokenizer;
   }
 
   // ---- internals ----
 
-  #tokenize(text: unknown, position: number, method: string): readonly string[] {
+  /** Reports each token of one document, lowercased if `lower`, to `visit`. */
+  #scan(text: unknown, position: number, method: string, visit: TokenVisitor): void {
     if (typeof text === 'string') {
-      if (this.charLevel) return Array.from(this.lower ? text.toLowerCase() : text);
-      return this.#splitWords(this.lower ? text.toLowerCase() : text);
+      this.#scanTokens(this.lower ? text.toLowerCase() : text, visit);
+      return;
     }
     if (Array.isArray(text) && text.every((token) => typeof token === 'string')) {
-      return this.lower ? text.map((token: string) => token.toLowerCase()) : (text as string[]);
+      for (const token of text as string[]) {
+        const normalized = this.lower ? token.toLowerCase() : token;
+        visit(normalized, 0, normalized.length, hashRange(normalized, 0, normalized.length));
+      }
+      return;
     }
     throw new TokenizeError(
       'TOKENIZE_INVALID_INPUT',
@@ -570,7 +666,7 @@ export class Tokenizer implements Vocabulary {
   }
 
   #requireFitted(method: string): void {
-    if (this.#wordIndex.size === 0) {
+    if (this.#index.size === 0) {
       throw new TokenizeError(
         'TOKENIZE_NOT_FITTED',
         `${method} needs a vocabulary: call fitOnTexts(texts) first, or load one with Tokenizer.fromJSON(json).`,
@@ -580,17 +676,63 @@ export class Tokenizer implements Vocabulary {
 
   /** Keras' index rebuild after every fit: frequency order, stable for ties, OOV forced to 1. */
   #rebuildIndex(): void {
-    const byFrequency = [...this.#wordCounts].sort((a, b) => b[1] - a[1]);
-    const sortedVocabulary = this.oovToken === null ? [] : [this.oovToken];
-    for (const [word] of byFrequency) sortedVocabulary.push(word);
-    // Map.set on an existing key keeps its position, as assignment into a Python dict does,
-    // so an OOV token that also occurs as a word ends up exactly where Keras puts it.
-    this.#wordIndex = new Map();
-    for (const [k, word] of sortedVocabulary.entries()) this.#wordIndex.set(word, k + 1);
-    this.#indexWord = new Map();
-    for (const [word, id] of this.#wordIndex) this.#indexWord.set(id, word);
-    this.#maxId = sortedVocabulary.length;
-    for (const [word, count] of this.#wordDocs) this.#indexDocs.set(this.#wordIndex.get(word)!, count);
+    const counts = this.#counts;
+    const bySlot = Array.from({ length: this.#vocab.size }, (_, slot) => slot);
+    const byFrequency = bySlot.sort((a, b) => counts[b]! - counts[a]! || a - b);
+    this.#index = new TokenTable();
+    this.#ids = [];
+    let nextId = 1;
+    // Interning an existing word keeps its slot and overwrites its id, as assignment into a
+    // Python dict keeps the key's position: an OOV token that also occurs as a word ends up
+    // exactly where Keras puts it.
+    if (this.oovToken !== null)
+      this.#ids[this.#index.intern(this.oovToken, 0, this.oovToken.length)] = nextId++;
+    for (const slot of byFrequency) {
+      const word = this.#vocab.tokens[slot]!;
+      this.#ids[this.#index.intern(word, 0, word.length, this.#vocab.hashAt(slot))] = nextId++;
+    }
+    this.#loadedIndexWord = null;
+    this.#indexDocsPending = true;
+    this.#indexChanged(nextId - 1);
+  }
+
+  /** Recomputes what derives from the index, and drops stale views. */
+  #indexChanged(maxId: number): void {
+    this.#maxId = maxId;
+    const oovSlot = this.oovToken === null ? -1 : this.#index.find(this.oovToken, 0, this.oovToken.length);
+    this.#oovId = oovSlot < 0 ? undefined : this.#ids[oovSlot];
+    const oovOrDrop = this.#oovId ?? -1;
+    this.#emitIds = Int32Array.from(this.#ids, (id) =>
+      this.numWords === null || id < this.numWords ? id : oovOrDrop,
+    );
+    this.#views = {};
+  }
+
+  /** Keras' `index_docs[word_index[w]] = c` for every word of the last fit, applied once. */
+  #flushIndexDocs(): void {
+    if (!this.#indexDocsPending) return;
+    this.#indexDocsPending = false;
+    for (const slot of this.#wordDocsSlots()) {
+      const word = this.#vocab.tokens[slot]!;
+      this.#indexDocs.set(this.#ids[this.#index.find(word, 0, word.length)]!, this.#docs[slot]!);
+    }
+  }
+
+  /** Vocabulary slots in word_docs order. */
+  #wordDocsSlots(): number[] {
+    const loaded = this.#wordDocsOrder ?? [];
+    const later = Array.from({ length: this.#vocab.size - loaded.length }, (_, k) => loaded.length + k);
+    return loaded.length === 0 ? later : [...loaded, ...later];
+  }
+
+  /** Id → word, from index_word. */
+  #wordOfId(): Array<string | undefined> {
+    if (!this.#views.wordOfId) {
+      const wordOfId: Array<string | undefined> = [];
+      for (const [id, word] of this.indexWord) wordOfId[id] = word;
+      this.#views.wordOfId = wordOfId;
+    }
+    return this.#views.wordOfId;
   }
 }
 
@@ -609,8 +751,8 @@ function countValue(value: unknown, field: string): number {
 }
 
 function idValue(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw malformed(`${field} holds ${describeValue(value)} where an id (integer ≥ 1) belongs`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw malformed(`${field} holds ${describeValue(value)} where an id (integer ≥ 0) belongs`);
   }
   return value;
 }
