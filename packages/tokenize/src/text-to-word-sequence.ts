@@ -95,19 +95,22 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
   };
 }
 
+/** Whether a high surrogate at `index` is followed by a low one: one astral character. */
+export function isSurrogatePair(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  const next = text.charCodeAt(index + 1); // NaN past the end
+  return unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+}
+
 /** Scans every code point of `text` as one token (a surrogate pair is one character, as in Python). */
 export const scanCharacters: TokenScanner = (text, visit) => {
   for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        visit(text, i, i + 2, hashRange(text, i, i + 2));
-        i++;
-        continue;
-      }
+    if (isSurrogatePair(text, i)) {
+      visit(text, i, i + 2, hashRange(text, i, i + 2));
+      i++;
+    } else {
+      visit(text, i, i + 1, 0); // single units are looked up without a hash
     }
-    visit(text, i, i + 1, 0); // single units are looked up without a hash
   }
 };
 

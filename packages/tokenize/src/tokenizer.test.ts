@@ -348,3 +348,17 @@ describe('Tokenizer properties', () => {
     );
   });
 });
+
+describe('Tokenizer surrogates', () => {
+  it('keeps a lone high surrogate and a pair starting with it apart, in fit and encode', () => {
+    const lone = '\ud83d';
+    const whale = '🐳'; // \ud83d\udc33
+    const tokenizer = new Tokenizer({ charLevel: true }).fitOnTexts([`${lone}x`, `${whale}${whale}`]);
+    expect([...tokenizer.wordIndex]).toEqual([
+      [whale, 1],
+      [lone, 2],
+      ['x', 3],
+    ]);
+    expect(tokenizer.textsToSequences([`${whale}${lone}x${lone}`])).toEqual([[1, 2, 3, 2]]);
+  });
+});

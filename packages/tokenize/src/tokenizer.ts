@@ -3,12 +3,14 @@ import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
 import {
   createWordScanner,
+  isSurrogatePair,
   KERAS_DEFAULT_FILTERS,
   scanCharacters,
   type TokenScanner,
   type TokenVisitor,
 } from './text-to-word-sequence.js';
-import { hashRange, TokenTable } from './token-table.js';
+import { hashRange } from './token-table.js';
+import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import {
   requireBooleanOption,
@@ -175,33 +177,10 @@ export class Tokenizer implements Vocabulary {
   readonly level: 'char' | 'word';
 
   #documentCount: number;
-  // word_counts and word_docs, per slot of #vocab (slots in word_counts order).
-  #vocab = new TokenTable();
-  #counts: number[] = [];
-  #docs: number[] = [];
-  /** word_docs key order as loaded (Keras writes it in hash order); later words follow in slot order. */
-  #wordDocsOrder: number[] | null = null;
-  // word_index: words per slot of #index (in word_index order) and their ids.
-  #index = new TokenTable();
-  #ids: number[] = [];
-  /** index_word as loaded from JSON; otherwise derived from word_index, as Keras derives it. */
-  #loadedIndexWord: Map<number, string> | null = null;
-  #maxId = 0;
-  #oovId: number | undefined = undefined;
-  /** Per #index slot, the id textsToSequences emits (numWords applied), or -1 to drop. */
-  #emitIds = new Int32Array(0);
-  #indexDocs = new Map<number, number>();
-  /** Keras assigns index_docs from word_docs after each fit; done lazily, before the next change or read. */
-  #indexDocsPending = false;
-  /** Map views of the arrays above, built on first read after a change. */
-  #views: {
-    wordCounts?: Map<string, number>;
-    wordDocs?: Map<string, number>;
-    wordIndex?: Map<string, number>;
-    indexWord?: Map<number, string>;
-    wordOfId?: Array<string | undefined>;
-  } = {};
+  #state: TokenizerState;
   readonly #scanTokens: TokenScanner;
+  /** Bound once: the per-document scanner handed to the state. */
+  readonly #scanDocument: (method: string) => DocumentScanner;
 
   /** @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option. */
   constructor(options: TokenizerOptions = {}) {
@@ -214,9 +193,11 @@ export class Tokenizer implements Vocabulary {
     this.oovToken = resolved.oovToken;
     this.level = resolved.charLevel ? 'char' : 'word';
     this.#documentCount = resolved.documentCount;
+    this.#state = new TokenizerState(resolved.oovToken, resolved.numWords);
     this.#scanTokens = resolved.charLevel
       ? scanCharacters
       : createWordScanner(resolved.filters, resolved.split);
+    this.#scanDocument = (method) => (text, position, visit) => this.#scan(text, position, method, visit);
   }
 
   /** Number of documents fitted so far (plus the initial `documentCount`). */
@@ -225,36 +206,29 @@ export class Tokenizer implements Vocabulary {
   }
   /** Token → number of occurrences, in first-seen order. */
   get wordCounts(): ReadonlyMap<string, number> {
-    this.#views.wordCounts ??= new Map(this.#vocab.tokens.map((token, slot) => [token, this.#counts[slot]!]));
-    return this.#views.wordCounts;
+    return this.#state.wordCounts();
   }
   /** Token → number of documents containing it. */
   get wordDocs(): ReadonlyMap<string, number> {
-    this.#views.wordDocs ??= new Map(
-      this.#wordDocsSlots().map((slot) => [this.#vocab.tokens[slot]!, this.#docs[slot]!]),
-    );
-    return this.#views.wordDocs;
+    return this.#state.wordDocs();
   }
   /** Id → number of documents containing it. */
   get indexDocs(): ReadonlyMap<number, number> {
-    this.#flushIndexDocs();
-    return this.#indexDocs;
+    return this.#state.indexDocs();
   }
   /** Token → id (1-based; 0 is padding). Holds every fitted word, including those ≥ `numWords`. */
   get wordIndex(): ReadonlyMap<string, number> {
-    this.#views.wordIndex ??= new Map(this.#index.tokens.map((word, slot) => [word, this.#ids[slot]!]));
-    return this.#views.wordIndex;
+    return this.#state.wordIndex();
   }
   /** Id → token, the inverse of {@link wordIndex}. */
   get indexWord(): ReadonlyMap<number, string> {
-    this.#views.indexWord ??=
-      this.#loadedIndexWord ?? new Map(this.#index.tokens.map((word, slot) => [this.#ids[slot]!, word]));
-    return this.#views.indexWord;
+    return this.#state.indexWord();
   }
 
   /**
    * Counts the tokens of `texts` and rebuilds the word index (Keras `fit_on_texts`).
-   * Can be called repeatedly; counts accumulate.
+   * Can be called repeatedly; counts accumulate. All or nothing: if any element is
+   * invalid, the tokenizer is left unchanged.
    *
    * @param texts strings, or lists of tokens; any iterable, including a generator.
    * @returns this tokenizer, for chaining.
@@ -262,51 +236,24 @@ export class Tokenizer implements Vocabulary {
    *   `TOKENIZE_EMPTY_CORPUS` if after fitting the vocabulary is still empty.
    */
   fitOnTexts(texts: Iterable<TokenizerText>): this {
-    // Counted per call into dense arrays, then merged: nothing changes if an element is
-    // invalid, and a known token costs no string allocation.
-    const table = new TokenTable();
-    const counts: number[] = [];
-    const docs: number[] = [];
-    const lastDoc: number[] = [];
-    let document = 0;
-    for (const text of requireTextCollection(texts, 'fitOnTexts')) {
-      this.#scan(text, document, 'fitOnTexts', (source, start, end, hash) => {
-        const slot = table.intern(source, start, end, hash);
-        if (slot === counts.length) {
-          counts.push(1);
-          docs.push(1);
-          lastDoc.push(document);
-        } else {
-          counts[slot]!++;
-          if (lastDoc[slot] !== document) {
-            docs[slot]!++;
-            lastDoc[slot] = document;
-          }
-        }
-      });
-      document++;
-    }
-    if (table.size === 0 && this.#vocab.size === 0) {
+    const collection = requireTextCollection(texts, 'fitOnTexts');
+    const { documents, tokens } = this.#state.countDocuments(
+      collection,
+      this.#scanDocument('fitOnTexts'),
+      this.charLevel ? { lower: this.lower } : null,
+    );
+    if (tokens === 0 && this.#state.countedWords === 0) {
       throw new TokenizeError(
         'TOKENIZE_EMPTY_CORPUS',
-        `fitOnTexts found no tokens in ${document} text(s)` +
+        `fitOnTexts found no tokens in ${documents} text(s)` +
           (this.charLevel
             ? '.'
             : ` after removing the filter characters and splitting on ${JSON.stringify(this.split)}.`) +
           ' Pass non-empty texts, or check the filters/split options.',
       );
     }
-    this.#documentCount += document;
-    this.#flushIndexDocs();
-    // Local slots are in first-seen order: the order Keras inserts new keys into
-    // word_counts, and into word_docs (where Python iterates a set, in hash order;
-    // first-seen is the deterministic choice).
-    for (const [local, token] of table.tokens.entries()) {
-      const slot = this.#vocab.intern(token, 0, token.length, table.hashAt(local));
-      this.#counts[slot] = (this.#counts[slot] ?? 0) + counts[local]!;
-      this.#docs[slot] = (this.#docs[slot] ?? 0) + docs[local]!;
-    }
-    this.#rebuildIndex();
+    this.#documentCount += documents;
+    if (tokens > 0) this.#state.rebuildIndex();
     return this;
   }
 
@@ -322,11 +269,8 @@ export class Tokenizer implements Vocabulary {
       requireTextCollection(sequences, 'fitOnSequences', 'sequences'),
       (sequence, position) => requireIdSequence(sequence, position, 'fitOnSequences'),
     );
-    this.#flushIndexDocs();
+    this.#state.countSequences(validated);
     this.#documentCount += validated.length;
-    for (const ids of validated) {
-      for (const id of new Set(ids)) this.#indexDocs.set(id, (this.#indexDocs.get(id) ?? 0) + 1);
-    }
     return this;
   }
 
@@ -343,16 +287,16 @@ export class Tokenizer implements Vocabulary {
   /** Lazy {@link textsToSequences}: one sequence per text, for large or streamed corpora. */
   *textsToSequencesGenerator(texts: Iterable<TokenizerText>): Generator<number[], void, undefined> {
     this.#requireFitted('textsToSequences');
-    const index = this.#index;
-    const emitIds = this.#emitIds;
-    const oovId = this.#oovId ?? -1;
+    const vocab = this.#state.vocab;
+    const emitIds = this.#state.emitIds;
+    const unknownId = this.#state.oovId ?? -1;
     // Ids are collected in a reused buffer and copied out at their final length: growing
     // one array per document by push() doubles the garbage on long documents.
     let buffer = new Int32Array(1024);
     let count = 0;
-    const collect = (source: string, start: number, end: number, hash: number) => {
-      const slot = index.find(source, start, end, hash);
-      const id = slot < 0 ? oovId : emitIds[slot]!;
+    const collect: TokenVisitor = (source, start, end, hash) => {
+      const slot = vocab.find(source, start, end, hash);
+      const id = slot < 0 ? unknownId : emitIds[slot]!;
       if (id < 0) return;
       if (count === buffer.length) {
         const grown = new Int32Array(buffer.length * 2);
@@ -361,10 +305,30 @@ export class Tokenizer implements Vocabulary {
       }
       buffer[count++] = id;
     };
+    const unitSlots = vocab.unitSlots;
     let position = 0;
     for (const text of requireTextCollection(texts, 'textsToSequences')) {
       count = 0;
-      this.#scan(text, position++, 'textsToSequences', collect);
+      if (this.charLevel && typeof text === 'string') {
+        // Hot path for character models: one table read per character.
+        const lowered = this.lower ? text.toLowerCase() : text;
+        if (buffer.length < lowered.length) buffer = new Int32Array(lowered.length * 2);
+        for (let i = 0; i < lowered.length; i++) {
+          const unit = lowered.charCodeAt(i);
+          if (unit >= 0xd800 && unit <= 0xdfff) {
+            const end = isSurrogatePair(lowered, i) ? i + 2 : i + 1;
+            collect(lowered, i, end, hashRange(lowered, i, end));
+            i = end - 1;
+            continue;
+          }
+          const slot = unitSlots[unit]!;
+          const id = slot < 0 ? unknownId : emitIds[slot]!;
+          if (id >= 0) buffer[count++] = id;
+        }
+        position++;
+      } else {
+        this.#scan(text, position++, 'textsToSequences', collect);
+      }
       const ids = new Array<number>(count);
       for (let k = 0; k < count; k++) ids[k] = buffer[k]!;
       yield ids;
@@ -380,8 +344,9 @@ export class Tokenizer implements Vocabulary {
    */
   sequencesToTexts(sequences: Iterable<Iterable<number>>): string[] {
     this.#requireFitted('sequencesToTexts');
-    const wordOfId = this.#wordOfId();
-    const oovWord = this.#oovId === undefined ? undefined : wordOfId[this.#oovId];
+    const wordOfId = this.#state.wordOfId();
+    const oovId = this.#state.oovId;
+    const oovWord = oovId === undefined ? undefined : wordOfId[oovId];
     const texts: string[] = [];
     let position = 0;
     for (const sequence of requireTextCollection(sequences, 'sequencesToTexts', 'sequences')) {
@@ -417,7 +382,8 @@ export class Tokenizer implements Vocabulary {
         `Unknown matrix mode ${describeValue(mode)}; use one of ${MATRIX_MODES.join(', ')}.`,
       );
     }
-    const columns = this.numWords ?? (this.#index.size > 0 ? this.#index.size + 1 : 0);
+    const indexSize = this.#state.indexSize;
+    const columns = this.numWords ?? (indexSize > 0 ? indexSize + 1 : 0);
     if (columns === 0) {
       throw new TokenizeError(
         'TOKENIZE_NOT_FITTED',
@@ -430,7 +396,7 @@ export class Tokenizer implements Vocabulary {
         "Mode 'tfidf' needs document frequencies: call fitOnTexts or fitOnSequences first.",
       );
     }
-    this.#flushIndexDocs();
+    const indexDocs = this.#state.indexDocs();
     const rows: Float64Array[] = [];
     let position = 0;
     for (const sequence of requireTextCollection(sequences, 'sequencesToMatrix', 'sequences')) {
@@ -440,45 +406,32 @@ export class Tokenizer implements Vocabulary {
       const counts = new Map<number, number>();
       for (const id of ids) if (id < columns) counts.set(id, (counts.get(id) ?? 0) + 1);
       for (const [id, count] of counts) {
-        row[id] = this.#matrixWeight(mode, id, count, ids.length);
+        row[id] = matrixWeight(mode, count, ids.length, this.#documentCount, indexDocs.get(id) ?? 0);
       }
     }
     return rows;
   }
 
-  #matrixWeight(mode: MatrixMode, id: number, count: number, sequenceLength: number): number {
-    switch (mode) {
-      case 'binary':
-        return 1;
-      case 'count':
-        return count;
-      case 'freq':
-        return count / sequenceLength;
-      case 'tfidf':
-        return (
-          (1 + Math.log(count)) * Math.log(1 + this.#documentCount / (1 + (this.#indexDocs.get(id) ?? 0)))
-        );
-    }
-  }
-
   // ---- Vocabulary ----
 
   /**
-   * Number of ids: the largest id in use + 1, capped at `numWords` (but always covering the OOV id). Use it as the
-   * Embedding's `inputDim` (Keras tutorials write `len(word_index) + 1`).
+   * Number of ids: the largest id in use + 1, capped at `numWords` (but always covering
+   * the OOV id). Use it as the Embedding's `inputDim` (Keras tutorials write `len(word_index) + 1`).
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting.
    */
   get size(): number {
     this.#requireFitted('size');
-    const kept = this.numWords === null ? this.#maxId + 1 : Math.min(this.numWords, this.#maxId + 1);
+    const maxId = this.#state.maxId;
+    const kept = this.numWords === null ? maxId + 1 : Math.min(this.numWords, maxId + 1);
     // Keras emits the OOV id even when numWords ≤ 1 leaves no room for it.
-    const oovId = this.specialIds.oov;
+    const oovId = this.#state.oovId;
     return oovId === undefined ? kept : Math.max(kept, oovId + 1);
   }
 
   /** Padding is 0; OOV is 1 when `oovToken` is set. */
   get specialIds(): SpecialTokenIds {
-    return this.#oovId === undefined ? { pad: 0 } : { pad: 0, oov: this.#oovId };
+    const oov = this.#state.oovId;
+    return oov === undefined ? { pad: 0 } : { pad: 0, oov };
   }
 
   /** One text → ids, exactly `textsToSequences([text])[0]`. */
@@ -494,22 +447,19 @@ export class Tokenizer implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
    */
   decode(ids: Iterable<number>, options: DecodeOptions = {}): string {
-    const oovId = this.specialIds.oov;
+    const oovId = this.#state.oovId;
     const tokens: string[] = [];
     for (const id of ids) {
-      if (id === 0 || (options.skipSpecialTokens === true && id === oovId)) {
-        this.idToToken(id);
-        continue;
-      }
-      tokens.push(this.idToToken(id));
+      const token = this.idToToken(id);
+      if (id === 0 || (options.skipSpecialTokens === true && id === oovId)) continue;
+      tokens.push(token);
     }
     return tokens.join(this.charLevel ? '' : ' ');
   }
 
   /** The id `encode` gives `token` (already lowercased and filtered), or `undefined` if it has none. */
   tokenToId(token: string): number | undefined {
-    const slot = this.#index.find(token, 0, token.length);
-    const id = slot < 0 ? undefined : this.#ids[slot];
+    const id = this.#state.idOf(token);
     return id !== undefined && id < this.size ? id : undefined;
   }
 
@@ -519,7 +469,7 @@ export class Tokenizer implements Vocabulary {
    */
   idToToken(id: number): string {
     const size = this.size;
-    const word = id === 0 ? '' : this.#wordOfId()[id];
+    const word = id === 0 ? '' : this.#state.wordOfId()[id];
     if (!Number.isInteger(id) || id < 0 || id >= size || word === undefined) {
       throw new TokenizeError(
         'TOKENIZE_ID_OUT_OF_RANGE',
@@ -559,8 +509,9 @@ export class Tokenizer implements Vocabulary {
   }
 
   /**
-   * Loads a tokenizer from Keras' `tokenizer.to_json()` output (or {@link toJSON}'s).
-   * Accepts the JSON string or the object `JSON.parse` made of it.
+   * Loads a tokenizer from Keras' `tokenizer.to_json()` output (or {@link toJSON}'s),
+   * keeping every dictionary's key order. Accepts the JSON string or the object
+   * `JSON.parse` made of it.
    *
    * @throws TokenizeError `TOKENIZE_MALFORMED_JSON` for invalid JSON, a missing field or an
    *   inconsistent index; `TOKENIZE_INVALID_OPTION` for invalid settings in it.
@@ -595,28 +546,6 @@ export class Tokenizer implements Vocabulary {
       }
       return parseOrderedFlatObject(value, `config.${key}`);
     };
-    for (const [word, count] of dictionary('word_counts')) {
-      const slot = tokenizer.#vocab.intern(word, 0, word.length);
-      tokenizer.#counts[slot] = countValue(count, 'word_counts');
-    }
-    const wordDocsOrder: number[] = [];
-    for (const [word, count] of dictionary('word_docs')) {
-      const slot = tokenizer.#vocab.find(word, 0, word.length);
-      if (slot < 0) throw malformed(`word_docs has ${JSON.stringify(word)}, which word_counts lacks`);
-      if (tokenizer.#docs[slot] === undefined) wordDocsOrder.push(slot);
-      tokenizer.#docs[slot] = countValue(count, 'word_docs');
-    }
-    if (wordDocsOrder.length !== tokenizer.#vocab.size) {
-      throw malformed('word_docs and word_counts must have the same words');
-    }
-    tokenizer.#wordDocsOrder = wordDocsOrder;
-    tokenizer.#indexDocs = new Map(
-      dictionary('index_docs').map(([id, count]) => [
-        idKey(id, 'index_docs'),
-        countValue(count, 'index_docs'),
-      ]),
-    );
-    const wordIndex = dictionary('word_index');
     const indexWord = new Map(
       dictionary('index_word').map(([id, word]) => {
         if (typeof word !== 'string')
@@ -624,7 +553,7 @@ export class Tokenizer implements Vocabulary {
         return [idKey(id, 'index_word'), word] as const;
       }),
     );
-    for (const [word, id] of wordIndex) {
+    const wordIndex = dictionary('word_index').map(([word, id]) => {
       // Ids ≥ 0: tutorials add '<pad>' at 0 by hand before saving, and Keras keeps it.
       const value = idValue(id, 'word_index');
       if (indexWord.get(value) !== word) {
@@ -632,13 +561,22 @@ export class Tokenizer implements Vocabulary {
           `word_index maps ${JSON.stringify(word)} to ${value} but index_word[${value}] disagrees`,
         );
       }
-      tokenizer.#ids[tokenizer.#index.intern(word, 0, word.length)] = value;
-    }
-    tokenizer.#loadedIndexWord = indexWord;
-    let maxId = 0;
-    for (const id of [...tokenizer.#ids, ...indexWord.keys()]) maxId = Math.max(maxId, id);
-    tokenizer.#indexChanged(maxId);
-    if (tokenizer.oovToken !== null && tokenizer.#index.size > 0 && tokenizer.#oovId === undefined) {
+      return [word, value] as const;
+    });
+    tokenizer.#state.load({
+      wordCounts: dictionary('word_counts').map(
+        ([word, count]) => [word, countValue(count, 'word_counts')] as const,
+      ),
+      wordDocs: dictionary('word_docs').map(
+        ([word, count]) => [word, countValue(count, 'word_docs')] as const,
+      ),
+      indexDocs: dictionary('index_docs').map(
+        ([id, count]) => [idKey(id, 'index_docs'), countValue(count, 'index_docs')] as const,
+      ),
+      wordIndex,
+      indexWord,
+    });
+    if (tokenizer.oovToken !== null && wordIndex.length > 0 && tokenizer.#state.oovId === undefined) {
       throw malformed(`oov_token ${JSON.stringify(tokenizer.oovToken)} is missing from word_index`);
     }
     return tokenizer;
@@ -666,73 +604,32 @@ export class Tokenizer implements Vocabulary {
   }
 
   #requireFitted(method: string): void {
-    if (this.#index.size === 0) {
+    if (this.#state.indexSize === 0) {
       throw new TokenizeError(
         'TOKENIZE_NOT_FITTED',
         `${method} needs a vocabulary: call fitOnTexts(texts) first, or load one with Tokenizer.fromJSON(json).`,
       );
     }
   }
+}
 
-  /** Keras' index rebuild after every fit: frequency order, stable for ties, OOV forced to 1. */
-  #rebuildIndex(): void {
-    const counts = this.#counts;
-    const bySlot = Array.from({ length: this.#vocab.size }, (_, slot) => slot);
-    const byFrequency = bySlot.sort((a, b) => counts[b]! - counts[a]! || a - b);
-    this.#index = new TokenTable();
-    this.#ids = [];
-    let nextId = 1;
-    // Interning an existing word keeps its slot and overwrites its id, as assignment into a
-    // Python dict keeps the key's position: an OOV token that also occurs as a word ends up
-    // exactly where Keras puts it.
-    if (this.oovToken !== null)
-      this.#ids[this.#index.intern(this.oovToken, 0, this.oovToken.length)] = nextId++;
-    for (const slot of byFrequency) {
-      const word = this.#vocab.tokens[slot]!;
-      this.#ids[this.#index.intern(word, 0, word.length, this.#vocab.hashAt(slot))] = nextId++;
-    }
-    this.#loadedIndexWord = null;
-    this.#indexDocsPending = true;
-    this.#indexChanged(nextId - 1);
-  }
-
-  /** Recomputes what derives from the index, and drops stale views. */
-  #indexChanged(maxId: number): void {
-    this.#maxId = maxId;
-    const oovSlot = this.oovToken === null ? -1 : this.#index.find(this.oovToken, 0, this.oovToken.length);
-    this.#oovId = oovSlot < 0 ? undefined : this.#ids[oovSlot];
-    const oovOrDrop = this.#oovId ?? -1;
-    this.#emitIds = Int32Array.from(this.#ids, (id) =>
-      this.numWords === null || id < this.numWords ? id : oovOrDrop,
-    );
-    this.#views = {};
-  }
-
-  /** Keras' `index_docs[word_index[w]] = c` for every word of the last fit, applied once. */
-  #flushIndexDocs(): void {
-    if (!this.#indexDocsPending) return;
-    this.#indexDocsPending = false;
-    for (const slot of this.#wordDocsSlots()) {
-      const word = this.#vocab.tokens[slot]!;
-      this.#indexDocs.set(this.#ids[this.#index.find(word, 0, word.length)]!, this.#docs[slot]!);
-    }
-  }
-
-  /** Vocabulary slots in word_docs order. */
-  #wordDocsSlots(): number[] {
-    const loaded = this.#wordDocsOrder ?? [];
-    const later = Array.from({ length: this.#vocab.size - loaded.length }, (_, k) => loaded.length + k);
-    return loaded.length === 0 ? later : [...loaded, ...later];
-  }
-
-  /** Id → word, from index_word. */
-  #wordOfId(): Array<string | undefined> {
-    if (!this.#views.wordOfId) {
-      const wordOfId: Array<string | undefined> = [];
-      for (const [id, word] of this.indexWord) wordOfId[id] = word;
-      this.#views.wordOfId = wordOfId;
-    }
-    return this.#views.wordOfId;
+function matrixWeight(
+  mode: MatrixMode,
+  count: number,
+  sequenceLength: number,
+  documents: number,
+  docsWithId: number,
+): number {
+  switch (mode) {
+    case 'binary':
+      return 1;
+    case 'count':
+      return count;
+    case 'freq':
+      return count / sequenceLength;
+    case 'tfidf':
+      // Keras' weighting: tf = 1 + ln(count), idf = ln(1 + documents / (1 + documents with the id)).
+      return (1 + Math.log(count)) * Math.log(1 + documents / (1 + docsWithId));
   }
 }
 
