@@ -30,13 +30,17 @@ describe.each(LIBRARIES)('@rnnkit/%s built output', (name) => {
     const conditions = manifest.exports['.'];
     expect(Object.keys(conditions)).toEqual(['@rnnkit/source', 'types', 'import']);
     for (const target of [conditions['types']!, conditions['import']!]) {
-      expect(existsSync(join(packagesDir, name, target)), `${target} exists (run pnpm build first)`).toBe(true);
+      expect(existsSync(join(packagesDir, name, target)), `${target} exists (run pnpm build first)`).toBe(
+        true,
+      );
     }
   });
 
   it('imports in plain Node and exports what its source exports', async () => {
     const builtKeys = JSON.parse(
-      runNode(`const m = await import('@rnnkit/${name}'); console.log(JSON.stringify(Object.keys(m).sort()));`),
+      runNode(
+        `const m = await import('@rnnkit/${name}'); console.log(JSON.stringify(Object.keys(m).sort()));`,
+      ),
     ) as string[];
     const sourceKeys = Object.keys(await import(`@rnnkit/${name}`)).sort();
     expect(builtKeys).toEqual(sourceKeys);
