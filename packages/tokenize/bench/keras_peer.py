@@ -2,9 +2,10 @@
 """Keras peer for tokenize.bench.ts: the same workload with keras_preprocessing's Tokenizer.
 
 Reads the corpus from the file given as argv[1] (written by the TypeScript bench so both
-sides see identical text), splits it into lines, and for word and char level times, argv[2] times,
-fit_on_texts(lines) + texts_to_sequences(lines). Prints one JSON object with the seconds
-of every run, so the caller can pool runs taken before and after its own.
+sides see identical text) and splits it into lines. Then, for every line 'word' or 'char'
+read from standard input, times one fit_on_texts(lines) + texts_to_sequences(lines) at that
+level and answers with one JSON line: {"seconds": …, "vocabulary": …}. Serving one run at a
+time lets the bench alternate the two sides run by run on a machine whose speed drifts.
 """
 import json
 import sys
@@ -12,23 +13,16 @@ import time
 
 from keras_preprocessing.text import Tokenizer
 
-
-
-def time_level(lines, char_level, runs):
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        tokenizer = Tokenizer(char_level=char_level)
-        tokenizer.fit_on_texts(lines)
-        tokenizer.texts_to_sequences(lines)
-        seconds.append(time.perf_counter() - start)
-    return seconds, len(tokenizer.word_index)
-
-
 with open(sys.argv[1], encoding='utf-8') as handle:
-    text = handle.read()
-lines = text.split('\n')
-runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-word_seconds, word_vocab = time_level(lines, False, runs)
-char_seconds, char_vocab = time_level(lines, True, runs)
-print(json.dumps({'word': word_seconds, 'char': char_seconds, 'word_vocab': word_vocab, 'char_vocab': char_vocab}))
+    lines = handle.read().split('\n')
+
+for command in sys.stdin:
+    level = command.strip()
+    if level not in ('word', 'char'):
+        continue
+    start = time.perf_counter()
+    tokenizer = Tokenizer(char_level=(level == 'char'))
+    tokenizer.fit_on_texts(lines)
+    tokenizer.texts_to_sequences(lines)
+    seconds = time.perf_counter() - start
+    print(json.dumps({'seconds': seconds, 'vocabulary': len(tokenizer.word_index)}), flush=True)

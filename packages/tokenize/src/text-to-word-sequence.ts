@@ -1,6 +1,6 @@
 import { charClassBody } from './char-class.js';
 import { describeValue, TokenizeError } from './errors.js';
-import { HASH_SEED, hashRange, hashStep } from './token-table.js';
+import { HASH_SEED, hashStep, hashUnits, IDENTITY_UNITS, unitsToString } from './token-table.js';
 import { requireBooleanOption, requireStringOption } from './validate.js';
 
 /** Keras' default `filters`: ASCII punctuation except `'`, plus tab and newline. */
@@ -29,14 +29,62 @@ export interface TextToWordSequenceOptions {
 export type WordSplitter = (text: string) => string[];
 
 /**
- * Reports each token of `text` as a range `[start, end)` of `source`: `text` itself, or the
- * filtered copy of it when filtering had to rewrite the text. Lets callers look tokens up
- * without allocating a string per token.
+ * Reports each token of `text`, as Keras would after `text.lower()` when `fold` is the
+ * lowercase table (identity otherwise). Tokens arrive as units in a scratch buffer, so
+ * callers can look them up without a string per token or a lowercased copy per document.
  */
-export type TokenScanner = (text: string, visit: TokenVisitor) => void;
+export interface TokenScanner {
+  /** Whether `scan` honours a non-identity `fold`; if not, lowercase the text before scanning. */
+  readonly foldsCase: boolean;
+  scan(text: string, visit: TokenVisitor, fold: Uint16Array): void;
+}
 
-/** Receives one token: its range in `source` and its {@link hashRange} (computed while scanning). */
-export type TokenVisitor = (source: string, start: number, end: number, hash: number) => void;
+/**
+ * Receives one token: `units[0 … length-1]` (a scratch buffer, valid only during the call)
+ * and their {@link hashUnits} (0 for single-unit tokens, which need no hash).
+ */
+export type TokenVisitor = (units: Uint16Array, length: number, hash: number) => void;
+
+let lowercaseUnits: Uint16Array | undefined;
+
+/**
+ * Every UTF-16 unit mapped to its lowercase unit. Valid only for text without
+ * {@link NEEDS_FULL_LOWERCASE} characters, where lowercasing is exactly unit by unit.
+ */
+export function lowercaseUnitTable(): Uint16Array {
+  if (!lowercaseUnits) {
+    // One native toLowerCase over all units; İ (the one unit whose lowercase is two units)
+    // and surrogates are blanked so the result stays aligned.
+    const units = IDENTITY_UNITS.map((unit) =>
+      unit === 0x130 || (unit >= 0xd800 && unit <= 0xdfff) ? 0x20 : unit,
+    );
+    let all = '';
+    for (let start = 0; start < units.length; start += 0x1000) {
+      all += String.fromCharCode(...units.subarray(start, start + 0x1000));
+    }
+    const lowered = all.toLowerCase();
+    lowercaseUnits = Uint16Array.from({ length: lowered.length }, (_, unit) => lowered.charCodeAt(unit));
+  }
+  return lowercaseUnits;
+}
+
+/** Characters whose lowercase is not one unit on its own: İ (two units), Σ (σ or final ς) and astral letters. */
+export const NEEDS_FULL_LOWERCASE = /[\u0130\u03a3\ud800-\udfff]/;
+
+/**
+ * How to scan `text` as Keras sees it after `text.lower()`: the text itself with a
+ * lowercase fold when that is exact, else a lowercased copy (or, without `lower`, as is).
+ */
+export function caseFolding(
+  text: string,
+  lower: boolean,
+  scannerFoldsCase = true,
+): { source: string; fold: Uint16Array } {
+  if (!lower) return { source: text, fold: IDENTITY_UNITS };
+  if (scannerFoldsCase && !NEEDS_FULL_LOWERCASE.test(text))
+    return { source: text, fold: lowercaseUnitTable() };
+  return { source: text.toLowerCase(), fold: IDENTITY_UNITS };
+}
 
 const UTF16_UNITS = 0x10000;
 
@@ -45,54 +93,90 @@ function isLoneUnit(text: string): boolean {
   return text.length === 1 && (unit < 0xd800 || unit > 0xdfff);
 }
 
+/** A growable scratch buffer for one token's units. */
+class TokenBuffer {
+  units: Uint16Array = new Uint16Array(64);
+
+  /** Makes room for at least `length` units, keeping the first `kept`. */
+  reserve(length: number, kept: number): Uint16Array {
+    if (length > this.units.length) {
+      const grown = new Uint16Array(Math.max(length, this.units.length * 2));
+      grown.set(this.units.subarray(0, kept));
+      this.units = grown;
+    }
+    return this.units;
+  }
+}
+
 /**
  * Compiles Keras' "translate every filter character to `split`, split on `split`, drop
  * empty strings" into a scanner, so a tokenizer pays for the set-up once.
  */
 export function createWordScanner(filters: string, split: string): TokenScanner {
   const filterChars = Array.from(new Set(filters));
+  const buffer = new TokenBuffer();
   if (isLoneUnit(split) && filterChars.every(isLoneUnit)) {
-    // Every delimiter is one BMP code unit, so a word is a maximal run of other units:
-    // one pass, no translated copy of the text.
+    // Every delimiter is one BMP unit, so a word is a maximal run of other units: one pass,
+    // no translated or lowercased copy of the text. Per fold, one table gives each unit's
+    // folded value, or -1 for a delimiter (Keras lowercases before filtering).
     const isDelimiter = new Uint8Array(UTF16_UNITS);
     isDelimiter[split.charCodeAt(0)] = 1;
     for (const char of filterChars) isDelimiter[char.charCodeAt(0)] = 1;
-    return (text, visit) => {
-      let start = -1;
+    const classifiers = new Map<Uint16Array, Int32Array>();
+    const classifierFor = (fold: Uint16Array) => {
+      let classify = classifiers.get(fold);
+      if (!classify) {
+        classify = new Int32Array(UTF16_UNITS);
+        for (let unit = 0; unit < UTF16_UNITS; unit++) {
+          const folded = fold[unit]!;
+          classify[unit] = isDelimiter[folded] === 1 ? -1 : folded;
+        }
+        classifiers.set(fold, classify);
+      }
+      return classify;
+    };
+    const scan = (text: string, visit: TokenVisitor, fold: Uint16Array) => {
+      const classify = classifierFor(fold);
+      let units = buffer.units;
+      let length = 0;
       let hash = HASH_SEED;
-      const length = text.length;
-      for (let i = 0; i < length; i++) {
-        const unit = text.charCodeAt(i);
-        if (isDelimiter[unit] === 1) {
-          if (start >= 0) {
-            visit(text, start, i, hash);
-            start = -1;
-          }
-        } else {
-          if (start < 0) {
-            start = i;
+      for (let i = 0; i < text.length; i++) {
+        const unit = classify[text.charCodeAt(i)]!;
+        if (unit < 0) {
+          if (length > 0) {
+            visit(units, length, length === 1 ? 0 : hash);
+            length = 0;
             hash = HASH_SEED;
           }
+        } else {
+          if (length === units.length) units = buffer.reserve(length + 1, length);
+          units[length++] = unit;
           hash = hashStep(hash, unit);
         }
       }
-      if (start >= 0) visit(text, start, length, hash);
+      if (length > 0) visit(units, length, length === 1 ? 0 : hash);
     };
+    return { foldsCase: true, scan };
   }
   // General case (multi-character split or astral filter characters): literal Keras semantics.
   const filterPattern =
     filterChars.length > 0 ? new RegExp(`[${charClassBody(filterChars.join(''))}]`, 'gu') : null;
-  return (text, visit) => {
+  const scan = (text: string, visit: TokenVisitor) => {
     const translated = filterPattern ? text.replace(filterPattern, () => split) : text;
     let start = 0;
     for (;;) {
       const end = translated.indexOf(split, start);
       const stop = end < 0 ? translated.length : end;
-      if (stop > start) visit(translated, start, stop, hashRange(translated, start, stop));
+      if (stop > start) {
+        const units = buffer.reserve(stop - start, 0);
+        for (let i = start; i < stop; i++) units[i - start] = translated.charCodeAt(i);
+        visit(units, stop - start, hashUnits(units, stop - start));
+      }
       if (end < 0) return;
       start = end + split.length;
     }
   };
+  return { foldsCase: false, scan };
 }
 
 /** Whether a high surrogate at `index` is followed by a low one: one astral character. */
@@ -102,24 +186,33 @@ export function isSurrogatePair(text: string, index: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
 }
 
+/** Writes the character at `index` (one unit, or a surrogate pair) folded into `units`; returns its length. */
+export function readCharacter(text: string, index: number, fold: Uint16Array, units: Uint16Array): number {
+  units[0] = fold[text.charCodeAt(index)]!;
+  if (!isSurrogatePair(text, index)) return 1;
+  units[1] = fold[text.charCodeAt(index + 1)]!;
+  return 2;
+}
+
 /** Scans every code point of `text` as one token (a surrogate pair is one character, as in Python). */
-export const scanCharacters: TokenScanner = (text, visit) => {
-  for (let i = 0; i < text.length; i++) {
-    if (isSurrogatePair(text, i)) {
-      visit(text, i, i + 2, hashRange(text, i, i + 2));
-      i++;
-    } else {
-      visit(text, i, i + 1, 0); // single units are looked up without a hash
+export const scanCharacters: TokenScanner = {
+  foldsCase: true,
+  scan(text, visit, fold) {
+    const units = new Uint16Array(2);
+    for (let i = 0; i < text.length; i++) {
+      const length = readCharacter(text, i, fold, units);
+      visit(units, length, length === 1 ? 0 : hashUnits(units, 2));
+      i += length - 1;
     }
-  }
+  },
 };
 
 /** {@link createWordScanner} collecting the words as strings. */
 export function createWordSplitter(filters: string, split: string): WordSplitter {
-  const scan = createWordScanner(filters, split);
+  const scanner = createWordScanner(filters, split);
   return (text) => {
     const words: string[] = [];
-    scan(text, (source, start, end) => words.push(source.slice(start, end)));
+    scanner.scan(text, (units, length) => words.push(unitsToString(units, length)), IDENTITY_UNITS);
     return words;
   };
 }

@@ -1,41 +1,40 @@
 /**
- * An open-addressing hash table from token text to a dense slot number, looked up by a
- * range of a larger string. Tokenizing a corpus with `Map<string, …>` costs a string
- * allocation and a hash per token; here a known token costs one probe and a comparison
- * against a contiguous pool of code units (one array read for single-unit tokens such as
- * characters), and a string is only made when a token is seen for the first time.
+ * An open-addressing hash table from token to a dense slot number, looked up by the
+ * token's UTF-16 units in a scratch buffer. Tokenizing a corpus with `Map<string, …>`
+ * costs a string allocation and a hash per token; here a known token costs one probe and
+ * a comparison against a contiguous pool of units (one array read for single-unit tokens
+ * such as characters), and a string is only made when a token is seen for the first time.
  */
 export class TokenTable {
   /** Token text per slot, in insertion order. */
   readonly tokens: string[] = [];
+  /** Slot of each single-unit token by unit, -1 if absent: characters skip hashing entirely. */
+  readonly unitSlots = new Int32Array(0x10000).fill(-1);
   #hashes = new Int32Array(256);
   /** Token `slot` is `#units[#offsets[slot] … #offsets[slot + 1])`. */
   #offsets = new Int32Array(257);
   #units = new Uint16Array(2048);
   #buckets = new Int32Array(1024).fill(-1);
-  /** Slot of each single-UTF-16-unit token by unit, -1 if absent: characters skip hashing entirely. */
-  readonly unitSlots = new Int32Array(0x10000).fill(-1);
 
   get size(): number {
     return this.tokens.length;
   }
 
-  /** The {@link hashRange} of the token in `slot`. */
+  /** The {@link hashUnits} of the token in `slot`. */
   hashAt(slot: number): number {
     return this.#hashes[slot]!;
   }
 
   /**
-   * The slot of `text.slice(start, end)`, or -1.
-   * @param hash {@link hashRange} of the range, if the caller computed it while scanning.
+   * The slot of the token `units[0 … length-1]`, or -1.
+   * @param hash its {@link hashUnits}, computed by the caller while scanning.
    */
-  find(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
-    const length = end - start;
-    if (length === 1) return this.unitSlots[text.charCodeAt(start)]!;
+  find(units: Uint16Array, length: number, hash: number): number {
+    if (length === 1) return this.unitSlots[units[0]!]!;
     const buckets = this.#buckets;
     const hashes = this.#hashes;
     const offsets = this.#offsets;
-    const units = this.#units;
+    const pool = this.#units;
     const mask = buckets.length - 1;
     for (let bucket = spread(hash) & mask; ; bucket = (bucket + 1) & mask) {
       const slot = buckets[bucket]!;
@@ -44,15 +43,27 @@ export class TokenTable {
       const offset = offsets[slot]!;
       if (offsets[slot + 1]! - offset !== length) continue;
       let i = 0;
-      while (i < length && units[offset + i] === text.charCodeAt(start + i)) i++;
+      while (i < length && pool[offset + i] === units[i]) i++;
       if (i === length) return slot;
     }
   }
 
-  /** The slot of `text.slice(start, end)`, adding it if new. `hash` as for {@link find}. */
-  intern(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
-    const found = this.find(text, start, end, hash);
-    return found >= 0 ? found : this.#add(text.slice(start, end), hash);
+  /** The slot of the token `units[0 … length-1]`, adding it if new; arguments as for {@link find}. */
+  intern(units: Uint16Array, length: number, hash: number): number {
+    const found = this.find(units, length, hash);
+    return found >= 0 ? found : this.#add(units, length, hash);
+  }
+
+  /** {@link find} for a token given as a string. */
+  findString(token: string): number {
+    const units = toUnits(token);
+    return this.find(units, token.length, hashUnits(units, token.length));
+  }
+
+  /** {@link intern} for a token given as a string. */
+  internString(token: string): number {
+    const units = toUnits(token);
+    return this.intern(units, token.length, hashUnits(units, token.length));
   }
 
   /** Forgets every slot from `size` on (to undo a failed batch of interns). */
@@ -64,22 +75,22 @@ export class TokenTable {
     this.#rehash(this.#buckets.length);
   }
 
-  #add(token: string, hash: number): number {
+  #add(units: Uint16Array, length: number, hash: number): number {
     const slot = this.tokens.length;
-    this.tokens.push(token);
+    this.tokens.push(unitsToString(units, length));
     if (slot + 1 === this.#hashes.length) {
       this.#hashes = grow(this.#hashes, this.#hashes.length * 2);
       this.#offsets = grow(this.#offsets, this.#hashes.length + 1);
     }
     this.#hashes[slot] = hash;
     const offset = this.#offsets[slot]!;
-    if (offset + token.length > this.#units.length) {
-      this.#units = grow(this.#units, Math.max(this.#units.length * 2, offset + token.length));
+    if (offset + length > this.#units.length) {
+      this.#units = grow(this.#units, Math.max(this.#units.length * 2, offset + length));
     }
-    for (let i = 0; i < token.length; i++) this.#units[offset + i] = token.charCodeAt(i);
-    this.#offsets[slot + 1] = offset + token.length;
-    if (token.length === 1) {
-      this.unitSlots[token.charCodeAt(0)] = slot;
+    for (let i = 0; i < length; i++) this.#units[offset + i] = units[i]!;
+    this.#offsets[slot + 1] = offset + length;
+    if (length === 1) {
+      this.unitSlots[units[0]!] = slot;
     } else if ((slot + 1) * 2 > this.#buckets.length) {
       this.#rehash(this.#buckets.length * 2);
     } else {
@@ -111,11 +122,38 @@ export function hashStep(hash: number, unit: number): number {
   return Math.imul(hash ^ unit, 0x01000193);
 }
 
-/** FNV-1a over the UTF-16 code units of a range, as a signed 32-bit integer. */
-export function hashRange(text: string, start: number, end: number): number {
+/** FNV-1a over `units[0 … length-1]`, as a signed 32-bit integer. */
+export function hashUnits(units: Uint16Array, length: number): number {
   let hash = HASH_SEED;
-  for (let i = start; i < end; i++) hash = hashStep(hash, text.charCodeAt(i));
+  for (let i = 0; i < length; i++) hash = hashStep(hash, units[i]!);
   return hash;
+}
+
+/** Every UTF-16 unit mapped to itself: the fold of case-sensitive scanning. */
+export const IDENTITY_UNITS = Uint16Array.from({ length: 0x10000 }, (_, unit) => unit);
+
+/** The UTF-16 units of `text` in a fresh buffer. */
+export function toUnits(text: string): Uint16Array {
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+  return units;
+}
+
+const CHUNK = 0x1000;
+
+/** The string of `units[0 … length-1]`. */
+export function unitsToString(units: Uint16Array, length: number): string {
+  let text = '';
+  if (length <= 32) {
+    // Typical tokens: a short concatenation is faster than any bulk conversion.
+    for (let i = 0; i < length; i++) text += String.fromCharCode(units[i]!);
+    return text;
+  }
+  for (let start = 0; start < length; start += CHUNK) {
+    const chunk = units.subarray(start, Math.min(length, start + CHUNK));
+    text += String.fromCharCode.apply(null, chunk as unknown as number[]);
+  }
+  return text;
 }
 
 /** FNV's low bits are weak for short keys; fold the high bits in before masking. */

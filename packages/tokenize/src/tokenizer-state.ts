@@ -1,5 +1,5 @@
-import { isSurrogatePair, type TokenVisitor } from './text-to-word-sequence.js';
-import { hashRange, TokenTable } from './token-table.js';
+import { caseFolding, readCharacter, type TokenVisitor } from './text-to-word-sequence.js';
+import { hashUnits, TokenTable } from './token-table.js';
 
 /** Set for character-level tokenizers: their string documents are counted on a fast path. */
 export interface CharacterMode {
@@ -118,22 +118,23 @@ export class TokenizerState {
       }
       tokens++;
     };
-    const visit: TokenVisitor = (source, start, end, hash) => count(vocab.intern(source, start, end, hash));
+    const visit: TokenVisitor = (units, length, hash) => count(vocab.intern(units, length, hash));
+    const pair = new Uint16Array(2);
     const unitSlots = vocab.unitSlots;
     try {
       for (const text of texts) {
         if (characters && typeof text === 'string') {
           // Hot path for character models: one table read per character.
-          const lowered = characters.lower ? text.toLowerCase() : text;
-          for (let i = 0; i < lowered.length; i++) {
-            const unit = lowered.charCodeAt(i);
-            const slot = unit >= 0xd800 && unit <= 0xdfff ? -1 : unitSlots[unit]!;
+          const { source, fold } = caseFolding(text, characters.lower);
+          for (let i = 0; i < source.length; i++) {
+            const unit = source.charCodeAt(i);
+            const slot = unit >= 0xd800 && unit <= 0xdfff ? -1 : unitSlots[fold[unit]!]!;
             if (slot >= 0) {
               count(slot);
             } else {
-              const end = isSurrogatePair(lowered, i) ? i + 2 : i + 1;
-              visit(lowered, i, end, hashRange(lowered, i, end));
-              i = end - 1;
+              const length = readCharacter(source, i, fold, pair);
+              visit(pair, length, length === 1 ? 0 : hashUnits(pair, length));
+              i += length - 1;
             }
           }
         } else {
@@ -163,10 +164,8 @@ export class TokenizerState {
    * order (Python's sort is stable, as is JavaScript's), the OOV token first.
    */
   rebuildIndex(): void {
-    const counts = this.#counts;
-    const byFrequency = [...this.#countOrder].sort((a, b) => counts[b]! - counts[a]!);
-    const oovSlot =
-      this.#oovToken === null ? -1 : this.vocab.intern(this.#oovToken, 0, this.#oovToken.length);
+    const byFrequency = stableSortByCountDescending(this.#countOrder, this.#counts);
+    const oovSlot = this.#oovToken === null ? -1 : this.vocab.internString(this.#oovToken);
     const idOfSlot = new Int32Array(this.vocab.size).fill(-1);
     const indexOrder: number[] = [];
     let nextId = 1;
@@ -194,7 +193,7 @@ export class TokenizerState {
 
   /** Restores the dictionaries read from Keras JSON, keeping every key order. */
   load(dictionaries: KerasDictionaries): void {
-    const slotOf = (word: string) => this.vocab.intern(word, 0, word.length);
+    const slotOf = (word: string) => this.vocab.internString(word);
     for (const [word, count] of dictionaries.wordCounts) {
       const slot = slotOf(word);
       if (this.#counts[slot] === undefined) this.#countOrder.push(slot);
@@ -230,7 +229,7 @@ export class TokenizerState {
     this.#indexOrder = indexOrder;
     this.#loadedIndexWord = loadedIndexWord;
     this.#maxId = maxId;
-    const oovSlot = this.#oovToken === null ? -1 : this.vocab.find(this.#oovToken, 0, this.#oovToken.length);
+    const oovSlot = this.#oovToken === null ? -1 : this.vocab.findString(this.#oovToken);
     const oovId = oovSlot < 0 ? -1 : idOfSlot[oovSlot]!;
     this.#oovId = oovId < 0 ? undefined : oovId;
     const numWords = this.#numWords;
@@ -240,7 +239,7 @@ export class TokenizerState {
 
   /** The word_index id of `token`, or `undefined`. */
   idOf(token: string): number | undefined {
-    const slot = this.vocab.find(token, 0, token.length);
+    const slot = this.vocab.findString(token);
     const id = slot < 0 ? -1 : (this.#idOfSlot[slot] ?? -1);
     return id < 0 ? undefined : id;
   }
@@ -294,6 +293,31 @@ export class TokenizerState {
     this.#indexDocsPending = false;
     for (const slot of this.#docsOrder) this.#indexDocs.set(this.#idOfSlot[slot]!, this.#docs[slot]!);
   }
+}
+
+/**
+ * `slots` sorted by descending count, ties in their given order — Python's stable
+ * `sort(key=count, reverse=True)`. A counting sort when counts are small next to the number
+ * of slots (always, for natural text: Zipf's law), a comparison sort otherwise.
+ */
+function stableSortByCountDescending(
+  slots: readonly number[],
+  counts: ReadonlyArray<number | undefined>,
+): number[] {
+  let maxCount = 0;
+  for (const slot of slots) maxCount = Math.max(maxCount, counts[slot]!);
+  if (maxCount > 4 * slots.length + 1024) return [...slots].sort((a, b) => counts[b]! - counts[a]!);
+  const next = new Int32Array(maxCount + 2); // next[c]: where the next slot with count c goes
+  for (const slot of slots) next[counts[slot]!]!++;
+  let position = 0;
+  for (let count = maxCount; count >= 0; count--) {
+    const howMany = next[count]!;
+    next[count] = position;
+    position += howMany;
+  }
+  const sorted = new Array<number>(slots.length);
+  for (const slot of slots) sorted[next[counts[slot]!]!++] = slot;
+  return sorted;
 }
 
 function resized(array: Int32Array, length: number): Int32Array<ArrayBuffer> {

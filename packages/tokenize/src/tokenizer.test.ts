@@ -362,3 +362,64 @@ describe('Tokenizer surrogates', () => {
     expect(tokenizer.textsToSequences([`${whale}${lone}x${lone}`])).toEqual([[1, 2, 3, 2]]);
   });
 });
+
+describe('Tokenizer lowercasing', () => {
+  const casedText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc
+      .array(
+        fc.constantFrom(
+          'A',
+          'é',
+          'É',
+          'Σ',
+          'σ',
+          'ς',
+          'İ',
+          'ǅ',
+          'Ⅻ',
+          'Ω',
+          '𐐀',
+          '🐳',
+          'ß',
+          'x',
+          ' ',
+          '.',
+          '\n',
+        ),
+        {
+          maxLength: 30,
+        },
+      )
+      .map((chars) => chars.join('')),
+  );
+
+  it('matches lowercasing each text with toLowerCase first, on any text', () => {
+    fc.assert(
+      fc.property(fc.array(casedText, { minLength: 1, maxLength: 5 }), fc.boolean(), (texts, charLevel) => {
+        const fit = (tokenizer: Tokenizer, input: string[]) => {
+          try {
+            return tokenizer.fitOnTexts(input);
+          } catch (error) {
+            return (error as TokenizeError).code;
+          }
+        };
+        const folding = fit(new Tokenizer({ charLevel }), texts);
+        const reference = fit(
+          new Tokenizer({ charLevel, lower: false }),
+          texts.map((text) => text.toLowerCase()),
+        );
+        if (typeof folding === 'string' || typeof reference === 'string') {
+          expect(folding).toEqual(reference);
+          return;
+        }
+        expect([...folding.wordIndex]).toEqual([...reference.wordIndex]);
+        expect([...folding.wordDocs]).toEqual([...reference.wordDocs]);
+        expect(folding.textsToSequences(texts)).toEqual(
+          reference.textsToSequences(texts.map((t) => t.toLowerCase())),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

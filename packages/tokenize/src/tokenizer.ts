@@ -2,14 +2,15 @@ import { describeValue, TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
 import {
+  caseFolding,
   createWordScanner,
-  isSurrogatePair,
   KERAS_DEFAULT_FILTERS,
+  readCharacter,
   scanCharacters,
   type TokenScanner,
   type TokenVisitor,
 } from './text-to-word-sequence.js';
-import { hashRange } from './token-table.js';
+import { hashUnits, toUnits } from './token-table.js';
 import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import {
@@ -281,11 +282,23 @@ export class Tokenizer implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting, `TOKENIZE_INVALID_INPUT` for non-texts.
    */
   textsToSequences(texts: Iterable<TokenizerText>): number[][] {
-    return Array.from(this.textsToSequencesGenerator(texts));
+    const encodeText = this.#textEncoder();
+    const sequences: number[][] = [];
+    let position = 0;
+    for (const text of requireTextCollection(texts, 'textsToSequences'))
+      sequences.push(encodeText(text, position++));
+    return sequences;
   }
 
   /** Lazy {@link textsToSequences}: one sequence per text, for large or streamed corpora. */
   *textsToSequencesGenerator(texts: Iterable<TokenizerText>): Generator<number[], void, undefined> {
+    const encodeText = this.#textEncoder();
+    let position = 0;
+    for (const text of requireTextCollection(texts, 'textsToSequences')) yield encodeText(text, position++);
+  }
+
+  /** One document → ids, with lookup tables and scratch buffers set up once per call of the public methods. */
+  #textEncoder(): (text: unknown, position: number) => number[] {
     this.#requireFitted('textsToSequences');
     const vocab = this.#state.vocab;
     const emitIds = this.#state.emitIds;
@@ -294,8 +307,8 @@ export class Tokenizer implements Vocabulary {
     // one array per document by push() doubles the garbage on long documents.
     let buffer = new Int32Array(1024);
     let count = 0;
-    const collect: TokenVisitor = (source, start, end, hash) => {
-      const slot = vocab.find(source, start, end, hash);
+    const collect: TokenVisitor = (units, length, hash) => {
+      const slot = vocab.find(units, length, hash);
       const id = slot < 0 ? unknownId : emitIds[slot]!;
       if (id < 0) return;
       if (count === buffer.length) {
@@ -306,33 +319,32 @@ export class Tokenizer implements Vocabulary {
       buffer[count++] = id;
     };
     const unitSlots = vocab.unitSlots;
-    let position = 0;
-    for (const text of requireTextCollection(texts, 'textsToSequences')) {
+    const pair = new Uint16Array(2);
+    return (text, position) => {
       count = 0;
       if (this.charLevel && typeof text === 'string') {
         // Hot path for character models: one table read per character.
-        const lowered = this.lower ? text.toLowerCase() : text;
-        if (buffer.length < lowered.length) buffer = new Int32Array(lowered.length * 2);
-        for (let i = 0; i < lowered.length; i++) {
-          const unit = lowered.charCodeAt(i);
+        const { source, fold } = caseFolding(text, this.lower);
+        if (buffer.length < source.length) buffer = new Int32Array(source.length * 2);
+        for (let i = 0; i < source.length; i++) {
+          const unit = source.charCodeAt(i);
           if (unit >= 0xd800 && unit <= 0xdfff) {
-            const end = isSurrogatePair(lowered, i) ? i + 2 : i + 1;
-            collect(lowered, i, end, hashRange(lowered, i, end));
-            i = end - 1;
+            const length = readCharacter(source, i, fold, pair);
+            collect(pair, length, length === 1 ? 0 : hashUnits(pair, length));
+            i += length - 1;
             continue;
           }
-          const slot = unitSlots[unit]!;
+          const slot = unitSlots[fold[unit]!]!;
           const id = slot < 0 ? unknownId : emitIds[slot]!;
           if (id >= 0) buffer[count++] = id;
         }
-        position++;
       } else {
-        this.#scan(text, position++, 'textsToSequences', collect);
+        this.#scan(text, position, 'textsToSequences', collect);
       }
       const ids = new Array<number>(count);
       for (let k = 0; k < count; k++) ids[k] = buffer[k]!;
-      yield ids;
-    }
+      return ids;
+    };
   }
 
   /**
@@ -587,13 +599,15 @@ export class Tokenizer implements Vocabulary {
   /** Reports each token of one document, lowercased if `lower`, to `visit`. */
   #scan(text: unknown, position: number, method: string, visit: TokenVisitor): void {
     if (typeof text === 'string') {
-      this.#scanTokens(this.lower ? text.toLowerCase() : text, visit);
+      const { source, fold } = caseFolding(text, this.lower, this.#scanTokens.foldsCase);
+      this.#scanTokens.scan(source, visit, fold);
       return;
     }
     if (Array.isArray(text) && text.every((token) => typeof token === 'string')) {
       for (const token of text as string[]) {
         const normalized = this.lower ? token.toLowerCase() : token;
-        visit(normalized, 0, normalized.length, hashRange(normalized, 0, normalized.length));
+        const units = toUnits(normalized);
+        visit(units, units.length, units.length === 1 ? 0 : hashUnits(units, units.length));
       }
       return;
     }
