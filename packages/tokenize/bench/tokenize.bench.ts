@@ -97,6 +97,10 @@ for (const level of LEVELS) {
     ratio,
     kerasMeasured: keras !== null,
   };
+  if (process.env['BENCH_RAW']) {
+    console.error(`${level} rnnkit MB/s: ${ours.map((v) => v.toFixed(0)).join(' ')}`);
+    console.error(`${level} keras MB/s:  ${theirs.map((v) => v.toFixed(1)).join(' ')}`);
+  }
 }
 keras?.stop();
 rmSync(dir, { recursive: true, force: true });

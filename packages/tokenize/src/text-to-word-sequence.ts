@@ -34,9 +34,16 @@ export type WordSplitter = (text: string) => string[];
  * callers can look them up without a string per token or a lowercased copy per document.
  */
 export interface TokenScanner {
-  /** Whether `scan` honours a non-identity `fold`; if not, lowercase the text before scanning. */
+  /** Whether `scan` honours the lowercase fold; if not, lowercase the text before scanning. */
   readonly foldsCase: boolean;
-  scan(text: string, visit: TokenVisitor, fold: Uint16Array): void;
+  /**
+   * Scans `text` from `from` on. With the lowercase fold, stops before the token holding
+   * the first character whose lowercase needs more units or context (İ, Σ, surrogates)
+   * and returns where that token starts: scan `text.toLowerCase()` from there, with the
+   * identity fold (positions agree, since everything before lowercased unit for unit).
+   * @returns -1 when the whole text was scanned.
+   */
+  scan(text: string, visit: TokenVisitor, fold: Uint16Array, from?: number): number;
 }
 
 /**
@@ -48,8 +55,8 @@ export type TokenVisitor = (units: Uint16Array, length: number, hash: number) =>
 let lowercaseUnits: Uint16Array | undefined;
 
 /**
- * Every UTF-16 unit mapped to its lowercase unit. Valid only for text without
- * {@link NEEDS_FULL_LOWERCASE} characters, where lowercasing is exactly unit by unit.
+ * Every UTF-16 unit mapped to its lowercase unit. Exact for text without İ, Σ and
+ * surrogates, which lowercases unit by unit.
  */
 export function lowercaseUnitTable(): Uint16Array {
   if (!lowercaseUnits) {
@@ -68,25 +75,20 @@ export function lowercaseUnitTable(): Uint16Array {
   return lowercaseUnits;
 }
 
-/** Characters whose lowercase is not one unit on its own: İ (two units), Σ (σ or final ς) and astral letters. */
-export const NEEDS_FULL_LOWERCASE = /[\u0130\u03a3\ud800-\udfff]/;
-
 /**
- * How to scan `text` as Keras sees it after `text.lower()`: the text itself with a
- * lowercase fold when that is exact, else a lowercased copy (or, without `lower`, as is).
+ * Units whose lowercase is not one unit on its own: İ (two units), Σ (σ or final ς,
+ * by context); surrogates (astral letters) are treated likewise. Text holding none of
+ * them lowercases unit by unit through {@link lowercaseUnitTable}.
  */
-export function caseFolding(
-  text: string,
-  lower: boolean,
-  scannerFoldsCase = true,
-): { source: string; fold: Uint16Array } {
-  if (!lower) return { source: text, fold: IDENTITY_UNITS };
-  if (scannerFoldsCase && !NEEDS_FULL_LOWERCASE.test(text))
-    return { source: text, fold: lowercaseUnitTable() };
-  return { source: text.toLowerCase(), fold: IDENTITY_UNITS };
+function marksUnitsNeedingContext(table: Int32Array, mark: number): Int32Array {
+  table[0x130] = mark;
+  table[0x3a3] = mark;
+  return table.fill(mark, 0xd800, 0xe000);
 }
 
 const UTF16_UNITS = 0x10000;
+const DELIMITER = -1;
+const NEEDS_CONTEXT = -2;
 
 function isLoneUnit(text: string): boolean {
   const unit = text.charCodeAt(0);
@@ -129,20 +131,22 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
         classify = new Int32Array(UTF16_UNITS);
         for (let unit = 0; unit < UTF16_UNITS; unit++) {
           const folded = fold[unit]!;
-          classify[unit] = isDelimiter[folded] === 1 ? -1 : folded;
+          classify[unit] = isDelimiter[folded] === 1 ? DELIMITER : folded;
         }
+        if (fold !== IDENTITY_UNITS) marksUnitsNeedingContext(classify, NEEDS_CONTEXT);
         classifiers.set(fold, classify);
       }
       return classify;
     };
-    const scan = (text: string, visit: TokenVisitor, fold: Uint16Array) => {
+    const scan = (text: string, visit: TokenVisitor, fold: Uint16Array, from = 0) => {
       const classify = classifierFor(fold);
       let units = buffer.units;
       let length = 0;
       let hash = HASH_SEED;
-      for (let i = 0; i < text.length; i++) {
+      for (let i = from; i < text.length; i++) {
         const unit = classify[text.charCodeAt(i)]!;
         if (unit < 0) {
+          if (unit === NEEDS_CONTEXT) return i - length;
           if (length > 0) {
             visit(units, length, length === 1 ? 0 : hash);
             length = 0;
@@ -155,6 +159,7 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
         }
       }
       if (length > 0) visit(units, length, length === 1 ? 0 : hash);
+      return -1;
     };
     return { foldsCase: true, scan };
   }
@@ -172,7 +177,7 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
         for (let i = start; i < stop; i++) units[i - start] = translated.charCodeAt(i);
         visit(units, stop - start, hashUnits(units, stop - start));
       }
-      if (end < 0) return;
+      if (end < 0) return -1;
       start = end + split.length;
     }
   };
@@ -194,18 +199,22 @@ export function readCharacter(text: string, index: number, fold: Uint16Array, un
   return 2;
 }
 
-/** Scans every code point of `text` as one token (a surrogate pair is one character, as in Python). */
-export const scanCharacters: TokenScanner = {
-  foldsCase: true,
-  scan(text, visit, fold) {
-    const units = new Uint16Array(2);
-    for (let i = 0; i < text.length; i++) {
-      const length = readCharacter(text, i, fold, units);
-      visit(units, length, length === 1 ? 0 : hashUnits(units, 2));
-      i += length - 1;
-    }
-  },
-};
+let lowercaseCharacters: Int32Array | undefined;
+
+/** Per unit: itself, or -1 for surrogates (read them with {@link readCharacter}). */
+export const IDENTITY_CHARACTERS = Int32Array.from(IDENTITY_UNITS).fill(-1, 0xd800, 0xe000);
+
+/**
+ * The table character scans read each unit through: with `lower`, its lowercase unit, or
+ * -1 where that needs more units or context (İ, Σ, surrogates) — from such a unit on,
+ * read `text.toLowerCase()` through {@link IDENTITY_CHARACTERS} instead (positions agree,
+ * since everything before it lowercased unit for unit).
+ */
+export function characterTable(lower: boolean): Int32Array {
+  if (!lower) return IDENTITY_CHARACTERS;
+  lowercaseCharacters ??= marksUnitsNeedingContext(Int32Array.from(lowercaseUnitTable()), -1);
+  return lowercaseCharacters;
+}
 
 /** {@link createWordScanner} collecting the words as strings. */
 export function createWordSplitter(filters: string, split: string): WordSplitter {

@@ -14,7 +14,8 @@ export class TokenTable {
   /** Token `slot` is `#units[#offsets[slot] … #offsets[slot + 1])`. */
   #offsets = new Int32Array(257);
   #units = new Uint16Array(2048);
-  #buckets = new Int32Array(1024).fill(-1);
+  /** Open addressing with linear probing: bucket b is (hash, slot) at [2b, 2b + 1]; slot -1 is empty. */
+  #buckets = new Int32Array(2 * 1024).fill(-1);
 
   get size(): number {
     return this.tokens.length;
@@ -32,14 +33,13 @@ export class TokenTable {
   find(units: Uint16Array, length: number, hash: number): number {
     if (length === 1) return this.unitSlots[units[0]!]!;
     const buckets = this.#buckets;
-    const hashes = this.#hashes;
     const offsets = this.#offsets;
     const pool = this.#units;
-    const mask = buckets.length - 1;
+    const mask = (buckets.length >> 1) - 1;
     for (let bucket = spread(hash) & mask; ; bucket = (bucket + 1) & mask) {
-      const slot = buckets[bucket]!;
+      const slot = buckets[2 * bucket + 1]!;
       if (slot < 0) return -1;
-      if (hashes[slot] !== hash) continue;
+      if (buckets[2 * bucket] !== hash) continue;
       const offset = offsets[slot]!;
       if (offsets[slot + 1]! - offset !== length) continue;
       let i = 0;
@@ -72,7 +72,7 @@ export class TokenTable {
     for (const token of this.tokens.splice(size)) {
       if (token.length === 1) this.unitSlots[token.charCodeAt(0)] = -1;
     }
-    this.#rehash(this.#buckets.length);
+    this.#rehash(this.#buckets.length >> 1);
   }
 
   #add(units: Uint16Array, length: number, hash: number): number {
@@ -91,8 +91,8 @@ export class TokenTable {
     this.#offsets[slot + 1] = offset + length;
     if (length === 1) {
       this.unitSlots[units[0]!] = slot;
-    } else if ((slot + 1) * 2 > this.#buckets.length) {
-      this.#rehash(this.#buckets.length * 2);
+    } else if ((slot + 1) * 2 > this.#buckets.length >> 1) {
+      this.#rehash(this.#buckets.length);
     } else {
       this.#place(this.#buckets, slot);
     }
@@ -100,17 +100,19 @@ export class TokenTable {
   }
 
   #rehash(bucketCount: number): void {
-    this.#buckets = new Int32Array(bucketCount).fill(-1);
+    this.#buckets = new Int32Array(2 * bucketCount).fill(-1);
     for (let slot = 0; slot < this.tokens.length; slot++) {
       if (this.tokens[slot]!.length !== 1) this.#place(this.#buckets, slot);
     }
   }
 
   #place(buckets: Int32Array, slot: number): void {
-    const mask = buckets.length - 1;
-    let bucket = spread(this.#hashes[slot]!) & mask;
-    while (buckets[bucket]! >= 0) bucket = (bucket + 1) & mask;
-    buckets[bucket] = slot;
+    const hash = this.#hashes[slot]!;
+    const mask = (buckets.length >> 1) - 1;
+    let bucket = spread(hash) & mask;
+    while (buckets[2 * bucket + 1]! >= 0) bucket = (bucket + 1) & mask;
+    buckets[2 * bucket] = hash;
+    buckets[2 * bucket + 1] = slot;
   }
 }
 

@@ -1,5 +1,10 @@
-import { caseFolding, readCharacter, type TokenVisitor } from './text-to-word-sequence.js';
-import { hashUnits, TokenTable } from './token-table.js';
+import {
+  characterTable,
+  IDENTITY_CHARACTERS,
+  readCharacter,
+  type TokenVisitor,
+} from './text-to-word-sequence.js';
+import { hashUnits, IDENTITY_UNITS, TokenTable } from './token-table.js';
 
 /** Set for character-level tokenizers: their string documents are counted on a fast path. */
 export interface CharacterMode {
@@ -125,14 +130,20 @@ export class TokenizerState {
       for (const text of texts) {
         if (characters && typeof text === 'string') {
           // Hot path for character models: one table read per character.
-          const { source, fold } = caseFolding(text, characters.lower);
+          // Hot path for character models: one table read per character.
+          let table = characterTable(characters.lower);
+          let source = text;
           for (let i = 0; i < source.length; i++) {
-            const unit = source.charCodeAt(i);
-            const slot = unit >= 0xd800 && unit <= 0xdfff ? -1 : unitSlots[fold[unit]!]!;
-            if (slot >= 0) {
-              count(slot);
+            const unit = table[source.charCodeAt(i)]!;
+            if (unit >= 0) {
+              const slot = unitSlots[unit]!;
+              count(slot >= 0 ? slot : vocab.intern(pair.fill(unit), 1, 0));
+            } else if (table !== IDENTITY_CHARACTERS) {
+              source = source.toLowerCase();
+              table = IDENTITY_CHARACTERS;
+              i--;
             } else {
-              const length = readCharacter(source, i, fold, pair);
+              const length = readCharacter(source, i, IDENTITY_UNITS, pair);
               visit(pair, length, length === 1 ? 0 : hashUnits(pair, length));
               i += length - 1;
             }

@@ -2,15 +2,16 @@ import { describeValue, TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
 import {
-  caseFolding,
+  characterTable,
   createWordScanner,
+  IDENTITY_CHARACTERS,
   KERAS_DEFAULT_FILTERS,
+  lowercaseUnitTable,
   readCharacter,
-  scanCharacters,
   type TokenScanner,
   type TokenVisitor,
 } from './text-to-word-sequence.js';
-import { hashUnits, toUnits } from './token-table.js';
+import { hashUnits, IDENTITY_UNITS, toUnits } from './token-table.js';
 import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 import {
@@ -179,7 +180,8 @@ export class Tokenizer implements Vocabulary {
 
   #documentCount: number;
   #state: TokenizerState;
-  readonly #scanTokens: TokenScanner;
+  /** Word scanner; character-level strings are read on the fast paths of #textEncoder and TokenizerState. */
+  readonly #scanWords: TokenScanner | null;
   /** Bound once: the per-document scanner handed to the state. */
   readonly #scanDocument: (method: string) => DocumentScanner;
 
@@ -195,9 +197,7 @@ export class Tokenizer implements Vocabulary {
     this.level = resolved.charLevel ? 'char' : 'word';
     this.#documentCount = resolved.documentCount;
     this.#state = new TokenizerState(resolved.oovToken, resolved.numWords);
-    this.#scanTokens = resolved.charLevel
-      ? scanCharacters
-      : createWordScanner(resolved.filters, resolved.split);
+    this.#scanWords = resolved.charLevel ? null : createWordScanner(resolved.filters, resolved.split);
     this.#scanDocument = (method) => (text, position, visit) => this.#scan(text, position, method, visit);
   }
 
@@ -324,19 +324,24 @@ export class Tokenizer implements Vocabulary {
       count = 0;
       if (this.charLevel && typeof text === 'string') {
         // Hot path for character models: one table read per character.
-        const { source, fold } = caseFolding(text, this.lower);
-        if (buffer.length < source.length) buffer = new Int32Array(source.length * 2);
+        if (buffer.length < text.length * 2) buffer = new Int32Array(text.length * 2);
+        let table = characterTable(this.lower);
+        let source = text;
         for (let i = 0; i < source.length; i++) {
-          const unit = source.charCodeAt(i);
-          if (unit >= 0xd800 && unit <= 0xdfff) {
-            const length = readCharacter(source, i, fold, pair);
+          const unit = table[source.charCodeAt(i)]!;
+          if (unit >= 0) {
+            const slot = unitSlots[unit]!;
+            const id = slot < 0 ? unknownId : emitIds[slot]!;
+            if (id >= 0) buffer[count++] = id;
+          } else if (table !== IDENTITY_CHARACTERS) {
+            source = source.toLowerCase();
+            table = IDENTITY_CHARACTERS;
+            i--;
+          } else {
+            const length = readCharacter(source, i, IDENTITY_UNITS, pair);
             collect(pair, length, length === 1 ? 0 : hashUnits(pair, length));
             i += length - 1;
-            continue;
           }
-          const slot = unitSlots[fold[unit]!]!;
-          const id = slot < 0 ? unknownId : emitIds[slot]!;
-          if (id >= 0) buffer[count++] = id;
         }
       } else {
         this.#scan(text, position, 'textsToSequences', collect);
@@ -598,9 +603,16 @@ export class Tokenizer implements Vocabulary {
 
   /** Reports each token of one document, lowercased if `lower`, to `visit`. */
   #scan(text: unknown, position: number, method: string, visit: TokenVisitor): void {
-    if (typeof text === 'string') {
-      const { source, fold } = caseFolding(text, this.lower, this.#scanTokens.foldsCase);
-      this.#scanTokens.scan(source, visit, fold);
+    if (typeof text === 'string' && this.#scanWords) {
+      const scanner = this.#scanWords;
+      if (!this.lower) {
+        scanner.scan(text, visit, IDENTITY_UNITS);
+      } else if (!scanner.foldsCase) {
+        scanner.scan(text.toLowerCase(), visit, IDENTITY_UNITS);
+      } else {
+        const resumeAt = scanner.scan(text, visit, lowercaseUnitTable());
+        if (resumeAt >= 0) scanner.scan(text.toLowerCase(), visit, IDENTITY_UNITS, resumeAt);
+      }
       return;
     }
     if (Array.isArray(text) && text.every((token) => typeof token === 'string')) {
