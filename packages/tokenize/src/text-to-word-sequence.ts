@@ -48,7 +48,7 @@ export interface TokenScanner {
 
 /**
  * Receives one token: `units[0 … length-1]` (a scratch buffer, valid only during the call)
- * and their {@link hashUnits} (0 for single-unit tokens, which need no hash).
+ * and their {@link hashUnits} (any value for single-unit tokens, which are found without it).
  */
 export type TokenVisitor = (units: Uint16Array, length: number, hash: number) => void;
 
@@ -140,7 +140,7 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
     };
     const scan = (text: string, visit: TokenVisitor, fold: Uint16Array, from = 0) => {
       const classify = classifierFor(fold);
-      let units = buffer.units;
+      const units = buffer.reserve(text.length - from, 0); // no token is longer than the text
       let length = 0;
       let hash = HASH_SEED;
       for (let i = from; i < text.length; i++) {
@@ -148,17 +148,16 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
         if (unit < 0) {
           if (unit === NEEDS_CONTEXT) return i - length;
           if (length > 0) {
-            visit(units, length, length === 1 ? 0 : hash);
+            visit(units, length, hash);
             length = 0;
             hash = HASH_SEED;
           }
         } else {
-          if (length === units.length) units = buffer.reserve(length + 1, length);
           units[length++] = unit;
           hash = hashStep(hash, unit);
         }
       }
-      if (length > 0) visit(units, length, length === 1 ? 0 : hash);
+      if (length > 0) visit(units, length, hash);
       return -1;
     };
     return { foldsCase: true, scan };

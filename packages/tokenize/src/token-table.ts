@@ -146,7 +146,7 @@ const CHUNK = 0x1000;
 /** The string of `units[0 … length-1]`. */
 export function unitsToString(units: Uint16Array, length: number): string {
   let text = '';
-  if (length <= 32) {
+  if (length <= 16) {
     // Typical tokens: a short concatenation is faster than any bulk conversion.
     for (let i = 0; i < length; i++) text += String.fromCharCode(units[i]!);
     return text;

@@ -164,8 +164,8 @@ export class TokenizerState {
       this.#counts[slot] = (this.#counts[slot] ?? 0) + countDeltas[slot]!;
       this.#docs[slot] = (this.#docs[slot] ?? 0) + docDeltas[slot]!;
     }
-    this.#countOrder.push(...newlyCounted);
-    this.#docsOrder.push(...newlyDocumented);
+    for (const slot of newlyCounted) this.#countOrder.push(slot);
+    for (const slot of newlyDocumented) this.#docsOrder.push(slot);
     this.#views = {};
     return { documents, tokens };
   }
