@@ -96,30 +96,26 @@ export class TokenizerState {
   ): { documents: number; tokens: number } {
     const vocab = this.vocab;
     const sizeBefore = vocab.size;
-    let capacity = Math.max(1024, sizeBefore * 2);
-    let countDeltas = new Int32Array(capacity);
-    let docDeltas = new Int32Array(capacity);
-    let lastDocument = new Int32Array(capacity); // document number + 1; 0 = not seen in this call
+    // Per slot, three counters side by side: occurrences, documents, and the last document
+    // (number + 1) it was seen in during this call.
+    let deltas = new Int32Array(3 * Math.max(1024, sizeBefore * 2));
     const newlyCounted: number[] = [];
     const newlyDocumented: number[] = [];
     let documents = 0;
+    let documentMark = 1;
     let tokens = 0;
     const count = (slot: number) => {
-      if (slot >= capacity) {
-        capacity *= 2;
-        countDeltas = resized(countDeltas, capacity);
-        docDeltas = resized(docDeltas, capacity);
-        lastDocument = resized(lastDocument, capacity);
-      }
-      if (countDeltas[slot] === 0) {
+      const at = 3 * slot;
+      if (at >= deltas.length) deltas = resized(deltas, 2 * deltas.length);
+      if (deltas[at] === 0) {
         // First occurrence in this call: new keys join the dictionaries in first-seen order.
         if (this.#counts[slot] === undefined) newlyCounted.push(slot);
         if (this.#docs[slot] === undefined) newlyDocumented.push(slot);
       }
-      countDeltas[slot]!++;
-      if (lastDocument[slot] !== documents + 1) {
-        docDeltas[slot]!++;
-        lastDocument[slot] = documents + 1;
+      deltas[at]!++;
+      if (deltas[at + 2] !== documentMark) {
+        deltas[at + 1]!++;
+        deltas[at + 2] = documentMark;
       }
       tokens++;
     };
@@ -129,7 +125,6 @@ export class TokenizerState {
     try {
       for (const text of texts) {
         if (characters && typeof text === 'string') {
-          // Hot path for character models: one table read per character.
           // Hot path for character models: one table read per character.
           let table = characterTable(characters.lower);
           let source = text;
@@ -152,6 +147,7 @@ export class TokenizerState {
           scan(text, documents, visit);
         }
         documents++;
+        documentMark++;
       }
     } catch (error) {
       vocab.truncate(sizeBefore);
@@ -160,9 +156,10 @@ export class TokenizerState {
     if (tokens === 0) return { documents, tokens };
     this.#flushIndexDocs();
     for (let slot = 0; slot < vocab.size; slot++) {
-      if (countDeltas[slot] === 0) continue;
-      this.#counts[slot] = (this.#counts[slot] ?? 0) + countDeltas[slot]!;
-      this.#docs[slot] = (this.#docs[slot] ?? 0) + docDeltas[slot]!;
+      const occurrences = deltas[3 * slot]!;
+      if (occurrences === 0) continue;
+      this.#counts[slot] = (this.#counts[slot] ?? 0) + occurrences;
+      this.#docs[slot] = (this.#docs[slot] ?? 0) + deltas[3 * slot + 1]!;
     }
     for (const slot of newlyCounted) this.#countOrder.push(slot);
     for (const slot of newlyDocumented) this.#docsOrder.push(slot);
