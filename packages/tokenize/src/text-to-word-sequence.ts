@@ -95,6 +95,31 @@ function isLoneUnit(text: string): boolean {
   return text.length === 1 && (unit < 0xd800 || unit > 0xdfff);
 }
 
+// Built once per delimiter set and fold (256 KiB each), shared by every tokenizer using them.
+const classifiers = new Map<string, Map<Uint16Array, Int32Array>>();
+
+/**
+ * Per UTF-16 unit: its folded value, {@link DELIMITER} if that is one of `delimiters`
+ * (Keras lowercases before filtering), or, for a non-identity fold, {@link NEEDS_CONTEXT}.
+ */
+function unitClassifier(delimiters: string, fold: Uint16Array): Int32Array {
+  let byFold = classifiers.get(delimiters);
+  if (!byFold) classifiers.set(delimiters, (byFold = new Map()));
+  let classify = byFold.get(fold);
+  if (!classify) {
+    const isDelimiter = new Uint8Array(UTF16_UNITS);
+    for (let i = 0; i < delimiters.length; i++) isDelimiter[delimiters.charCodeAt(i)] = 1;
+    classify = new Int32Array(UTF16_UNITS);
+    for (let unit = 0; unit < UTF16_UNITS; unit++) {
+      const folded = fold[unit]!;
+      classify[unit] = isDelimiter[folded] === 1 ? DELIMITER : folded;
+    }
+    if (fold !== IDENTITY_UNITS) marksUnitsNeedingContext(classify, NEEDS_CONTEXT);
+    byFold.set(fold, classify);
+  }
+  return classify;
+}
+
 /** A growable scratch buffer for one token's units. */
 class TokenBuffer {
   units: Uint16Array = new Uint16Array(64);
@@ -121,23 +146,8 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
     // Every delimiter is one BMP unit, so a word is a maximal run of other units: one pass,
     // no translated or lowercased copy of the text. Per fold, one table gives each unit's
     // folded value, or -1 for a delimiter (Keras lowercases before filtering).
-    const isDelimiter = new Uint8Array(UTF16_UNITS);
-    isDelimiter[split.charCodeAt(0)] = 1;
-    for (const char of filterChars) isDelimiter[char.charCodeAt(0)] = 1;
-    const classifiers = new Map<Uint16Array, Int32Array>();
-    const classifierFor = (fold: Uint16Array) => {
-      let classify = classifiers.get(fold);
-      if (!classify) {
-        classify = new Int32Array(UTF16_UNITS);
-        for (let unit = 0; unit < UTF16_UNITS; unit++) {
-          const folded = fold[unit]!;
-          classify[unit] = isDelimiter[folded] === 1 ? DELIMITER : folded;
-        }
-        if (fold !== IDENTITY_UNITS) marksUnitsNeedingContext(classify, NEEDS_CONTEXT);
-        classifiers.set(fold, classify);
-      }
-      return classify;
-    };
+    const delimiters = [split, ...filterChars].sort().join('');
+    const classifierFor = (fold: Uint16Array) => unitClassifier(delimiters, fold);
     const scan = (text: string, visit: TokenVisitor, fold: Uint16Array, from = 0) => {
       const classify = classifierFor(fold);
       const units = buffer.reserve(text.length - from, 0); // no token is longer than the text
