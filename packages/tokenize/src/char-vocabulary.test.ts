@@ -472,3 +472,16 @@ describe('properties', () => {
     );
   });
 });
+
+describe('CharVocabulary specialTokens null', () => {
+  it('refuses null instead of treating it as no special tokens', () => {
+    let thrown: unknown;
+    try {
+      new CharVocabulary(['a'], { specialTokens: null as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TokenizeError);
+    expect((thrown as TokenizeError).code).toBe('TOKENIZE_INVALID_OPTION');
+  });
+});

@@ -75,7 +75,7 @@ export class CharVocabulary implements Vocabulary {
    */
   constructor(chars: readonly string[], options: CharVocabularyOptions = {}) {
     this.lower = requireBooleanOption(options.lower ?? false, 'lower');
-    const specialTokens = options.specialTokens ?? {};
+    const specialTokens = options.specialTokens === undefined ? {} : options.specialTokens;
     if (specialTokens === null || typeof specialTokens !== 'object') {
       throw new TokenizeError(
         'TOKENIZE_INVALID_OPTION',

@@ -345,3 +345,9 @@ describe('stripGutenbergBoilerplate', () => {
     );
   });
 });
+
+describe('stripGutenbergBoilerplate without markers', () => {
+  it('returns the text exactly as given, blank lines included', () => {
+    expect(stripGutenbergBoilerplate('\n\nCall me Ishmael.\n\n')).toBe('\n\nCall me Ishmael.\n\n');
+  });
+});

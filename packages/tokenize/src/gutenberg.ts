@@ -40,7 +40,8 @@ export function stripGutenbergBoilerplate(text: string, options: StripGutenbergO
   if (start) bodyStart = start.index + start[0].length;
   const end = firstMatch(text, END_MARKERS, bodyStart);
   const bodyEnd = end ? end.index : text.length;
-  if (!start && !end && options.requireMarkers === true) {
+  if (!start && !end) {
+    if (options.requireMarkers !== true) return text;
     throw new TokenizeError(
       'TOKENIZE_INVALID_INPUT',
       'No Project Gutenberg start or end marker ("*** START OF THE PROJECT GUTENBERG EBOOK …") was found. ' +

@@ -20,7 +20,9 @@ export {
 } from './standardize.js';
 export type { TextToWordSequenceOptions } from './text-to-word-sequence.js';
 export { KERAS_DEFAULT_FILTERS, textToWordSequence } from './text-to-word-sequence.js';
-export type { MatrixMode, ResolvedTokenizerOptions, TokenizerOptions, TokenizerText } from './tokenizer.js';
-export { DEFAULT_TOKENIZER_OPTIONS, resolveTokenizerOptions, Tokenizer } from './tokenizer.js';
+export type { MatrixMode, TokenizerText } from './tokenizer.js';
+export { Tokenizer } from './tokenizer.js';
+export type { ResolvedTokenizerOptions, TokenizerOptions } from './tokenizer-options.js';
+export { DEFAULT_TOKENIZER_OPTIONS, resolveTokenizerOptions } from './tokenizer-options.js';
 export type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
 export { isVocabulary, vocabularyFromJSON } from './vocabulary-json.js';

@@ -185,3 +185,13 @@ describe('parseJson', () => {
     }
   });
 });
+
+describe('parseOrderedFlatObject edge cases found in review', () => {
+  it('reports a number with a leading zero as malformed JSON', () => {
+    expect(() => parseOrderedFlatObject('{"a": 01}', 'x')).toThrow(TokenizeError);
+  });
+
+  it('reads numbers of any length', () => {
+    expect(parseOrderedFlatObject('{"a": 1.0000000000000000000000000000001}', 'x')).toEqual([['a', 1]]);
+  });
+});

@@ -38,11 +38,11 @@ export function parseOrderedFlatObject(json: string, what: string): Array<[strin
       return fail('a valid JSON string literal');
     }
   };
+  const scalar = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
   const readScalar = (): unknown => {
     if (json[position] === '"') return readString();
-    const match = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
-      json.slice(position, position + 32),
-    );
+    scalar.lastIndex = position;
+    const match = scalar.exec(json);
     if (!match) return fail('a string, number, boolean or null');
     position += match[0].length;
     return JSON.parse(match[0]);

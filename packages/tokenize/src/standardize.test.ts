@@ -381,3 +381,10 @@ describe('properties', () => {
     );
   });
 });
+
+describe('replaceNonLetters replacement strings', () => {
+  it('inserts the replacement literally, $ patterns included', () => {
+    expect(replaceNonLetters('a1b', { replacement: '$&' })).toBe('a$&b');
+    expect(replaceNonLetters('a1b', { replacement: '$$' })).toBe('a$$b');
+  });
+});

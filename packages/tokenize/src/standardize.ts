@@ -95,7 +95,8 @@ export function replaceNonLetters(text: string, options: ReplaceNonLettersOption
   }
   const letterClass = letters === 'ascii' ? 'a-zA-Z' : '\\p{L}';
   const keepClass = keep.length > 0 ? charClassBody(keep) : '';
-  return text.replace(new RegExp(`[^${letterClass}${keepClass}]+`, 'gu'), replacement);
+  // A function, so `$&` or `$1` in the replacement stay literal.
+  return text.replace(new RegExp(`[^${letterClass}${keepClass}]+`, 'gu'), () => replacement);
 }
 
 /** Turns every run of whitespace into one space and trims both ends. */

@@ -1,9 +1,4 @@
-import {
-  characterTable,
-  IDENTITY_CHARACTERS,
-  readCharacter,
-  type TokenVisitor,
-} from './text-to-word-sequence.js';
+import { characterTable, IDENTITY_CHARACTERS, readCharacter, type TokenVisitor } from './token-scanner.js';
 import { hashUnits, IDENTITY_UNITS, TokenTable } from './token-table.js';
 
 /** Set for character-level tokenizers: their string documents are counted on a fast path. */
