@@ -1,3 +1,10 @@
-import { rnnkitProject } from '../../vitest.shared.js';
+import { defineConfig } from 'vitest/config';
 
-export default rnnkitProject('example-tokenize-moby-dick');
+// Standalone on purpose: the example tests the installed (built) @rnnkit/tokenize, as a
+// copy of this folder outside the workspace would.
+export default defineConfig({
+  test: {
+    name: 'example-tokenize-moby-dick',
+    include: ['src/**/*.test.ts'],
+  },
+});

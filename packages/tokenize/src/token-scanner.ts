@@ -80,7 +80,10 @@ const classifiers = new Map<string, Map<Uint16Array, Int32Array>>();
  */
 function unitClassifier(delimiters: string, fold: Uint16Array): Int32Array {
   let byFold = classifiers.get(delimiters);
-  if (!byFold) classifiers.set(delimiters, (byFold = new Map()));
+  if (!byFold) {
+    byFold = new Map();
+    classifiers.set(delimiters, byFold);
+  }
   let classify = byFold.get(fold);
   if (!classify) {
     const isDelimiter = new Uint8Array(UTF16_UNITS);

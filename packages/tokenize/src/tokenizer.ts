@@ -14,13 +14,7 @@ import { hashUnits, IDENTITY_UNITS, toUnits } from './token-table.js';
 import { resolveTokenizerOptions, type TokenizerOptions } from './tokenizer-options.js';
 import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
-import {
-  requireBooleanOption,
-  requireIdSequence,
-  requireIntegerOption,
-  requireStringOption,
-  requireTextCollection,
-} from './validate.js';
+import { requireIdSequence, requireTextCollection } from './validate.js';
 
 /** A document: a text, or a list of tokens that are used as they are (lowercased if `lower`). */
 export type TokenizerText = string | readonly string[];
