@@ -41,10 +41,7 @@ export class TokenTable {
       if (slot < 0) return -1;
       if (buckets[2 * bucket] !== hash) continue;
       const offset = offsets[slot]!;
-      if (offsets[slot + 1]! - offset !== length) continue;
-      let i = 0;
-      while (i < length && pool[offset + i] === units[i]) i++;
-      if (i === length) return slot;
+      if (offsets[slot + 1]! - offset === length && sameUnits(pool, offset, units, length)) return slot;
     }
   }
 
@@ -156,6 +153,11 @@ export function unitsToString(units: Uint16Array, length: number): string {
     text += String.fromCharCode.apply(null, chunk as unknown as number[]);
   }
   return text;
+}
+
+function sameUnits(pool: Uint16Array, offset: number, units: Uint16Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (pool[offset + i] !== units[i]) return false;
+  return true;
 }
 
 /** FNV's low bits are weak for short keys; fold the high bits in before masking. */
