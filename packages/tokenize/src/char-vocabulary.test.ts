@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import { CharVocabulary } from './char-vocabulary.js';
-import { TokenizeError, type TokenizeErrorCode } from './errors.js';
+import { TokenizeError } from './errors.js';
 import type { Vocabulary } from './types.js';
-
-/** Asserts that `fn` throws a TokenizeError with `code` (never the wording). */
-function expectTokenizeError(fn: () => unknown, code: TokenizeErrorCode): TokenizeError {
-  expect(fn).toThrow(TokenizeError);
-  try {
-    fn();
-  } catch (error) {
-    expect((error as TokenizeError).code).toBe(code);
-    return error as TokenizeError;
-  }
-  throw new Error('unreachable: fn threw above');
-}
 
 const codePoint = (char: string) => char.codePointAt(0)!;
 

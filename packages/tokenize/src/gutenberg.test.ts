@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizeError, type TokenizeErrorCode } from './errors.js';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import { stripGutenbergBoilerplate } from './gutenberg.js';
-
-/** Asserts that `fn` throws a TokenizeError with `code` (never the wording). */
-function expectTokenizeError(fn: () => unknown, code: TokenizeErrorCode): void {
-  expect(fn).toThrow(TokenizeError);
-  try {
-    fn();
-  } catch (error) {
-    expect((error as TokenizeError).code).toBe(code);
-  }
-}
 
 const crlf = (lines: readonly string[]) => lines.join('\r\n');
 const lf = (lines: readonly string[]) => lines.join('\n');

@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizeError, type TokenizeErrorCode } from './errors.js';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
+import { TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
-
-/** Asserts that `fn` throws a TokenizeError with `code` (never the wording). */
-function expectTokenizeError(fn: () => unknown, code: TokenizeErrorCode): TokenizeError {
-  expect(fn).toThrow(TokenizeError);
-  try {
-    fn();
-  } catch (error) {
-    expect((error as TokenizeError).code).toBe(code);
-    return error as TokenizeError;
-  }
-  throw new Error('unreachable: fn threw above');
-}
 
 const parse = (json: string) => parseOrderedFlatObject(json, 'word_index');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizeError, type TokenizeErrorCode } from './errors.js';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import {
   collapseWhitespace,
   lowercase,
@@ -11,16 +11,6 @@ import {
   stripAccents,
   stripBom,
 } from './standardize.js';
-
-/** Asserts that `fn` throws a TokenizeError with `code` (never the wording). */
-function expectTokenizeError(fn: () => unknown, code: TokenizeErrorCode): void {
-  expect(fn).toThrow(TokenizeError);
-  try {
-    fn();
-  } catch (error) {
-    expect((error as TokenizeError).code).toBe(code);
-  }
-}
 
 /** Strings rich in whitespace, marks, BOMs and astral characters. */
 const messyText = fc.oneof(

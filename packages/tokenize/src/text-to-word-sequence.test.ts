@@ -1,22 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizeError, type TokenizeErrorCode } from './errors.js';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import {
   createWordSplitter,
   KERAS_DEFAULT_FILTERS,
   type TextToWordSequenceOptions,
   textToWordSequence,
 } from './text-to-word-sequence.js';
-
-/** Asserts that `fn` throws a TokenizeError with `code` (never the wording). */
-function expectTokenizeError(fn: () => unknown, code: TokenizeErrorCode): void {
-  expect(fn).toThrow(TokenizeError);
-  try {
-    fn();
-  } catch (error) {
-    expect((error as TokenizeError).code).toBe(code);
-  }
-}
 
 /** Keras, literally: translate each filter character (code point) to `split`, split, drop empties. */
 function referenceSplit(text: string, filters: string, split: string): string[] {

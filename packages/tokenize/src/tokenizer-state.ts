@@ -120,7 +120,9 @@ export class TokenizerState {
     try {
       for (const text of texts) {
         if (characters && typeof text === 'string') {
-          // Hot path for character models: one table read per character.
+          // Hot path for character models: one table read per character. Its twin in
+          // Tokenizer#textEncoder differs only in what it does per character; a shared
+          // helper measured 10% slower.
           let table = characterTable(characters.lower);
           let source = text;
           for (let i = 0; i < source.length; i++) {

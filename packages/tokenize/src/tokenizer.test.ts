@@ -1,25 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import {
   DEFAULT_TOKENIZER_OPTIONS,
   KERAS_DEFAULT_FILTERS,
   resolveTokenizerOptions,
-  TokenizeError,
-  type TokenizeErrorCode,
+  type TokenizeError,
   Tokenizer,
   textToWordSequence,
 } from './index.js';
-
-function expectCode(fn: () => unknown, code: TokenizeErrorCode) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(TokenizeError);
-  expect((thrown as TokenizeError).code).toBe(code);
-}
 
 const catDog = () => new Tokenizer({ oovToken: '<OOV>' }).fitOnTexts(['The cat sat.', 'The dog!']);
 
@@ -48,7 +37,7 @@ describe('Tokenizer options', () => {
     [{ documentCount: -1 }],
     [{ num_words: 10 }],
   ])('rejects %j', (options) => {
-    expectCode(() => new Tokenizer(options as never), 'TOKENIZE_INVALID_OPTION');
+    expectTokenizeError(() => new Tokenizer(options as never), 'TOKENIZE_INVALID_OPTION');
   });
 });
 
@@ -181,41 +170,41 @@ describe('Tokenizer as a Vocabulary', () => {
   });
 
   it.each([[6], [-1], [1.5], [Number.NaN]])('refuses to decode id %s', (id) => {
-    expectCode(() => catDog().decode([2, id]), 'TOKENIZE_ID_OUT_OF_RANGE');
-    expectCode(() => catDog().idToToken(id), 'TOKENIZE_ID_OUT_OF_RANGE');
+    expectTokenizeError(() => catDog().decode([2, id]), 'TOKENIZE_ID_OUT_OF_RANGE');
+    expectTokenizeError(() => catDog().idToToken(id), 'TOKENIZE_ID_OUT_OF_RANGE');
   });
 });
 
 describe('Tokenizer input errors', () => {
   it('refuses a bare string where a list of texts belongs', () => {
-    expectCode(() => new Tokenizer().fitOnTexts('the whale' as never), 'TOKENIZE_INVALID_INPUT');
-    expectCode(() => catDog().textsToSequences('the whale' as never), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => new Tokenizer().fitOnTexts('the whale' as never), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => catDog().textsToSequences('the whale' as never), 'TOKENIZE_INVALID_INPUT');
   });
 
   it.each([[[42]], [[null]], [[['ok', 3]]], [[{ text: 'x' }]]])('refuses non-text documents %j', (texts) => {
-    expectCode(() => new Tokenizer().fitOnTexts(texts as never), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => new Tokenizer().fitOnTexts(texts as never), 'TOKENIZE_INVALID_INPUT');
   });
 
   it('refuses corpora without tokens and leaves the tokenizer unchanged', () => {
     const tokenizer = new Tokenizer();
-    expectCode(() => tokenizer.fitOnTexts([]), 'TOKENIZE_EMPTY_CORPUS');
-    expectCode(() => tokenizer.fitOnTexts(['!!! ...', '']), 'TOKENIZE_EMPTY_CORPUS');
+    expectTokenizeError(() => tokenizer.fitOnTexts([]), 'TOKENIZE_EMPTY_CORPUS');
+    expectTokenizeError(() => tokenizer.fitOnTexts(['!!! ...', '']), 'TOKENIZE_EMPTY_CORPUS');
     expect(tokenizer.documentCount).toBe(0);
   });
 
   it('refuses to encode, decode or size before fitting', () => {
-    expectCode(() => new Tokenizer().textsToSequences(['a']), 'TOKENIZE_NOT_FITTED');
-    expectCode(() => new Tokenizer().sequencesToTexts([[1]]), 'TOKENIZE_NOT_FITTED');
-    expectCode(() => new Tokenizer().size, 'TOKENIZE_NOT_FITTED');
-    expectCode(() => new Tokenizer().sequencesToMatrix([[1]]), 'TOKENIZE_NOT_FITTED');
+    expectTokenizeError(() => new Tokenizer().textsToSequences(['a']), 'TOKENIZE_NOT_FITTED');
+    expectTokenizeError(() => new Tokenizer().sequencesToTexts([[1]]), 'TOKENIZE_NOT_FITTED');
+    expectTokenizeError(() => new Tokenizer().size, 'TOKENIZE_NOT_FITTED');
+    expectTokenizeError(() => new Tokenizer().sequencesToMatrix([[1]]), 'TOKENIZE_NOT_FITTED');
   });
 
   it('refuses bad ids, unknown modes and tfidf without document counts', () => {
-    expectCode(() => catDog().sequencesToTexts([[1.5]]), 'TOKENIZE_INVALID_INPUT');
-    expectCode(() => catDog().sequencesToMatrix([[-1]]), 'TOKENIZE_INVALID_INPUT');
-    expectCode(() => catDog().fitOnSequences([['a'] as never]), 'TOKENIZE_INVALID_INPUT');
-    expectCode(() => catDog().sequencesToMatrix([[1]], 'bogus' as never), 'TOKENIZE_INVALID_OPTION');
-    expectCode(
+    expectTokenizeError(() => catDog().sequencesToTexts([[1.5]]), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => catDog().sequencesToMatrix([[-1]]), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => catDog().fitOnSequences([['a'] as never]), 'TOKENIZE_INVALID_INPUT');
+    expectTokenizeError(() => catDog().sequencesToMatrix([[1]], 'bogus' as never), 'TOKENIZE_INVALID_OPTION');
+    expectTokenizeError(
       () => new Tokenizer({ numWords: 5 }).sequencesToMatrix([[1]], 'tfidf'),
       'TOKENIZE_INVALID_OPTION',
     );
@@ -242,11 +231,11 @@ describe('Tokenizer.fromJSON errors', () => {
     ],
     ['OOV token missing from the index', withConfig({ oov_token: '<UNK>' })],
   ])('reports %s as TOKENIZE_MALFORMED_JSON', (_case, json) => {
-    expectCode(() => Tokenizer.fromJSON(json), 'TOKENIZE_MALFORMED_JSON');
+    expectTokenizeError(() => Tokenizer.fromJSON(json), 'TOKENIZE_MALFORMED_JSON');
   });
 
   it('reports invalid settings inside the JSON as options errors', () => {
-    expectCode(() => Tokenizer.fromJSON(withConfig({ num_words: 0 })), 'TOKENIZE_INVALID_OPTION');
+    expectTokenizeError(() => Tokenizer.fromJSON(withConfig({ num_words: 0 })), 'TOKENIZE_INVALID_OPTION');
   });
 
   it('accepts the parsed object as well as the string', () => {

@@ -194,7 +194,9 @@ export class Tokenizer implements Vocabulary {
     return (text, position) => {
       count = 0;
       if (this.charLevel && typeof text === 'string') {
-        // Hot path for character models: one table read per character.
+        // Hot path for character models: one table read per character. Its twin in
+        // TokenizerState.countDocuments differs only in what it does per character; a shared
+        // helper measured 10% slower.
         if (buffer.length < text.length * 2) buffer = new Int32Array(text.length * 2);
         let table = characterTable(this.lower);
         let source = text;
