@@ -1,2 +1,3 @@
 export type { DatasetsErrorCode } from './errors.js';
 export { DatasetsError } from './errors.js';
+export { SeededRandom } from './random.js';
