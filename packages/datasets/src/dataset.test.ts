@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Dataset } from './dataset.js';
+import { DatasetsError } from './errors.js';
+
+const range = (n: number) => Array.from({ length: n }, (_, k) => k);
+
+async function expectDatasetsError(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(DatasetsError);
+  expect((error as DatasetsError).code).toBe(code);
+}
+
+describe('Dataset sources', () => {
+  it('reads arrays, iterables, async iterables and factories', async () => {
+    async function* asyncNumbers() {
+      yield 1;
+      yield 2;
+    }
+    expect(await Dataset.from([1, 2, 3]).toArray()).toEqual([1, 2, 3]);
+    expect(await Dataset.from(new Set([4, 5])).toArray()).toEqual([4, 5]);
+    expect(await Dataset.from(asyncNumbers()).toArray()).toEqual([1, 2]);
+    const factory = Dataset.from(() => asyncNumbers());
+    expect(await factory.toArray()).toEqual([1, 2]);
+    expect(await factory.toArray()).toEqual([1, 2]);
+  });
+
+  it('refuses a second pass over a one-shot generator, and says how to fix it', async () => {
+    function* numbers() {
+      yield 1;
+    }
+    const once = Dataset.from(numbers());
+    expect(await once.toArray()).toEqual([1]);
+    await expectDatasetsError(once.toArray(), 'DATASETS_INVALID_INPUT');
+  });
+
+  it('refuses things that are not sources', () => {
+    expect(() => Dataset.from(42 as never)).toThrow(DatasetsError);
+  });
+
+  it('knows its size when it can', () => {
+    const data = Dataset.from(range(10));
+    expect(data.size).toBe(10);
+    expect(data.batch(3).size).toBe(4);
+    expect(data.batch(3, { dropRemainder: true }).size).toBe(3);
+    expect(data.take(4).size).toBe(4);
+    expect(data.skip(8).size).toBe(2);
+    expect(data.filter(() => true).size).toBeNull();
+    expect(data.repeat(2).size).toBe(20);
+    expect(data.repeat().size).toBe(Number.POSITIVE_INFINITY);
+    expect(data.concatenate(Dataset.from([1])).size).toBe(11);
+    expect(data.zip(Dataset.from([1, 2])).size).toBe(2);
+  });
+});
+
+describe('Dataset stages', () => {
+  it('maps, filters, takes, skips, concatenates and zips', async () => {
+    const data = Dataset.from(range(6));
+    expect(await data.map((x, i) => x * 10 + i).toArray()).toEqual([0, 11, 22, 33, 44, 55]);
+    expect(await data.map(async (x) => x + 1).toArray()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await data.filter((x) => x % 2 === 0).toArray()).toEqual([0, 2, 4]);
+    expect(await data.take(2).toArray()).toEqual([0, 1]);
+    expect(await data.take(0).toArray()).toEqual([]);
+    expect(await data.skip(4).toArray()).toEqual([4, 5]);
+    expect(
+      await data
+        .take(2)
+        .concatenate(Dataset.from([9]))
+        .toArray(),
+    ).toEqual([0, 1, 9]);
+    expect(await Dataset.zip(data, Dataset.from(['a', 'b'])).toArray()).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+    ]);
+  });
+
+  it('batches with and without the remainder', async () => {
+    expect(await Dataset.from(range(5)).batch(2).toArray()).toEqual([[0, 1], [2, 3], [4]]);
+    expect(await Dataset.from(range(5)).batch(2, { dropRemainder: true }).toArray()).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+  });
+
+  it('repeats a finite number of times or forever', async () => {
+    expect(await Dataset.from([1, 2]).repeat(3).toArray()).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(await Dataset.from([1, 2]).repeat().take(5).toArray()).toEqual([1, 2, 1, 2, 1]);
+    expect(await Dataset.from([1, 2]).repeat(0).toArray()).toEqual([]);
+  });
+
+  it('reads lazily: nothing beyond what is consumed', async () => {
+    let produced = 0;
+    const data = Dataset.from(function* () {
+      for (let k = 0; ; k++) {
+        produced++;
+        yield k;
+      }
+    });
+    expect(
+      await data
+        .map((x) => x * 2)
+        .take(3)
+        .toArray(),
+    ).toEqual([0, 2, 4]);
+    expect(produced).toBe(3);
+  });
+
+  it('rejects invalid sizes', () => {
+    const data = Dataset.from([1]);
+    for (const make of [
+      () => data.batch(0),
+      () => data.shuffle(0, 1),
+      () => data.take(-1),
+      () => data.shuffle(4, 1.5),
+    ]) {
+      expect(make).toThrow(DatasetsError);
+    }
+  });
+
+  it('works with tfjs-style iterator()', async () => {
+    const iterator = await Dataset.from([7, 8]).iterator();
+    expect(await iterator.next()).toEqual({ value: 7, done: false });
+    expect(await iterator.next()).toEqual({ value: 8, done: false });
+    expect((await iterator.next()).done).toBe(true);
+  });
+});
+
+describe('Dataset.shuffle', () => {
+  it('is a permutation, the same for the same seed, different for another', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer(),
+        async (n, buffer, seed) => {
+          const once = await Dataset.from(range(n)).shuffle(buffer, seed).toArray();
+          expect([...once].sort((a, b) => a - b)).toEqual(range(n));
+          expect(await Dataset.from(range(n)).shuffle(buffer, seed).toArray()).toEqual(once);
+        },
+      ),
+      { numRuns: 50 },
+    );
+    const a = await Dataset.from(range(50)).shuffle(50, 1).toArray();
+    const b = await Dataset.from(range(50)).shuffle(50, 2).toArray();
+    expect(a).not.toEqual(b);
+  });
+
+  it('reshuffles each pass deterministically, or repeats the order when asked not to', async () => {
+    const data = Dataset.from(range(30)).shuffle(30, 5);
+    const [first, second] = [await data.toArray(), await data.toArray()];
+    expect(first).not.toEqual(second);
+    const again = Dataset.from(range(30)).shuffle(30, 5);
+    expect([await again.toArray(), await again.toArray()]).toEqual([first, second]);
+    const fixed = Dataset.from(range(30)).shuffle(30, 5, { reshuffleEachIteration: false });
+    expect(await fixed.toArray()).toEqual(await fixed.toArray());
+  });
+
+  it('with a full buffer, puts every element first about equally often (chi-square)', async () => {
+    const counts = new Array<number>(5).fill(0);
+    const data = Dataset.from(range(5)).shuffle(5, 11).repeat(2000);
+    let position = 0;
+    for await (const item of data) {
+      if (position % 5 === 0) counts[item]!++;
+      position++;
+    }
+    const chiSquare = counts.reduce((sum, observed) => sum + (observed - 400) ** 2 / 400, 0);
+    expect(chiSquare).toBeLessThan(18.47); // p = 0.001, 4 degrees of freedom
+  });
+});

@@ -1,0 +1,153 @@
+import { DatasetsError, describeValue } from './errors.js';
+import { SeededRandom } from './random.js';
+import { requireInteger } from './validate.js';
+
+/** A part's size: a fraction of all items in (0, 1), or a count of items (an integer ≥ 1). */
+export type SplitSize = number;
+
+/** Options of {@link splitItems} and {@link trainValTestSplit}. */
+export interface SplitOptions<T> {
+  /** Seed of the shuffle before splitting; required, so that a split is reproducible. */
+  readonly seed: number;
+  /**
+   * Shuffle before splitting. Turn off for time series, where the parts must stay in order.
+   * @default true
+   */
+  readonly shuffle?: boolean;
+  /**
+   * Label of an item: each part then has (as nearly as rounding allows) the label
+   * proportions of the whole, as scikit-learn's `stratify=` does.
+   * @default undefined (no stratification)
+   */
+  readonly stratify?: (item: T) => string | number;
+}
+
+/**
+ * Splits `items` into parts of the given sizes plus a remainder (the last part), after a
+ * seeded shuffle. A fraction `f` takes `ceil(f · n)` items — scikit-learn's
+ * `train_test_split` rounding for the test part.
+ *
+ * @returns `sizes.length + 1` new arrays; `items` is not modified.
+ * @throws DatasetsError `DATASETS_EMPTY_INPUT` for no items, `DATASETS_INVALID_OPTION` for
+ *   sizes that are neither fractions in (0, 1) nor positive integers, or that leave the
+ *   remainder empty.
+ * @example
+ * const [test, rest] = splitItems(sentences, [1 / 3], { seed: 42 });
+ */
+export function splitItems<T>(
+  items: readonly T[],
+  sizes: readonly SplitSize[],
+  options: SplitOptions<T>,
+): T[][] {
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new DatasetsError('DATASETS_EMPTY_INPUT', `Nothing to split: got ${describeValue(items)}.`);
+  }
+  requireInteger(options?.seed, 'seed', Number.MIN_SAFE_INTEGER);
+  const counts = sizes.map((size, k) => partCount(size, items.length, k));
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total >= items.length) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_OPTION',
+      `The parts take ${total} of ${items.length} items and leave none for the remainder; use smaller sizes.`,
+    );
+  }
+  const random = new SeededRandom(options.seed);
+  const shuffle = options.shuffle ?? true;
+  if (!options.stratify) {
+    const order = items.slice();
+    if (shuffle) random.shuffleInPlace(order);
+    return cut(order, counts);
+  }
+  return stratifiedSplit(items, counts, options.stratify, shuffle ? random : null);
+}
+
+/**
+ * The tutorials' three-way split: `validation` and `test` are fractions (or counts) of all
+ * items, training gets the rest. `{ validation: 0.1, test: 1 / 3, seed: 42 }` is the
+ * sentiment notebook's split.
+ * @throws DatasetsError as {@link splitItems}.
+ */
+export function trainValTestSplit<T>(
+  items: readonly T[],
+  options: SplitOptions<T> & { readonly validation: SplitSize; readonly test: SplitSize },
+): { train: T[]; validation: T[]; test: T[] } {
+  const [validation, test, train] = splitItems(items, [options.validation, options.test], options);
+  return { train: train!, validation: validation!, test: test! };
+}
+
+function partCount(size: unknown, total: number, index: number): number {
+  if (typeof size === 'number' && size > 0 && size < 1) return Math.ceil(size * total);
+  if (typeof size === 'number' && Number.isInteger(size) && size >= 1) return size;
+  throw new DatasetsError(
+    'DATASETS_INVALID_OPTION',
+    `Split size ${index} is ${describeValue(size)}; give a fraction in (0, 1) or a count (integer ≥ 1).`,
+  );
+}
+
+function cut<T>(ordered: readonly T[], counts: readonly number[]): T[][] {
+  const parts: T[][] = [];
+  let start = 0;
+  for (const count of counts) {
+    parts.push(ordered.slice(start, start + count));
+    start += count;
+  }
+  parts.push(ordered.slice(start));
+  return parts;
+}
+
+/**
+ * Allocates each part's count across labels by largest remainder, so every label is split
+ * in the whole's proportions and the part sizes are exact.
+ */
+function stratifiedSplit<T>(
+  items: readonly T[],
+  counts: readonly number[],
+  labelOf: (item: T) => string | number,
+  random: SeededRandom | null,
+): T[][] {
+  const groups = new Map<string | number, T[]>();
+  for (const item of items) {
+    const label = labelOf(item);
+    let group = groups.get(label);
+    if (!group) {
+      group = [];
+      groups.set(label, group);
+    }
+    group.push(item);
+  }
+  const labels = [...groups.keys()];
+  for (const label of labels) if (random) random.shuffleInPlace(groups.get(label)!);
+  const parts: T[][] = counts.map(() => []);
+  const taken = new Map(labels.map((label) => [label, 0]));
+  counts.forEach((count, part) => {
+    // Largest-remainder apportionment of `count` over labels by group size.
+    const quotas = labels.map((label) => ({
+      label,
+      exact: (count * groups.get(label)!.length) / items.length,
+    }));
+    const allotted = new Map(quotas.map(({ label, exact }) => [label, Math.floor(exact)]));
+    let missing = count - [...allotted.values()].reduce((a, b) => a + b, 0);
+    const byRemainder = [...quotas].sort(
+      (a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)),
+    );
+    for (const { label } of byRemainder) {
+      if (missing === 0) break;
+      const available = groups.get(label)!.length - taken.get(label)! - allotted.get(label)!;
+      if (available > 0) {
+        allotted.set(label, allotted.get(label)! + 1);
+        missing--;
+      }
+    }
+    for (const label of labels) {
+      const group = groups.get(label)!;
+      const from = taken.get(label)!;
+      const amount = Math.min(allotted.get(label)!, group.length - from);
+      parts[part]!.push(...group.slice(from, from + amount));
+      taken.set(label, from + amount);
+    }
+  });
+  const remainder = labels.flatMap((label) => groups.get(label)!.slice(taken.get(label)!));
+  const all = [...parts, remainder];
+  if (random) for (const part of all) random.shuffleInPlace(part);
+  return all;
+}

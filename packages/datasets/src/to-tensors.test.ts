@@ -1,0 +1,157 @@
+import { expectNoLeaks } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Dataset } from './dataset.js';
+import { DatasetsError } from './errors.js';
+import { type Example, tensorBatch, toTensors } from './to-tensors.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function expectCode(fn: () => unknown, code: string) {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(DatasetsError);
+  expect((thrown as DatasetsError).code).toBe(code);
+}
+
+describe('tensorBatch', () => {
+  it('stacks equal-shape examples with the requested dtypes', () => {
+    const { xs, ys } = tensorBatch(
+      [
+        { xs: [1, 2, 3], ys: 4 },
+        { xs: [2, 3, 4], ys: 5 },
+      ],
+      { xsDtype: 'int32' },
+    );
+    expect(xs.shape).toEqual([2, 3]);
+    expect(xs.dtype).toBe('int32');
+    expect(Array.from(xs.dataSync())).toEqual([1, 2, 3, 2, 3, 4]);
+    expect(ys.shape).toEqual([2]);
+    expect(ys.dtype).toBe('float32');
+    tf.dispose([xs, ys]);
+  });
+
+  it('stacks feature vectors per step', () => {
+    const { xs, ys } = tensorBatch([
+      {
+        xs: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        ys: [[7, 8]],
+      },
+      {
+        xs:
+          new Float32Array([0, 0, 0]).map(() => 0).length === 3
+            ? [
+                [0, 1],
+                [1, 0],
+                [0, 0],
+              ]
+            : [],
+        ys: [[1, 1]],
+      },
+    ]);
+    expect(xs.shape).toEqual([2, 3, 2]);
+    expect(ys.shape).toEqual([2, 1, 2]);
+    tf.dispose([xs, ys]);
+  });
+
+  it('pads ragged sequences at the end and masks the padding', () => {
+    const { xs, ys, mask } = tensorBatch(
+      [
+        { xs: [5, 6, 7], ys: [6, 7, 8] },
+        { xs: [9], ys: [10] },
+      ],
+      { xsDtype: 'int32', padding: { value: 0 }, mask: true },
+    );
+    expect(xs.shape).toEqual([2, 3]);
+    expect(Array.from(xs.dataSync())).toEqual([5, 6, 7, 9, 0, 0]);
+    expect(Array.from(ys.dataSync())).toEqual([6, 7, 8, 10, 0, 0]);
+    expect(Array.from(mask!.dataSync())).toEqual([1, 1, 1, 1, 0, 0]);
+    tf.dispose([xs, ys, mask!]);
+  });
+
+  it('pads to a fixed length', () => {
+    const { xs, ys } = tensorBatch([{ xs: [1], ys: 1 }], { padding: { value: -1, length: 3 } });
+    expect(Array.from(xs.dataSync())).toEqual([1, -1, -1]);
+    expect(ys.shape).toEqual([1]);
+    tf.dispose([xs, ys]);
+  });
+
+  it('reports ragged batches, longer-than-padding sequences, bad values and empty batches', () => {
+    expectCode(
+      () =>
+        tensorBatch([
+          { xs: [1, 2], ys: 0 },
+          { xs: [1], ys: 0 },
+        ]),
+      'DATASETS_SHAPE_MISMATCH',
+    );
+    expectCode(
+      () => tensorBatch([{ xs: [1, 2, 3], ys: 0 }], { padding: { length: 2 } }),
+      'DATASETS_SHAPE_MISMATCH',
+    );
+    expectCode(() => tensorBatch([{ xs: [[1, 2], [3]], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
+    expectCode(() => tensorBatch([{ xs: [1.5], ys: 0 }], { xsDtype: 'int32' }), 'DATASETS_INVALID_INPUT');
+    expectCode(() => tensorBatch([{ xs: [Number.NaN], ys: 0 }]), 'DATASETS_INVALID_INPUT');
+    expectCode(() => tensorBatch([{ ys: 0 } as unknown as Example]), 'DATASETS_INVALID_INPUT');
+    expectCode(() => tensorBatch([]), 'DATASETS_EMPTY_INPUT');
+  });
+
+  it('leaves no tensors behind when it throws', () => {
+    const before = tf.memory().numTensors;
+    expect(() => tensorBatch([{ xs: [1], ys: [Number.NaN] }])).toThrow(DatasetsError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('toTensors with tfjs-layers', () => {
+  // y = 2·x0 − x1: a linear model must learn it from a shuffled, batched pipeline.
+  const examples: Example[] = Array.from({ length: 256 }, (_, k) => {
+    const x0 = ((k * 37) % 101) / 101;
+    const x1 = ((k * 53) % 89) / 89;
+    return { xs: [x0, x1], ys: [2 * x0 - x1] };
+  });
+
+  it('is accepted by model.fitDataset, which learns from it without leaking tensors', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+    model.compile({ optimizer: tf.train.adam(0.1), loss: 'meanSquaredError' });
+    const data = toTensors(Dataset.from(examples).shuffle(256, 3).batch(32));
+    expect(data.size).toBe(8);
+    await model.fitDataset(data, { epochs: 1, verbose: 0 }); // creates optimizer slots
+    let history: tfl.History | undefined;
+    await expectNoLeaks(async () => {
+      history = await model.fitDataset(data, { epochs: 20, verbose: 0 });
+    });
+    const losses = history!.history['loss'] as number[];
+    expect(losses.at(-1)!).toBeLessThan(0.01);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    model.dispose();
+  });
+
+  it('yields tensors the consumer owns, one batch at a time', async () => {
+    const before = tf.memory().numTensors;
+    const data = toTensors(Dataset.from(examples).batch(100));
+    const shapes: number[][] = [];
+    for await (const batch of data) {
+      shapes.push(batch.xs.shape);
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    expect(shapes).toEqual([
+      [100, 2],
+      [100, 2],
+      [56, 2],
+    ]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,225 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from './dataset.js';
+import { DatasetsError, describeValue } from './errors.js';
+import { requireChoice, requireInteger } from './validate.js';
+
+/** A number, a sequence of numbers, or a sequence of feature vectors. */
+export type NumericValue = number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** One training example. */
+export interface Example {
+  readonly xs: NumericValue;
+  readonly ys: NumericValue;
+}
+
+/** A batch as tensors; the receiver owns (and disposes) all of them. */
+export interface TensorBatch {
+  /** `[batch, …]` inputs. */
+  readonly xs: tf.Tensor;
+  /** `[batch, …]` targets. */
+  readonly ys: tf.Tensor;
+  /** `[batch, time]` float32, 1 where `xs` holds data and 0 on padding; only with `mask: true`. */
+  readonly mask?: tf.Tensor;
+}
+
+/** Options of {@link tensorBatch} and {@link toTensors}. */
+export interface TensorBatchOptions {
+  /**
+   * Dtype of `xs`; token ids want `'int32'`.
+   * @default 'float32'
+   */
+  readonly xsDtype?: 'float32' | 'int32';
+  /**
+   * Dtype of `ys`.
+   * @default 'float32'
+   */
+  readonly ysDtype?: 'float32' | 'int32';
+  /**
+   * Pad sequences of different lengths at the end (Keras `padding='post'`) with `value`,
+   * to `length` or to the longest in the batch. Without it, ragged batches are an error.
+   * @default undefined (no padding)
+   */
+  readonly padding?: { readonly value?: number; readonly length?: number };
+  /**
+   * Also return a `[batch, time]` mask of the real (unpadded) steps of `xs`. tfjs-layers'
+   * `fitDataset` ignores and does not dispose it: use it with your own loop.
+   * @default false
+   */
+  readonly mask?: boolean;
+}
+
+interface Flattened {
+  readonly values: number[];
+  /** Shape of one example, e.g. `[]`, `[time]` or `[time, features]`. */
+  readonly shape: number[];
+}
+
+/**
+ * Stacks a batch of examples into tensors (`tf.tensor`, so call it where a backend is set).
+ * Examples must agree in shape, except sequence length when `padding` is given.
+ *
+ * @returns new tensors owned by the caller.
+ * @throws DatasetsError `DATASETS_EMPTY_INPUT` for an empty batch, `DATASETS_SHAPE_MISMATCH`
+ *   for ragged examples without padding (or longer than `padding.length`),
+ *   `DATASETS_INVALID_INPUT` for non-numeric values or non-integers with an int32 dtype.
+ * @example
+ * const { xs, ys } = tensorBatch([{ xs: [1, 2, 3], ys: 4 }, { xs: [2, 3, 4], ys: 5 }], { xsDtype: 'int32' });
+ * xs.shape; // [2, 3]
+ */
+export function tensorBatch(examples: readonly Example[], options: TensorBatchOptions = {}): TensorBatch {
+  if (!Array.isArray(examples) || examples.length === 0) {
+    throw new DatasetsError(
+      'DATASETS_EMPTY_INPUT',
+      `tensorBatch needs a non-empty array of { xs, ys } examples, got ${describeValue(examples)}.`,
+    );
+  }
+  const xsDtype = requireChoice(options.xsDtype ?? 'float32', 'xsDtype', ['float32', 'int32']);
+  const ysDtype = requireChoice(options.ysDtype ?? 'float32', 'ysDtype', ['float32', 'int32']);
+  const padding = options.padding;
+  if (padding?.length !== undefined) requireInteger(padding.length, 'padding.length');
+  const xs = examples.map((example, index) =>
+    flatten(fieldOf(example, 'xs', index), `examples[${index}].xs`),
+  );
+  const ys = examples.map((example, index) =>
+    flatten(fieldOf(example, 'ys', index), `examples[${index}].ys`),
+  );
+  const xsStacked = stack(xs, 'xs', padding);
+  const ysStacked = stack(ys, 'ys', padding);
+  // Every check runs before the first tensor exists, so a bad batch leaks nothing.
+  const xsValues = toDtype(xsStacked.values, xsDtype, 'xs');
+  const ysValues = toDtype(ysStacked.values, ysDtype, 'ys');
+  const steps = xsStacked.shape[1] ?? 0;
+  return {
+    xs: tf.tensor(xsValues, xsStacked.shape, xsDtype),
+    ys: tf.tensor(ysValues, ysStacked.shape, ysDtype),
+    ...(options.mask === true
+      ? { mask: tf.tensor2d(maskValues(xs, steps), [examples.length, steps], 'float32') }
+      : {}),
+  };
+}
+
+/**
+ * The tensor step of a pipeline: turns a dataset of example batches into a dataset of
+ * {@link TensorBatch}es that tfjs-layers' `model.fitDataset()` accepts. Tensors are
+ * created as each batch is read; the consumer disposes them (`fitDataset` does).
+ *
+ * @example
+ * const data = toTensors(Dataset.from(examples).shuffle(1024, 7).batch(64), { xsDtype: 'int32' });
+ * await model.fitDataset(data, { epochs: 5 });
+ */
+export function toTensors(
+  batches: Dataset<readonly Example[]>,
+  options: TensorBatchOptions = {},
+): Dataset<TensorBatch> {
+  return batches.map((batch) => tensorBatch(batch, options));
+}
+
+function fieldOf(example: unknown, field: 'xs' | 'ys', index: number): unknown {
+  if (example === null || typeof example !== 'object' || !(field in example)) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `examples[${index}] must be an object { xs, ys }, got ${describeValue(example)}.`,
+    );
+  }
+  return (example as Record<string, unknown>)[field];
+}
+
+function flatten(value: unknown, what: string): Flattened {
+  if (typeof value === 'number') return { values: [value], shape: [] };
+  if (!isArrayLike(value)) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `${what} must be a number or an array, got ${describeValue(value)}.`,
+    );
+  }
+  if (value.length === 0 || typeof value[0] === 'number') {
+    return { values: Array.from(value as ArrayLike<number>), shape: [value.length] };
+  }
+  const rows = Array.from(value as ArrayLike<unknown>);
+  const width = isArrayLike(rows[0]) ? rows[0].length : -1;
+  const values: number[] = [];
+  rows.forEach((row, step) => {
+    if (!isArrayLike(row) || row.length !== width) {
+      throw new DatasetsError(
+        'DATASETS_SHAPE_MISMATCH',
+        `${what}[${step}] has ${isArrayLike(row) ? row.length : 'no'} features where ${width} were expected; every step needs the same number.`,
+      );
+    }
+    for (let k = 0; k < row.length; k++) values.push(row[k] as number);
+  });
+  return { values, shape: [rows.length, width] };
+}
+
+function stack(
+  items: readonly Flattened[],
+  field: 'xs' | 'ys',
+  padding: TensorBatchOptions['padding'],
+): { values: number[]; shape: number[] } {
+  const first = items[0]!.shape;
+  const sameShape = items.every((item) => sameArray(item.shape, first));
+  // Scalars (class labels) never pad; sequences pad only when asked, or to a fixed length.
+  if (sameShape && (padding?.length === undefined || first.length === 0)) {
+    return { values: items.flatMap((item) => item.values), shape: [items.length, ...first] };
+  }
+  const inner = first.slice(1);
+  const paddable =
+    first.length >= 1 &&
+    items.every((item) => item.shape.length >= 1 && sameArray(item.shape.slice(1), inner));
+  if (!padding || !paddable) {
+    const index = items.findIndex((item) => !sameArray(item.shape, first));
+    throw new DatasetsError(
+      'DATASETS_SHAPE_MISMATCH',
+      `${field} of example ${Math.max(index, 0)} has shape [${items[Math.max(index, 0)]!.shape}] but example 0 has [${first}]. ` +
+        (paddable
+          ? 'Pass padding: { value: 0 } to pad sequences to a common length, or pad them with padSequences.'
+          : 'Only the sequence length (first dimension) may differ, and only with padding.'),
+    );
+  }
+  const longest = Math.max(...items.map((item) => item.shape[0]!));
+  const length = padding.length ?? longest;
+  if (longest > length) {
+    throw new DatasetsError(
+      'DATASETS_SHAPE_MISMATCH',
+      `A ${field} sequence has ${longest} steps, more than padding.length ${length}; truncate with padSequences first.`,
+    );
+  }
+  const stepSize = inner.reduce((a, b) => a * b, 1);
+  const value = padding.value ?? 0;
+  const values: number[] = [];
+  for (const item of items) {
+    for (const v of item.values) values.push(v);
+    for (let k = item.values.length; k < length * stepSize; k++) values.push(value);
+  }
+  return { values, shape: [items.length, length, ...inner] };
+}
+
+function maskValues(items: readonly Flattened[], length: number): Float32Array {
+  const mask = new Float32Array(items.length * length);
+  items.forEach((item, row) => mask.fill(1, row * length, row * length + (item.shape[0] ?? 1)));
+  return mask;
+}
+
+function toDtype(values: number[], dtype: 'float32' | 'int32', field: string): Float32Array | Int32Array {
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k]!;
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (dtype === 'int32' && !Number.isInteger(value))
+    ) {
+      throw new DatasetsError(
+        'DATASETS_INVALID_INPUT',
+        `${field} holds ${describeValue(value)}; ${dtype === 'int32' ? 'int32 needs integers' : 'values must be finite numbers'}.`,
+      );
+    }
+  }
+  return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+function sameArray(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((value, k) => value === b[k]);
+}
