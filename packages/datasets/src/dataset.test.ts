@@ -48,7 +48,9 @@ describe('Dataset sources', () => {
     expect(data.batch(3, { dropRemainder: true }).size).toBe(3);
     expect(data.take(4).size).toBe(4);
     expect(data.skip(8).size).toBe(2);
-    expect(data.filter(() => true).size).toBeNull();
+    expect(data.filter(() => true).size).toBeNaN();
+    expect(Dataset.from(() => [1]).size).toBeNaN();
+    expect(data.filter(() => true).take(3).size).toBeNaN();
     expect(data.repeat(2).size).toBe(20);
     expect(data.repeat().size).toBe(Number.POSITIVE_INFINITY);
     expect(data.concatenate(Dataset.from([1])).size).toBe(11);

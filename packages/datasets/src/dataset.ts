@@ -34,7 +34,7 @@ export interface ShuffleOptions {
 /** What tfjs-layers' `model.fitDataset()` needs of a dataset. */
 export interface TfjsDatasetLike<T> {
   iterator(): Promise<{ next(): Promise<IteratorResult<T>> }>;
-  readonly size: number | null;
+  readonly size: number;
 }
 
 type IteratorFactory<T> = (pass: number) => AsyncIterator<T>;
@@ -54,12 +54,16 @@ type IteratorFactory<T> = (pass: number) => AsyncIterator<T>;
  * for await (const batch of batches) console.log(batch.length); // 64, 64, …
  */
 export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
-  /** Number of elements per pass when known without iterating (`null` otherwise), as tf.data's cardinality. */
-  readonly size: number | null;
+  /**
+   * Number of elements per pass when known without iterating; `Infinity` after `repeat()`,
+   * `NaN` when unknown (after `filter`, or from a generator) — tfjs-layers reads it to size
+   * epochs and typed it `number`, as tf.data does.
+   */
+  readonly size: number;
   readonly #open: IteratorFactory<T>;
   #passes = 0;
 
-  private constructor(open: IteratorFactory<T>, size: number | null) {
+  private constructor(open: IteratorFactory<T>, size: number) {
     this.#open = open;
     this.size = size;
   }
@@ -75,7 +79,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
       return new Dataset(() => toAsync(items[Symbol.iterator]()), items.length);
     }
     if (typeof source === 'function') {
-      return new Dataset(() => iterate(source(), 'the function passed to Dataset.from'), null);
+      return new Dataset(() => iterate(source(), 'the function passed to Dataset.from'), Number.NaN);
     }
     if (isIterable(source) || isAsyncIterable(source)) {
       // A generator object or other iterator can be read once: say so instead of yielding nothing.
@@ -91,7 +95,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
         }
         used = true;
         return iterate(source, 'the dataset source');
-      }, null);
+      }, Number.NaN);
     }
     throw new DatasetsError(
       'DATASETS_INVALID_INPUT',
@@ -117,7 +121,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
           }
         });
       },
-      first.size === null || second.size === null ? null : Math.min(first.size, second.size),
+      Math.min(first.size, second.size),
     );
   }
 
@@ -142,7 +146,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
 
   /** Keeps the elements for which `predicate` holds. */
   filter(predicate: (item: T, index: number) => boolean | Promise<boolean>): Dataset<T> {
-    return this.#derive(null, (source) =>
+    return this.#derive(Number.NaN, (source) =>
       generate(async function* () {
         let index = 0;
         for await (const item of source) if (await predicate(item, index++)) yield item;
@@ -157,8 +161,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   batch(size: number, options: BatchOptions = {}): Dataset<T[]> {
     requireInteger(size, 'batch size');
     const dropRemainder = options.dropRemainder ?? false;
-    const batches =
-      this.size === null ? null : dropRemainder ? Math.floor(this.size / size) : Math.ceil(this.size / size);
+    const batches = dropRemainder ? Math.floor(this.size / size) : Math.ceil(this.size / size);
     return this.#derive(batches, (source) =>
       generate(async function* () {
         let batch: T[] = [];
@@ -208,7 +211,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   /** The first `count` elements. */
   take(count: number): Dataset<T> {
     requireInteger(count, 'take count', 0);
-    return this.#derive(this.size === null ? null : Math.min(this.size, count), (source) =>
+    return this.#derive(Math.min(this.size, count), (source) =>
       generate(async function* () {
         if (count === 0) return;
         let taken = 0;
@@ -223,7 +226,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   /** All but the first `count` elements. */
   skip(count: number): Dataset<T> {
     requireInteger(count, 'skip count', 0);
-    return this.#derive(this.size === null ? null : Math.max(0, this.size - count), (source) =>
+    return this.#derive(Math.max(0, this.size - count), (source) =>
       generate(async function* () {
         let skipped = 0;
         for await (const item of source) {
@@ -241,8 +244,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
    */
   repeat(count?: number): Dataset<T> {
     if (count !== undefined) requireInteger(count, 'repeat count', 0);
-    const size =
-      this.size === null ? null : count === undefined ? Number.POSITIVE_INFINITY : this.size * count;
+    const size = count === undefined ? (this.size === 0 ? 0 : Number.POSITIVE_INFINITY) : this.size * count;
     const open = (pass: number) => this.#open(pass);
     let passes = 0; // every round is a new pass of the source (a shuffle reshuffles)
     return new Dataset(
@@ -257,7 +259,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
 
   /** This dataset's elements followed by `other`'s. */
   concatenate(other: Dataset<T>): Dataset<T> {
-    const size = this.size === null || other.size === null ? null : this.size + other.size;
+    const size = this.size + other.size;
     const openFirst = (pass: number) => this.#open(pass);
     const openSecond = (pass: number) => other.#open(pass);
     return new Dataset(
@@ -282,10 +284,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     return items;
   }
 
-  #derive<U>(
-    size: number | null,
-    stage: (source: AsyncIterable<T>, pass: number) => AsyncIterator<U>,
-  ): Dataset<U> {
+  #derive<U>(size: number, stage: (source: AsyncIterable<T>, pass: number) => AsyncIterator<U>): Dataset<U> {
     return new Dataset((pass) => stage(asIterable(this.#open(pass)), pass), size);
   }
 }
