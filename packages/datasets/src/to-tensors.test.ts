@@ -66,6 +66,22 @@ describe('tensorBatch', () => {
     tf.dispose([xs, ys]);
   });
 
+  it('reshapes flat values by xsShape/ysShape', () => {
+    const { xs, ys } = tensorBatch([
+      {
+        xs: new Float32Array([1, 2, 3, 4, 5, 6]),
+        xsShape: [3, 2],
+        ys: new Float32Array([7]),
+        ysShape: [1, 1],
+      },
+      { xs: new Float32Array(6), xsShape: [3, 2], ys: new Float32Array([8]), ysShape: [1, 1] },
+    ]);
+    expect(xs.shape).toEqual([2, 3, 2]);
+    expect(ys.shape).toEqual([2, 1, 1]);
+    tf.dispose([xs, ys]);
+    expectCode(() => tensorBatch([{ xs: [1, 2, 3], xsShape: [2, 2], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
+  });
+
   it('pads ragged sequences at the end and masks the padding', () => {
     const { xs, ys, mask } = tensorBatch(
       [

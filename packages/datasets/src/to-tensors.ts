@@ -6,10 +6,15 @@ import { requireChoice, requireInteger } from './validate.js';
 /** A number, a sequence of numbers, or a sequence of feature vectors. */
 export type NumericValue = number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
-/** One training example. */
+/**
+ * One training example. Flat typed arrays may carry their shape (`xsShape`/`ysShape`, e.g.
+ * a time-series window's `[inputWidth, features]`); nested arrays carry it themselves.
+ */
 export interface Example {
   readonly xs: NumericValue;
   readonly ys: NumericValue;
+  readonly xsShape?: readonly number[];
+  readonly ysShape?: readonly number[];
 }
 
 /** A batch as tensors; the receiver owns (and disposes) all of them. */
@@ -77,12 +82,8 @@ export function tensorBatch(examples: readonly Example[], options: TensorBatchOp
   const ysDtype = requireChoice(options.ysDtype ?? 'float32', 'ysDtype', ['float32', 'int32']);
   const padding = options.padding;
   if (padding?.length !== undefined) requireInteger(padding.length, 'padding.length');
-  const xs = examples.map((example, index) =>
-    flatten(fieldOf(example, 'xs', index), `examples[${index}].xs`),
-  );
-  const ys = examples.map((example, index) =>
-    flatten(fieldOf(example, 'ys', index), `examples[${index}].ys`),
-  );
+  const xs = examples.map((example, index) => flattenField(example, 'xs', index));
+  const ys = examples.map((example, index) => flattenField(example, 'ys', index));
   const xsStacked = stack(xs, 'xs', padding);
   const ysStacked = stack(ys, 'ys', padding);
   // Every check runs before the first tensor exists, so a bad batch leaks nothing.
@@ -114,14 +115,27 @@ export function toTensors(
   return batches.map((batch) => tensorBatch(batch, options));
 }
 
-function fieldOf(example: unknown, field: 'xs' | 'ys', index: number): unknown {
+function flattenField(example: unknown, field: 'xs' | 'ys', index: number): Flattened {
+  const what = `examples[${index}].${field}`;
   if (example === null || typeof example !== 'object' || !(field in example)) {
     throw new DatasetsError(
       'DATASETS_INVALID_INPUT',
       `examples[${index}] must be an object { xs, ys }, got ${describeValue(example)}.`,
     );
   }
-  return (example as Record<string, unknown>)[field];
+  const value = (example as Record<string, unknown>)[field];
+  const shape = (example as Record<string, unknown>)[`${field}Shape`];
+  if (shape === undefined) return flatten(value, what);
+  const valid = Array.isArray(shape) && shape.every((size) => Number.isInteger(size) && size >= 0);
+  const size = valid ? (shape as number[]).reduce((a, b) => a * b, 1) : -1;
+  if (!isArrayLike(value) || size !== value.length) {
+    throw new DatasetsError(
+      'DATASETS_SHAPE_MISMATCH',
+      `${what}Shape ${describeValue(shape)} does not fit ${what} (${describeValue(value)}); ` +
+        'the shape must be whole numbers whose product is the number of values.',
+    );
+  }
+  return { values: Array.from(value as ArrayLike<number>), shape: [...(shape as number[])] };
 }
 
 function flatten(value: unknown, what: string): Flattened {
