@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorCode } from '../test/expect-error-code.js';
 import { Dataset } from './dataset.js';
 import { DatasetsError } from './errors.js';
 import { type Example, tensorBatch, toTensors } from './to-tensors.js';
@@ -10,17 +11,6 @@ import { type Example, tensorBatch, toTensors } from './to-tensors.js';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function expectCode(fn: () => unknown, code: string) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(DatasetsError);
-  expect((thrown as DatasetsError).code).toBe(code);
-}
 
 describe('tensorBatch', () => {
   it('stacks equal-shape examples with the requested dtypes', () => {
@@ -66,6 +56,27 @@ describe('tensorBatch', () => {
     tf.dispose([xs, ys]);
   });
 
+  it('stacks typed arrays on the fast path exactly as the general path does', () => {
+    const typed = [
+      { xs: Int32Array.from([1, 2, 3]), ys: 4 },
+      { xs: Int32Array.from([5, 6, 7]), ys: 8 },
+    ];
+    const plain = typed.map(({ xs, ys }) => ({ xs: Array.from(xs), ys }));
+    for (const dtype of ['int32', 'float32'] as const) {
+      const fast = tensorBatch(typed, { xsDtype: dtype, ysDtype: dtype });
+      const general = tensorBatch(plain, { xsDtype: dtype, ysDtype: dtype });
+      expect(fast.xs.shape).toEqual(general.xs.shape);
+      expect(fast.xs.dtype).toBe(dtype);
+      expect(Array.from(fast.xs.dataSync())).toEqual(Array.from(general.xs.dataSync()));
+      expect(Array.from(fast.ys.dataSync())).toEqual(Array.from(general.ys.dataSync()));
+      tf.dispose([fast.xs, fast.ys, general.xs, general.ys]);
+    }
+    expectErrorCode(
+      () => tensorBatch([{ xs: Float32Array.from([0.5]), ys: 0 }], { xsDtype: 'int32' }),
+      'DATASETS_INVALID_INPUT',
+    );
+  });
+
   it('reshapes flat values by xsShape/ysShape', () => {
     const { xs, ys } = tensorBatch([
       {
@@ -79,7 +90,10 @@ describe('tensorBatch', () => {
     expect(xs.shape).toEqual([2, 3, 2]);
     expect(ys.shape).toEqual([2, 1, 1]);
     tf.dispose([xs, ys]);
-    expectCode(() => tensorBatch([{ xs: [1, 2, 3], xsShape: [2, 2], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => tensorBatch([{ xs: [1, 2, 3], xsShape: [2, 2], ys: 0 }]),
+      'DATASETS_SHAPE_MISMATCH',
+    );
   });
 
   it('pads ragged sequences at the end and masks the padding', () => {
@@ -105,7 +119,7 @@ describe('tensorBatch', () => {
   });
 
   it('reports ragged batches, longer-than-padding sequences, bad values and empty batches', () => {
-    expectCode(
+    expectErrorCode(
       () =>
         tensorBatch([
           { xs: [1, 2], ys: 0 },
@@ -113,15 +127,18 @@ describe('tensorBatch', () => {
         ]),
       'DATASETS_SHAPE_MISMATCH',
     );
-    expectCode(
+    expectErrorCode(
       () => tensorBatch([{ xs: [1, 2, 3], ys: 0 }], { padding: { length: 2 } }),
       'DATASETS_SHAPE_MISMATCH',
     );
-    expectCode(() => tensorBatch([{ xs: [[1, 2], [3]], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
-    expectCode(() => tensorBatch([{ xs: [1.5], ys: 0 }], { xsDtype: 'int32' }), 'DATASETS_INVALID_INPUT');
-    expectCode(() => tensorBatch([{ xs: [Number.NaN], ys: 0 }]), 'DATASETS_INVALID_INPUT');
-    expectCode(() => tensorBatch([{ ys: 0 } as unknown as Example]), 'DATASETS_INVALID_INPUT');
-    expectCode(() => tensorBatch([]), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => tensorBatch([{ xs: [[1, 2], [3]], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => tensorBatch([{ xs: [1.5], ys: 0 }], { xsDtype: 'int32' }),
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(() => tensorBatch([{ xs: [Number.NaN], ys: 0 }]), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => tensorBatch([{ ys: 0 } as unknown as Example]), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => tensorBatch([]), 'DATASETS_EMPTY_INPUT');
   });
 
   it('leaves no tensors behind when it throws', () => {

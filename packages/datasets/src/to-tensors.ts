@@ -82,6 +82,16 @@ export function tensorBatch(examples: readonly Example[], options: TensorBatchOp
   const ysDtype = requireChoice(options.ysDtype ?? 'float32', 'ysDtype', ['float32', 'int32']);
   const padding = options.padding;
   if (padding?.length !== undefined) requireInteger(padding.length, 'padding.length');
+  if (options.mask !== true) {
+    const xsFast = stackUniform(examples, 'xs', xsDtype);
+    const ysFast = xsFast && stackUniform(examples, 'ys', ysDtype);
+    if (xsFast && ysFast) {
+      return {
+        xs: tf.tensor(xsFast.values, xsFast.shape, xsDtype),
+        ys: tf.tensor(ysFast.values, ysFast.shape, ysDtype),
+      };
+    }
+  }
   const xs = examples.map((example, index) => flattenField(example, 'xs', index));
   const ys = examples.map((example, index) => flattenField(example, 'ys', index));
   const xsStacked = stack(xs, 'xs', padding);
@@ -113,6 +123,57 @@ export function toTensors(
   options: TensorBatchOptions = {},
 ): Dataset<TensorBatch> {
   return batches.map((batch) => tensorBatch(batch, options));
+}
+
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array];
+
+/**
+ * The common case without per-element work: every example's field is a number, or a flat
+ * typed array of one length without an explicit shape. Returns `null` for anything else
+ * (the general path then validates and reports).
+ */
+function stackUniform(
+  examples: readonly Example[],
+  field: 'xs' | 'ys',
+  dtype: 'float32' | 'int32',
+): { values: Float32Array | Int32Array; shape: number[] } | null {
+  const first = (examples[0] as unknown as Record<string, unknown> | null)?.[field];
+  const scalar = typeof first === 'number';
+  const width = scalar
+    ? 1
+    : ArrayBuffer.isView(first) && !(first instanceof DataView)
+      ? (first as Float32Array).length
+      : -1;
+  if (width < 0) return null;
+  const values =
+    dtype === 'int32' ? new Int32Array(examples.length * width) : new Float32Array(examples.length * width);
+  for (let row = 0; row < examples.length; row++) {
+    const example = examples[row] as unknown as Record<string, unknown> | null;
+    if (example === null || typeof example !== 'object' || example[`${field}Shape`] !== undefined)
+      return null;
+    const value = example[field];
+    if (scalar) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        (dtype === 'int32' && !Number.isInteger(value))
+      )
+        return null;
+      values[row] = value;
+    } else {
+      if (!ArrayBuffer.isView(value) || (value as Float32Array).length !== width) return null;
+      const typed = value as Float32Array | Int32Array;
+      // Integer arrays convert exactly; others are checked, so int32 never truncates silently.
+      if (!INTEGER_ARRAYS.some((kind) => typed instanceof kind)) {
+        for (let k = 0; k < width; k++) {
+          const v = typed[k]!;
+          if (!Number.isFinite(v) || (dtype === 'int32' && !Number.isInteger(v))) return null;
+        }
+      }
+      values.set(typed, row * width);
+    }
+  }
+  return { values, shape: scalar ? [examples.length] : [examples.length, width] };
 }
 
 function flattenField(example: unknown, field: 'xs' | 'ys', index: number): Flattened {
@@ -209,7 +270,7 @@ function stack(
 
 function maskValues(items: readonly Flattened[], length: number): Float32Array {
   const mask = new Float32Array(items.length * length);
-  items.forEach((item, row) => mask.fill(1, row * length, row * length + (item.shape[0] ?? 1)));
+  for (const [row, item] of items.entries()) mask.fill(1, row * length, row * length + (item.shape[0] ?? 1));
   return mask;
 }
 

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expectErrorCode } from '../../test/expect-error-code.js';
+import {
+  DEFAULT_SENTENCE_PAIRS_OPTIONS,
+  parseLabelledSentences,
+  parseSentencePairs,
+  readLabelledSentences,
+  readSentencePairs,
+  resolveSentencePairsOptions,
+} from './tsv.js';
+
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../test/fixtures/loaders/${name}`, import.meta.url));
+const LABELLED = fixture('sentiment-labelled.txt');
+const PAIRS = fixture('fra-pairs.txt');
+
+const EXPECTED_LABELLED = [
+  {
+    sentence: 'So there is no way for me to plug it in here in the US unless I go by a converter.',
+    label: 0,
+  },
+  { sentence: 'Good case, Excellent value.', label: 1 },
+  { sentence: 'A very, very, very slow-moving, aimless movie.', label: 0 },
+  { sentence: 'Works great!', label: 1 },
+];
+
+const EXPECTED_PAIRS = [
+  {
+    source: 'Go.',
+    target: 'Va !',
+    attribution: 'CC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)',
+  },
+  { source: 'Hi.', target: 'Salut !' },
+  {
+    source: 'Run!',
+    target: 'Cours\u202f!',
+    attribution: 'CC-BY 2.0 (France) Attribution: tatoeba.org #906328 (papabear) & #906331 (sacredceltic)',
+  },
+  { source: 'Who?', target: 'Qui ?' },
+];
+
+describe('parseLabelledSentences', () => {
+  it('reads sentence<TAB>label lines, skipping blank lines', () => {
+    expect(parseLabelledSentences(readFileSync(LABELLED, 'utf8'))).toEqual(EXPECTED_LABELLED);
+    expect(parseLabelledSentences('\ufeffa\tb\t1\r\n')).toEqual([{ sentence: 'a\tb', label: 1 }]);
+  });
+
+  it('names the line of a malformed row', () => {
+    const noTab = expectErrorCode(
+      () => parseLabelledSentences('fine\t1\n\nno tab here\n'),
+      'DATASETS_PARSE_ERROR',
+    );
+    expect(noTab.message).toMatch(/\bLine 3\b/);
+    const badLabel = expectErrorCode(
+      () => parseLabelledSentences('fine\t1\nbad\t2\n'),
+      'DATASETS_PARSE_ERROR',
+    );
+    expect(badLabel.message).toMatch(/\bLine 2\b/);
+    expectErrorCode(() => parseLabelledSentences('ok\t1\n\t0\n'), 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseLabelledSentences('ok\tpositive\n'), 'DATASETS_PARSE_ERROR');
+  });
+
+  it('reports empty input', () => {
+    expectErrorCode(() => parseLabelledSentences(''), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseLabelledSentences('\n\n'), 'DATASETS_EMPTY_INPUT');
+  });
+});
+
+describe('parseSentencePairs', () => {
+  it('pins the documented defaults', () => {
+    expect(resolveSentencePairsOptions()).toEqual(DEFAULT_SENTENCE_PAIRS_OPTIONS);
+    expect(DEFAULT_SENTENCE_PAIRS_OPTIONS).toEqual({ maxPairs: Number.POSITIVE_INFINITY });
+  });
+
+  it('reads pairs with and without attribution', () => {
+    const pairs = parseSentencePairs(readFileSync(PAIRS, 'utf8'));
+    expect(pairs).toEqual(EXPECTED_PAIRS);
+    expect('attribution' in pairs[1]!).toBe(false);
+  });
+
+  it('stops after maxPairs, without reading the lines after them', () => {
+    expect(parseSentencePairs(readFileSync(PAIRS, 'utf8'), { maxPairs: 2 })).toEqual(
+      EXPECTED_PAIRS.slice(0, 2),
+    );
+    expect(parseSentencePairs('a\tb\nbroken line\n', { maxPairs: 1 })).toEqual([
+      { source: 'a', target: 'b' },
+    ]);
+  });
+
+  it('names the line of a malformed row and checks options', () => {
+    const one = expectErrorCode(() => parseSentencePairs('a\tb\n\nonly one field\n'), 'DATASETS_PARSE_ERROR');
+    expect(one.message).toMatch(/\bLine 3\b/);
+    const four = expectErrorCode(() => parseSentencePairs('a\tb\tc\td\n'), 'DATASETS_PARSE_ERROR');
+    expect(four.message).toMatch(/\bLine 1\b/);
+    expectErrorCode(() => parseSentencePairs('a\t \n'), 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseSentencePairs(''), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseSentencePairs('a\tb', { maxPairs: 0 }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => parseSentencePairs('a\tb', { maxPairs: 1.5 }), 'DATASETS_INVALID_OPTION');
+  });
+});
+
+describe('readLabelledSentences / readSentencePairs', () => {
+  it('read files and map a missing file to DATASETS_IO_ERROR', async () => {
+    await expect(readLabelledSentences(LABELLED)).resolves.toEqual(EXPECTED_LABELLED);
+    await expect(readSentencePairs(PAIRS, { maxPairs: 1 })).resolves.toEqual(EXPECTED_PAIRS.slice(0, 1));
+    await expect(readLabelledSentences(`${LABELLED}.missing`)).rejects.toMatchObject({
+      code: 'DATASETS_IO_ERROR',
+    });
+    await expect(readSentencePairs(`${PAIRS}.missing`)).rejects.toMatchObject({ code: 'DATASETS_IO_ERROR' });
+  });
+});
