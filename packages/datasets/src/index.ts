@@ -101,7 +101,7 @@ export {
   slidingWindows,
 } from './sliding-windows.js';
 export type { SplitOptions, SplitSize } from './split.js';
-export { splitItems, trainValTestSplit } from './split.js';
+export { splitDataset, trainValTestSplit } from './split.js';
 export type {
   ResolvedStatefulStreamOptions,
   StatefulBatch,

@@ -1,21 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetsError } from './errors.js';
-import { splitItems, trainValTestSplit } from './split.js';
+import { splitDataset, trainValTestSplit } from './split.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, k) => k);
 
-describe('splitItems', () => {
+describe('splitDataset', () => {
   it('takes ceil(fraction · n) per part, like scikit-learn, and the rest last', () => {
-    const [test, train] = splitItems(range(10), [1 / 3], { seed: 1 });
+    const [test, train] = splitDataset(range(10), [1 / 3], { seed: 1 });
     expect(test).toHaveLength(4);
     expect(train).toHaveLength(6);
-    const [a, b, rest] = splitItems(range(10), [2, 0.25], { seed: 1 });
+    const [a, b, rest] = splitDataset(range(10), [2, 0.25], { seed: 1 });
     expect([a!.length, b!.length, rest!.length]).toEqual([2, 3, 5]);
   });
 
   it('keeps order without shuffling (time series)', () => {
-    expect(splitItems(range(6), [2], { seed: 0, shuffle: false })).toEqual([
+    expect(splitDataset(range(6), [2], { seed: 0, shuffle: false })).toEqual([
       [0, 1],
       [2, 3, 4, 5],
     ]);
@@ -28,10 +28,10 @@ describe('splitItems', () => {
         fc.double({ min: 0.01, max: 0.3, noNaN: true }),
         fc.integer(),
         (n, f, seed) => {
-          const parts = splitItems(range(n), [f, f], { seed });
+          const parts = splitDataset(range(n), [f, f], { seed });
           expect(parts.flat().sort((a, b) => a - b)).toEqual(range(n));
           expect(parts[0]).toHaveLength(Math.ceil(f * n));
-          expect(splitItems(range(n), [f, f], { seed })).toEqual(parts);
+          expect(splitDataset(range(n), [f, f], { seed })).toEqual(parts);
         },
       ),
     );
@@ -65,10 +65,10 @@ describe('splitItems', () => {
       }
       return 'no error';
     };
-    expect(code(() => splitItems([], [0.5], { seed: 1 }))).toBe('DATASETS_EMPTY_INPUT');
-    expect(code(() => splitItems(range(4), [1.5], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
-    expect(code(() => splitItems(range(4), [0], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
-    expect(code(() => splitItems(range(4), [0.5, 0.5], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
-    expect(code(() => splitItems(range(4), [1], {} as never))).toBe('DATASETS_INVALID_OPTION');
+    expect(code(() => splitDataset([], [0.5], { seed: 1 }))).toBe('DATASETS_EMPTY_INPUT');
+    expect(code(() => splitDataset(range(4), [1.5], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
+    expect(code(() => splitDataset(range(4), [0], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
+    expect(code(() => splitDataset(range(4), [0.5, 0.5], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
+    expect(code(() => splitDataset(range(4), [1], {} as never))).toBe('DATASETS_INVALID_OPTION');
   });
 });

@@ -5,7 +5,7 @@ import { requireInteger } from './validate.js';
 /** A part's size: a fraction of all items in (0, 1), or a count of items (an integer ≥ 1). */
 export type SplitSize = number;
 
-/** Options of {@link splitItems} and {@link trainValTestSplit}. */
+/** Options of {@link splitDataset} and {@link trainValTestSplit}. */
 export interface SplitOptions<T> {
   /** Seed of the shuffle before splitting; required, so that a split is reproducible. */
   readonly seed: number;
@@ -32,9 +32,9 @@ export interface SplitOptions<T> {
  *   sizes that are neither fractions in (0, 1) nor positive integers, or that leave the
  *   remainder empty.
  * @example
- * const [test, rest] = splitItems(sentences, [1 / 3], { seed: 42 });
+ * const [test, rest] = splitDataset(sentences, [1 / 3], { seed: 42 });
  */
-export function splitItems<T>(
+export function splitDataset<T>(
   items: readonly T[],
   sizes: readonly SplitSize[],
   options: SplitOptions<T>,
@@ -65,13 +65,13 @@ export function splitItems<T>(
  * The tutorials' three-way split: `validation` and `test` are fractions (or counts) of all
  * items, training gets the rest. `{ validation: 0.1, test: 1 / 3, seed: 42 }` is the
  * sentiment notebook's split.
- * @throws DatasetsError as {@link splitItems}.
+ * @throws DatasetsError as {@link splitDataset}.
  */
 export function trainValTestSplit<T>(
   items: readonly T[],
   options: SplitOptions<T> & { readonly validation: SplitSize; readonly test: SplitSize },
 ): { train: T[]; validation: T[]; test: T[] } {
-  const [validation, test, train] = splitItems(items, [options.validation, options.test], options);
+  const [validation, test, train] = splitDataset(items, [options.validation, options.test], options);
   return { train: train!, validation: validation!, test: test! };
 }
 
