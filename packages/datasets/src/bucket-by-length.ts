@@ -6,8 +6,14 @@ import {
   requireValueForDtype,
 } from './dense-matrix.js';
 import { DatasetsError, describeValue } from './errors.js';
-import { mergeKnownOptions, requireBoolean } from './known-options.js';
-import { type IdSequence, requireChoice, requireInteger, requireNumberSequence } from './validate.js';
+import { mergeKnownOptions } from './known-options.js';
+import {
+  type IdSequence,
+  requireBoolean,
+  requireChoice,
+  requireInteger,
+  requireNumberSequence,
+} from './validate.js';
 
 /**
  * Options of {@link bucketByLength}; they mirror tf.data's `bucket_by_sequence_length`

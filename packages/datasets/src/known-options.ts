@@ -34,17 +34,3 @@ export function mergeKnownOptions(
   }
   return { ...defaults, ...given };
 }
-
-/**
- * Checks that `value` is a boolean.
- * @throws DatasetsError `DATASETS_INVALID_OPTION`
- */
-export function requireBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${name} must be true or false, got ${describeValue(value)}.`,
-    );
-  }
-  return value;
-}

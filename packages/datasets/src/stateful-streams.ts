@@ -1,7 +1,7 @@
 import { DatasetsError } from './errors.js';
 import { requireIdCorpus } from './id-input.js';
-import { mergeKnownOptions, requireBoolean } from './known-options.js';
-import { type IdSequence, requireInteger } from './validate.js';
+import { mergeKnownOptions } from './known-options.js';
+import { type IdSequence, requireBoolean, requireInteger } from './validate.js';
 
 /** Options of {@link statefulStreams} and {@link countStatefulBatches}. */
 export interface StatefulStreamOptions {

@@ -50,10 +50,10 @@ export class Tokenizer implements Vocabulary {
   readonly level: 'char' | 'word';
 
   #documentCount: number;
-  #state: TokenizerState;
+  readonly #state: TokenizerState;
   /** Word scanner; character-level strings are read on the fast paths of #textEncoder and TokenizerState. */
   readonly #scanWords: TokenScanner | null;
-  /** Bound once: the per-document scanner handed to the state. */
+  /** The per-document scanner handed to the state; `method` names the caller in errors. */
   readonly #scanDocument: (method: string) => DocumentScanner;
 
   /** @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option. */

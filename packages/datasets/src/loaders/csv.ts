@@ -1,7 +1,7 @@
 import { stripBom } from '@rnnkit/tokenize';
 import { parse } from 'csv-parse/sync';
 import { DatasetsError, describeValue } from '../errors.js';
-import { requireNameList } from './option-checks.js';
+import { requireNameList } from '../validate.js';
 import { readTextFile } from './read-text-file.js';
 import { requireText } from './text-lines.js';
 

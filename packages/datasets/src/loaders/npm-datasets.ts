@@ -1,5 +1,5 @@
 import { DatasetsError, describeValue } from '../errors.js';
-import { requireBoolean, requireNameList } from './option-checks.js';
+import { requireBoolean, requireNameList } from '../validate.js';
 import { datasetPackageDirectory, importDatasetPackage } from './package-loader.js';
 import { readTextFile } from './read-text-file.js';
 import {

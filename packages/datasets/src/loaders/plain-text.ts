@@ -1,7 +1,6 @@
 import { type StripGutenbergOptions, stripBom, stripGutenbergBoilerplate } from '@rnnkit/tokenize';
 import { DatasetsError, describeValue } from '../errors.js';
-import { requireChoice } from '../validate.js';
-import { requireBoolean } from './option-checks.js';
+import { requireBoolean, requireChoice } from '../validate.js';
 import { readTextFile } from './read-text-file.js';
 import { normalizeNewlines, requireText } from './text-lines.js';
 

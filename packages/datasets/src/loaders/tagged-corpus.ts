@@ -1,8 +1,7 @@
 import { stripBom } from '@rnnkit/tokenize';
 import { DatasetsError, describeValue } from '../errors.js';
-import { requireChoice } from '../validate.js';
+import { requireBoolean, requireChoice } from '../validate.js';
 import { brownToUniversal } from './brown-universal.js';
-import { requireBoolean } from './option-checks.js';
 import { readTextFile } from './read-text-file.js';
 import { nonEmptyLines, requireText } from './text-lines.js';
 
