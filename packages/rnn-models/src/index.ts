@@ -1,2 +1,6 @@
+export type { BackendName, InitBackendOptions } from './backend.js';
+export { initBackend } from './backend.js';
+export { registerChainedOps } from './chained-ops.js';
 export type { RnnModelsErrorCode } from './errors.js';
 export { RnnModelsError } from './errors.js';
+export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels.js';

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { RnnModelsError } from './errors.js';
+
+// A separate file (its own worker): here the wasm binaries cannot be found.
+describe('initBackend without a loadable wasm binary', () => {
+  it('throws a typed error when fallback is off', async () => {
+    const error = await initBackend({ wasmPaths: '/nonexistent/', fallbackToCpu: false }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(RnnModelsError);
+    expect((error as RnnModelsError).code).toBe('RNN_MODELS_BACKEND_UNAVAILABLE');
+  });
+
+  it('falls back to cpu and says so through onWarning', async () => {
+    const warnings: string[] = [];
+    const backend = await initBackend({
+      wasmPaths: '/nonexistent/',
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/wasm/);
+  });
+});

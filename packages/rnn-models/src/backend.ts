@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-layers' Node build registers every gradient tfjs-core defines (the union package
+// does it through a deep ESM import plain Node cannot load); training needs them.
+import '@tensorflow/tfjs-layers';
+import { registerChainedOps } from './chained-ops.js';
+import { RnnModelsError } from './errors.js';
+import { registerWasmKernels } from './wasm-kernels.js';
+
+/** Backends rnnkit sets up. */
+export type BackendName = 'wasm' | 'cpu';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Backend to use. wasm (XNNPACK kernels, SIMD) is several times faster than cpu here.
+   * @default 'wasm'
+   */
+  readonly backend?: BackendName;
+  /**
+   * Where the wasm binaries are served from, for browsers and bundlers: a URL prefix or a
+   * per-file map, passed to tfjs' `setWasmPaths`. In Node the installed package finds its own.
+   * @default undefined
+   */
+  readonly wasmPaths?: string | Partial<Record<string, string>>;
+  /**
+   * Use the cpu backend if wasm cannot start, instead of throwing.
+   * @default true
+   */
+  readonly fallbackToCpu?: boolean;
+  /**
+   * Receives warnings (the wasm backend could not start; falling back to cpu). By
+   * default they go to `process.emitWarning` in Node and nowhere in browsers.
+   * @default Node's process.emitWarning
+   */
+  readonly onWarning?: (message: string) => void;
+}
+
+/**
+ * Prepares TensorFlow.js for rnnkit with tfjs-core + tfjs-layers (no union package):
+ * registers the gradients and installs the chained tensor methods tfjs-layers relies on, adds the kernels training
+ * needs that the wasm backend lacks (`UnsortedSegmentSum`, for Embedding gradients), and
+ * activates the backend.
+ *
+ * @returns the active backend.
+ * @throws RnnModelsError `RNN_MODELS_BACKEND_UNAVAILABLE` when no requested backend can
+ *   start (the message names the package to install), `RNN_MODELS_INVALID_OPTION` for an
+ *   unknown backend.
+ * @example
+ * const backend = await initBackend();           // 'wasm'
+ * const fallback = await initBackend({ backend: 'cpu' });
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  const { backend = 'wasm', wasmPaths, fallbackToCpu = true } = options;
+  const warn = options.onWarning ?? defaultWarning;
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `backend must be 'wasm' or 'cpu', got ${JSON.stringify(backend)}.`,
+    );
+  }
+  registerChainedOps();
+  if (backend === 'wasm') {
+    const problem = await startWasm(wasmPaths);
+    if (problem === null) return 'wasm';
+    if (!fallbackToCpu) {
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        `The wasm backend could not start: ${problem}. Install @tensorflow/tfjs-backend-wasm (same version as ` +
+          '@tensorflow/tfjs-core), pass wasmPaths where the .wasm files are served, or use { backend: "cpu" }.',
+      );
+    }
+    warn(`rnnkit: the wasm backend could not start (${problem}); using the slower cpu backend.`);
+  }
+  return startCpu();
+}
+
+async function startWasm(wasmPaths: InitBackendOptions['wasmPaths']): Promise<string | null> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
+    registerWasmKernels();
+    return (await tf.setBackend('wasm')) ? null : 'tf.setBackend("wasm") returned false';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+async function startCpu(): Promise<'cpu'> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } catch (cause) {
+    throw new RnnModelsError(
+      'RNN_MODELS_BACKEND_UNAVAILABLE',
+      'No backend is available: install @tensorflow/tfjs-backend-wasm (fast) or @tensorflow/tfjs-backend-cpu, ' +
+        'at the version of @tensorflow/tfjs-core.',
+      { cause },
+    );
+  }
+  if (!(await tf.setBackend('cpu'))) {
+    throw new RnnModelsError('RNN_MODELS_BACKEND_UNAVAILABLE', 'tf.setBackend("cpu") failed.');
+  }
+  return 'cpu';
+}
+
+function defaultWarning(message: string): void {
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function')
+    process.emitWarning(message);
+}
