@@ -12,11 +12,12 @@ const packagesDir = join(integrationDir, '..', 'packages');
 const LIBRARIES = ['tokenize', 'datasets', 'rnn-models', 'sampling', 'seq2seq', 'metrics'] as const;
 
 /** Runs an ES module snippet in a fresh `node`, from this workspace (which depends on every package). */
-function runNode(source: string): string {
+function runNode(source: string, timeoutMs = 60_000): string {
   return execFileSync(process.execPath, ['--input-type=module', '-e', source], {
     cwd: integrationDir,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: timeoutMs,
   });
 }
 
@@ -73,5 +74,20 @@ describe('plain Node use of the built packages', () => {
       console.log(JSON.stringify([typeof memory, version_core, typeof layers.lstm, new RnnModelsError('RNN_MODELS_INVALID_OPTION', 'x').code]));
     `);
     expect(JSON.parse(output)).toEqual(['function', '4.22.0', 'function', 'RNN_MODELS_INVALID_OPTION']);
+  });
+
+  it('runs the threaded wasm backend from the built @rnnkit/rnn-models, and the process still exits by itself', () => {
+    const output = runNode(
+      `
+      import * as tf from '@tensorflow/tfjs-core';
+      import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+      import { initBackend } from '@rnnkit/rnn-models';
+      const backend = await initBackend({ threads: 2 });
+      const product = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]));
+      console.log(JSON.stringify([backend, getThreadsCount(), (await tf.sum(product).data())[0]]));
+    `,
+      30_000,
+    );
+    expect(JSON.parse(output)).toEqual(['wasm', 2, 64 * 64 * 64]);
   });
 });

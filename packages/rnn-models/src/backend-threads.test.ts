@@ -1,0 +1,35 @@
+import * as os from 'node:os';
+import * as workerThreads from 'node:worker_threads';
+import { expectTensorsClose } from '@rnnkit/test-utils';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+
+// Its own file (its own worker): threads are chosen at the wasm backend's first start.
+describe('initBackend({ threads: 2 }) in Node', () => {
+  it('starts the threaded wasm build with two threads and computes correctly', async () => {
+    const cpus = os.cpus;
+    const Worker = workerThreads.Worker;
+    expect(await initBackend({ threads: 2 })).toBe('wasm');
+    expect(getThreadsCount()).toBe(2);
+    // The start-up patches are undone.
+    expect(os.cpus).toBe(cpus);
+    expect(workerThreads.Worker).toBe(Worker);
+
+    const a = tf.randomUniform([37, 53], -1, 1, 'float32', 1);
+    const b = tf.randomUniform([53, 29], -1, 1, 'float32', 2);
+    const product = tf.matMul(a, b);
+    const [left, right] = [(a as tf.Tensor2D).arraySync(), (b as tf.Tensor2D).arraySync()];
+    const expected = left.map((row) =>
+      right[0]!.map((_, j) => row.reduce((sum, v, k) => sum + v * right[k]![j]!, 0)),
+    );
+    expectTensorsClose(product, expected, { rtol: 1e-5, atol: 1e-5 });
+    tf.dispose([a, b, product]);
+  });
+
+  it('rejects an impossible thread count', async () => {
+    await expect(initBackend({ threads: 0 })).rejects.toThrow(/threads/);
+    await expect(initBackend({ threads: 9 })).rejects.toThrow(/threads/);
+  });
+});

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Lets tfjs-backend-wasm 4.22 start its threaded-SIMD build in Node, which tfjs refuses
+ * there (tensorflow/tfjs#3830). Measured on this project's 2-core machine: matMul 1.7–1.9×
+ * faster (1024³: ~30 → ~55 GFLOP/s); element-wise ops unchanged; start-up +~200 ms and
+ * +~75 MB for emscripten's pool of 8 pthread workers. Three tfjs 4.22 internals are
+ * worked around, so re-check on every tfjs upgrade:
+ *  1. the `WASM_HAS_MULTITHREAD_SUPPORT` flag is hard-wired false in Node — set it;
+ *  2. tfjs hands emscripten a `blob:` URL for the worker script and a Blob for the main
+ *     script, which Node's `worker_threads` cannot load — a Worker subclass evaluates the
+ *     worker source instead and passes the main script's file path;
+ *  3. the native side caps threads at `os.cpus().length / 2` (1 on 2 cores) — `os.cpus`
+ *     reports enough cores while the backend initializes.
+ * Workers stay `unref`ed (emscripten's `ref()` is ignored) so they never keep a finished
+ * Node process alive: XNNPACK's pool threads idle for the life of the backend.
+ *
+ * Call before the wasm backend is first initialized; call the returned function once it is.
+ */
+export async function enableNodeWasmThreads(threads: number): Promise<() => void> {
+  const [{ createRequire }, path, os, workerThreads] = await Promise.all([
+    import('node:module'),
+    import('node:path'),
+    import('node:os'),
+    import('node:worker_threads'),
+  ]);
+  const require = createRequire(import.meta.url);
+  const packageDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const mainScript = path.join(packageDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  const workerModule = require(
+    path.join(packageDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js'),
+  ) as {
+    wasmWorkerContents: string;
+  };
+  // The escaping tfjs itself applies before it makes the Blob.
+  const workerSource = workerModule.wasmWorkerContents.replace(/\n/g, '\\n');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+
+  // emscripten reads require('worker_threads').Worker: the module object is shared, so patch it there.
+  const workers = (workerThreads as unknown as { default?: typeof workerThreads }).default ?? workerThreads;
+  const NodeWorker = workers.Worker;
+  class PthreadWorker extends NodeWorker {
+    constructor(filename: string | URL, options?: ConstructorParameters<typeof NodeWorker>[1]) {
+      // The worker source is CommonJS: don't let the parent's flags (`--input-type=module`) reinterpret it.
+      if (typeof filename === 'string' && filename.startsWith('blob:')) {
+        super(workerSource, { ...options, eval: true, execArgv: [] });
+      } else {
+        super(filename, options);
+      }
+      this.unref();
+    }
+    // emscripten refs a worker while its pthread runs; XNNPACK's pool threads run for the
+    // life of the backend, so a ref would keep a finished Node process from exiting.
+    override ref(): void {}
+    override postMessage(
+      message: unknown,
+      transfer?: Parameters<InstanceType<typeof NodeWorker>['postMessage']>[1],
+    ) {
+      const load = message as { cmd?: unknown; urlOrBlob?: unknown } | null;
+      if (load?.cmd === 'load' && load.urlOrBlob !== undefined && typeof load.urlOrBlob !== 'string') {
+        message = { ...load, urlOrBlob: mainScript };
+      }
+      super.postMessage(message, transfer);
+    }
+  }
+  (workers as { Worker: typeof NodeWorker }).Worker = PthreadWorker;
+  const nodeOs = (os as unknown as { default?: typeof os }).default ?? os;
+  const realCpus = nodeOs.cpus;
+  nodeOs.cpus = () => {
+    const cpus = realCpus.call(nodeOs);
+    return Array.from({ length: 2 * threads }, (_, k) => cpus[k % cpus.length]!);
+  };
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(threads);
+  return () => {
+    nodeOs.cpus = realCpus;
+    (workers as { Worker: typeof NodeWorker }).Worker = NodeWorker;
+  };
+}
