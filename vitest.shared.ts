@@ -12,6 +12,8 @@ export function rnnkitProject(name: string) {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
+      // CI runs every project at once on 2 noisy cores; a correct test must not fail on time.
+      testTimeout: 30_000,
     },
   });
 }

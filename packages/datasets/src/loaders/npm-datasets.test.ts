@@ -131,7 +131,9 @@ describe('usBirths', () => {
   });
 });
 
-describe('spamAssassin and stateOfTheUnion (large: first records only)', () => {
+// These read whole packages (SpamAssassin: 6,046 mails, ~90 MB on disk); a loaded 2-core
+// CI machine can take several seconds.
+describe('spamAssassin and stateOfTheUnion (large: first records only)', { timeout: 60_000 }, () => {
   it('labels mails by group', async () => {
     const mails = await spamAssassin();
     expect(mails).toHaveLength(6046);
