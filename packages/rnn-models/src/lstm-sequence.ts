@@ -166,9 +166,11 @@ function backward(
   }
   // Weight gradients over all steps at once: rows are (step, example) in time-major order.
   const dZ = tf.reshape(tf.stack(dz), [time * batch, 4 * units]);
-  const dKernel = tf.matMul(xs, dZ, true, false);
-  const dRecurrent = tf.matMul(tf.reshape(hPrev, [time * batch, units]), dZ, true, false);
+  // Transposes are explicit: the wasm backend's matMul with transposeA/B falls off XNNPACK's
+  // fast path (~40× slower here), while a transpose is one cheap copy.
+  const dKernel = tf.matMul(tf.transpose(xs), dZ);
+  const dRecurrent = tf.matMul(tf.transpose(tf.reshape(hPrev, [time * batch, units])), dZ);
   const dBias = tf.sum(dZ, 0);
-  const dxTimeMajor = tf.reshape(tf.matMul(dZ, kernel, false, true), [time, batch, inputDim]);
+  const dxTimeMajor = tf.reshape(tf.matMul(dZ, tf.transpose(kernel)), [time, batch, inputDim]);
   return [tf.transpose(dxTimeMajor, [1, 0, 2]), dKernel, dRecurrent, dBias, dh, dc];
 }

@@ -37,18 +37,148 @@ const unsortedSegmentSum: tf.KernelConfig = {
   },
 };
 
-/** Kernels rnnkit adds to the wasm backend. */
+/**
+ * Slicing on the wasm backend without its hidden cost: tfjs-backend-wasm 4.22's `Slice`
+ * reads the *whole* input with `readSync` (a copy of the entire tensor) on every slice,
+ * and `Unpack` (`unstack`) and `SplitV` (`split`) slice through it, so cutting one time
+ * step out of a `[time, batch, features]` tensor costs a copy of all of it and unstacking
+ * is quadratic — tfjs-layers' recurrent layers pay this on every step. These kernels read
+ * the input in place on the wasm heap and copy only what is cut. Strings keep tfjs' kernels.
+ */
+function sliceOut(
+  wasm: WasmBackendLike,
+  x: tf.TensorInfo,
+  start: number[],
+  extent: number[],
+  outShape: number[] = extent,
+): tf.TensorInfo {
+  // Allocate first: a growing heap would invalidate views taken before.
+  const out = wasm.makeOutput(outShape, x.dtype);
+  const source = wasm.typedArrayFromHeap(x);
+  const target = wasm.typedArrayFromHeap(out);
+  const strides = tf.util.computeStrides(x.shape);
+  if (tf.slice_util.isSliceContinous(x.shape, start, extent)) {
+    const offset = tf.slice_util.computeFlatOffset(start, strides);
+    target.set(source.subarray(offset, offset + target.length));
+  } else {
+    copyStrided(source, target, start, extent, strides);
+  }
+  return out;
+}
+
+const originals = new Map<string, tf.KernelFunc>();
+
+const slice: tf.KernelConfig = {
+  kernelName: tf.Slice,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    if (x.dtype === 'string') return originals.get(tf.Slice)!(args);
+    const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+    const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [
+      number[],
+      number[],
+    ];
+    return sliceOut(args.backend as unknown as WasmBackendLike, x, start, extent);
+  },
+};
+
+const unpack: tf.KernelConfig = {
+  kernelName: tf.Unpack,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { value: tf.TensorInfo }).value;
+    if (x.dtype === 'string') return originals.get(tf.Unpack)!(args);
+    const rank = x.shape.length;
+    const axis = ((args.attrs as unknown as { axis: number }).axis + rank) % rank;
+    const count = x.shape[axis]!;
+    const outShape = x.shape.filter((_, d) => d !== axis);
+    const extent = x.shape.map((dim, d) => (d === axis ? 1 : dim));
+    const wasm = args.backend as unknown as WasmBackendLike;
+    return Array.from({ length: count }, (_, k) =>
+      sliceOut(
+        wasm,
+        x,
+        x.shape.map((_, d) => (d === axis ? k : 0)),
+        extent,
+        outShape,
+      ),
+    );
+  },
+};
+
+const splitV: tf.KernelConfig = {
+  kernelName: tf.SplitV,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    if (x.dtype === 'string') return originals.get(tf.SplitV)!(args);
+    const { numOrSizeSplits, axis } = args.attrs as unknown as {
+      numOrSizeSplits: number | number[];
+      axis: number;
+    };
+    const $axis = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+    const wasm = args.backend as unknown as WasmBackendLike;
+    let offset = 0;
+    return sizes.map((size) => {
+      const start = x.shape.map((_, d) => (d === $axis ? offset : 0));
+      const extent = x.shape.map((dim, d) => (d === $axis ? size : dim));
+      offset += size;
+      return sliceOut(wasm, x, start, extent);
+    });
+  },
+};
+
+/** Copies the box `start … start + extent` of a row-major array with `strides` into `target`, one innermost run at a time. */
+function copyStrided(
+  source: Float32Array | Int32Array | Uint8Array,
+  target: Float32Array | Int32Array | Uint8Array,
+  start: number[],
+  extent: number[],
+  strides: number[],
+): void {
+  const rank = extent.length;
+  const run = extent[rank - 1]!;
+  if (target.length === 0) return;
+  const index = new Array<number>(rank - 1).fill(0);
+  for (let written = 0; written < target.length; written += run) {
+    let offset = start[rank - 1]!;
+    for (let d = 0; d < rank - 1; d++) offset += (start[d]! + index[d]!) * strides[d]!;
+    target.set(source.subarray(offset, offset + run), written);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d]! < extent[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Kernels rnnkit adds to the wasm backend, where it lacks them. */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum];
 
+/** Kernels rnnkit puts in place of the wasm backend's own. */
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [slice, unpack, splitV];
+
 /**
- * Registers {@link WASM_KERNELS} for any of them the wasm backend does not have.
- * Idempotent; a kernel tfjs later ships itself is left alone.
+ * Registers {@link WASM_KERNELS} the wasm backend does not have, and the
+ * {@link WASM_KERNEL_REPLACEMENTS} in place of its own. Idempotent; a missing kernel tfjs
+ * later ships itself is left alone.
  * @returns the names of the kernels registered by this call.
  */
 export function registerWasmKernels(): string[] {
   const registered: string[] = [];
   for (const kernel of WASM_KERNELS) {
     if (tf.getKernel(kernel.kernelName, 'wasm')) continue;
+    tf.registerKernel(kernel);
+    registered.push(kernel.kernelName);
+  }
+  for (const kernel of WASM_KERNEL_REPLACEMENTS) {
+    const current = tf.getKernel(kernel.kernelName, 'wasm');
+    if (current?.kernelFunc === kernel.kernelFunc) continue;
+    if (current) {
+      originals.set(kernel.kernelName, current.kernelFunc);
+      tf.unregisterKernel(kernel.kernelName, 'wasm');
+    }
     tf.registerKernel(kernel);
     registered.push(kernel.kernelName);
   }
