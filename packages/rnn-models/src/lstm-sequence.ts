@@ -104,7 +104,7 @@ const fusedLstm = tf.customGrad(((
   const outputs = tf.stack(hidden, 1); // [batch, time, units]
   const value = tf.concat([outputs, tf.expandDims(c, 1)], 1);
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [xs, w, u, hPrev, cPrev, gateValues, tanhC] = saved as [
+    const [xs, savedKernel, savedRecurrent, hPrev, cPrev, gateValues, tanhC] = saved as [
       tf.Tensor2D,
       tf.Tensor2D,
       tf.Tensor2D,
@@ -113,7 +113,7 @@ const fusedLstm = tf.customGrad(((
       tf.Tensor3D,
       tf.Tensor3D,
     ];
-    return backward(dy as tf.Tensor3D, xs, w, u, hPrev, cPrev, gateValues, tanhC, [
+    return backward(dy as tf.Tensor3D, xs, savedKernel, savedRecurrent, hPrev, cPrev, gateValues, tanhC, [
       batch,
       time,
       inputDim,
