@@ -173,7 +173,7 @@ export function createWordScanner(filters: string, split: string): TokenScanner 
 }
 
 /** Whether a high surrogate at `index` is followed by a low one: one astral character. */
-export function isSurrogatePair(text: string, index: number): boolean {
+function isSurrogatePair(text: string, index: number): boolean {
   const unit = text.charCodeAt(index);
   const next = text.charCodeAt(index + 1); // NaN past the end
   return unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;

@@ -21,11 +21,6 @@ export class TokenTable {
     return this.tokens.length;
   }
 
-  /** The {@link hashUnits} of the token in `slot`. */
-  hashAt(slot: number): number {
-    return this.#hashes[slot]!;
-  }
-
   /**
    * The slot of the token `units[0 … length-1]`, or -1.
    * @param hash its {@link hashUnits}, computed by the caller while scanning.
