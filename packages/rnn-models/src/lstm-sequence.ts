@@ -1,4 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { RnnModelsError } from './errors.js';
+import {
+  FUSED_ACTIVATION_NAMES,
+  type FusedActivation,
+  type FusedActivationName,
+  fusedActivation,
+} from './fused-activations.js';
+
+/** Peephole weights of {@link LstmWeights}: elementwise connections from the cell state to the gates. */
+export interface LstmPeepholeWeights {
+  /** Input gate, `[units]`: adds `input ⊙ c_{t−1}` to the input gate's pre-activation. */
+  readonly input: tf.Tensor1D;
+  /** Forget gate, `[units]`: adds `forget ⊙ c_{t−1}` to the forget gate's pre-activation. */
+  readonly forget: tf.Tensor1D;
+  /** Output gate, `[units]`: adds `output ⊙ c_t` (the *new* cell state) to the output gate's pre-activation. */
+  readonly output: tf.Tensor1D;
+}
 
 /** LSTM weights in Keras' layout: gates in the order input, forget, cell, output. */
 export interface LstmWeights {
@@ -6,8 +23,42 @@ export interface LstmWeights {
   readonly kernel: tf.Tensor2D;
   /** `[units, 4·units]`. */
   readonly recurrentKernel: tf.Tensor2D;
-  /** `[4·units]`. */
-  readonly bias: tf.Tensor1D;
+  /** `[4·units]`; absent means no bias (Keras' `useBias: false`). */
+  readonly bias?: tf.Tensor1D;
+  /**
+   * Peephole connections as in Keras' `tf.keras.experimental.PeepholeLSTMCell`; absent means
+   * a plain LSTM.
+   */
+  readonly peephole?: LstmPeepholeWeights;
+}
+
+/** Options of {@link lstmSequence}. */
+export interface LstmSequenceOptions {
+  /**
+   * Activation of the candidate cell value `g` and of the cell state in `h = o ⊙ act(c)`.
+   * @default 'tanh'
+   */
+  readonly activation?: FusedActivationName;
+  /**
+   * Activation of the input, forget and output gates. tfjs-layers' own LSTM defaults to
+   * `'hardSigmoid'`; this function, like Keras 2+, to `'sigmoid'`.
+   * @default 'sigmoid'
+   */
+  readonly recurrentActivation?: FusedActivationName;
+  /**
+   * `[batch, time]`, 1 for a real step and 0 for padding (any non-zero counts as 1). A masked
+   * step carries `h` and `c` over unchanged and its output repeats the previous `h`, as in
+   * tfjs-layers and Keras. Receives a zero gradient.
+   * @default undefined (every step is real)
+   */
+  readonly mask?: tf.Tensor2D;
+  /**
+   * `[batch, units]`, multiplies `h_{t−1}` before the recurrent product at every step: the
+   * recurrent-dropout mask (Keras' implementation 2, one mask for all four gates; scale it
+   * by `1 / (1 − rate)` yourself). Receives a zero gradient.
+   * @default undefined (no recurrent dropout)
+   */
+  readonly recurrentMask?: tf.Tensor2D;
 }
 
 /** The result of {@link lstmSequence}; the caller owns all three tensors. */
@@ -21,156 +72,479 @@ export interface LstmSequenceResult {
 }
 
 /**
- * Runs an LSTM (sigmoid gates, tanh cell — Keras' defaults) over a whole sequence with a
- * hand-written backward pass, differentiable with respect to every input.
+ * Runs an LSTM (Keras gate order i, f, c, o) over a whole sequence with a hand-written
+ * backward pass, differentiable with respect to `x`, `h0`, `c0` and every weight.
  *
  * The input projection of all time steps is one `[time·batch, inputDim] × [inputDim,
  * 4·units]` product; each step then adds only the recurrent product. Backpropagation
- * through time runs the steps in reverse with elementwise gate derivatives and produces
- * the weight gradients as three large products over all steps at once, instead of tfjs'
- * generic autodiff through every per-step op.
+ * through time runs the steps in reverse with elementwise gate derivatives computed from
+ * the saved activations, and produces the weight gradients as large products over all
+ * steps at once, instead of tfjs' generic autodiff through every per-step op. Outside a
+ * gradient tape (inference) nothing is saved for the backward pass.
  *
- * @param x inputs `[batch, time, inputDim]`, float32.
+ * @param x inputs `[batch, time ≥ 1, inputDim]`, float32.
  * @param h0 initial hidden state `[batch, units]`.
  * @param c0 initial cell state `[batch, units]`.
- * @returns new tensors owned by the caller; the arguments are not disposed.
+ * @param weights kernel, recurrent kernel, optional bias and peephole weights (Keras layout).
+ * @param options activations, padding mask and recurrent-dropout mask.
+ * @returns new tensors owned by the caller; the arguments are neither disposed nor kept.
+ * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` when a tensor's shape does not fit the
+ *   others (the message names the argument, its shape and the expected one),
+ *   `RNN_MODELS_INVALID_OPTION` for an activation the fused kernels cannot differentiate.
+ * @example
+ * const { outputs, h, c } = lstmSequence(x, h0, c0, { kernel, recurrentKernel, bias }, { mask });
  */
 export function lstmSequence(
   x: tf.Tensor3D,
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   weights: LstmWeights,
+  options: LstmSequenceOptions = {},
 ): LstmSequenceResult {
-  const [batch, time] = x.shape;
-  const units = weights.recurrentKernel.shape[0];
+  const fn = 'lstmSequence';
+  const { batch, time, inputDim, units } = checkRecurrentShapes(fn, x, h0, weights, 4, options);
+  checkShape(fn, 'c0', c0, [batch, units], '[batch, units]');
+  const { peephole } = weights;
+  if (peephole !== undefined) {
+    checkShape(fn, 'weights.peephole.input', peephole.input, [units], '[units]');
+    checkShape(fn, 'weights.peephole.forget', peephole.forget, [units], '[units]');
+    checkShape(fn, 'weights.peephole.output', peephole.output, [units], '[units]');
+  }
+  const activation = resolveActivation(fn, 'activation', options.activation ?? 'tanh');
+  const recurrentActivation = resolveActivation(
+    fn,
+    'recurrentActivation',
+    options.recurrentActivation ?? 'sigmoid',
+  );
+  const dims: Dims = { batch, time, inputDim, units };
+  const inputs: LstmInputs = {
+    x,
+    h0,
+    c0,
+    kernel: weights.kernel,
+    recurrentKernel: weights.recurrentKernel,
+    bias: weights.bias,
+    peepholeInput: peephole?.input,
+    peepholeForget: peephole?.forget,
+    peepholeOutput: peephole?.output,
+    mask: options.mask,
+    recurrentMask: options.recurrentMask,
+  };
   return tf.tidy(() => {
-    // customGrad returns one tensor: every hidden state, then the final cell state as an extra step.
-    const packed = fusedLstm(x, weights.kernel, weights.recurrentKernel, weights.bias, h0, c0) as tf.Tensor3D;
+    // Time-major [time + 1, batch, units]: every hidden state, then the final cell state
+    // (one tensor, because a custom-gradient op has one output).
+    const packed = runFused(
+      inputs,
+      (tensors, keep) => lstmForward(tensors, activation, recurrentActivation, dims, keep),
+      (dy, saved) =>
+        lstmBackward(dy, saved, activation, recurrentActivation, dims, weights.bias !== undefined),
+    );
     return {
-      outputs: tf.slice(packed, [0, 0, 0], [batch, time, units]),
-      h: tf.reshape(tf.slice(packed, [0, time - 1, 0], [batch, 1, units]), [batch, units]) as tf.Tensor2D,
-      c: tf.reshape(tf.slice(packed, [0, time, 0], [batch, 1, units]), [batch, units]) as tf.Tensor2D,
+      outputs: tf.transpose(tf.slice(packed, [0, 0, 0], [time, batch, units]), [1, 0, 2]) as tf.Tensor3D,
+      h: tf.reshape(tf.slice(packed, [time - 1, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D,
+      c: tf.reshape(tf.slice(packed, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D,
     };
   });
 }
 
-const fusedLstm = tf.customGrad(((
-  x: tf.Tensor3D,
-  kernel: tf.Tensor2D,
-  recurrentKernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  h0: tf.Tensor2D,
-  c0: tf.Tensor2D,
-  save: (tensors: tf.Tensor[]) => void,
-) => {
-  const [batch, time, inputDim] = x.shape;
-  const units = recurrentKernel.shape[0];
-  // Time-major from here on: row t·batch + b is example b at step t.
-  const xTimeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]);
-  const projected = tf.add(tf.matMul(xTimeMajor, kernel), bias);
-  const steps = tf.unstack(tf.reshape(projected, [time, batch, 4 * units]));
-  let h = h0;
-  let c = c0;
-  const hiddenPrevious: tf.Tensor2D[] = [];
-  const cellPrevious: tf.Tensor2D[] = [];
-  const gates: tf.Tensor2D[] = []; // [i, f, g, o] activations side by side, per step
-  const cellTanh: tf.Tensor2D[] = [];
+/** The tensors of one {@link lstmSequence} call, under the names their gradients take. */
+interface LstmInputs extends Record<string, tf.Tensor | undefined> {
+  x: tf.Tensor3D;
+  h0: tf.Tensor2D;
+  c0: tf.Tensor2D;
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  bias: tf.Tensor1D | undefined;
+  peepholeInput: tf.Tensor1D | undefined;
+  peepholeForget: tf.Tensor1D | undefined;
+  peepholeOutput: tf.Tensor1D | undefined;
+  mask: tf.Tensor2D | undefined;
+  recurrentMask: tf.Tensor2D | undefined;
+}
+
+/** What {@link lstmBackward} needs; stacks are time-major `[time, batch, units]`. */
+interface LstmSaved extends Record<string, tf.Tensor | undefined> {
+  xs: tf.Tensor2D;
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  h0: tf.Tensor2D;
+  /** The forward value: hidden states, then the final cell state. */
+  packed: tf.Tensor3D;
+  /** Cell state entering each step (after masking). */
+  cPrev: tf.Tensor3D;
+  i: tf.Tensor3D;
+  f: tf.Tensor3D;
+  g: tf.Tensor3D;
+  o: tf.Tensor3D;
+  /** `act(c)` of each step's new (unmasked) cell state. */
+  actC: tf.Tensor3D;
+  /** Each step's new (unmasked) cell state; peephole only. */
+  cNew: tf.Tensor3D | undefined;
+  peepholeInput: tf.Tensor1D | undefined;
+  peepholeForget: tf.Tensor1D | undefined;
+  peepholeOutput: tf.Tensor1D | undefined;
+  /** Binary mask `[time, batch, 1]`. */
+  mask: tf.Tensor3D | undefined;
+  recurrentMask: tf.Tensor2D | undefined;
+}
+
+function lstmForward(
+  t: LstmInputs,
+  act: FusedActivation,
+  gate: FusedActivation,
+  { time, units }: Dims,
+  keep: boolean,
+): { value: tf.Tensor; saved: LstmSaved | undefined } {
+  const { xs, steps } = projectInputs(t.x, t.kernel, t.bias, 4 * units);
+  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
+  const stepMasks = mask === undefined ? undefined : (tf.unstack(mask) as tf.Tensor2D[]);
+  const { recurrentMask, peepholeInput, peepholeForget, peepholeOutput } = t;
+  const peephole =
+    peepholeInput !== undefined && peepholeForget !== undefined && peepholeOutput !== undefined;
+  let h: tf.Tensor2D = t.h0;
+  let c: tf.Tensor2D = t.c0;
   const hidden: tf.Tensor2D[] = [];
-  for (let t = 0; t < time; t++) {
-    hiddenPrevious.push(h);
-    cellPrevious.push(c);
-    const z = tf.add(steps[t]!, tf.matMul(h, recurrentKernel)) as tf.Tensor2D;
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1) as tf.Tensor2D[];
-    const i = tf.sigmoid(zi!);
-    const f = tf.sigmoid(zf!);
-    const g = tf.tanh(zg!);
-    const o = tf.sigmoid(zo!);
-    c = tf.add(tf.mul(f, c), tf.mul(i, g));
-    const tc = tf.tanh(c);
-    h = tf.mul(o, tc);
-    gates.push(tf.concat([i, f, g, o], 1));
-    cellTanh.push(tc);
+  const cPrev: tf.Tensor2D[] = [];
+  const is: tf.Tensor2D[] = [];
+  const fs: tf.Tensor2D[] = [];
+  const gs: tf.Tensor2D[] = [];
+  const os: tf.Tensor2D[] = [];
+  const actCs: tf.Tensor2D[] = [];
+  const cNews: tf.Tensor2D[] = [];
+  for (let step = 0; step < time; step++) {
+    const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
+    const z = tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel));
+    let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    if (peephole) {
+      zi = tf.add(zi, tf.mul(peepholeInput, c));
+      zf = tf.add(zf, tf.mul(peepholeForget, c));
+    }
+    const i = gate.apply(zi) as tf.Tensor2D;
+    const f = gate.apply(zf) as tf.Tensor2D;
+    const g = act.apply(zg) as tf.Tensor2D;
+    const cNew = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
+    if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
+    const o = gate.apply(zo) as tf.Tensor2D;
+    const actC = act.apply(cNew) as tf.Tensor2D;
+    const hNew = tf.mul(o, actC) as tf.Tensor2D;
+    if (keep) {
+      cPrev.push(c);
+      is.push(i);
+      fs.push(f);
+      gs.push(g);
+      os.push(o);
+      actCs.push(actC);
+      if (peephole) cNews.push(cNew);
+    }
+    if (stepMasks === undefined) {
+      h = hNew;
+      c = cNew;
+    } else {
+      // Masked rows keep the previous state: s + m·(s_new − s) with m ∈ {0, 1}.
+      const m = stepMasks[step]!;
+      h = tf.add(h, tf.mul(m, tf.sub(hNew, h)));
+      c = tf.add(c, tf.mul(m, tf.sub(cNew, c)));
+    }
     hidden.push(h);
   }
-  save([
-    xTimeMajor,
-    kernel,
-    recurrentKernel,
-    tf.stack(hiddenPrevious),
-    tf.stack(cellPrevious),
-    tf.stack(gates),
-    tf.stack(cellTanh),
-  ]);
-  const outputs = tf.stack(hidden, 1); // [batch, time, units]
-  const value = tf.concat([outputs, tf.expandDims(c, 1)], 1);
-  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [xs, savedKernel, savedRecurrent, hPrev, cPrev, gateValues, tanhC] = saved as [
-      tf.Tensor2D,
-      tf.Tensor2D,
-      tf.Tensor2D,
-      tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor3D,
-    ];
-    return backward(dy as tf.Tensor3D, xs, savedKernel, savedRecurrent, hPrev, cPrev, gateValues, tanhC, [
-      batch,
-      time,
-      inputDim,
-      units,
-    ]);
+  hidden.push(c);
+  const value = tf.stack(hidden) as tf.Tensor3D;
+  if (!keep) return { value, saved: undefined };
+  const stack = (tensors: tf.Tensor2D[]) => tf.stack(tensors) as tf.Tensor3D;
+  return {
+    value,
+    saved: {
+      xs,
+      kernel: t.kernel,
+      recurrentKernel: t.recurrentKernel,
+      h0: t.h0,
+      packed: value,
+      cPrev: stack(cPrev),
+      i: stack(is),
+      f: stack(fs),
+      g: stack(gs),
+      o: stack(os),
+      actC: stack(actCs),
+      cNew: peephole ? stack(cNews) : undefined,
+      peepholeInput,
+      peepholeForget,
+      peepholeOutput,
+      mask,
+      recurrentMask,
+    },
   };
-  return { value, gradFunc };
-}) as unknown as Parameters<typeof tf.customGrad>[0]);
+}
 
-/** Backpropagation through time for {@link fusedLstm}; returns gradients for (x, kernel, recurrentKernel, bias, h0, c0). */
-function backward(
-  dy: tf.Tensor3D,
-  xs: tf.Tensor2D,
-  kernel: tf.Tensor2D,
-  recurrentKernel: tf.Tensor2D,
-  hPrev: tf.Tensor3D,
-  cPrev: tf.Tensor3D,
-  gateValues: tf.Tensor3D,
-  tanhC: tf.Tensor3D,
-  [batch, time, inputDim, units]: [number, number, number, number],
-): tf.Tensor[] {
-  const dOutputs = tf.unstack(tf.slice(dy, [0, 0, 0], [batch, time, units]), 1) as tf.Tensor2D[];
-  let dc = tf.reshape(tf.slice(dy, [0, time, 0], [batch, 1, units]), [batch, units]) as tf.Tensor2D;
-  let dh: tf.Tensor2D = tf.zerosLike(dc);
-  const gatesPerStep = tf.unstack(gateValues) as tf.Tensor2D[];
-  const tanhPerStep = tf.unstack(tanhC) as tf.Tensor2D[];
-  const cPrevPerStep = tf.unstack(cPrev) as tf.Tensor2D[];
-  const recurrentT = tf.transpose(recurrentKernel);
-  const dz: tf.Tensor2D[] = new Array(time);
-  for (let t = time - 1; t >= 0; t--) {
-    dh = tf.add(dh, dOutputs[t]!) as tf.Tensor2D;
-    const [i, f, g, o] = tf.split(gatesPerStep[t]!, 4, 1) as tf.Tensor2D[];
-    const tc = tanhPerStep[t]!;
-    const dO = tf.mul(dh, tc);
-    dc = tf.add(dc, tf.mul(tf.mul(dh, o!), tf.sub(1, tf.square(tc)))) as tf.Tensor2D;
-    const dI = tf.mul(dc, g!);
-    const dG = tf.mul(dc, i!);
-    const dF = tf.mul(dc, cPrevPerStep[t]!);
-    dc = tf.mul(dc, f!) as tf.Tensor2D;
-    dz[t] = tf.concat(
-      [
-        tf.mul(dI, tf.mul(i!, tf.sub(1, i!))),
-        tf.mul(dF, tf.mul(f!, tf.sub(1, f!))),
-        tf.mul(dG, tf.sub(1, tf.square(g!))),
-        tf.mul(dO, tf.mul(o!, tf.sub(1, o!))),
-      ],
-      1,
-    ) as tf.Tensor2D;
-    dh = tf.matMul(dz[t]!, recurrentT) as tf.Tensor2D;
+/**
+ * Backpropagation through time for {@link lstmForward}. With `dc` and `dh` the gradients
+ * reaching the state after step t (`dh` including the step's output), and m the step's mask:
+ *
+ *     dc' = dc + dh ⊙ o ⊙ act'(c) [+ dh ⊙ act(c) ⊙ σ'(o) ⊙ p_o]
+ *     dz  = [dc', dc', dc', dh] ⊙ m ⊙ [g ⊙ σ'(i), c_{t−1} ⊙ σ'(f), i ⊙ act'(g), act(c) ⊙ σ'(o)]
+ *     dc_{t−1} = dc' ⊙ m ⊙ (f [+ g⊙σ'(i)⊙p_i + c_{t−1}⊙σ'(f)⊙p_f]) + (1 − m) ⊙ dc
+ *     dh_{t−1} = (dz · Uᵀ) ⊙ recurrentMask + (1 − m) ⊙ dh
+ *
+ * Every factor that does not depend on the incoming gradient is computed for all steps at
+ * once before the loop, so each step costs a handful of elementwise ops and one product.
+ */
+function lstmBackward(
+  dy: tf.Tensor,
+  s: LstmSaved,
+  act: FusedActivation,
+  gate: FusedActivation,
+  dims: Dims,
+  withBias: boolean,
+): Partial<Record<keyof LstmInputs, tf.Tensor>> {
+  const { time } = dims;
+  const dPacked = tf.unstack(dy) as tf.Tensor2D[]; // time outputs, then the final cell state
+  const gateI = tf.mul(s.g, gate.derivativeFromOutput(s.i));
+  const gateF = tf.mul(s.cPrev, gate.derivativeFromOutput(s.f));
+  const gateG = tf.mul(s.i, act.derivativeFromOutput(s.g));
+  const gateO = tf.mul(s.actC, gate.derivativeFromOutput(s.o));
+  let fromH = tf.mul(s.o, act.derivativeFromOutput(s.actC)); // dc' per dh
+  let carry: tf.Tensor = s.f; // dc_{t−1} per dc'
+  const { peepholeInput, peepholeForget, peepholeOutput } = s;
+  if (peepholeInput !== undefined && peepholeForget !== undefined && peepholeOutput !== undefined) {
+    fromH = tf.add(fromH, tf.mul(gateO, peepholeOutput));
+    carry = tf.add(carry, tf.add(tf.mul(gateI, peepholeInput), tf.mul(gateF, peepholeForget)));
   }
-  // Weight gradients over all steps at once: rows are (step, example) in time-major order.
-  const dZ = tf.reshape(tf.stack(dz), [time * batch, 4 * units]);
+  let factors = tf.concat([gateI, gateF, gateG, gateO], 2);
+  let passes: tf.Tensor2D[] | undefined;
+  if (s.mask !== undefined) {
+    factors = tf.mul(factors, s.mask);
+    carry = tf.mul(carry, s.mask);
+    passes = tf.unstack(tf.sub(1, s.mask)) as tf.Tensor2D[];
+  }
+  const fromHs = tf.unstack(fromH) as tf.Tensor2D[];
+  const factorSteps = tf.unstack(factors) as tf.Tensor2D[];
+  const carries = tf.unstack(carry) as tf.Tensor2D[];
   // Transposes are explicit: the wasm backend's matMul with transposeA/B falls off XNNPACK's
   // fast path (~40× slower here), while a transpose is one cheap copy.
-  const dKernel = tf.matMul(tf.transpose(xs), dZ);
-  const dRecurrent = tf.matMul(tf.transpose(tf.reshape(hPrev, [time * batch, units])), dZ);
-  const dBias = tf.sum(dZ, 0);
-  const dxTimeMajor = tf.reshape(tf.matMul(dZ, tf.transpose(kernel)), [time, batch, inputDim]);
-  return [tf.transpose(dxTimeMajor, [1, 0, 2]), dKernel, dRecurrent, dBias, dh, dc];
+  const recurrentT = tf.transpose(s.recurrentKernel);
+  let dc = dPacked[time]!;
+  let dhPrev: tf.Tensor2D | undefined;
+  const dz: tf.Tensor2D[] = new Array(time);
+  for (let t = time - 1; t >= 0; t--) {
+    const dh = dhPrev === undefined ? dPacked[t]! : (tf.add(dhPrev, dPacked[t]!) as tf.Tensor2D);
+    const dcIn = tf.add(dc, tf.mul(dh, fromHs[t]!));
+    dz[t] = tf.mul(tf.concat([dcIn, dcIn, dcIn, dh], 1), factorSteps[t]!) as tf.Tensor2D;
+    let back: tf.Tensor = tf.matMul(dz[t]!, recurrentT);
+    if (s.recurrentMask !== undefined) back = tf.mul(back, s.recurrentMask);
+    if (passes === undefined) {
+      dc = tf.mul(dcIn, carries[t]!) as tf.Tensor2D;
+    } else {
+      dc = tf.add(tf.mul(dcIn, carries[t]!), tf.mul(dc, passes[t]!)) as tf.Tensor2D;
+      back = tf.add(back, tf.mul(dh, passes[t]!));
+    }
+    dhPrev = back as tf.Tensor2D;
+  }
+  const dZ = tf.stack(dz) as tf.Tensor3D;
+  const grads: Partial<Record<keyof LstmInputs, tf.Tensor>> = {
+    ...projectionGradients(dZ, s, dims, withBias),
+    h0: dhPrev!,
+    c0: dc,
+  };
+  if (peepholeInput !== undefined) {
+    const { batch, units } = dims;
+    const [dzi, dzf, , dzo] = tf.split(dZ, 4, 2);
+    const sums = (a: tf.Tensor, b: tf.Tensor) => columnSums(tf.reshape(tf.mul(a, b), [time * batch, units]));
+    grads.peepholeInput = sums(dzi!, s.cPrev);
+    grads.peepholeForget = sums(dzf!, s.cPrev);
+    grads.peepholeOutput = sums(dzo!, s.cNew!);
+  }
+  return grads;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared by the fused recurrent sequences (simple-rnn-sequence.ts uses these too).
+
+/** Sizes of one fused-sequence call. @internal */
+export interface Dims {
+  readonly batch: number;
+  readonly time: number;
+  readonly inputDim: number;
+  readonly units: number;
+}
+
+/**
+ * Runs `forward` as one differentiable tfjs op whose gradient is `backward`, over the
+ * defined entries of `inputs`; inputs `backward` gives no gradient for (masks) get zeros.
+ * Without an active gradient tape it just runs `forward` with `keep` false, saving nothing.
+ * @internal
+ */
+export function runFused<I extends Record<string, tf.Tensor | undefined>, S extends Record<string, unknown>>(
+  inputs: I,
+  forward: (inputs: I, keep: boolean) => { value: tf.Tensor; saved: S | undefined },
+  backward: (dy: tf.Tensor, saved: S) => Partial<Record<keyof I, tf.Tensor>>,
+): tf.Tensor {
+  if (!tf.engine().isTapeOn()) return forward(inputs, false).value;
+  const names = Object.keys(inputs).filter((name) => inputs[name] !== undefined);
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as (tensors: tf.Tensor[]) => void;
+    const named = Object.fromEntries(names.map((name, k) => [name, args[k]])) as I;
+    const { value, saved } = forward(named, true);
+    const savedNames = Object.keys(saved!).filter((name) => saved![name] !== undefined);
+    save(savedNames.map((name) => saved![name] as tf.Tensor));
+    const gradFunc = (dy: tf.Tensor, tensors: tf.Tensor[]) => {
+      const restored = Object.fromEntries(savedNames.map((name, k) => [name, tensors[k]])) as S;
+      const grads = backward(dy, restored);
+      return names.map((name) => grads[name] ?? tf.zeros(named[name]!.shape));
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(...names.map((name) => inputs[name]!));
+}
+
+/**
+ * The input projection of every step as one product. Rows of `xs` are time-major: row
+ * `t·batch + b` is example b at step t.
+ * @internal
+ */
+export function projectInputs(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D | undefined,
+  width: number,
+): { xs: tf.Tensor2D; steps: tf.Tensor2D[] } {
+  const [batch, time, inputDim] = x.shape;
+  const xs = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]) as tf.Tensor2D;
+  let projected = tf.matMul(xs, kernel);
+  if (bias !== undefined) projected = tf.add(projected, bias);
+  return { xs, steps: tf.unstack(tf.reshape(projected, [time, batch, width])) as tf.Tensor2D[] };
+}
+
+/** `[batch, time]` mask → binary float32 `[time, batch, 1]` (non-zero counts as 1, as in tfjs-layers). @internal */
+export function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {
+  return tf.expandDims(tf.transpose(tf.cast(tf.notEqual(mask, 0), 'float32')), 2) as tf.Tensor3D;
+}
+
+/**
+ * Gradients of x, kernel, recurrent kernel and bias from the pre-activation gradients `dZ`
+ * `[time, batch, gates·units]` of all steps, each one large product.
+ *
+ * Shapes are arranged for the wasm backend (XNNPACK), measured at batch 64, 100 steps, 64
+ * inputs, 256 units: the weight gradients are computed transposed, `dZᵀ·h` and `dZᵀ·x` from
+ * one transpose of dZ (147 ms), because XNNPACK repacks the right operand on every call and
+ * `hᵀ·dZ`, `xᵀ·dZ` make that the big dZ (198 ms); the bias gradient is a product with a row
+ * of ones (1.3 ms) rather than `sum(dZ, 0)` (29 ms).
+ * @internal
+ */
+export function projectionGradients(
+  dZ: tf.Tensor3D,
+  s: {
+    xs: tf.Tensor2D;
+    kernel: tf.Tensor2D;
+    h0: tf.Tensor2D;
+    packed: tf.Tensor3D;
+    recurrentMask: tf.Tensor2D | undefined;
+  },
+  { batch, time, inputDim, units }: Dims,
+  withBias: boolean,
+): { x: tf.Tensor; kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias?: tf.Tensor } {
+  const width = dZ.shape[2];
+  const dZFlat = tf.reshape(dZ, [time * batch, width]);
+  // The hidden state entering each step: h0, then the first time − 1 hidden states.
+  const first = tf.expandDims(s.h0, 0);
+  let hPrev: tf.Tensor =
+    time === 1 ? first : tf.concat([first, tf.slice(s.packed, [0, 0, 0], [time - 1, batch, units])], 0);
+  if (s.recurrentMask !== undefined) hPrev = tf.mul(hPrev, s.recurrentMask);
+  const dZT = tf.transpose(dZFlat);
+  // Explicit transposes: the wasm backend's matMul with transposeA/B falls off XNNPACK's
+  // fast path (~40× slower), while a transpose is one copy.
+  const dxTimeMajor = tf.reshape(tf.matMul(dZFlat, tf.transpose(s.kernel)), [time, batch, inputDim]);
+  return {
+    x: tf.transpose(dxTimeMajor, [1, 0, 2]),
+    kernel: tf.transpose(tf.matMul(dZT, s.xs)),
+    recurrentKernel: tf.transpose(tf.matMul(dZT, tf.reshape(hPrev, [time * batch, units]))),
+    ...(withBias ? { bias: columnSums(dZFlat as tf.Tensor2D) } : {}),
+  };
+}
+
+/** Sums of the columns of `m` `[rows, cols]` → `[cols]`, as a product with a row of ones (fast on wasm). @internal */
+export function columnSums(m: tf.Tensor2D): tf.Tensor1D {
+  const [rows, cols] = m.shape;
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), m), [cols]) as tf.Tensor1D;
+}
+
+/**
+ * Validates the tensors every fused sequence takes and returns their sizes; `gates` is the
+ * number of `units`-wide blocks in the kernels (LSTM 4, GRU 3, SimpleRNN 1).
+ * @internal
+ */
+export function checkRecurrentShapes(
+  fn: string,
+  x: tf.Tensor3D,
+  h0: tf.Tensor2D,
+  weights: { kernel: tf.Tensor2D; recurrentKernel: tf.Tensor2D; bias?: tf.Tensor1D },
+  gates: number,
+  options: { mask?: tf.Tensor2D; recurrentMask?: tf.Tensor2D },
+): Dims {
+  const blocks = gates === 1 ? 'units' : `${gates}·units`;
+  checkShape(fn, 'x', x, [null, null, null], '[batch, time, inputDim]');
+  const [batch, time, inputDim] = x.shape;
+  if (time < 1) {
+    throw new RnnModelsError(
+      'RNN_MODELS_SHAPE_MISMATCH',
+      `${fn}: x has shape [${x.shape.join(', ')}] with no time steps; expected [batch, time ≥ 1, inputDim].`,
+    );
+  }
+  checkShape(fn, 'weights.recurrentKernel', weights.recurrentKernel, [null, null], `[units, ${blocks}]`);
+  const units = weights.recurrentKernel.shape[0];
+  checkShape(
+    fn,
+    'weights.recurrentKernel',
+    weights.recurrentKernel,
+    [units, gates * units],
+    `[units, ${blocks}]`,
+  );
+  checkShape(fn, 'h0', h0, [batch, units], '[batch, units]');
+  checkShape(fn, 'weights.kernel', weights.kernel, [inputDim, gates * units], `[inputDim, ${blocks}]`);
+  if (weights.bias !== undefined)
+    checkShape(fn, 'weights.bias', weights.bias, [gates * units], `[${blocks}]`);
+  if (options.mask !== undefined)
+    checkShape(fn, 'options.mask', options.mask, [batch, time], '[batch, time]');
+  if (options.recurrentMask !== undefined) {
+    checkShape(fn, 'options.recurrentMask', options.recurrentMask, [batch, units], '[batch, units]');
+  }
+  return { batch, time, inputDim, units };
+}
+
+/**
+ * Throws `RNN_MODELS_SHAPE_MISMATCH` unless `tensor` has the `expected` shape (`null`: any
+ * size); `dims` names the dimensions for the message, e.g. `'[batch, units]'`.
+ * @internal
+ */
+export function checkShape(
+  fn: string,
+  name: string,
+  tensor: tf.Tensor | undefined,
+  expected: readonly (number | null)[],
+  dims: string,
+): void {
+  const wanted = `${dims} = [${expected.map((size) => size ?? '?').join(', ')}]`;
+  if (!(tensor instanceof tf.Tensor)) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${fn}: ${name} must be a tensor of shape ${wanted}.`,
+    );
+  }
+  const { shape } = tensor;
+  if (shape.length !== expected.length || expected.some((size, k) => size !== null && size !== shape[k])) {
+    throw new RnnModelsError(
+      'RNN_MODELS_SHAPE_MISMATCH',
+      `${fn}: ${name} has shape [${shape.join(', ')}]; expected ${wanted}.`,
+    );
+  }
+}
+
+/** The fused activation `name`, or `RNN_MODELS_INVALID_OPTION`. @internal */
+export function resolveActivation(fn: string, option: string, name: string): FusedActivation {
+  const activation = fusedActivation(name);
+  if (activation === undefined) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${fn}: options.${option} ${JSON.stringify(name)} is not supported; use one of ${FUSED_ACTIVATION_NAMES.join(', ')}.`,
+    );
+  }
+  return activation;
 }
