@@ -3,6 +3,47 @@ export { initBackend } from './backend.js';
 export { registerChainedOps } from './chained-ops.js';
 export type { RnnModelsErrorCode } from './errors.js';
 export { RnnModelsError } from './errors.js';
-export type { LstmSequenceResult, LstmWeights } from './lstm-sequence.js';
+export type { FusedActivationName } from './fused-activations.js';
+export { FUSED_ACTIVATION_NAMES } from './fused-activations.js';
+export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './gru-sequence.js';
+export { gruSequence } from './gru-sequence.js';
+export type {
+  LstmPeepholeWeights,
+  LstmSequenceOptions,
+  LstmSequenceResult,
+  LstmWeights,
+} from './lstm-sequence.js';
 export { lstmSequence } from './lstm-sequence.js';
+export type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs } from './recurrent-cells.js';
+export { GRUCell, LSTMCell, PeepholeLSTMCell, SimpleRNNCell } from './recurrent-cells.js';
+export type { FusedRecurrentArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './recurrent-layers.js';
+export {
+  GRU,
+  gru,
+  LSTM,
+  lstm,
+  PeepholeLSTM,
+  peepholeLSTM,
+  SimpleRNN,
+  simpleRNN,
+} from './recurrent-layers.js';
+export type {
+  SimpleRnnSequenceOptions,
+  SimpleRnnSequenceResult,
+  SimpleRnnWeights,
+} from './simple-rnn-sequence.js';
+export { simpleRnnSequence } from './simple-rnn-sequence.js';
+export type {
+  GruWeightArrays,
+  KerasWeightArray,
+  LstmWeightArrays,
+  SimpleRnnWeightArrays,
+  TorchDirection,
+  TorchFlatTensor,
+  TorchNestedNumbers,
+  TorchStateDict,
+  TorchTensorValue,
+  TorchWeightsOptions,
+} from './torch-weights.js';
+export { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
 export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels.js';
