@@ -1,0 +1,114 @@
+import { expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { gru, lstm, simpleRNN } from './recurrent-layers.js';
+import {
+  gruWeightsFromTorch,
+  type KerasWeightArray,
+  lstmWeightsFromTorch,
+  simpleRnnWeightsFromTorch,
+  type TorchStateDict,
+} from './torch-weights.js';
+
+// Layer-level PyTorch parity: PyTorch state dicts → converters → our Keras-style layers
+// (Bidirectional included) → the outputs and final states PyTorch computed (fixtures from
+// scripts/make_torch_fixtures.py; the kernel-level checks are in torch-weights.test.ts).
+
+interface TorchFixture {
+  readonly module: 'LSTM' | 'GRU' | 'RNN';
+  readonly config: { readonly hidden_size: number; readonly nonlinearity?: 'tanh' | 'relu' };
+  readonly state_dict: TorchStateDict;
+  readonly input: number[][][];
+  readonly h0: number[][][] | null;
+  readonly c0: number[][][] | null;
+  readonly output: number[][][];
+  readonly h_n: number[][][];
+  readonly c_n: number[][][] | null;
+}
+
+const CLOSE = { rtol: 1e-4, atol: 1e-5 };
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+function load(name: string): TorchFixture {
+  return readJsonFixture<TorchFixture>(new URL(`../test/fixtures/torch/${name}.json`, import.meta.url));
+}
+
+function tensors(weights: Record<string, KerasWeightArray<number[]>>): tf.Tensor[] {
+  return [weights.kernel!, weights.recurrentKernel!, weights.bias!].map((w) => tf.tensor(w.values, w.shape));
+}
+
+function layerFor(fixture: TorchFixture): tfl.layers.Layer {
+  const units = fixture.config.hidden_size;
+  const common = { units, returnSequences: true, returnState: true };
+  if (fixture.module === 'LSTM') return lstm(common);
+  if (fixture.module === 'GRU') return gru({ ...common, resetAfter: true });
+  return simpleRNN({ ...common, activation: fixture.config.nonlinearity ?? 'tanh' });
+}
+
+function weightsFor(fixture: TorchFixture, direction: 'forward' | 'reverse'): tf.Tensor[] {
+  const convert = { LSTM: lstmWeightsFromTorch, GRU: gruWeightsFromTorch, RNN: simpleRnnWeightsFromTorch }[
+    fixture.module
+  ];
+  return tensors(
+    convert(fixture.state_dict, { direction }) as unknown as Record<string, KerasWeightArray<number[]>>,
+  );
+}
+
+/** PyTorch's `[directions, batch, units]` initial states as Keras' list: h (then c) per direction. */
+function initialStates(fixture: TorchFixture, directions: number): tf.Tensor[] {
+  const batch = fixture.input.length;
+  const units = fixture.config.hidden_size;
+  const states: tf.Tensor[] = [];
+  for (let d = 0; d < directions; d++) {
+    states.push(fixture.h0 ? tf.tensor2d(fixture.h0[d]!) : tf.zeros([batch, units]));
+    if (fixture.module === 'LSTM')
+      states.push(fixture.c0 ? tf.tensor2d(fixture.c0[d]!) : tf.zeros([batch, units]));
+  }
+  return states;
+}
+
+function finalStates(fixture: TorchFixture, directions: number): number[][][] {
+  const states: number[][][] = [];
+  for (let d = 0; d < directions; d++) {
+    states.push(fixture.h_n[d]!);
+    if (fixture.c_n) states.push(fixture.c_n[d]!);
+  }
+  return states;
+}
+
+describe('fused layers with converted PyTorch weights reproduce PyTorch', () => {
+  it.each(['lstm', 'lstm_zero_state', 'gru', 'gru_zero_state', 'rnn_tanh', 'rnn_relu'])('%s', (name) => {
+    const fixture = load(name);
+    const layer = layerFor(fixture);
+    const x = tf.tensor3d(fixture.input);
+    const states = initialStates(fixture, 1);
+    layer.apply(x, { initialState: states }); // builds the weights
+    layer.setWeights(weightsFor(fixture, 'forward'));
+    const [output, ...final] = layer.apply(x, { initialState: states }) as tf.Tensor[];
+    expectTensorsClose(output!, tf.tensor3d(fixture.output), CLOSE);
+    for (const [index, state] of finalStates(fixture, 1).entries())
+      expectTensorsClose(final[index]!, tf.tensor2d(state), CLOSE);
+  });
+
+  it.each(['lstm_bidirectional', 'gru_bidirectional'])('%s inside tfjs-layers Bidirectional', (name) => {
+    const fixture = load(name);
+    const layer = tfl.layers.bidirectional({
+      layer: layerFor(fixture) as unknown as tfl.RNN,
+      mergeMode: 'concat',
+    });
+    const x = tf.tensor3d(fixture.input);
+    const states = initialStates(fixture, 2);
+    layer.apply(x, { initialState: states });
+    layer.setWeights([...weightsFor(fixture, 'forward'), ...weightsFor(fixture, 'reverse')]);
+    const [output, ...final] = layer.apply(x, { initialState: states }) as tf.Tensor[];
+    // Keras re-reverses the backward sequence before concatenating, exactly as PyTorch lays it out.
+    expectTensorsClose(output!, tf.tensor3d(fixture.output), CLOSE);
+    for (const [index, state] of finalStates(fixture, 2).entries())
+      expectTensorsClose(final[index]!, tf.tensor2d(state), CLOSE);
+  });
+});
