@@ -14,6 +14,8 @@ export type {
   LstmWeights,
 } from './lstm-sequence.js';
 export { lstmSequence } from './lstm-sequence.js';
+export type { OrthogonalArgs } from './orthogonal-initializer.js';
+export { Orthogonal, orthogonal } from './orthogonal-initializer.js';
 export type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs } from './recurrent-cells.js';
 export { GRUCell, LSTMCell, PeepholeLSTMCell, SimpleRNNCell } from './recurrent-cells.js';
 export type { FusedRecurrentArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './recurrent-layers.js';

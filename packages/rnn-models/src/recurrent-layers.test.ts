@@ -233,7 +233,10 @@ describe('Keras defaults and weight layout', () => {
       className: 'VarianceScaling',
       config: { scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: null },
     });
-    expect((lstmConfig.recurrentInitializer as { className: string }).className).toBe('Orthogonal');
+    expect(lstmConfig.recurrentInitializer).toEqual({
+      className: 'RnnkitOrthogonal',
+      config: { gain: 1, seed: null },
+    });
     const gruConfig = gru({ units: 4 }).getConfig();
     expect(gruConfig.resetAfter).toBe(true);
     expect(gruConfig.recurrentActivation).toBe('sigmoid');
