@@ -1,0 +1,46 @@
+// What rnn.bench.ts and its child processes (case-child.ts) say to each other: the request
+// goes in as argv[2] (JSON), progress and the result come back as JSON lines on stdout.
+import type { BenchConfig } from './config.js';
+
+export type Impl = 'stock' | 'rnnkit';
+export type Phase = 'train' | 'infer';
+
+/** Start the backend and report what it runs with and which rnnkit layers exist. */
+export interface ProbeRequest {
+  readonly probe: true;
+  readonly threads: number;
+}
+
+/** Time one phase of one config with one implementation. */
+export interface CaseRequest {
+  readonly probe?: false;
+  readonly config: BenchConfig;
+  readonly impl: Impl;
+  readonly phase: Phase;
+  readonly steps: number;
+  readonly budgetS: number;
+  readonly threads: number;
+  readonly seed: number;
+}
+
+export interface ProbeResult {
+  readonly backend: string;
+  readonly threads: number;
+  readonly rnnkitLayers: { readonly lstm: boolean; readonly gru: boolean };
+}
+
+/** Progress of a phase; the parent keeps the last ones in case the child dies. */
+export interface Progress {
+  readonly phase: Phase;
+  /** Set when a step starts ('warm-up' or 'step N'), absent when one ended. */
+  readonly started?: string;
+  readonly warmup?: boolean;
+  readonly stepMs?: number;
+  /** Date.now() when the line was written. */
+  readonly wallMs: number;
+}
+
+/** Fields of one phase's record, named as in shared/bench/results-baseline.jsonl. */
+export type PhaseRecord = Record<string, unknown>;
+
+export type ChildMessage = { readonly progress: Progress } | { readonly result: PhaseRecord | ProbeResult };
