@@ -129,3 +129,69 @@ describe('wasm Slice replacement', () => {
     expect(tf.slice(t, [1], [2]).arraySync()).toEqual(['b', 'c']);
   });
 });
+
+describe('wasm BatchMatMul replacement', () => {
+  it('equals the cpu kernel for every transpose combination, with and without batch dimensions', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom([], [2], [2, 3]),
+        fc.boolean(),
+        fc.boolean(),
+        async (m, k, n, batch, transposeA, transposeB) => {
+          const values = (shape: number[]) =>
+            Array.from({ length: shape.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(i * 1.7 + m));
+          const aShape = [...batch, ...(transposeA ? [k, m] : [m, k])];
+          const bShape = [...batch, ...(transposeB ? [n, k] : [k, n])];
+          const product = () =>
+            tf.matMul(
+              tf.tensor(values(aShape), aShape),
+              tf.tensor(values(bShape), bShape),
+              transposeA,
+              transposeB,
+            );
+          const cpu = await on('cpu', product);
+          const wasm = await on('wasm', product);
+          expect(wasm.shape).toEqual(cpu.shape);
+          expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('frees its transposed copies', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const a = tf.ones([2, 3, 4]);
+    const b = tf.ones([2, 5, 3]);
+    const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+    const before = dataIds();
+    tf.matMul(a, b, true, true).dispose();
+    expect(dataIds()).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it('gives Dense weight gradients equal to the cpu backend', async () => {
+    registerWasmKernels();
+    const gradient = () =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(
+          Array.from({ length: 12 }, (_, i) => i / 7 - 0.5),
+          [4, 3],
+        );
+        const w = tf.tensor2d(
+          Array.from({ length: 6 }, (_, i) => Math.cos(i)),
+          [3, 2],
+        );
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, b))))([x, w]);
+        return tf.concat([tf.reshape(dx!, [-1]), tf.reshape(dw!, [-1])]);
+      });
+    const cpu = await on('cpu', gradient);
+    const wasm = await on('wasm', gradient);
+    expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-6 });
+  });
+});
