@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/index.js';
 import { tokensPerBatch } from './config.js';
-import { buildCase, type Cell, type RecurrentFactory, RNNKIT_LAYERS, STOCK_LAYERS } from './models.js';
+import { buildCase, type RecurrentFactory, RNNKIT_LAYERS, STOCK_LAYERS } from './models.js';
 import type {
   CaseRequest,
   ChildMessage,
@@ -18,6 +18,18 @@ import type {
   ProbeResult,
   Progress,
 } from './protocol.js';
+
+// tfjs-backend-wasm's own kernels, captured before initBackend replaces them (module import
+// registered them above), so the bare stock runs can put them back.
+const REPLACED_KERNELS = ['Slice', 'Unpack', 'SplitV'];
+const wasmOriginals = REPLACED_KERNELS.map((name) => tf.getKernel(name, 'wasm')!);
+
+function restoreBareWasmKernels(): void {
+  for (const kernel of wasmOriginals) {
+    tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel(kernel);
+  }
+}
 
 const send = (message: ChildMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const progress = (p: Omit<Progress, 'wallMs'>) => send({ progress: { ...p, wallMs: Date.now() } });
@@ -36,22 +48,18 @@ async function startBackend(threads: number) {
 
 async function probe(request: ProbeRequest): Promise<ProbeResult> {
   const started = await startBackend(request.threads);
-  const rnnkitLayers = { lstm: RNNKIT_LAYERS.lstm !== null, gru: RNNKIT_LAYERS.gru !== null };
   // A tiny matMul proves the (threaded) backend computes.
   const product = tf.tidy(() => tf.sum(tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]))));
   const value = (await product.data())[0];
   product.dispose();
   if (value !== 64 ** 3) throw new Error(`backend check: matMul sum ${value}, expected ${64 ** 3}`);
-  return { ...started, rnnkitLayers };
+  return started;
 }
 
-/** The factory for an implementation; falls back to stock for cells rnnkit lacks yet. */
-function factoryFor(impl: CaseRequest['impl'], cell: Cell): { layers: RecurrentFactory; source: string } {
-  if (impl === 'stock') return { layers: STOCK_LAYERS, source: 'tfjs-layers' };
-  const fused = RNNKIT_LAYERS[cell];
-  if (fused === null)
-    return { layers: STOCK_LAYERS, source: 'tfjs-layers (fallback: rnnkit layers not yet available)' };
-  return { layers: { ...STOCK_LAYERS, [cell]: fused }, source: 'rnnkit' };
+function factoryFor(impl: CaseRequest['impl']): { layers: RecurrentFactory; source: string } {
+  return impl === 'stock'
+    ? { layers: STOCK_LAYERS, source: 'tfjs-layers' }
+    : { layers: RNNKIT_LAYERS, source: 'rnnkit' };
 }
 
 interface Timing {
@@ -92,8 +100,10 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
   const { config, impl, phase } = request;
   const wallStart = performance.now();
   const started = await startBackend(request.threads);
+  const bareKernels = impl === 'stock' && request.stockKernels === 'bare';
+  if (bareKernels) restoreBareWasmKernels();
   const tokens = tokensPerBatch(config);
-  const { layers, source } = factoryFor(impl, config.cell);
+  const { layers, source } = factoryFor(impl);
   const resetAfter = impl === 'rnnkit' && source === 'rnnkit';
   const record: PhaseRecord = {
     name: config.name,
@@ -102,6 +112,7 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
     threads: started.threads,
     tokens_per_batch: tokens,
     layers: source,
+    ...(impl === 'stock' ? { stock_kernels: request.stockKernels } : {}),
     ...(config.cell === 'gru' ? { gru_reset_after: resetAfter } : {}),
     wasm_simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     wasm_multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),

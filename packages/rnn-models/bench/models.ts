@@ -27,19 +27,8 @@ export const STOCK_LAYERS: RecurrentFactory = {
   },
 };
 
-/**
- * rnnkit's fused layers, per cell, or null for a cell src/index.ts does not export yet.
- * When the layers land this can become `{ lstm: rnnkit.lstm, gru: rnnkit.gru }`.
- */
-export const RNNKIT_LAYERS: { readonly [C in Cell]: RecurrentFactory[C] | null } = pickRnnkitLayers(
-  rnnkit as unknown as Record<string, unknown>,
-);
-
-function pickRnnkitLayers(exports: Record<string, unknown>) {
-  const pick = <C extends Cell>(cell: C) =>
-    typeof exports[cell] === 'function' ? (exports[cell] as RecurrentFactory[C]) : null;
-  return { lstm: pick('lstm'), gru: pick('gru') };
-}
+/** rnnkit's fused layers (Keras defaults: sigmoid gates; GRU reset-after unless told otherwise). */
+export const RNNKIT_LAYERS: RecurrentFactory = { lstm: rnnkit.lstm, gru: rnnkit.gru };
 
 /** A built, compiled model and one seeded random batch for it. */
 export interface BenchCase {

@@ -5,7 +5,7 @@ import type { BenchConfig } from './config.js';
 export type Impl = 'stock' | 'rnnkit';
 export type Phase = 'train' | 'infer';
 
-/** Start the backend and report what it runs with and which rnnkit layers exist. */
+/** Start the backend and report what it runs with. */
 export interface ProbeRequest {
   readonly probe: true;
   readonly threads: number;
@@ -21,12 +21,20 @@ export interface CaseRequest {
   readonly budgetS: number;
   readonly threads: number;
   readonly seed: number;
+  /** Which wasm kernels stock tfjs-layers runs on; see `--stock-kernels` in rnn.bench.ts. */
+  readonly stockKernels: StockKernels;
 }
+
+/**
+ * `bare`: tfjs-backend-wasm's own kernels plus only the `UnsortedSegmentSum` Embedding's gradient
+ * needs (stock as users have it); `rnnkit`: also rnnkit's in-place `Slice`/`Unpack`/`SplitV`,
+ * which make stock's per-step loop much faster.
+ */
+export type StockKernels = 'bare' | 'rnnkit';
 
 export interface ProbeResult {
   readonly backend: string;
   readonly threads: number;
-  readonly rnnkitLayers: { readonly lstm: boolean; readonly gru: boolean };
 }
 
 /** Progress of a phase; the parent keeps the last ones in case the child dies. */

@@ -22,6 +22,7 @@ import type {
   ProbeRequest,
   ProbeResult,
   Progress,
+  StockKernels,
 } from './protocol.js';
 import {
   runTorchPeer,
@@ -42,6 +43,9 @@ const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
   --threads N        wasm threads for both implementations (default 2 when the threaded
                      build starts, else 1)
   --skip-stock       skip the stock tfjs-layers runs (minutes per config)
+  --stock-kernels K  'bare' (default): stock tfjs-layers on tfjs-backend-wasm's own kernels
+                     plus only the UnsortedSegmentSum its Embedding gradient needs, as users
+                     have it; 'rnnkit': with rnnkit's in-place Slice/Unpack/SplitV as well
   --peer torch       also run PyTorch CPU (torch_peer.py, 2 threads) with both OpenMP wait
                      policies, and print rnnkit/PyTorch ratios
   --seed N           seed of the random inputs (default 0)
@@ -56,6 +60,7 @@ interface Options {
   readonly hardTimeoutS: number;
   readonly threads: number | null;
   readonly skipStock: boolean;
+  readonly stockKernels: StockKernels;
   readonly peer: 'torch' | null;
   readonly seed: number;
   readonly json: boolean;
@@ -74,6 +79,7 @@ function parseOptions(argv: readonly string[]): Options {
       'hard-timeout-s': { type: 'string' },
       threads: { type: 'string' },
       'skip-stock': { type: 'boolean', default: false },
+      'stock-kernels': { type: 'string', default: 'bare' },
       peer: { type: 'string' },
       seed: { type: 'string', default: '0' },
       json: { type: 'boolean', default: false },
@@ -90,6 +96,10 @@ function parseOptions(argv: readonly string[]): Options {
     return value;
   };
   const positiveInteger = (x: number) => Number.isInteger(x) && x > 0;
+  const stockKernels = values['stock-kernels'];
+  if (stockKernels !== 'bare' && stockKernels !== 'rnnkit') {
+    throw new Error(`--stock-kernels must be 'bare' or 'rnnkit', got '${stockKernels}'`);
+  }
   if (values.peer !== undefined && values.peer !== 'torch') {
     throw new Error(`--peer must be 'torch', got '${values.peer}'`);
   }
@@ -107,6 +117,7 @@ function parseOptions(argv: readonly string[]): Options {
         ? null
         : number('threads', values.threads, positiveInteger, 'an integer ≥ 1'),
     skipStock: values['skip-stock'],
+    stockKernels,
     peer: values.peer === 'torch' ? 'torch' : null,
     seed: number('seed', values.seed, Number.isInteger, 'an integer'),
     json: values.json,
@@ -298,8 +309,6 @@ function table(results: readonly ConfigResult[], steps: number): string {
   const note = (record: PhaseRecord) => {
     const marks: string[] = [];
     if (record['single_step'] || record['infer_single_step']) marks.push('single step*');
-    if (typeof record['layers'] === 'string' && record['layers'].includes('fallback'))
-      marks.push('stock fallback');
     if (typeof record['error'] === 'string') {
       footnotes.push(`[${footnotes.length + 1}] ${record['name']} ${record['impl']}: ${record['error']}`);
       marks.push(`error [${footnotes.length}]`);
@@ -396,19 +405,12 @@ async function main(): Promise<void> {
     console.error(`the backend probe failed (wasm did not start, or src/ does not load): ${probe.failure}`);
     process.exit(1);
   }
-  const { backend, threads, rnnkitLayers } = probe.result;
+  const { backend, threads } = probe.result;
   say(
     `${configs.length} config(s) from ${CONFIGS_PATH}; backend ${backend}, ${threads} thread(s); ` +
       `${options.steps} timed steps after 1 warm-up, budget ${options.budgetS} s per phase, ` +
       `hard timeout ${options.hardTimeoutS} s`,
   );
-  const missing = (['lstm', 'gru'] as const).filter((cell) => !rnnkitLayers[cell]);
-  if (missing.length) {
-    say(
-      `rnnkit layers not yet available (src/index.ts exports no ${missing.join('/')}): ` +
-        'the rnnkit rows use stock tfjs-layers layers until they land.',
-    );
-  }
   say('Timings are noisy while other jobs use this 2-core machine.');
 
   // PyTorch first: quick, and its figures are needed for every ratio line.
@@ -451,8 +453,8 @@ async function main(): Promise<void> {
       const phases: Partial<Record<Phase, PhaseRecord>> = {};
       for (const phase of ['train', 'infer'] as const) {
         process.stderr.write(`  ${config.name} ${label} ${phase}:`);
-        const { steps, budgetS, seed } = options;
-        const request: CaseRequest = { config, impl, phase, threads, steps, budgetS, seed };
+        const { steps, budgetS, seed, stockKernels } = options;
+        const request: CaseRequest = { config, impl, phase, threads, steps, budgetS, seed, stockKernels };
         const outcome = await runChild<PhaseRecord>(request, options.hardTimeoutS, (p) => {
           if (p.stepMs !== undefined)
             process.stderr.write(` ${p.warmup ? 'warm-up ' : ''}${(p.stepMs / 1000).toFixed(2)}s`);
@@ -482,15 +484,16 @@ async function main(): Promise<void> {
       '* single step: the warm-up step alone used the budget; the figure is that first step (one-time costs included).',
     );
   }
-  if (configs.some((c) => c.cell === 'gru') && rnnkitLayers.gru) {
+  if (configs.some((c) => c.cell === 'gru')) {
     say(
       'GRU: rnnkit runs resetAfter: true (the Keras default, PyTorch semantics); stock tfjs-layers can only run ' +
         'reset_after=false. Same matmul sizes, slightly different element-wise work.',
     );
   }
   say(
-    `Both tfjs implementations run on initBackend's wasm (${threads} thread(s), rnnkit's extra wasm kernels), ` +
-      "so the stock figures are not shared/bench's bare-tfjs baseline (there, wasm lacked the kernel Embedding's gradient needs).",
+    options.stockKernels === 'bare'
+      ? `Stock tfjs-layers runs on tfjs-backend-wasm's own kernels plus only the UnsortedSegmentSum Embedding's gradient needs (${threads} thread(s)); --stock-kernels rnnkit gives it rnnkit's in-place Slice/Unpack/SplitV too.`
+      : `Stock tfjs-layers runs with rnnkit's wasm kernels too (in-place Slice/Unpack/SplitV; ${threads} thread(s)), which make its per-step loop several times faster than as shipped.`,
   );
 }
 
