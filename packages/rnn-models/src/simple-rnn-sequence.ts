@@ -8,7 +8,7 @@ import {
   resolveActivation,
   runFused,
   timeMajorMask,
-} from './lstm-sequence.js';
+} from './fused-sequence.js';
 
 /** SimpleRNN weights in Keras' layout. */
 export interface SimpleRnnWeights {
