@@ -21,7 +21,7 @@ import type {
 
 // tfjs-backend-wasm's own kernels, captured before initBackend replaces them (module import
 // registered them above), so the bare stock runs can put them back.
-const REPLACED_KERNELS = ['Slice', 'Unpack', 'SplitV'];
+const REPLACED_KERNELS = ['Slice', 'Unpack', 'SplitV', 'BatchMatMul'];
 const wasmOriginals = REPLACED_KERNELS.map((name) => tf.getKernel(name, 'wasm')!);
 
 function restoreBareWasmKernels(): void {
