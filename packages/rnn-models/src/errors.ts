@@ -8,8 +8,10 @@ export type RnnModelsErrorCode =
   | 'RNN_MODELS_BACKEND_UNAVAILABLE'
   /** Training produced a NaN or infinite loss. */
   | 'RNN_MODELS_NON_FINITE_LOSS'
-  /** A checkpoint on disk is incomplete, unreadable or does not match the model. */
-  | 'RNN_MODELS_CHECKPOINT_CORRUPT';
+  /** A checkpoint on disk is incomplete or unreadable (missing or truncated files, bad JSON). */
+  | 'RNN_MODELS_CHECKPOINT_CORRUPT'
+  /** A readable checkpoint does not fit: weight shapes, layer names or vocabulary size differ from what is expected. */
+  | 'RNN_MODELS_CHECKPOINT_MISMATCH';
 
 /**
  * Error thrown by `@rnnkit/rnn-models`. Branch on `code`, not on the message: the message is
