@@ -1,0 +1,166 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { RnnModelsError } from '../errors.js';
+import { checkPixels, checkText, definedOnly } from './plot-options.js';
+import { renderVegaLiteSvg } from './render-vega-lite.js';
+
+/**
+ * Training history as tfjs' `model.fit` returns it (`History`): `epoch` indices (from 0) and, per
+ * metric, one value per epoch (numbers; anything else, like a NaN, leaves a gap); validation
+ * metrics are prefixed `val_`.
+ */
+export interface TrainingHistory {
+  readonly epoch: readonly number[];
+  readonly history: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** Options of {@link plotHistorySvg}. */
+export interface PlotHistoryOptions {
+  /**
+   * Metrics to plot, one panel each, with the training curve and, when the history has
+   * `val_<metric>`, the validation curve.
+   * @default every key of `history` that does not start with 'val_', in key order (e.g. ['loss', 'acc'])
+   */
+  readonly metrics?: readonly string[];
+  /**
+   * Width of each panel's plotting area in pixels.
+   * @default 300
+   */
+  readonly width?: number;
+  /**
+   * Height of each panel's plotting area in pixels.
+   * @default 200
+   */
+  readonly height?: number;
+  /**
+   * Title above all panels; `''` for none.
+   * @default ''
+   */
+  readonly title?: string;
+}
+
+/** The documented defaults of {@link PlotHistoryOptions} (`metrics` depends on the history). */
+export const DEFAULT_PLOT_HISTORY_OPTIONS: Readonly<Required<Omit<PlotHistoryOptions, 'metrics'>>> =
+  Object.freeze({
+    width: 300,
+    height: 200,
+    title: '',
+  });
+
+/** Validated options of {@link plotHistorySvg}, every default filled in. */
+export type ResolvedPlotHistoryOptions = Required<PlotHistoryOptions>;
+
+const VALIDATION_PREFIX = 'val_';
+
+/** Validates options against `history` and fills in the defaults. */
+export function resolvePlotHistoryOptions(
+  history: TrainingHistory,
+  options: PlotHistoryOptions = {},
+): ResolvedPlotHistoryOptions {
+  const fn = 'plotHistorySvg';
+  const keys = Object.keys(history.history);
+  const resolved = {
+    ...DEFAULT_PLOT_HISTORY_OPTIONS,
+    metrics: keys.filter((key) => !key.startsWith(VALIDATION_PREFIX)),
+    ...definedOnly(options),
+  };
+  checkPixels(fn, 'width', resolved.width);
+  checkPixels(fn, 'height', resolved.height);
+  checkText(fn, 'title', resolved.title);
+  if (resolved.metrics.length === 0) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${fn}: nothing to plot — metrics is empty (history has ${keys.length === 0 ? 'no metrics' : `only ${keys.join(', ')}`}).`,
+    );
+  }
+  const missing = resolved.metrics.find((metric) => !keys.includes(metric));
+  if (missing !== undefined) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${fn} option metrics names '${missing}', which the history does not have; it has ${keys.map((k) => `'${k}'`).join(', ')}.`,
+    );
+  }
+  return resolved;
+}
+
+interface Row {
+  readonly epoch: number;
+  readonly split: 'train' | 'validation';
+  readonly value: number | null;
+}
+
+/**
+ * Training curves like the notebook's accuracy and loss plots: one panel per metric, the training
+ * values and (if recorded) the validation values against the epoch. Epochs are shown counted from
+ * 1, as Keras notebooks do (`History.epoch` counts from 0). Non-finite values (a NaN loss) leave a
+ * gap. Rendered headlessly by vega-lite + vega (optional peer dependencies, loaded on first call);
+ * the same input gives the same SVG.
+ *
+ * @param history `model.fit`'s `History`, or `{ epoch, history }` built by hand.
+ * @returns an SVG document (string) with one line per curve.
+ * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` when a plotted series does not have one value
+ *   per epoch; `RNN_MODELS_INVALID_OPTION` for unknown or no metrics and bad options;
+ *   `RNN_MODELS_BACKEND_UNAVAILABLE` when vega or vega-lite is not installed
+ *   (`npm install vega vega-lite @resvg/resvg-js`).
+ * @example
+ * const history = await model.fit(xs, ys, { epochs: 10, validationSplit: 0.1, metrics: ['acc'] });
+ * const svg = await plotHistorySvg(history, { metrics: ['acc', 'loss'] });
+ */
+export async function plotHistorySvg(
+  history: TrainingHistory,
+  options: PlotHistoryOptions = {},
+): Promise<string> {
+  const resolved = resolvePlotHistoryOptions(history, options);
+  const panels = resolved.metrics.map((metric) => {
+    const rows: Row[] = [...series(history, metric, 'train')];
+    if (history.history[VALIDATION_PREFIX + metric] !== undefined) {
+      rows.push(...series(history, VALIDATION_PREFIX + metric, 'validation'));
+    }
+    return { metric, rows };
+  });
+  return renderVegaLiteSvg(historySpec(panels, resolved));
+}
+
+function series(history: TrainingHistory, key: string, split: Row['split']): Row[] {
+  const values = history.history[key]!;
+  if (values.length !== history.epoch.length) {
+    throw new RnnModelsError(
+      'RNN_MODELS_SHAPE_MISMATCH',
+      `plotHistorySvg: history '${key}' has ${values.length} values but epoch has ${history.epoch.length}; ` +
+        'pass one value per epoch.',
+    );
+  }
+  return values.map((value, i) => ({
+    epoch: history.epoch[i]! + 1,
+    split,
+    value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+  }));
+}
+
+function historySpec(
+  panels: readonly { metric: string; rows: Row[] }[],
+  options: ResolvedPlotHistoryOptions,
+): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(options.title === '' ? {} : { title: options.title }),
+    background: 'white',
+    hconcat: panels.map(({ metric, rows }) => ({
+      title: metric,
+      width: options.width,
+      height: options.height,
+      data: { values: rows },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
+        y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+        color: {
+          field: 'split',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['train', 'validation'], range: ['#4c78a8', '#f58518'] },
+        },
+      },
+    })),
+    resolve: { scale: { color: 'shared' } },
+  };
+}
