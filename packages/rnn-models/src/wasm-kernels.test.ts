@@ -195,3 +195,33 @@ describe('wasm BatchMatMul replacement', () => {
     expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-6 });
   });
 });
+
+describe('wasm Reverse replacement', () => {
+  it('equals the cpu kernel for any set of axes in tensors of rank 1 to 4', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        async (shape, flags) => {
+          const axes = shape.map((_, d) => d).filter((d) => flags[d]);
+          const size = shape.reduce((a, b) => a * b, 1);
+          const reversed = () =>
+            tf.tidy(() =>
+              tf.reverse(
+                tf.tensor(
+                  Array.from({ length: size }, (_, i) => i),
+                  shape,
+                ),
+                axes,
+              ),
+            );
+          const cpu = await on('cpu', reversed);
+          const wasm = await on('wasm', reversed);
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});

@@ -193,8 +193,67 @@ const batchMatMul: tf.KernelConfig = {
   },
 };
 
+/**
+ * `reverse` on the wasm backend as block copies on the heap. tfjs-backend-wasm 4.22's kernel
+ * took ~10 ms to reverse the time axis of a [64, 64, 64] batch — every `goBackwards` layer
+ * (the backward half of each `Bidirectional`) does that on its input and again in its gradient.
+ */
+const reverse: tf.KernelConfig = {
+  kernelName: tf.Reverse,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    if (x.dtype === 'string') return originals.get(tf.Reverse)!(args);
+    const { dims } = args.attrs as unknown as { dims: number | number[] };
+    const axes = new Set(tf.util.parseAxisParam(dims, x.shape));
+    const wasm = args.backend as unknown as WasmBackendLike;
+    const out = wasm.makeOutput([...x.shape], x.dtype);
+    const source = wasm.typedArrayFromHeap(x);
+    const target = wasm.typedArrayFromHeap(out);
+    reverseInto(source, target, x.shape, axes);
+    return out;
+  },
+};
+
+/** Copies `source` (row-major, `shape`) into `target` reversed along `axes`, in contiguous runs where the innermost axes keep their order. */
+function reverseInto(
+  source: Float32Array | Int32Array | Uint8Array,
+  target: Float32Array | Int32Array | Uint8Array,
+  shape: number[],
+  axes: Set<number>,
+): void {
+  if (target.length === 0) return;
+  // The innermost axes that are not reversed form one contiguous run.
+  let split = shape.length;
+  while (split > 0 && !axes.has(split - 1)) split--;
+  const run = shape.slice(split).reduce((a, b) => a * b, 1);
+  const outer = shape.slice(0, split);
+  const strides = tf.util.computeStrides(outer).concat(1);
+  const index = new Array<number>(outer.length).fill(0);
+  for (let written = 0; written < target.length; written += run) {
+    let from = 0;
+    for (let d = 0; d < outer.length; d++) {
+      const i = axes.has(d) ? outer[d]! - 1 - index[d]! : index[d]!;
+      from += i * strides[d]!;
+    }
+    from *= run;
+    if (run >= 32) target.set(source.subarray(from, from + run), written);
+    else for (let k = 0; k < run; k++) target[written + k] = source[from + k]!;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      if (++index[d]! < outer[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
 /** Kernels rnnkit puts in place of the wasm backend's own. */
-export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [slice, unpack, splitV, batchMatMul];
+export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
+  slice,
+  unpack,
+  splitV,
+  batchMatMul,
+  reverse,
+];
 
 /**
  * Registers {@link WASM_KERNELS} the wasm backend does not have, and the
