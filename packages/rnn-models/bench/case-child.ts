@@ -7,6 +7,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/index.js';
+import { WASM_KERNEL_REPLACEMENTS } from '../src/wasm-kernels.js';
 import { tokensPerBatch } from './config.js';
 import { buildCase, type RecurrentFactory, RNNKIT_LAYERS, STOCK_LAYERS } from './models.js';
 import type {
@@ -21,8 +22,7 @@ import type {
 
 // tfjs-backend-wasm's own kernels, captured before initBackend replaces them (module import
 // registered them above), so the bare stock runs can put them back.
-const REPLACED_KERNELS = ['Slice', 'Unpack', 'SplitV', 'BatchMatMul'];
-const wasmOriginals = REPLACED_KERNELS.map((name) => tf.getKernel(name, 'wasm')!);
+const wasmOriginals = WASM_KERNEL_REPLACEMENTS.map((kernel) => tf.getKernel(kernel.kernelName, 'wasm')!);
 
 function restoreBareWasmKernels(): void {
   for (const kernel of wasmOriginals) {
