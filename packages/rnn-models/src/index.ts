@@ -8,6 +8,45 @@ export { FUSED_ACTIVATION_NAMES } from './fused-activations.js';
 export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './gru-sequence.js';
 export { gruSequence } from './gru-sequence.js';
 export type {
+  EmbeddingMatrix,
+  EmbeddingMatrixOptions,
+  EmbeddingProjection,
+  ProjectEmbeddings2dOptions,
+  ResolvedProjectEmbeddings2dOptions,
+} from './inspect/embedding.js';
+export {
+  DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS,
+  embeddingMatrix,
+  projectEmbeddings2d,
+  resolveProjectEmbeddings2dOptions,
+} from './inspect/embedding.js';
+export type {
+  BidirectionalGateWeights,
+  GateWeightSet,
+  GateWeights,
+  GruGateWeights,
+  LstmGateWeights,
+  RecurrentGateWeights,
+  SimpleRnnGateWeights,
+  WeightArray,
+} from './inspect/gate-weights.js';
+export { gateWeights } from './inspect/gate-weights.js';
+export type { LayerOutputs, LayerOutputsOptions } from './inspect/layer-outputs.js';
+export {
+  DEFAULT_LAYER_OUTPUTS_OPTIONS,
+  layerOutputs,
+  resolveLayerOutputsOptions,
+} from './inspect/layer-outputs.js';
+export type {
+  Realignment,
+  SkippedLayer,
+  SkipReason,
+  TransferredLayer,
+  TransferSummary,
+  TransferWeightsOptions,
+} from './inspect/transfer-weights.js';
+export { buildVocabularyMap, transferWeights } from './inspect/transfer-weights.js';
+export type {
   LstmPeepholeWeights,
   LstmSequenceOptions,
   LstmSequenceResult,
