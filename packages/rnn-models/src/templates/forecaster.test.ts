@@ -1,0 +1,265 @@
+import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { RnnModelsError } from '../errors.js';
+import {
+  DEFAULT_FORECASTER_OPTIONS,
+  type ForecasterOptions,
+  forecaster,
+  predictAutoregressive,
+  resolveForecasterOptions,
+  type StepForecaster,
+} from './forecaster.js';
+
+const FEATURES = 3;
+const STEPS = 8;
+const CLOSE = { rtol: 1e-4, atol: 1e-5 };
+const built: tfl.LayersModel[] = [];
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+afterEach(() => {
+  for (const model of built.splice(0)) model.dispose();
+});
+
+function make(options: Partial<ForecasterOptions> = {}): tfl.Sequential {
+  const model = forecaster({ features: FEATURES, inputSteps: STEPS, units: 8, seed: 9, ...options });
+  built.push(model);
+  return model;
+}
+
+/** Smooth multi-feature series, `[batch, time, FEATURES]`: feature f of row b is sin(0.5·t + b + f). */
+function series(batch: number, time: number, start = 0): tf.Tensor3D {
+  const values: number[][][] = Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: time }, (_, t) =>
+      Array.from({ length: FEATURES }, (_, f) => Math.sin(0.5 * (t + start) + b + f)),
+    ),
+  );
+  return tf.tensor3d(values);
+}
+
+/** A hand-made single-step model: the next value is the sum of the window's steps (Fibonacci for [1, 2]). */
+const sumOfWindow: StepForecaster = {
+  predict: (x) => tf.sum(x, 1, true),
+};
+
+function errorOf(fn: () => unknown): RnnModelsError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error as RnnModelsError;
+  }
+  return undefined;
+}
+
+describe('resolveForecasterOptions', () => {
+  it('pins the documented defaults; outFeatures defaults to features', () => {
+    expect(DEFAULT_FORECASTER_OPTIONS).toEqual({
+      cell: 'lstm',
+      units: [32],
+      activation: 'tanh',
+      dropout: 0,
+      recurrentDropout: 0,
+      resetAfter: true,
+      hiddenUnits: [],
+      hiddenActivation: 'relu',
+      batchNorm: false,
+      layerDropout: 0,
+      seed: null,
+      inputSteps: null,
+      head: 'multiStep',
+      outSteps: 1,
+      outFeatures: null,
+    });
+    expect(resolveForecasterOptions({ features: 19 })).toEqual({
+      ...DEFAULT_FORECASTER_OPTIONS,
+      features: 19,
+      outFeatures: 19,
+    });
+  });
+
+  it.each([
+    ['missing features', { features: undefined }],
+    ['features 0', { features: 0 }],
+    ['inputSteps 0', { inputSteps: 0 }],
+    ['unknown head', { head: 'feedback' }],
+    ['outSteps 0', { outSteps: 0 }],
+    ['outFeatures 0', { outFeatures: 0 }],
+    ['autoregressive with outSteps 3', { head: 'autoregressive', outSteps: 3 }],
+    ['autoregressive with fewer outFeatures', { head: 'autoregressive', outFeatures: 1 }],
+    ['unknown cell', { cell: 'tcn' }],
+  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
+    const options = { features: FEATURES, ...patch } as unknown as ForecasterOptions;
+    expect(errorOf(() => resolveForecasterOptions(options))).toMatchObject({
+      name: 'RnnModelsError',
+      code: 'RNN_MODELS_INVALID_OPTION',
+    });
+    expect(() => forecaster(options)).toThrow(RnnModelsError);
+  });
+});
+
+describe('forecaster', () => {
+  it("'multiStep': last state → Dense(outSteps·outFeatures) → Reshape [outSteps, outFeatures]", () => {
+    const model = make({ outSteps: 4, outFeatures: 2 });
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['RnnkitLSTM', 'Dense', 'Reshape']);
+    expect(model.layers[1]!.getConfig().units).toBe(8);
+    tf.tidy(() => {
+      expect((model.predict(series(2, STEPS)) as tf.Tensor).shape).toEqual([2, 4, 2]);
+    });
+  });
+
+  it("'autoregressive': one step of every feature", () => {
+    const model = make({ head: 'autoregressive' });
+    expect(model.outputs[0]!.shape).toEqual([null, 1, FEATURES]);
+  });
+
+  it('inputSteps null accepts windows of any length; the stack and head options apply', () => {
+    const model = make({
+      inputSteps: null,
+      cell: 'gru',
+      units: [6, 4],
+      hiddenUnits: [5],
+      hiddenActivation: 'tanh',
+      batchNorm: true,
+      layerDropout: 0.1,
+      dropout: 0.1,
+    });
+    expect(model.layers.map((l) => l.getClassName())).toEqual([
+      'RnnkitGRU',
+      'BatchNormalization',
+      'Dropout',
+      'RnnkitGRU',
+      'BatchNormalization',
+      'Dropout',
+      'Dense',
+      'BatchNormalization',
+      'Dropout',
+      'Dense',
+      'Reshape',
+    ]);
+    expect(model.layers[6]!.getConfig()).toMatchObject({ units: 5, activation: 'tanh' });
+    tf.tidy(() => {
+      expect((model.predict(series(1, 5)) as tf.Tensor).shape).toEqual([1, 1, FEATURES]);
+      expect((model.predict(series(1, 11)) as tf.Tensor).shape).toEqual([1, 1, FEATURES]);
+    });
+  });
+
+  it('compiles and trains (multiStep, mean squared error): the loss falls', async () => {
+    const model = make({ outSteps: 4, units: 16 });
+    model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
+    const x = series(8, STEPS);
+    const y = series(8, 4, STEPS);
+    const history = await model.fit(x, y, { epochs: 15, batchSize: 8, verbose: 0 });
+    const losses = history.history.loss as number[];
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
+    tf.dispose([x, y]);
+  });
+
+  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
+    const model = make({ outSteps: 2, cell: 'simple', hiddenUnits: [4] });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    built.push(loaded);
+    tf.tidy(() => {
+      const x = series(2, STEPS);
+      expectTensorsClose(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor, { rtol: 0, atol: 0 });
+    });
+  });
+
+  it('leaks no tensors: build + dispose', async () => {
+    await expectNoLeaks(() =>
+      forecaster({ features: FEATURES, inputSteps: 4, cell: 'gru', units: 4 }).dispose(),
+    );
+  });
+});
+
+describe('predictAutoregressive', () => {
+  it('slides the window over its own predictions (the sum-of-window model gives Fibonacci numbers)', () => {
+    tf.tidy(() => {
+      const window = tf.tensor3d([
+        [[1], [2]],
+        [[0], [1]],
+      ]);
+      const forecast = predictAutoregressive(sumOfWindow, window, 5);
+      expect(forecast.shape).toEqual([2, 5, 1]);
+      expect(forecast.arraySync()).toEqual([
+        [[3], [5], [8], [13], [21]],
+        [[1], [2], [3], [5], [8]],
+      ]);
+    });
+  });
+
+  it('equals feeding a forecaster step by step by hand', () => {
+    const model = make({ head: 'autoregressive' });
+    tf.tidy(() => {
+      const window = series(2, STEPS);
+      const forecast = predictAutoregressive(model, window, 3);
+      let current: tf.Tensor = window;
+      const expected: tf.Tensor[] = [];
+      for (let i = 0; i < 3; i++) {
+        const next = model.predict(current) as tf.Tensor;
+        expected.push(next);
+        current = tf.concat([tf.slice(current, [0, 1, 0], [-1, -1, -1]), next], 1);
+      }
+      expectTensorsClose(forecast, tf.concat(expected, 1), CLOSE);
+    });
+  });
+
+  it('accepts models that return [batch, features]; steps 1', () => {
+    const flat: StepForecaster = { predict: (x) => tf.sum(x, 1) };
+    tf.tidy(() => {
+      const forecast = predictAutoregressive(
+        flat,
+        tf.tensor3d([
+          [
+            [1, 10],
+            [2, 20],
+          ],
+        ]),
+        1,
+      );
+      expect(forecast.arraySync()).toEqual([[[3, 30]]]);
+    });
+  });
+
+  it('neither disposes nor changes the window, and leaks nothing', async () => {
+    const model = make({ head: 'autoregressive', cell: 'gru' });
+    const window = series(2, STEPS);
+    const before = Array.from(window.dataSync());
+    await expectNoLeaks(() => predictAutoregressive(model, window, 4).dispose());
+    await expectNoLeaks(() => predictAutoregressive(sumOfWindow, window, 1).dispose());
+    expect(window.isDisposed).toBe(false);
+    expect(Array.from(window.dataSync())).toEqual(before);
+    window.dispose();
+  });
+
+  it('throws typed errors for bad steps, windows and model outputs, leaking nothing', async () => {
+    const window = tf.tensor3d([[[1], [2]]]);
+    const wide: StepForecaster = { predict: (x) => tf.concat([tf.sum(x, 1, true), tf.sum(x, 1, true)], 2) };
+    await expectNoLeaks(() => {
+      expect(errorOf(() => predictAutoregressive(sumOfWindow, window, 0))?.code).toBe(
+        'RNN_MODELS_INVALID_OPTION',
+      );
+      expect(errorOf(() => predictAutoregressive(sumOfWindow, window, 2.5))?.code).toBe(
+        'RNN_MODELS_INVALID_OPTION',
+      );
+      const flatWindow = tf.tensor2d([[1, 2]]);
+      expect(errorOf(() => predictAutoregressive(sumOfWindow, flatWindow, 2))?.code).toBe(
+        'RNN_MODELS_SHAPE_MISMATCH',
+      );
+      flatWindow.dispose();
+      expect(errorOf(() => predictAutoregressive(wide, window, 3))?.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
+    });
+    window.dispose();
+  });
+});

@@ -1,0 +1,235 @@
+import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { RnnModelsError } from '../errors.js';
+import {
+  DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
+  resolveSequenceClassifierOptions,
+  type SequenceClassifierOptions,
+  sequenceClassifier,
+} from './sequence-classifier.js';
+
+const VOCAB = 10;
+const TIME = 5;
+const CLOSE = { rtol: 1e-4, atol: 1e-5 };
+const built: tfl.LayersModel[] = [];
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+afterEach(() => {
+  for (const model of built.splice(0)) model.dispose();
+});
+
+function make(options: Partial<SequenceClassifierOptions> = {}): tfl.Sequential {
+  const model = sequenceClassifier({ vocabSize: VOCAB, embeddingDim: 4, units: 6, seed: 11, ...options });
+  built.push(model);
+  return model;
+}
+
+/** Ids in 1 … VOCAB − 1; row b starts with token b % (VOCAB − 1) + 1. */
+function ids(batch: number, time = TIME): tf.Tensor2D {
+  const rows = Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: time }, (_, t) => ((b * 7 + t * 3) % (VOCAB - 1)) + 1),
+  );
+  return tf.tensor2d(rows, [batch, time], 'int32');
+}
+
+function predict(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+  return model.predict(x) as tf.Tensor;
+}
+
+async function trainLosses(
+  model: tfl.LayersModel,
+  loss: string,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): Promise<number[]> {
+  model.compile({ optimizer: tf.train.adam(0.03), loss });
+  const history = await model.fit(x, y, { epochs: 12, batchSize: x.shape[0], verbose: 0 });
+  return history.history.loss as number[];
+}
+
+describe('resolveSequenceClassifierOptions', () => {
+  it('pins the documented defaults', () => {
+    expect(DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS).toEqual({
+      cell: 'lstm',
+      units: [64],
+      activation: 'tanh',
+      dropout: 0,
+      recurrentDropout: 0,
+      resetAfter: true,
+      hiddenUnits: [],
+      hiddenActivation: 'relu',
+      batchNorm: false,
+      layerDropout: 0,
+      embeddingDim: 64,
+      sequenceLength: null,
+      maskZero: false,
+      numClasses: 2,
+      bidirectional: false,
+      logits: false,
+      seed: null,
+    });
+    expect(resolveSequenceClassifierOptions({ vocabSize: 5272 })).toEqual({
+      ...DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
+      vocabSize: 5272,
+    });
+  });
+
+  it.each([
+    ['missing vocabSize', { vocabSize: undefined }],
+    ['numClasses 1', { numClasses: 1 }],
+    ['fractional numClasses', { numClasses: 2.5 }],
+    ['bidirectional not boolean', { bidirectional: 'yes' }],
+    ['logits not boolean', { logits: 0 }],
+    ['resetAfter with simple', { cell: 'simple', resetAfter: true }],
+    ['units 0', { units: [0] }],
+  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
+    const options = { vocabSize: VOCAB, ...patch } as unknown as SequenceClassifierOptions;
+    expect(() => resolveSequenceClassifierOptions(options)).toThrow(
+      expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
+    );
+    expect(() => sequenceClassifier(options)).toThrow(RnnModelsError);
+  });
+});
+
+describe('sequenceClassifier', () => {
+  it('binary (numClasses 2): one sigmoid unit', () => {
+    const model = make();
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['Embedding', 'RnnkitLSTM', 'Dense']);
+    expect(model.layers[2]!.getConfig()).toMatchObject({ units: 1, activation: 'sigmoid' });
+    tf.tidy(() => {
+      const y = predict(model, ids(3));
+      expect(y.shape).toEqual([3, 1]);
+      const values = y.dataSync();
+      expect(Array.from(values).every((v) => v > 0 && v < 1)).toBe(true);
+    });
+  });
+
+  it('multi-class: a softmax over numClasses', () => {
+    const model = make({ numClasses: 4 });
+    tf.tidy(() => {
+      const y = predict(model, ids(3));
+      expect(y.shape).toEqual([3, 4]);
+      expectTensorsClose(tf.sum(y, 1), tf.ones([3]), CLOSE);
+    });
+  });
+
+  it('logits: a linear output layer', () => {
+    expect(make({ logits: true }).layers.at(-1)!.getConfig().activation).toBe('linear');
+    expect(make({ logits: true, numClasses: 3 }).layers.at(-1)!.getConfig()).toMatchObject({
+      units: 3,
+      activation: 'linear',
+    });
+  });
+
+  it('bidirectional: concatenates both directions, twice the recurrent parameters', () => {
+    const uni = make({ units: 6 });
+    const bi = make({ units: 6, bidirectional: true });
+    expect(bi.layers.map((l) => l.getClassName())).toEqual(['Embedding', 'Bidirectional', 'Dense']);
+    expect(bi.layers[1]!.outputShape).toEqual([null, 12]);
+    expect(bi.layers[1]!.countParams()).toBe(2 * uni.layers[1]!.countParams());
+  });
+
+  it('stacks bidirectional layers, the lower ones returning sequences, with the head options', () => {
+    const model = make({
+      bidirectional: true,
+      cell: 'gru',
+      units: [6, 5],
+      hiddenUnits: [7],
+      batchNorm: true,
+      layerDropout: 0.1,
+      sequenceLength: TIME,
+    });
+    expect(model.layers.map((l) => l.getClassName())).toEqual([
+      'Embedding',
+      'Bidirectional',
+      'BatchNormalization',
+      'Dropout',
+      'Bidirectional',
+      'BatchNormalization',
+      'Dropout',
+      'Dense',
+      'BatchNormalization',
+      'Dropout',
+      'Dense',
+    ]);
+    expect(model.layers[1]!.outputShape).toEqual([null, TIME, 12]);
+    expect(model.layers[4]!.outputShape).toEqual([null, 10]);
+  });
+
+  it('seed: reproducible, and the backward direction does not start as a copy of the forward one', () => {
+    const a = make({ bidirectional: true });
+    const b = make({ bidirectional: true });
+    const weights = (model: tfl.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(a)).toEqual(weights(b));
+    // Bidirectional weights: forward kernel, recurrent kernel, bias, then the backward ones.
+    const bidirectional = a.layers[1]!.getWeights();
+    expect(Array.from(bidirectional[0]!.dataSync())).not.toEqual(Array.from(bidirectional[3]!.dataSync()));
+    expect(Array.from(bidirectional[1]!.dataSync())).not.toEqual(Array.from(bidirectional[4]!.dataSync()));
+    expect(Array.from(bidirectional[2]!.dataSync())).toEqual(Array.from(bidirectional[5]!.dataSync()));
+  });
+
+  it('maskZero: padding does not change a bidirectional classification', () => {
+    const model = make({ bidirectional: true, maskZero: true });
+    tf.tidy(() => {
+      const real = tf.tensor2d([[4, 2, 7]], undefined, 'int32');
+      const padded = tf.tensor2d([[4, 2, 7, 0, 0]], undefined, 'int32');
+      expectTensorsClose(predict(model, padded), predict(model, real), CLOSE);
+    });
+  });
+
+  it('compiles and trains binary and multi-class heads: the loss falls', async () => {
+    const x = ids(8);
+    const firstToken = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0], [-1, 1]), [1]));
+    const binaryY = tf.tidy(() => tf.expandDims(tf.cast(tf.greater(firstToken, 5), 'float32'), 1));
+    const classY = tf.tidy(() => tf.expandDims(tf.cast(tf.mod(firstToken, 3), 'float32'), 1));
+    const binary = await trainLosses(make({ bidirectional: true }), 'binaryCrossentropy', x, binaryY);
+    expect(binary.at(-1)!).toBeLessThan(binary[0]! * 0.8);
+    const multi = await trainLosses(
+      make({ numClasses: 3, cell: 'gru', hiddenUnits: [8] }),
+      'sparseCategoricalCrossentropy',
+      x,
+      classY,
+    );
+    expect(multi.at(-1)!).toBeLessThan(multi[0]! * 0.8);
+    tf.dispose([x, firstToken, binaryY, classY]);
+  });
+
+  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
+    const model = make({ bidirectional: true, cell: 'gru', hiddenUnits: [5], numClasses: 3, maskZero: true });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    built.push(loaded);
+    tf.tidy(() => {
+      expectTensorsClose(predict(loaded, ids(3)), predict(model, ids(3)), { rtol: 0, atol: 0 });
+    });
+  });
+
+  it('leaks no tensors: build + dispose, predict', async () => {
+    await expectNoLeaks(() =>
+      sequenceClassifier({
+        vocabSize: VOCAB,
+        embeddingDim: 4,
+        cell: 'gru',
+        units: 4,
+        bidirectional: true,
+        seed: 2,
+      }).dispose(),
+    );
+    const model = make({ bidirectional: true });
+    const x = ids(2);
+    await expectNoLeaks(() => tf.dispose(model.predict(x)));
+    x.dispose();
+  });
+});

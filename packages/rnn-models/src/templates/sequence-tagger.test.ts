@@ -1,0 +1,200 @@
+import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { RnnModelsError } from '../errors.js';
+import {
+  DEFAULT_SEQUENCE_TAGGER_OPTIONS,
+  resolveSequenceTaggerOptions,
+  type SequenceTaggerOptions,
+  sequenceTagger,
+} from './sequence-tagger.js';
+
+const VOCAB = 10;
+const TAGS = 4;
+const TIME = 6;
+const CLOSE = { rtol: 1e-4, atol: 1e-5 };
+const built: tfl.LayersModel[] = [];
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+afterEach(() => {
+  for (const model of built.splice(0)) model.dispose();
+});
+
+function make(options: Partial<SequenceTaggerOptions> = {}): tfl.Sequential {
+  const model = sequenceTagger({
+    vocabSize: VOCAB,
+    numTags: TAGS,
+    embeddingDim: 4,
+    units: 5,
+    seed: 5,
+    ...options,
+  });
+  built.push(model);
+  return model;
+}
+
+function ids(batch: number, time = TIME): tf.Tensor2D {
+  const rows = Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: time }, (_, t) => ((b * 5 + t * 7) % (VOCAB - 1)) + 1),
+  );
+  return tf.tensor2d(rows, [batch, time], 'int32');
+}
+
+function predict(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+  return model.predict(x) as tf.Tensor;
+}
+
+function classNames(model: tfl.LayersModel): string[] {
+  return model.layers.map((layer) => layer.getClassName());
+}
+
+describe('resolveSequenceTaggerOptions', () => {
+  it('pins the documented defaults', () => {
+    expect(DEFAULT_SEQUENCE_TAGGER_OPTIONS).toEqual({
+      cell: 'gru',
+      units: [64],
+      activation: 'tanh',
+      dropout: 0,
+      recurrentDropout: 0,
+      resetAfter: true,
+      hiddenUnits: [],
+      hiddenActivation: 'relu',
+      batchNorm: false,
+      layerDropout: 0,
+      embeddingDim: 64,
+      sequenceLength: null,
+      maskZero: true,
+      bidirectional: true,
+      timeDistributed: false,
+      logits: false,
+      seed: null,
+    });
+    expect(resolveSequenceTaggerOptions({ vocabSize: 9001, numTags: 39 })).toEqual({
+      ...DEFAULT_SEQUENCE_TAGGER_OPTIONS,
+      vocabSize: 9001,
+      numTags: 39,
+    });
+  });
+
+  it.each([
+    ['missing numTags', { numTags: undefined }],
+    ['numTags 0', { numTags: 0 }],
+    ['timeDistributed not boolean', { timeDistributed: 'yes' }],
+    ['bidirectional not boolean', { bidirectional: 'no' }],
+    ['logits not boolean', { logits: 1 }],
+    ['vocabSize 1 with maskZero', { vocabSize: 1 }],
+  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
+    const options = { vocabSize: VOCAB, numTags: TAGS, ...patch } as unknown as SequenceTaggerOptions;
+    expect(() => resolveSequenceTaggerOptions(options)).toThrow(
+      expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
+    );
+    expect(() => sequenceTagger(options)).toThrow(RnnModelsError);
+  });
+});
+
+describe('sequenceTagger', () => {
+  it('tags every step: a softmax over numTags, bidirectional GRU, masked embedding', () => {
+    const model = make();
+    expect(classNames(model)).toEqual(['Embedding', 'Bidirectional', 'Dense']);
+    expect(model.layers[0]!.getConfig().maskZero).toBe(true);
+    tf.tidy(() => {
+      const y = predict(model, ids(3));
+      expect(y.shape).toEqual([3, TIME, TAGS]);
+      expectTensorsClose(tf.sum(y, -1), tf.ones([3, TIME]), CLOSE);
+    });
+  });
+
+  it('padded positions do not change the outputs at real tokens (post- and pre-padding)', () => {
+    const model = make({ units: [5, 4] });
+    tf.tidy(() => {
+      const real = tf.tensor2d([[3, 8, 1, 6]], undefined, 'int32');
+      const expected = predict(model, real);
+      const post = predict(model, tf.tensor2d([[3, 8, 1, 6, 0, 0, 0]], undefined, 'int32'));
+      const pre = predict(model, tf.tensor2d([[0, 0, 3, 8, 1, 6]], undefined, 'int32'));
+      expectTensorsClose(tf.slice(post, [0, 0, 0], [-1, 4, -1]), expected, CLOSE);
+      expectTensorsClose(tf.slice(pre, [0, 2, 0], [-1, 4, -1]), expected, CLOSE);
+    });
+  });
+
+  it('maskZero: false lets the backward direction read the padding', () => {
+    const model = make({ maskZero: false });
+    tf.tidy(() => {
+      const expected = predict(model, tf.tensor2d([[3, 8, 1, 6]], undefined, 'int32'));
+      const post = predict(model, tf.tensor2d([[3, 8, 1, 6, 0, 0, 0]], undefined, 'int32'));
+      const difference = tf.max(tf.abs(tf.sub(tf.slice(post, [0, 0, 0], [-1, 4, -1]), expected)));
+      expect(difference.dataSync()[0]).toBeGreaterThan(1e-4);
+    });
+  });
+
+  it('bidirectional: false uses one direction', () => {
+    const model = make({ bidirectional: false, cell: 'lstm' });
+    expect(classNames(model)).toEqual(['Embedding', 'RnnkitLSTM', 'Dense']);
+    expect(model.outputs[0]!.shape).toEqual([null, null, TAGS]);
+  });
+
+  it('timeDistributed wraps the per-step Dense layers; same parameters, same outputs', () => {
+    const direct = make({ hiddenUnits: [6], batchNorm: true });
+    const wrapped = make({ hiddenUnits: [6], batchNorm: true, timeDistributed: true });
+    expect(classNames(wrapped)).toEqual([
+      'Embedding',
+      'Bidirectional',
+      'BatchNormalization',
+      'TimeDistributed',
+      'BatchNormalization',
+      'TimeDistributed',
+    ]);
+    expect(wrapped.countParams()).toBe(direct.countParams());
+    wrapped.setWeights(direct.getWeights());
+    tf.tidy(() => {
+      expectTensorsClose(predict(wrapped, ids(2)), predict(direct, ids(2)), CLOSE);
+    });
+  });
+
+  it('logits: a linear output layer', () => {
+    expect(make({ logits: true }).layers.at(-1)!.getConfig().activation).toBe('linear');
+  });
+
+  it('compiles and trains on padded batches: the loss falls', async () => {
+    const model = make({ units: 8 });
+    model.compile({ optimizer: tf.train.adam(0.03), loss: 'sparseCategoricalCrossentropy' });
+    const x = tf.tidy(() => tf.mul(ids(8), tf.cast(tf.less(tf.range(0, TIME), 4 + 0), 'int32')));
+    // Tag = id mod TAGS; padding (id 0) gets tag 0.
+    const y = tf.tidy(() => tf.expandDims(tf.cast(tf.mod(x, TAGS), 'float32'), -1));
+    const history = await model.fit(x, y, { epochs: 12, batchSize: 8, verbose: 0 });
+    const losses = history.history.loss as number[];
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
+    tf.dispose([x, y]);
+  });
+
+  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
+    const model = make({ timeDistributed: true, hiddenUnits: [3], units: [5, 4] });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    built.push(loaded);
+    expect(classNames(loaded)).toEqual(classNames(model));
+    tf.tidy(() => {
+      expectTensorsClose(predict(loaded, ids(2)), predict(model, ids(2)), { rtol: 0, atol: 0 });
+    });
+  });
+
+  it('leaks no tensors: build + dispose, predict', async () => {
+    await expectNoLeaks(() =>
+      sequenceTagger({ vocabSize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 4, seed: 3 }).dispose(),
+    );
+    const model = make({ timeDistributed: true });
+    const x = ids(2);
+    await expectNoLeaks(() => tf.dispose(model.predict(x)));
+    x.dispose();
+  });
+});
