@@ -199,6 +199,12 @@ export class LSTMCell extends StockLSTMCellClass implements FusedCell {
     super(withKerasDefaults(args, { recurrentActivation: 'sigmoid', unitForgetBias: true }));
   }
 
+  override build(inputShape: Shape | Shape[]): void {
+    // tfjs' unitForgetBias initializer leaves its temporary tensors behind (4 per build);
+    // the weights themselves are variables, which tidy keeps.
+    tf.tidy(() => super.build(inputShape));
+  }
+
   /** Peephole weights `[units]` (input, forget, output), or `null` for a plain LSTM. */
   protected peepholeTensors(): { input: tf.Tensor1D; forget: tf.Tensor1D; output: tf.Tensor1D } | null {
     return null;

@@ -382,6 +382,24 @@ describe('errors and leaks', () => {
     });
   });
 
+  it.each([
+    ['lstm', () => lstm({ units: 3 })],
+    ['peepholeLSTM', () => peepholeLSTM({ units: 3 })],
+    ['gru', () => gru({ units: 3 })],
+    ['simpleRNN', () => simpleRNN({ units: 3 })],
+  ])(
+    '%s: building and disposing leaves no tensors (tfjs’ unitForgetBias initializer leaked 4)',
+    (_name, make) => {
+      const x = tf.zeros([1, 2, 4]);
+      const before = tf.memory().numTensors;
+      const layer = make();
+      tf.dispose(layer.apply(x) as tf.Tensor);
+      layer.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    },
+  );
+
   it('exposes instances of the registered classes', () => {
     expect(lstm({ units: 1 })).toBeInstanceOf(LSTM);
     expect(LSTM.className).toBe('RnnkitLSTM');
