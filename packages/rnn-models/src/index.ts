@@ -75,6 +75,56 @@ export type {
 } from './simple-rnn-sequence.js';
 export { simpleRnnSequence } from './simple-rnn-sequence.js';
 export type {
+  ForecasterHead,
+  ForecasterOptions,
+  ResolvedForecasterOptions,
+  StepForecaster,
+} from './templates/forecaster.js';
+export {
+  DEFAULT_FORECASTER_OPTIONS,
+  FORECASTER_HEADS,
+  forecaster,
+  predictAutoregressive,
+  resolveForecasterOptions,
+} from './templates/forecaster.js';
+export type {
+  LanguageModelMode,
+  LanguageModelOptions,
+  ResolvedLanguageModelOptions,
+} from './templates/language-model.js';
+export {
+  DEFAULT_LANGUAGE_MODEL_OPTIONS,
+  LANGUAGE_MODEL_MODES,
+  languageModel,
+  resolveLanguageModelOptions,
+} from './templates/language-model.js';
+export type {
+  ResolvedSequenceClassifierOptions,
+  SequenceClassifierOptions,
+} from './templates/sequence-classifier.js';
+export {
+  DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
+  resolveSequenceClassifierOptions,
+  sequenceClassifier,
+} from './templates/sequence-classifier.js';
+export type { ResolvedSequenceTaggerOptions, SequenceTaggerOptions } from './templates/sequence-tagger.js';
+export {
+  DEFAULT_SEQUENCE_TAGGER_OPTIONS,
+  resolveSequenceTaggerOptions,
+  sequenceTagger,
+} from './templates/sequence-tagger.js';
+export type {
+  ActivationName,
+  EmbeddingOptions,
+  HeadOptions,
+  RecurrentCellKind,
+  RecurrentStackOptions,
+  SeedOptions,
+} from './templates/shared-options.js';
+export { ACTIVATION_NAMES, RECURRENT_CELL_KINDS } from './templates/shared-options.js';
+export type { SummaryOptions } from './templates/summary.js';
+export { DEFAULT_SUMMARY_OPTIONS, summary } from './templates/summary.js';
+export type {
   GruWeightArrays,
   KerasWeightArray,
   LstmWeightArrays,
