@@ -103,7 +103,8 @@ export function projectionGradients(
     x: tf.transpose(dxTimeMajor, [1, 0, 2]),
     kernel: tf.transpose(tf.matMul(dZT, s.xs)),
     recurrentKernel: tf.transpose(tf.matMul(dZT, tf.reshape(hPrev, [time * batch, units]))),
-    ...(withBias ? { bias: columnSums(dZFlat as tf.Tensor2D) } : {}),
+    // From dZᵀ: the column of ones is the packed (right) operand, not the big dZ.
+    ...(withBias ? { bias: tf.reshape(tf.matMul(dZT, tf.ones([time * batch, 1])), [width]) } : {}),
   };
 }
 

@@ -197,41 +197,45 @@ function fusedGru(layout: GruLayout): (...inputs: tf.Tensor[]) => tf.Tensor {
     const resetOperands: tf.Tensor2D[] = [];
     const hidden: tf.Tensor2D[] = [];
     for (let t = 0; t < time; t++) {
-      const hp = recurrentMask === undefined ? h : (tf.mul(h, recurrentMask) as tf.Tensor2D);
-      let innerZR: tf.Tensor2D;
-      let innerH: tf.Tensor2D | undefined;
-      if (resetAfter) {
-        [innerZR, innerH] = tf.split(tf.matMul(hp, recurrentKernel), [2 * units, units], 1) as [
-          tf.Tensor2D,
-          tf.Tensor2D,
-        ];
-      } else {
-        innerZR = tf.matMul(hp, recurrentZR!);
-      }
-      const zr = recurrentActivation.apply(tf.add(stepsZR[t]!, innerZR));
-      const [z, r] = tf.split(zr, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-      let candidate: tf.Tensor2D;
-      if (innerH !== undefined) {
-        const operand =
-          recurrentBiasH === undefined ? innerH : (tf.add(innerH, recurrentBiasH) as tf.Tensor2D);
-        candidate = activation.apply(tf.add(stepsH[t]!, tf.mul(r, operand))) as tf.Tensor2D;
-        resetOperands.push(operand);
-      } else {
-        const resetHidden = tf.mul(r, hp) as tf.Tensor2D;
-        candidate = activation.apply(tf.add(stepsH[t]!, tf.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
-        resetOperands.push(resetHidden);
-      }
-      // z ⊙ hp + (1 − z) ⊙ candidate, in three ops.
-      let next = tf.add(candidate, tf.mul(z, tf.sub(hp, candidate))) as tf.Tensor2D;
-      if (maskSteps !== undefined && keepSteps !== undefined) {
-        next = tf.add(tf.mul(next, maskSteps[t]!), tf.mul(h, keepSteps[t]!)) as tf.Tensor2D;
-      }
-      hiddenPrevious.push(hp);
-      updates.push(z);
-      resets.push(r);
-      candidates.push(candidate);
-      hidden.push(next);
-      h = next;
+      // One tidy per step: only what the backward pass saves outlives the step, which keeps
+      // long sequences (the POS tagger's 271 steps × 128 × 256) within the wasm heap.
+      const step = tf.tidy(() => {
+        const hp = recurrentMask === undefined ? h : (tf.mul(h, recurrentMask) as tf.Tensor2D);
+        let innerZR: tf.Tensor2D;
+        let innerH: tf.Tensor2D | undefined;
+        if (resetAfter) {
+          [innerZR, innerH] = tf.split(tf.matMul(hp, recurrentKernel), [2 * units, units], 1) as [
+            tf.Tensor2D,
+            tf.Tensor2D,
+          ];
+        } else {
+          innerZR = tf.matMul(hp, recurrentZR!);
+        }
+        const zr = recurrentActivation.apply(tf.add(stepsZR[t]!, innerZR));
+        const [z, r] = tf.split(zr, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+        let candidate: tf.Tensor2D;
+        let operand: tf.Tensor2D;
+        if (innerH !== undefined) {
+          operand = recurrentBiasH === undefined ? innerH : (tf.add(innerH, recurrentBiasH) as tf.Tensor2D);
+          candidate = activation.apply(tf.add(stepsH[t]!, tf.mul(r, operand))) as tf.Tensor2D;
+        } else {
+          operand = tf.mul(r, hp) as tf.Tensor2D;
+          candidate = activation.apply(tf.add(stepsH[t]!, tf.matMul(operand, recurrentH!))) as tf.Tensor2D;
+        }
+        // z ⊙ hp + (1 − z) ⊙ candidate, in three ops.
+        let next = tf.add(candidate, tf.mul(z, tf.sub(hp, candidate))) as tf.Tensor2D;
+        if (maskSteps !== undefined && keepSteps !== undefined) {
+          next = tf.add(tf.mul(next, maskSteps[t]!), tf.mul(h, keepSteps[t]!)) as tf.Tensor2D;
+        }
+        return { hp, z, r, candidate, operand, next };
+      });
+      hiddenPrevious.push(step.hp);
+      updates.push(step.z);
+      resets.push(step.r);
+      candidates.push(step.candidate);
+      resetOperands.push(step.operand);
+      hidden.push(step.next);
+      h = step.next;
     }
     // z and r are stacked apart: splitting one [time, batch, 2·units] stack costs more than both stacks.
     const saved = [
@@ -371,30 +375,39 @@ function backward(
   const innerWidth = resetAfter ? 3 * units : 2 * units;
   const dInnerAll = tf.reshape(tf.stack(dInner), [rows, innerWidth]);
   const dCandidateAll = tf.reshape(tf.stack(dCandidate), [rows, units]);
-  const hpT = tf.transpose(tf.reshape(hp, [rows, units]));
   // The input projection's gradient: [z | r] as for the recurrent product, then the candidate.
   const dProjected = tf.concat(
     [resetAfter ? tf.slice(dInnerAll, [0, 0], [rows, 2 * units]) : dInnerAll, dCandidateAll],
     1,
   );
+  // Weight gradients are computed transposed (dZᵀ·h rather than hᵀ·dZ): XNNPACK packs the
+  // right operand, and packing the [time·batch, 3·units] gradient (106 MB for the POS tagger)
+  // exhausted the wasm heap, while h, x and a column of ones are small to pack.
+  const dInnerT = tf.transpose(dInnerAll);
+  const dProjectedT = tf.transpose(dProjected);
+  const transposedProduct = (left: tf.Tensor, right: tf.Tensor) =>
+    tf.transpose(tf.matMul(left as tf.Tensor2D, right as tf.Tensor2D));
+  const hpFlat = tf.reshape(hp, [rows, units]);
   const dRecurrent = resetAfter
-    ? tf.matMul(hpT, dInnerAll)
+    ? transposedProduct(dInnerT, hpFlat)
     : tf.concat(
         [
-          tf.matMul(hpT, dInnerAll),
-          tf.matMul(tf.transpose(tf.reshape(resetOperand, [rows, units])), dCandidateAll),
+          transposedProduct(dInnerT, hpFlat),
+          transposedProduct(tf.transpose(dCandidateAll), tf.reshape(resetOperand, [rows, units])),
         ],
         1,
       );
-  const dKernel = tf.matMul(tf.transpose(xs), dProjected);
+  const dKernel = transposedProduct(dProjectedT, xs);
   const dxTimeMajor = tf.reshape(tf.matMul(dProjected, tf.transpose(kernel)), [time, batch, inputDim]);
   const gradients: tf.Tensor[] = [tf.transpose(dxTimeMajor, [1, 0, 2]), dKernel, dRecurrent, dh];
   if (layout.hasBias) {
-    // Column sums as a product with a row of ones: the wasm backend's sum over axis 0
+    // Column sums as a product with a column of ones: the wasm backend's sum over axis 0
     // transposes first and is ~20× slower at these sizes.
-    const ones = tf.ones([1, rows]);
-    const dInputBias = tf.matMul(ones, dProjected);
-    const dBias = resetAfter ? tf.concat([dInputBias, tf.matMul(ones, dInnerAll)]) : dInputBias;
+    const ones = tf.ones([rows, 1]);
+    const dInputBias = tf.reshape(tf.matMul(dProjectedT, ones), [1, 3 * units]);
+    const dBias = resetAfter
+      ? tf.concat([dInputBias, tf.reshape(tf.matMul(dInnerT, ones), [1, 3 * units])])
+      : dInputBias;
     gradients.push(resetAfter ? dBias : tf.reshape(dBias, [3 * units]));
   }
   if (maskTimeMajor !== undefined) gradients.push(tf.zeros([batch, time]));

@@ -217,39 +217,45 @@ function lstmForward(
   const actCs: tf.Tensor2D[] = [];
   const cNews: tf.Tensor2D[] = [];
   for (let step = 0; step < time; step++) {
-    const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
-    const z = tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel));
-    let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    if (peephole) {
-      zi = tf.add(zi, tf.mul(peepholeInput, c));
-      zf = tf.add(zf, tf.mul(peepholeForget, c));
-    }
-    const i = gate.apply(zi) as tf.Tensor2D;
-    const f = gate.apply(zf) as tf.Tensor2D;
-    const g = act.apply(zg) as tf.Tensor2D;
-    const cNew = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
-    if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
-    const o = gate.apply(zo) as tf.Tensor2D;
-    const actC = act.apply(cNew) as tf.Tensor2D;
-    const hNew = tf.mul(o, actC) as tf.Tensor2D;
+    // One tidy per step: only the states and what the backward pass saves outlive the step,
+    // which keeps long sequences within the wasm heap.
+    const out = tf.tidy(() => {
+      const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
+      const z = tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel));
+      let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      if (peephole) {
+        zi = tf.add(zi, tf.mul(peepholeInput, c));
+        zf = tf.add(zf, tf.mul(peepholeForget, c));
+      }
+      const i = gate.apply(zi) as tf.Tensor2D;
+      const f = gate.apply(zf) as tf.Tensor2D;
+      const g = act.apply(zg) as tf.Tensor2D;
+      const cNew = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
+      if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
+      const o = gate.apply(zo) as tf.Tensor2D;
+      const actC = act.apply(cNew) as tf.Tensor2D;
+      const hNew = tf.mul(o, actC) as tf.Tensor2D;
+      let hNext = hNew;
+      let cNext = cNew;
+      if (stepMasks !== undefined) {
+        // Masked rows keep the previous state: s + m·(s_new − s) with m ∈ {0, 1}.
+        const m = stepMasks[step]!;
+        hNext = tf.add(h, tf.mul(m, tf.sub(hNew, h)));
+        cNext = tf.add(c, tf.mul(m, tf.sub(cNew, c)));
+      }
+      return keep ? { i, f, g, o, actC, cNew, hNext, cNext } : { hNext, cNext };
+    }) as Record<string, tf.Tensor2D>;
     if (keep) {
       cPrev.push(c);
-      is.push(i);
-      fs.push(f);
-      gs.push(g);
-      os.push(o);
-      actCs.push(actC);
-      if (peephole) cNews.push(cNew);
+      is.push(out.i!);
+      fs.push(out.f!);
+      gs.push(out.g!);
+      os.push(out.o!);
+      actCs.push(out.actC!);
+      if (peephole) cNews.push(out.cNew!);
     }
-    if (stepMasks === undefined) {
-      h = hNew;
-      c = cNew;
-    } else {
-      // Masked rows keep the previous state: s + m·(s_new − s) with m ∈ {0, 1}.
-      const m = stepMasks[step]!;
-      h = tf.add(h, tf.mul(m, tf.sub(hNew, h)));
-      c = tf.add(c, tf.mul(m, tf.sub(cNew, c)));
-    }
+    h = out.hNext!;
+    c = out.cNext!;
     hidden.push(h);
   }
   hidden.push(c);
