@@ -137,4 +137,27 @@ export type {
   TorchWeightsOptions,
 } from './torch-weights.js';
 export { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
+export type { Batch, BatchIteratorSource, DataSource } from './training/data-source.js';
+export type { EarlyStoppingOptions } from './training/early-stopping.js';
+export { DEFAULT_EARLY_STOPPING_OPTIONS } from './training/early-stopping.js';
+export type { GradientClippingOptions } from './training/gradient-clipping.js';
+export { clipByGlobalNorm, clipByNorm, globalNorm } from './training/gradient-clipping.js';
+export type { History } from './training/history.js';
+export type { LearningRateFunction, LearningRateScheduleConfig } from './training/learning-rate-schedules.js';
+export { createLearningRateSchedule } from './training/learning-rate-schedules.js';
+export type { LossFunction, LossName } from './training/losses.js';
+export { getLoss, LOSS_NAMES } from './training/losses.js';
+export type { MetricFunction, MetricName, MetricSpec } from './training/metrics.js';
+export type { OptimizerName } from './training/optimizers.js';
+export { DEFAULT_LEARNING_RATES } from './training/optimizers.js';
+export type { ProgressOutput, Verbosity } from './training/progress.js';
+export { train } from './training/train.js';
+export type {
+  TrainCallbacks,
+  TrainOptions,
+  TrainStep,
+  TrainStepContext,
+  TrainStepResult,
+} from './training/train-options.js';
+export { DEFAULT_TRAIN_OPTIONS } from './training/train-options.js';
 export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels.js';
