@@ -318,20 +318,20 @@ function backward(
   //   dL/d(z pre-activation) = dh ⊙ (hp − hh) ⊙ σ'(z)            = dh ⊙ updateScale
   //   dL/d(hh pre-activation) = dh ⊙ (1 − z) ⊙ act'(hh)           = dh ⊙ candidateScale
   //   dL/d(r pre-activation) = d(r ⊙ operand)/dr ⊙ σ'(r)          = (·) ⊙ operand ⊙ σ'(r)
-  const updateScale = tf.unstack(
+  // Each [time, batch, units] factor is built in a tidy and freed once split into steps.
+  const perStep = (factor: () => tf.Tensor) => tf.tidy(() => tf.unstack(factor()) as tf.Tensor2D[]);
+  const updateScale = perStep(() =>
     tf.mul(tf.sub(hp, candidate), recurrentActivation.derivativeFromOutput(z)),
-  ) as tf.Tensor2D[];
-  const candidateScale = tf.unstack(
-    tf.mul(tf.sub(1, z), activation.derivativeFromOutput(candidate)),
-  ) as tf.Tensor2D[];
+  );
+  const candidateScale = perStep(() => tf.mul(tf.sub(1, z), activation.derivativeFromOutput(candidate)));
   // resetAfter: r multiplied (hp·U_h + b); otherwise r multiplied hp (its operand is r ⊙ hp).
-  const resetScale = tf.unstack(
+  const resetScale = perStep(() =>
     tf.mul(resetAfter ? resetOperand : hp, recurrentActivation.derivativeFromOutput(r)),
-  ) as tf.Tensor2D[];
+  );
   const zSteps = tf.unstack(z) as tf.Tensor2D[];
   const rSteps = tf.unstack(r) as tf.Tensor2D[];
   const maskSteps = maskTimeMajor && (tf.unstack(maskTimeMajor) as tf.Tensor2D[]);
-  const keepSteps = maskTimeMajor && (tf.unstack(tf.sub(1, maskTimeMajor)) as tf.Tensor2D[]);
+  const keepSteps = maskTimeMajor && perStep(() => tf.sub(1, maskTimeMajor));
   const dOutputs = tf.unstack(dy, 1) as tf.Tensor2D[];
   // Transposes are explicit: the wasm backend's matMul with transposeA/B falls off XNNPACK's
   // fast path (~40× slower here), while a transpose is one cheap copy.
@@ -347,34 +347,57 @@ function backward(
   const dCandidate: tf.Tensor2D[] = new Array(time); // of the candidate pre-activation
   let dh = dOutputs[time - 1]!;
   for (let t = time - 1; t >= 0; t--) {
-    if (t < time - 1) dh = tf.add(dh, dOutputs[t]!) as tf.Tensor2D;
-    // A masked step passes dh straight to the previous state; the cell sees dh ⊙ mask.
-    const dCell = maskSteps === undefined ? dh : (tf.mul(dh, maskSteps[t]!) as tf.Tensor2D);
-    const dZ = tf.mul(dCell, updateScale[t]!);
-    const dH = tf.mul(dCell, candidateScale[t]!) as tf.Tensor2D;
-    dCandidate[t] = dH;
-    let dhp: tf.Tensor2D;
-    if (resetAfter) {
-      dInner[t] = tf.concat([dZ, tf.mul(dH, resetScale[t]!), tf.mul(dH, rSteps[t]!)], 1) as tf.Tensor2D;
-      dhp = tf.add(tf.mul(dCell, zSteps[t]!), tf.matMul(dInner[t]!, recurrentT!)) as tf.Tensor2D;
-    } else {
-      const dResetHidden = tf.matMul(dH, recurrentHT!); // gradient of r ⊙ hp
-      dInner[t] = tf.concat([dZ, tf.mul(dResetHidden, resetScale[t]!)], 1) as tf.Tensor2D;
-      dhp = tf.addN([
-        tf.mul(dCell, zSteps[t]!),
-        tf.mul(dResetHidden, rSteps[t]!),
-        tf.matMul(dInner[t]!, recurrentZRT!),
-      ]) as tf.Tensor2D;
-    }
-    if (recurrentMask !== undefined) dhp = tf.mul(dhp, recurrentMask) as tf.Tensor2D;
-    dh = keepSteps === undefined ? dhp : (tf.add(dhp, tf.mul(dh, keepSteps[t]!)) as tf.Tensor2D);
+    // One tidy per step: only dInner, dCandidate and the carried dh outlive it (the POS
+    // tagger's 271 steps otherwise pile up ~300 MB of step temporaries on the wasm heap).
+    const dhIn = dh;
+    const step = tf.tidy(() => {
+      const dhStep = t < time - 1 ? (tf.add(dhIn, dOutputs[t]!) as tf.Tensor2D) : dhIn;
+      // A masked step passes dh straight to the previous state; the cell sees dh ⊙ mask.
+      const dCell = maskSteps === undefined ? dhStep : (tf.mul(dhStep, maskSteps[t]!) as tf.Tensor2D);
+      const dZ = tf.mul(dCell, updateScale[t]!);
+      const dH = tf.mul(dCell, candidateScale[t]!) as tf.Tensor2D;
+      let inner: tf.Tensor2D;
+      let dhp: tf.Tensor2D;
+      if (resetAfter) {
+        inner = tf.concat([dZ, tf.mul(dH, resetScale[t]!), tf.mul(dH, rSteps[t]!)], 1) as tf.Tensor2D;
+        dhp = tf.add(tf.mul(dCell, zSteps[t]!), tf.matMul(inner, recurrentT!)) as tf.Tensor2D;
+      } else {
+        const dResetHidden = tf.matMul(dH, recurrentHT!); // gradient of r ⊙ hp
+        inner = tf.concat([dZ, tf.mul(dResetHidden, resetScale[t]!)], 1) as tf.Tensor2D;
+        dhp = tf.addN([
+          tf.mul(dCell, zSteps[t]!),
+          tf.mul(dResetHidden, rSteps[t]!),
+          tf.matMul(inner, recurrentZRT!),
+        ]) as tf.Tensor2D;
+      }
+      if (recurrentMask !== undefined) dhp = tf.mul(dhp, recurrentMask) as tf.Tensor2D;
+      const dhNext =
+        keepSteps === undefined ? dhp : (tf.add(dhp, tf.mul(dhStep, keepSteps[t]!)) as tf.Tensor2D);
+      return { inner, dH, dhNext };
+    });
+    dInner[t] = step.inner;
+    dCandidate[t] = step.dH;
+    if (dh !== dOutputs[time - 1]) dh.dispose();
+    dh = step.dhNext;
   }
+  // The per-step factors are spent; free them before the large weight-gradient products.
+  tf.dispose([
+    ...updateScale,
+    ...candidateScale,
+    ...resetScale,
+    ...zSteps,
+    ...rSteps,
+    ...dOutputs,
+    ...(maskSteps ?? []),
+    ...(keepSteps ?? []),
+  ]);
 
   // Weight gradients over all steps at once: rows are (step, example) in time-major order.
   const rows = time * batch;
   const innerWidth = resetAfter ? 3 * units : 2 * units;
   const dInnerAll = tf.reshape(tf.stack(dInner), [rows, innerWidth]);
   const dCandidateAll = tf.reshape(tf.stack(dCandidate), [rows, units]);
+  tf.dispose([...dInner, ...dCandidate]);
   // The input projection's gradient: [z | r] as for the recurrent product, then the candidate.
   const dProjected = tf.concat(
     [resetAfter ? tf.slice(dInnerAll, [0, 0], [rows, 2 * units]) : dInnerAll, dCandidateAll],
