@@ -38,8 +38,19 @@ type Cell = layers.RNNCell & FusedCell & { dropout: number; recurrentDropout: nu
  * the per-step path with the same cell.
  */
 abstract class FusedRecurrentLayer extends layers.RNN {
-  readonly seed: number | undefined;
+  private seedValue: number | undefined;
+  /** Masks drawn since the seed was last set; each call's mask uses `seed + draws`. */
   private dropoutDraws = 0;
+
+  /** Seed of the dropout masks; setting it (as `train({ seed })` does per step) restarts the count. */
+  get seed(): number | undefined {
+    return this.seedValue;
+  }
+
+  set seed(value: number | undefined) {
+    this.seedValue = value ?? undefined;
+    this.dropoutDraws = 0;
+  }
 
   protected constructor(args: FusedLayerArgs & { cell: Cell }) {
     super(args);

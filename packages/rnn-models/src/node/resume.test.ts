@@ -223,14 +223,14 @@ describe('resume from a checkpoint equals uninterrupted training (cpu backend, b
   // Known failure: tfjs-layers serialises Dropout's unset seed as `seed: null`, so the loaded
   // Dropout has seed === null; DropoutSeeds only manages slots === undefined, so after loadModel
   // that layer draws unseeded masks. Flip to `it` once DropoutSeeds treats null as unset.
-  it.fails('with tfjs-layers Dropout seeded by train (seed, step, layer)', async () => {
+  it('with tfjs-layers Dropout seeded by train (seed, step, layer)', async () => {
     await checkResume({ layerDropout: true, recurrentDropout: false });
   });
 
   // Known failure: rnnkit's fused layers add a private per-call counter (dropoutDraws) to the
   // seed train sets, and a loaded layer restarts it at 0 while the uninterrupted one is at
   // 2 draws × 6 steps = 12. Flip to `it` once the counter no longer depends on the layer's past.
-  it.fails('with dropout/recurrentDropout inside rnnkit’s LSTM, seeded by train', async () => {
+  it('with dropout/recurrentDropout inside rnnkit’s LSTM, seeded by train', async () => {
     await checkResume({ layerDropout: false, recurrentDropout: true });
   });
 });

@@ -5,7 +5,7 @@
  * through nested models and wrappers (`Bidirectional`, `TimeDistributed`).
  */
 export class DropoutSeeds {
-  private readonly slots: { seed: number | undefined }[] = [];
+  private readonly slots: { layer: { seed: number | null | undefined }; original: null | undefined }[] = [];
 
   constructor(
     model: object,
@@ -16,8 +16,12 @@ export class DropoutSeeds {
       if (layer === null || typeof layer !== 'object' || seen.has(layer)) return;
       seen.add(layer);
       const record = layer as Record<string, unknown>;
-      if ('seed' in record && record['seed'] === undefined && layer !== model) {
-        this.slots.push(layer as { seed: number | undefined });
+      // A loaded layer carries an unset seed as null (tfjs-layers serializes it so).
+      if ('seed' in record && record['seed'] == null && layer !== model) {
+        this.slots.push({
+          layer: layer as { seed: number | null | undefined },
+          original: record['seed'] as null | undefined,
+        });
       }
       const children = record['layers'];
       if (Array.isArray(children)) children.forEach(visit);
@@ -34,13 +38,13 @@ export class DropoutSeeds {
   /** Sets every managed layer's seed for global step `step`. */
   apply(step: number): void {
     this.slots.forEach((slot, index) => {
-      slot.seed = mixSeed(this.seed, step, index);
+      slot.layer.seed = mixSeed(this.seed, step, index);
     });
   }
 
-  /** Puts the seeds back to unset. */
+  /** Puts the seeds back to unset (as they were: undefined or null). */
   restore(): void {
-    for (const slot of this.slots) slot.seed = undefined;
+    for (const slot of this.slots) slot.layer.seed = slot.original;
   }
 }
 
