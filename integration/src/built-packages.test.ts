@@ -54,6 +54,38 @@ describe.each(LIBRARIES)('@rnnkit/%s built output', (name) => {
   });
 });
 
+/** Sub-path entry points (`@rnnkit/rnn-models/node`, `/plots`) get the same two checks. */
+const SUBPATH_ENTRIES = [
+  ['rnn-models', './node'],
+  ['rnn-models', './plots'],
+] as const;
+
+describe.each(SUBPATH_ENTRIES)('@rnnkit/%s %s built entry point', (name, subpath) => {
+  const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')) as {
+    exports: Record<string, Record<string, string>>;
+  };
+  const specifier = `@rnnkit/${name}/${subpath.slice(2)}`;
+
+  it('points at built files, source condition first', () => {
+    const conditions = manifest.exports[subpath]!;
+    expect(Object.keys(conditions)).toEqual(['@rnnkit/source', 'types', 'import']);
+    for (const target of [conditions['types']!, conditions['import']!]) {
+      expect(existsSync(join(packagesDir, name, target)), `${target} exists (run pnpm build first)`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('imports in plain Node and exports what its source exports', async () => {
+    const builtKeys = JSON.parse(
+      runNode(`const m = await import('${specifier}'); console.log(JSON.stringify(Object.keys(m).sort()));`),
+    ) as string[];
+    const sourceKeys = Object.keys(await import(specifier)).sort();
+    expect(builtKeys).toEqual(sourceKeys);
+    expect(builtKeys.length).toBeGreaterThan(0);
+  });
+});
+
 describe('plain Node use of the built packages', () => {
   it('tokenizes with the built @rnnkit/tokenize', () => {
     const output = runNode(`
