@@ -281,7 +281,15 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const expectation = resolveLoadModelOptions(options);
   for (let attempt = 1; ; attempt++) {
     const resolved = await resolveDirectory(target, rankCheckpoint);
-    if (resolved === null) throw await noCheckpoint(target);
+    if (resolved === null) {
+      // A concurrent save can be between its renames while the directory is listed; look again
+      // shortly before concluding there is no checkpoint.
+      if (attempt < MAX_READ_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+        continue;
+      }
+      throw await noCheckpoint(target);
+    }
     const stamp = await readStamp(resolved.path);
     let contents: CheckpointContents;
     try {
@@ -289,10 +297,17 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       const after = await readStamp(resolved.path);
       if (contents.manifest !== null && after !== contents.manifest.id) throw new ChangedWhileReading();
     } catch (error) {
+      // A file that vanished mid-read may have been renamed away by a concurrent save: look
+      // again (a really missing file stays missing and fails on the last attempt).
+      const vanished = (error as { cause?: { code?: unknown } }).cause?.code === 'ENOENT';
       const changed =
         error instanceof ChangedWhileReading ||
-        (isCode(error, 'RNN_MODELS_CHECKPOINT_CORRUPT') && (await changedSince(target, resolved, stamp)));
-      if (changed && attempt < MAX_READ_ATTEMPTS) continue;
+        (isCode(error, 'RNN_MODELS_CHECKPOINT_CORRUPT') &&
+          (vanished || (await changedSince(target, resolved, stamp))));
+      if (changed && attempt < MAX_READ_ATTEMPTS) {
+        if (vanished) await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+        continue;
+      }
       if (error instanceof ChangedWhileReading) {
         throw new RnnModelsError(
           'RNN_MODELS_CHECKPOINT_CORRUPT',
