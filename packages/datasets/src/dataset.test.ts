@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectErrorCode } from '../test/expect-error-code.js';
 import { Dataset } from './dataset.js';
 import { DatasetsError } from './errors.js';
 
@@ -158,6 +159,15 @@ describe('Dataset.shuffle', () => {
     expect([await again.toArray(), await again.toArray()]).toEqual([first, second]);
     const fixed = Dataset.from(range(30)).shuffle(30, 5, { reshuffleEachIteration: false });
     expect(await fixed.toArray()).toEqual(await fixed.toArray());
+  });
+
+  it('resumes the pass sequence with firstPass (a resumed run sees the uninterrupted order)', async () => {
+    const uninterrupted = Dataset.from(range(30)).shuffle(8, 5);
+    const passes = [];
+    for (let pass = 0; pass < 4; pass++) passes.push(await uninterrupted.toArray());
+    const resumed = Dataset.from(range(30)).shuffle(8, 5, { firstPass: 2 });
+    expect([await resumed.toArray(), await resumed.toArray()]).toEqual(passes.slice(2));
+    expectErrorCode(() => Dataset.from(range(3)).shuffle(3, 1, { firstPass: -1 }), 'DATASETS_INVALID_OPTION');
   });
 
   it('with a full buffer, puts every element first about equally often (chi-square)', async () => {

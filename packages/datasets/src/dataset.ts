@@ -29,6 +29,12 @@ export interface ShuffleOptions {
    * @default true
    */
   readonly reshuffleEachIteration?: boolean;
+  /**
+   * The pass the first iteration counts as. Resuming training at epoch k with `firstPass: k`
+   * gives the same order as an uninterrupted run's pass k (save k with the checkpoint).
+   * @default 0
+   */
+  readonly firstPass?: number;
 }
 
 /** What tfjs-layers' `model.fitDataset()` needs of a dataset. */
@@ -188,10 +194,12 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     requireInteger(bufferSize, 'shuffle bufferSize');
     requireInteger(seed, 'shuffle seed', Number.MIN_SAFE_INTEGER);
     const reshuffle = options.reshuffleEachIteration ?? true;
+    const firstPass = options.firstPass ?? 0;
+    requireInteger(firstPass, 'shuffle firstPass', 0);
     return this.#derive(this.size, (source, pass) =>
       generate(async function* () {
         // Pass k draws from a generator seeded by (seed, k): reruns repeat exactly.
-        const random = new SeededRandom(reshuffle ? mixSeed(seed, pass) : seed);
+        const random = new SeededRandom(reshuffle ? mixSeed(seed, firstPass + pass) : seed);
         const buffer: T[] = [];
         for await (const item of source) {
           if (buffer.length < bufferSize) {
