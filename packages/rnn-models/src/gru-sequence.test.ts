@@ -387,34 +387,34 @@ describe('gruSequence', () => {
     };
     expectMismatch(
       () => gruSequence(f.x, f.h0, { ...f, kernel: tf.zeros([INPUT + 1, 3 * UNITS]) as tf.Tensor2D }),
-      /weights\.kernel has shape \[5, 18\], expected \[4, 18\]/,
+      /weights\.kernel has shape \[5, 18\]; expected \[inputDim, 3·units\] = \[4, 18\]/,
     );
     expectMismatch(
       () => gruSequence(f.x, f.h0, { ...f, recurrentKernel: tf.zeros([UNITS, 4 * UNITS]) as tf.Tensor2D }),
-      /weights\.recurrentKernel has shape \[6, 24\], expected \[6, 18\]/,
+      /weights\.recurrentKernel has shape \[6, 24\]; expected \[units, 3·units\] = \[6, 18\]/,
     );
     expectMismatch(
       () => gruSequence(f.x, tf.zeros([BATCH, UNITS + 1]) as tf.Tensor2D, f),
-      /h0 has shape \[3, 7\], expected \[3, 6\]/,
+      /h0 has shape \[3, 7\]; expected \[batch, units\] = \[3, 6\]/,
     );
     expectMismatch(
       () => gruSequence(f.x, f.h0, { ...f, bias: tf.zeros([3 * UNITS]) }),
-      /weights\.bias has shape \[18\], expected \[2, 18\].*resetAfter is true/,
+      /weights\.bias has shape \[18\]; expected \[2, 3·units\] \(resetAfter: input and recurrent bias\) = \[2, 18\]/,
     );
     expectMismatch(
       () => gruSequence(f.x, f.h0, f, { mask: tf.zeros([BATCH, TIME + 1]) as tf.Tensor2D }),
-      /options\.mask has shape \[3, 6\], expected \[3, 5\]/,
+      /options\.mask has shape \[3, 6\]; expected \[batch, time\] = \[3, 5\]/,
     );
     expectMismatch(
       () => gruSequence(f.x, f.h0, f, { recurrentMask: tf.zeros([1, UNITS]) as tf.Tensor2D }),
-      /options\.recurrentMask has shape \[1, 6\], expected \[3, 6\]/,
+      /options\.recurrentMask has shape \[1, 6\]; expected \[batch, units\] = \[3, 6\]/,
     );
     expectMismatch(
       () => gruSequence(tf.zeros([BATCH, 0, INPUT]) as tf.Tensor3D, f.h0, f),
       /x has shape \[3, 0, 4\]/,
     );
     expect(() => gruSequence(f.x, f.h0, f, { activation: 'swish' as FusedActivationName })).toThrow(
-      /activation must be one of/,
+      /options\.activation "swish" is not supported; use one of/,
     );
   });
 });

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RnnModelsError } from './errors.js';
-import {
-  FUSED_ACTIVATION_NAMES,
-  type FusedActivation,
-  type FusedActivationName,
-  fusedActivation,
-} from './fused-activations.js';
+import type { FusedActivation, FusedActivationName } from './fused-activations.js';
+import { checkRecurrentShapes, checkShape, resolveActivation } from './fused-sequence.js';
 
 /** GRU weights in Keras' layout: gates in the order z (update), r (reset), h (candidate). */
 export interface GruWeights {
@@ -91,16 +86,28 @@ export function gruSequence(
   options: GruSequenceOptions = {},
 ): GruSequenceResult {
   const resetAfter = options.resetAfter ?? true;
-  const activation = activationNamed('activation', options.activation ?? 'tanh');
-  const recurrentActivation = activationNamed(
+  const fn = 'gruSequence';
+  const activation = resolveActivation(fn, 'activation', options.activation ?? 'tanh');
+  const recurrentActivation = resolveActivation(
+    fn,
     'recurrentActivation',
     options.recurrentActivation ?? 'sigmoid',
   );
   const { mask, recurrentMask } = options;
   const { kernel, recurrentKernel, bias } = weights;
-  checkShapes(x, h0, weights, resetAfter, mask, recurrentMask);
-  const [batch, time] = x.shape;
-  const units = recurrentKernel.shape[0];
+  // The bias is checked here: reset-after has one row for the input and one for the recurrent product.
+  const { batch, time, units } = checkRecurrentShapes(fn, x, h0, { kernel, recurrentKernel }, 3, options);
+  if (bias !== undefined) {
+    if (resetAfter)
+      checkShape(
+        fn,
+        'weights.bias',
+        bias,
+        [2, 3 * units],
+        '[2, 3·units] (resetAfter: input and recurrent bias)',
+      );
+    else checkShape(fn, 'weights.bias', bias, [3 * units], '[3·units] (resetAfter false)');
+  }
   const layout: GruLayout = {
     resetAfter,
     activation,
@@ -436,62 +443,4 @@ function backward(
   if (maskTimeMajor !== undefined) gradients.push(tf.zeros([batch, time]));
   if (recurrentMask !== undefined) gradients.push(tf.zerosLike(recurrentMask));
   return gradients;
-}
-
-function activationNamed(option: string, name: string): FusedActivation {
-  const found = fusedActivation(name);
-  if (found === undefined) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `gruSequence: ${option} must be one of ${FUSED_ACTIVATION_NAMES.join(', ')}; got ${JSON.stringify(name)}.`,
-    );
-  }
-  return found;
-}
-
-function checkShapes(
-  x: tf.Tensor,
-  h0: tf.Tensor,
-  weights: GruWeights,
-  resetAfter: boolean,
-  mask: tf.Tensor | undefined,
-  recurrentMask: tf.Tensor | undefined,
-): void {
-  if (x.rank !== 3 || x.shape[1]! < 1) {
-    mismatch('x', x, 'batch, time ≥ 1, inputDim');
-  }
-  const [batch, time, inputDim] = x.shape as [number, number, number];
-  const units = weights.recurrentKernel.shape[0] ?? 0;
-  expectShape('weights.recurrentKernel', weights.recurrentKernel, [units, 3 * units], 'units, 3·units');
-  expectShape('weights.kernel', weights.kernel, [inputDim, 3 * units], 'inputDim of x, 3·units');
-  expectShape('h0', h0, [batch, units], 'batch of x, units');
-  if (weights.bias !== undefined) {
-    if (resetAfter) {
-      expectShape(
-        'weights.bias',
-        weights.bias,
-        [2, 3 * units],
-        '2, 3·units: input bias and recurrent bias, as resetAfter is true',
-      );
-    } else {
-      expectShape('weights.bias', weights.bias, [3 * units], '3·units, as resetAfter is false');
-    }
-  }
-  if (mask !== undefined) expectShape('options.mask', mask, [batch, time], 'batch, time of x');
-  if (recurrentMask !== undefined) {
-    expectShape('options.recurrentMask', recurrentMask, [batch, units], 'batch, units');
-  }
-}
-
-function expectShape(name: string, tensor: tf.Tensor, expected: number[], meaning: string): void {
-  const fits = tensor.rank === expected.length && tensor.shape.every((size, i) => size === expected[i]);
-  if (!fits) mismatch(name, tensor, meaning, expected);
-}
-
-function mismatch(name: string, tensor: tf.Tensor, meaning: string, expected?: number[]): never {
-  const wanted = expected === undefined ? `[${meaning}]` : `[${expected.join(', ')}] ([${meaning}])`;
-  throw new RnnModelsError(
-    'RNN_MODELS_SHAPE_MISMATCH',
-    `gruSequence: ${name} has shape [${tensor.shape.join(', ')}], expected ${wanted}.`,
-  );
 }
