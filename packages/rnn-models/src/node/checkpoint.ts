@@ -53,7 +53,7 @@ const CHECKPOINT_FORMAT = 'rnnkit-checkpoint';
 const OPTIMIZER_FORMAT = 'rnnkit-optimizer';
 const FORMAT_VERSION = 1;
 /** Reads retried when another process replaces the checkpoint while it is being read. */
-const MAX_READ_ATTEMPTS = 5;
+const MAX_READ_ATTEMPTS = 10;
 
 /** A name and tensor, as `optimizer.getWeights()` returns them. */
 type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
@@ -294,8 +294,11 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     let contents: CheckpointContents;
     try {
       contents = await readCheckpointContents(resolved.path);
+      // Compare the stamps even without a manifest: a directory read between a concurrent save's
+      // two renames looks manifest-less (a plain tfjs directory) while the new files appear.
+      const read = contents.manifest?.id ?? null;
       const after = await readStamp(resolved.path);
-      if (contents.manifest !== null && after !== contents.manifest.id) throw new ChangedWhileReading();
+      if (stamp !== read || after !== read) throw new ChangedWhileReading();
     } catch (error) {
       // A file that vanished mid-read may have been renamed away by a concurrent save: look
       // again (a really missing file stays missing and fails on the last attempt).
@@ -305,7 +308,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
         (isCode(error, 'RNN_MODELS_CHECKPOINT_CORRUPT') &&
           (vanished || (await changedSince(target, resolved, stamp))));
       if (changed && attempt < MAX_READ_ATTEMPTS) {
-        if (vanished) await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+        // back off so a writer saving in a loop gets its swap done before the next look
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
         continue;
       }
       if (error instanceof ChangedWhileReading) {
@@ -789,7 +793,8 @@ async function changedSince(
   stamp: string | null,
 ): Promise<boolean> {
   const now = await resolveDirectory(target, rankCheckpoint);
-  if (now === null) return false;
+  // Nothing complete to read right now, though something was a moment ago: a save is mid-swap.
+  if (now === null) return true;
   return now.path !== resolved.path || (await readStamp(now.path)) !== stamp;
 }
 
