@@ -7,7 +7,13 @@ export type MetricsErrorCode =
   /** There is nothing to compute the metric over. */
   | 'METRICS_EMPTY_INPUT'
   /** A prediction or value is NaN or infinite. */
-  | 'METRICS_NON_FINITE';
+  | 'METRICS_NON_FINITE'
+  /** Tensor shapes do not fit together (labels and predictions of a tensor metric or loss). */
+  | 'METRICS_SHAPE_MISMATCH'
+  /** A class label is not an integer or a string, or labels mix numbers and strings. */
+  | 'METRICS_INVALID_LABEL'
+  /** An optional peer dependency (tfjs-core, vega, vega-lite, @resvg/resvg-js) is not installed. */
+  | 'METRICS_MISSING_DEPENDENCY';
 
 /**
  * Error thrown by `@rnnkit/metrics`. Branch on `code`, not on the message: the message is
