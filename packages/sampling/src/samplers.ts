@@ -1,0 +1,79 @@
+import { softmax } from './softmax.js';
+import type { RandomSource, Sampler } from './types.js';
+import { checkOptionsObject, invalidOption } from './validate.js';
+
+/**
+ * Greedy decoding: the id of the largest logit, the lowest id among ties (numpy's `argmax`).
+ * Uses no randomness.
+ *
+ * @throws SamplingError `SAMPLING_INVALID_INPUT` for NaN or `+Infinity` logits, or when all
+ *   are `-Infinity`.
+ * @example
+ * greedySampler(Float32Array.of(1, 3, 3), random); // 1
+ */
+export const greedySampler: Sampler = (logits) => {
+  softmax(logits); // validates (NaN, +Infinity, all masked) with the same errors as sampling
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  return best;
+};
+
+/**
+ * Draws one id from `softmax(logits)` with one uniform number from `random`: the first id
+ * whose cumulative probability exceeds it (inverse-CDF in float64). Masked (`-Infinity`) ids
+ * are never drawn. Same random state, same id.
+ *
+ * @throws SamplingError `SAMPLING_INVALID_INPUT` for NaN or `+Infinity` logits, or when all
+ *   are `-Infinity`.
+ * @example
+ * multinomialSampler(Float32Array.of(0, Math.log(3)), new SeededRandom(1)); // 1 three times in four
+ */
+export const multinomialSampler: Sampler = (logits, random: RandomSource) => {
+  const probabilities = softmax(logits);
+  const u = random.nextFloat();
+  let cumulative = 0;
+  let last = -1;
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i]!;
+    if (p === 0) continue;
+    cumulative += p;
+    last = i;
+    if (u < cumulative) return i;
+  }
+  return last; // rounding left the cumulative sum a hair below u: the last possible id
+};
+
+/** A serialisable description of a built-in {@link Sampler}, for {@link createSampler}. */
+export type SamplerConfig = { readonly type: 'greedy' } | { readonly type: 'multinomial' };
+
+/** The `type`s {@link createSampler} knows. */
+export const SAMPLER_TYPES: readonly SamplerConfig['type'][] = Object.freeze(['greedy', 'multinomial']);
+
+/**
+ * Returns the built-in sampler described by `config`.
+ *
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown `type` or unknown keys.
+ * @example
+ * createSampler({ type: 'greedy' }) === greedySampler; // true
+ */
+export function createSampler(config: SamplerConfig): Sampler {
+  const type = (config as { type?: unknown } | null)?.type;
+  switch (config?.type) {
+    case 'greedy':
+      checkOptionsObject('createSampler', config, ['type']);
+      return greedySampler;
+    case 'multinomial':
+      checkOptionsObject('createSampler', config, ['type']);
+      return multinomialSampler;
+    default: {
+      const exhaustive: never = config;
+      return invalidOption(
+        'createSampler',
+        'type',
+        type ?? exhaustive,
+        'is not a known sampler',
+        `Use one of ${SAMPLER_TYPES.join(', ')}.`,
+      );
+    }
+  }
+}

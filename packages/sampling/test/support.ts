@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import { SamplingError, type SamplingErrorCode } from '../src/errors.js';
+import type { StepModel } from '../src/types.js';
+
+/** Upper 0.1% points of the chi-square distribution, by degrees of freedom. */
+export const CHI_SQUARE_CRITICAL_0_001: Readonly<Record<number, number>> = Object.freeze({
+  1: 10.828,
+  2: 13.816,
+  3: 16.266,
+  4: 18.467,
+  5: 20.515,
+  6: 22.458,
+  7: 24.322,
+  8: 26.124,
+  9: 27.877,
+  10: 29.588,
+  11: 31.264,
+});
+
+/**
+ * Pearson's chi-square statistic of observed `counts` against `probabilities`; categories
+ * with probability 0 must have count 0 (else the statistic is infinite).
+ */
+export function chiSquare(counts: readonly number[], probabilities: ArrayLike<number>): number {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  let statistic = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const expected = total * probabilities[i]!;
+    if (expected === 0) {
+      if (counts[i] !== 0) return Number.POSITIVE_INFINITY;
+      continue;
+    }
+    statistic += (counts[i]! - expected) ** 2 / expected;
+  }
+  return statistic;
+}
+
+/** Degrees of freedom of {@link chiSquare}: categories with non-zero probability, minus one. */
+export function degreesOfFreedom(probabilities: ArrayLike<number>): number {
+  return Array.from(probabilities).filter((p) => p > 0).length - 1;
+}
+
+/** Asserts that `fn` throws a {@link SamplingError} with `code` (never the wording). */
+export function expectErrorCode(fn: () => unknown, code: SamplingErrorCode): SamplingError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(SamplingError);
+  expect((thrown as SamplingError).code).toBe(code);
+  return thrown as SamplingError;
+}
+
+/** Async {@link expectErrorCode}. */
+export async function expectRejectCode(promise: Promise<unknown>, code: SamplingErrorCode): Promise<void> {
+  let thrown: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(SamplingError);
+  expect((thrown as SamplingError).code).toBe(code);
+}
+
+/** State of {@link TableStepModel}: the last id per row, as an int32 tensor `[batch]`. */
+export interface TableState {
+  readonly last: tf.Tensor1D;
+}
+
+/**
+ * A hand-built first-order Markov model: logits of the next token are row `table[last id]`,
+ * gathered with tfjs tensors so state and logits are real tensors. Counts its steps and the
+ * batch sizes it was called with.
+ */
+export class TableStepModel implements StepModel<TableState> {
+  readonly vocabularySize: number;
+  readonly #table: tf.Tensor2D;
+  readonly #startId: number;
+  steps = 0;
+  readonly batchSizes: number[] = [];
+
+  /** @param table logits `[vocab, vocab]`: row i are the logits after token i. */
+  constructor(table: readonly (readonly number[])[], startId = 0) {
+    this.vocabularySize = table.length;
+    this.#table = tf.keep(
+      tf.tensor2d(
+        table.map((row) => [...row]),
+        undefined,
+        'float32',
+      ),
+    );
+    this.#startId = startId;
+  }
+
+  initialState(batchSize: number): TableState {
+    return { last: tf.fill([batchSize], this.#startId, 'int32') as tf.Tensor1D };
+  }
+
+  step(ids: Int32Array, state: TableState): { logits: tf.Tensor2D; state: TableState } {
+    expect(ids.length).toBe(state.last.shape[0]);
+    this.steps += 1;
+    this.batchSizes.push(ids.length);
+    const last = tf.tensor1d(ids, 'int32');
+    const logits = tf.tidy(() => tf.gather(this.#table, last) as tf.Tensor2D);
+    return { logits, state: { last } };
+  }
+
+  gatherState(state: TableState, rows: Int32Array): TableState {
+    return { last: tf.tidy(() => tf.gather(state.last, tf.tensor1d(rows, 'int32')) as tf.Tensor1D) };
+  }
+
+  disposeState(state: TableState): void {
+    state.last.dispose();
+  }
+
+  dispose(): void {
+    this.#table.dispose();
+  }
+}
+
+/** A pseudo-random logits table `[vocab, vocab]` with values in [-scale, scale), from a seed. */
+export function randomTable(vocab: number, seed: number, scale = 3): number[][] {
+  let x = seed >>> 0 || 1;
+  const next = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 2 ** 32;
+  };
+  return Array.from({ length: vocab }, () => Array.from({ length: vocab }, () => (next() * 2 - 1) * scale));
+}
+
+/** A character decoder over `alphabet` (id i is `alphabet[i]`), with encode. */
+export function charDecoder(alphabet: string) {
+  return {
+    decode: (ids: Iterable<number>) => Array.from(ids, (id) => alphabet[id] ?? '?').join(''),
+    encode: (text: string) => Array.from(text, (char) => alphabet.indexOf(char)),
+  };
+}
