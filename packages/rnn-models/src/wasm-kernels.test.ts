@@ -225,3 +225,109 @@ describe('wasm Reverse replacement', () => {
     );
   });
 });
+
+describe('wasm Transpose replacement', () => {
+  it('equals the cpu kernel for matrices whose rows cause cache-set conflicts, and for every other transpose', async () => {
+    registerWasmKernels();
+    const cases: [number[], number[]][] = [
+      [
+        [256, 256],
+        [1, 0],
+      ], // padded path
+      [
+        [512, 300],
+        [1, 0],
+      ],
+      [
+        [1, 768, 256],
+        [0, 2, 1],
+      ], // batched swap of one matrix (BatchMatMul's transposes)
+      [
+        [768, 1, 256],
+        [2, 1, 0],
+      ],
+      [
+        [255, 300],
+        [1, 0],
+      ], // tfjs' kernel
+      [
+        [4, 5, 6],
+        [2, 0, 1],
+      ],
+    ];
+    for (const [shape, perm] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const transposed = () =>
+        tf.tidy(() =>
+          tf.transpose(
+            tf.tensor(
+              Array.from({ length: size }, (_, i) => i),
+              shape,
+              'int32',
+            ),
+            perm,
+          ),
+        );
+      const cpu = await on('cpu', transposed);
+      const wasm = await on('wasm', transposed);
+      expect(wasm, `${shape} ${perm}`).toEqual(cpu);
+    }
+  });
+
+  it('frees its padded copies', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const x = tf.ones([512, 256]);
+    const dataIdsBefore = tf.engine().backend.numDataIds();
+    tf.transpose(x).dispose();
+    // the staging copy and the padded result are backend data, not tensors
+    expect(tf.engine().backend.numDataIds()).toBe(dataIdsBefore);
+    x.dispose();
+  });
+});
+
+describe('wasm GatherV2 replacement', () => {
+  it('equals the cpu kernel for any axis, index shape and dtype', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
+        fc.nat(2),
+        fc.array(fc.nat(99), { minLength: 0, maxLength: 7 }),
+        fc.constantFrom('float32' as const, 'int32' as const, 'bool' as const),
+        async (shape, axisSeed, idSeeds, dtype) => {
+          const axis = axisSeed % shape.length;
+          const ids = idSeeds.map((id) => id % shape[axis]!);
+          const size = shape.reduce((a, b) => a * b, 1);
+          const gathered = () =>
+            tf.tidy(() =>
+              tf.gather(
+                tf.tensor(
+                  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i)),
+                  shape,
+                  dtype,
+                ),
+                tf.tensor(ids, [ids.length], 'int32'),
+                axis,
+              ),
+            );
+          const cpu = await on('cpu', gathered);
+          const wasm = await on('wasm', gathered);
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('gathers a 2-D index tensor (an Embedding lookup) and rejects out-of-range ids', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const table = tf.tensor2d([0, 1, 10, 11, 20, 21], [3, 2]);
+    const looked = tf.gather(table, tf.tensor2d([2, 0, 1, 1], [2, 2], 'int32'));
+    expect(looked.shape).toEqual([2, 2, 2]);
+    expect(Array.from(await looked.data())).toEqual([20, 21, 0, 1, 10, 11, 10, 11]);
+    expect(() => tf.gather(table, tf.tensor1d([3], 'int32'))).toThrow(/index value 3 is not in \[0, 2\]/);
+    tf.dispose([table, looked]);
+  });
+});
