@@ -13,7 +13,11 @@ export type MetricsErrorCode =
   /** A class label is not an integer or a string, or labels mix numbers and strings. */
   | 'METRICS_INVALID_LABEL'
   /** An optional peer dependency (tfjs-core, vega, vega-lite, @resvg/resvg-js) is not installed. */
-  | 'METRICS_MISSING_DEPENDENCY';
+  | 'METRICS_MISSING_DEPENDENCY'
+  /** An input is not what the function takes (a sentence that is not an array of tokens, a non-integer count). */
+  | 'METRICS_INVALID_INPUT'
+  /** The metric is not defined for this input (BLEU smoothing method6 without trigram matches). */
+  | 'METRICS_UNDEFINED';
 
 /**
  * Error thrown by `@rnnkit/metrics`. Branch on `code`, not on the message: the message is
