@@ -1,5 +1,12 @@
 export type { SamplingErrorCode } from './errors.js';
 export { SamplingError } from './errors.js';
+export type {
+  GeneratedSequence,
+  GenerateOptions,
+  GenerateResult,
+  ResolvedGenerateOptions,
+} from './generate.js';
+export { DEFAULT_GENERATE_OPTIONS, generate, resolveGenerateOptions, stream } from './generate.js';
 export type { LogitsProcessorConfig } from './logits-processors.js';
 export {
   allowedTokensProcessor,
@@ -31,3 +38,16 @@ export type {
   TokenDecoder,
   TokenEvent,
 } from './types.js';
+export type {
+  ResolvedWindowedStepModelOptions,
+  WindowedModel,
+  WindowedOutputs,
+  WindowedStepModel,
+  WindowedStepModelOptions,
+  WindowState,
+} from './windowed-step-model.js';
+export {
+  DEFAULT_WINDOWED_STEP_MODEL_OPTIONS,
+  resolveWindowedStepModelOptions,
+  windowedStepModel,
+} from './windowed-step-model.js';

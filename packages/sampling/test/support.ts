@@ -16,6 +16,7 @@ export const CHI_SQUARE_CRITICAL_0_001: Readonly<Record<number, number>> = Objec
   9: 27.877,
   10: 29.588,
   11: 31.264,
+  15: 37.697,
 });
 
 /**

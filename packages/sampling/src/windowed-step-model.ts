@@ -1,0 +1,223 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { StepModel } from './types.js';
+import { checkInteger, checkOptionsObject, fail, invalidOption } from './validate.js';
+
+/**
+ * What {@link windowedStepModel} needs of a model: tfjs-layers' `LayersModel` (and
+ * `Sequential`) fits. `outputs` is read only to find the vocabulary size.
+ */
+export interface WindowedModel {
+  /** Ids `[batch, length]` → `[batch, vocab]` (or `[batch, length, vocab]`, last step used). */
+  predict(x: tf.Tensor): tf.Tensor | tf.Tensor[];
+  /** The model's symbolic outputs; the last dimension of the first is the vocabulary size. */
+  readonly outputs?: readonly { readonly shape: readonly (number | null)[] }[];
+}
+
+/** What the wrapped model outputs. */
+export type WindowedOutputs = 'probabilities' | 'logits';
+
+/** Options of {@link windowedStepModel}. */
+export interface WindowedStepModelOptions {
+  /** Ids per window: the `sequenceLength` (Keras `maxlen`) the model was trained on; an integer ≥ 1. Required. */
+  readonly length: number;
+  /**
+   * `'probabilities'` (a softmax output layer, turned into logits with a clamped log) or
+   * `'logits'` (a linear output layer, used as is).
+   * @default 'probabilities'
+   */
+  readonly outputs?: WindowedOutputs;
+  /**
+   * The id that fills a window before `length` ids have been fed (pre-padding, as Keras'
+   * `pad_sequences` default).
+   * @default 0
+   */
+  readonly padId?: number;
+  /**
+   * Logits per row. `null`: the last dimension of `model.outputs[0]`.
+   * @default null
+   */
+  readonly vocabularySize?: number | null;
+}
+
+/** {@link WindowedStepModelOptions} with every default filled in. */
+export interface ResolvedWindowedStepModelOptions {
+  readonly length: number;
+  readonly outputs: WindowedOutputs;
+  readonly padId: number;
+  readonly vocabularySize: number | null;
+}
+
+/** The documented defaults of the optional {@link WindowedStepModelOptions} fields. */
+export const DEFAULT_WINDOWED_STEP_MODEL_OPTIONS: Readonly<Omit<ResolvedWindowedStepModelOptions, 'length'>> =
+  Object.freeze({ outputs: 'probabilities', padId: 0, vocabularySize: null });
+
+const WHERE = 'windowedStepModel';
+
+/**
+ * Validates {@link WindowedStepModelOptions} and fills in the defaults.
+ *
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for unknown keys, a missing or non-positive
+ *   `length`, an unknown `outputs`, a negative `padId` or a bad `vocabularySize`.
+ * @example
+ * resolveWindowedStepModelOptions({ length: 10 }); // { length: 10, outputs: 'probabilities', padId: 0, vocabularySize: null }
+ */
+export function resolveWindowedStepModelOptions(
+  options: WindowedStepModelOptions,
+): ResolvedWindowedStepModelOptions {
+  checkOptionsObject(WHERE, options, ['length', ...Object.keys(DEFAULT_WINDOWED_STEP_MODEL_OPTIONS)]);
+  const defaults = DEFAULT_WINDOWED_STEP_MODEL_OPTIONS;
+  const outputs = options.outputs ?? defaults.outputs;
+  if (outputs !== 'probabilities' && outputs !== 'logits') {
+    invalidOption(
+      WHERE,
+      'outputs',
+      outputs,
+      "must be 'probabilities' or 'logits'",
+      'Use logits for a linear output layer.',
+    );
+  }
+  const vocabularySize = options.vocabularySize ?? defaults.vocabularySize;
+  return {
+    length: checkInteger(WHERE, 'length', options.length, 1),
+    outputs,
+    padId: checkInteger(WHERE, 'padId', options.padId ?? defaults.padId, 0, 2 ** 31 - 1),
+    vocabularySize: vocabularySize === null ? null : checkInteger(WHERE, 'vocabularySize', vocabularySize, 1),
+  };
+}
+
+/**
+ * State of a {@link windowedStepModel}: the last `length` ids of each row, row-major
+ * `[batch × length]`. Plain numbers, no tensors.
+ */
+export interface WindowState {
+  /** Rows in the batch. */
+  readonly batchSize: number;
+  /** `int32`, `[batchSize * length]`: row b is `windows[b*length … (b+1)*length)`, oldest first. */
+  readonly windows: Int32Array;
+}
+
+/** The smallest positive normal float32: probabilities are clamped to it before the log. */
+const TINY = 1.1754943508222875e-38;
+
+/** A {@link StepModel} over a fixed-window model; see {@link windowedStepModel}. */
+export interface WindowedStepModel extends StepModel<WindowState> {
+  /** Ids per window. */
+  readonly length: number;
+}
+
+/**
+ * Adapts a model trained many-to-one on fixed windows — ids `[batch, length]` → the next
+ * token's distribution `[batch, vocab]`, as the Keras poetry notebook's 10-character model —
+ * to a {@link StepModel}. The state is the last `length` ids of each row; each `step` slides
+ * the window by one id and runs the whole model on it.
+ *
+ * This re-feeding is the correct semantics for such models, not a slow approximation: they
+ * were trained to predict from exactly `length` ids starting from a zero state, so carrying a
+ * recurrent state across windows would ask them something they never learned. Before `length`
+ * ids have been fed, the window is pre-padded with `padId`. For models trained on whole
+ * sequences (`mode: 'shifted'`), use `toStepModel` from `@rnnkit/rnn-models`, which costs one
+ * recurrent step per token instead of `length`.
+ *
+ * Probability outputs become logits as `log(max(p, 1.1754944e-38))` (the smallest normal
+ * float32), so `softmax(logits)` gives the model's probabilities back and zero probabilities
+ * stay practically impossible. A model output of `[batch, length, vocab]` (a sequence model)
+ * is also accepted: the last time step is used.
+ *
+ * Tensors: the model is borrowed, never disposed. States hold no tensors
+ * (`disposeState` does nothing); each step's input and intermediates are freed inside
+ * `tf.tidy`; the returned logits `[batch, vocab]` float32 belong to the caller.
+ *
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` (see {@link resolveWindowedStepModelOptions},
+ *   or no vocabulary size can be found); `step` throws `SAMPLING_INVALID_INPUT` for ids of the
+ *   wrong count or out of int32 range, or a model output that is not `[batch, vocab]`.
+ * @example
+ * const poetry = languageModel({ vocabSize: 28, sequenceLength: 10, mode: 'next', units: 128 });
+ * // … train …
+ * const stepModel = windowedStepModel(poetry, { length: 10 });
+ * const { text } = await generate(stepModel, { prompt: 'the moon ', decoder: vocab, maxNewTokens: 200, topK: 5 });
+ */
+export function windowedStepModel(
+  model: WindowedModel,
+  options: WindowedStepModelOptions,
+): WindowedStepModel {
+  if (model === null || typeof model !== 'object' || typeof model.predict !== 'function') {
+    invalidOption(WHERE, 'model', model, 'must have predict()', 'Pass a tfjs-layers LayersModel.');
+  }
+  const { length, outputs, padId, vocabularySize: given } = resolveWindowedStepModelOptions(options);
+  const inferred = model.outputs?.[0]?.shape.at(-1);
+  const vocabularySize = given ?? (typeof inferred === 'number' && inferred > 0 ? inferred : null);
+  if (vocabularySize === null) {
+    invalidOption(
+      WHERE,
+      'vocabularySize',
+      null,
+      'could not be read from model.outputs[0].shape',
+      'Pass vocabularySize (the number of output units).',
+    );
+  }
+
+  const checkWindows = (state: WindowState, what: string) => {
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      !(state.windows instanceof Int32Array) ||
+      state.windows.length !== state.batchSize * length
+    ) {
+      fail('SAMPLING_INVALID_INPUT', `${what}: state is not a WindowState of this model (length ${length}).`);
+    }
+  };
+
+  return {
+    vocabularySize,
+    length,
+    initialState(batchSize: number): WindowState {
+      checkInteger(WHERE, 'batchSize', batchSize, 1);
+      return { batchSize, windows: new Int32Array(batchSize * length).fill(padId) };
+    },
+    step(ids: Int32Array, state: WindowState) {
+      checkWindows(state, 'step');
+      if (ids.length !== state.batchSize) {
+        fail(
+          'SAMPLING_INVALID_INPUT',
+          `step: got ${ids.length} ids for a state of ${state.batchSize} rows; pass one id per row.`,
+        );
+      }
+      const windows = new Int32Array(state.windows.length);
+      for (let row = 0; row < state.batchSize; row++) {
+        const start = row * length;
+        windows.set(state.windows.subarray(start + 1, start + length), start);
+        windows[start + length - 1] = ids[row]!;
+      }
+      const logits = tf.tidy(() => {
+        const output = model.predict(tf.tensor2d(windows, [state.batchSize, length], 'int32'));
+        let y = Array.isArray(output) ? output[0]! : (output as tf.Tensor);
+        if (y.rank === 3 && y.shape[0] === state.batchSize && y.shape[2] === vocabularySize) {
+          y = tf.squeeze(tf.slice(y, [0, y.shape[1]! - 1, 0], [-1, 1, -1]), [1]);
+        }
+        if (y.rank !== 2 || y.shape[0] !== state.batchSize || y.shape[1] !== vocabularySize) {
+          fail(
+            'SAMPLING_INVALID_INPUT',
+            `step: the model returned shape [${y.shape.join(', ')}] for windows [${state.batchSize}, ${length}]; ` +
+              `expected [${state.batchSize}, ${vocabularySize}]. Wrap a next-token (many-to-one) model, or pass ` +
+              'the right vocabularySize.',
+          );
+        }
+        const asFloat = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+        return (outputs === 'logits' ? asFloat : tf.log(tf.maximum(asFloat, TINY))) as tf.Tensor2D;
+      });
+      return { logits, state: { batchSize: state.batchSize, windows } };
+    },
+    gatherState(state: WindowState, rows: Int32Array): WindowState {
+      checkWindows(state, 'gatherState');
+      const windows = new Int32Array(rows.length * length);
+      rows.forEach((source, row) => {
+        if (!Number.isInteger(source) || source < 0 || source >= state.batchSize) {
+          fail('SAMPLING_INVALID_INPUT', `gatherState: row ${source} is outside 0 … ${state.batchSize - 1}.`);
+        }
+        windows.set(state.windows.subarray(source * length, (source + 1) * length), row * length);
+      });
+      return { batchSize: rows.length, windows };
+    },
+    disposeState(): void {},
+  };
+}
