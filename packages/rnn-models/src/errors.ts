@@ -11,7 +11,9 @@ export type RnnModelsErrorCode =
   /** A checkpoint on disk is incomplete or unreadable (missing or truncated files, bad JSON). */
   | 'RNN_MODELS_CHECKPOINT_CORRUPT'
   /** A readable checkpoint does not fit: weight shapes, layer names or vocabulary size differ from what is expected. */
-  | 'RNN_MODELS_CHECKPOINT_MISMATCH';
+  | 'RNN_MODELS_CHECKPOINT_MISMATCH'
+  /** A model's architecture cannot be used here (e.g. `toStepModel` on a Bidirectional layer or a non-chain model). */
+  | 'RNN_MODELS_UNSUPPORTED_MODEL';
 
 /**
  * Error thrown by `@rnnkit/rnn-models`. Branch on `code`, not on the message: the message is

@@ -7,6 +7,19 @@ export type { FusedActivationName } from './fused-activations.js';
 export { FUSED_ACTIVATION_NAMES } from './fused-activations.js';
 export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './gru-sequence.js';
 export { gruSequence } from './gru-sequence.js';
+export type { RecurrentStepKind } from './inference/recurrent-step.js';
+export type {
+  ResolvedToStepModelOptions,
+  RnnStepModel,
+  RnnStepState,
+  StepStateLayout,
+  ToStepModelOptions,
+} from './inference/step-model.js';
+export {
+  DEFAULT_TO_STEP_MODEL_OPTIONS,
+  resolveToStepModelOptions,
+  toStepModel,
+} from './inference/step-model.js';
 export type {
   EmbeddingMatrix,
   EmbeddingMatrixOptions,

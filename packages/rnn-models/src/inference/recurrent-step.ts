@@ -1,0 +1,254 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import { RnnModelsError } from '../errors.js';
+import { type LayerActivation, type StepActivation, stepActivation } from './step-activations.js';
+
+/** The recurrent cells {@link recurrentStep} can step, by the cell's class name (ours and tfjs-layers'). */
+export type RecurrentStepKind = 'lstm' | 'peepholeLSTM' | 'gru' | 'simpleRNN';
+
+const CELL_KINDS: Readonly<Record<string, RecurrentStepKind>> = {
+  LSTMCell: 'lstm',
+  RnnkitLSTMCell: 'lstm',
+  RnnkitPeepholeLSTMCell: 'peepholeLSTM',
+  GRUCell: 'gru',
+  RnnkitGRUCell: 'gru',
+  SimpleRNNCell: 'simpleRNN',
+  RnnkitSimpleRNNCell: 'simpleRNN',
+};
+
+/** One recurrent layer, stepped one token at a time. */
+export interface RecurrentStep {
+  readonly kind: RecurrentStepKind;
+  readonly layerName: string;
+  readonly units: number;
+  /** 2 for LSTMs (`[h, c]`), else 1 (`[h]`). */
+  readonly stateCount: 1 | 2;
+  /** Whether the layer returns its whole sequence (`false`: many-to-one, nothing recurrent may follow). */
+  readonly returnSequences: boolean;
+  readonly stateful: boolean;
+  /**
+   * One step: `x` `[batch, inputDim]` and the states (`[batch, units]` each) → the new states,
+   * `[h]` or `[h, c]`; the output is `h`. Reads the layer's weight variables now (never copies or
+   * caches them). Creates new tensors: call inside a `tf.tidy`. Disposes nothing.
+   */
+  step(x: tf.Tensor2D, states: readonly tf.Tensor2D[]): tf.Tensor2D[];
+}
+
+/** The cell fields we read: tfjs-layers' cells and ours (recurrent-cells.ts) share them. */
+interface CellFields {
+  readonly units: number;
+  readonly kernel?: LayerVariable | null;
+  readonly recurrentKernel?: LayerVariable | null;
+  readonly bias?: LayerVariable | null;
+  readonly activation: LayerActivation;
+  readonly recurrentActivation?: LayerActivation;
+  readonly resetAfter?: boolean;
+  readonly inputGatePeephole?: LayerVariable | null;
+  readonly forgetGatePeephole?: LayerVariable | null;
+  readonly outputGatePeephole?: LayerVariable | null;
+  getClassName(): string;
+}
+
+/** The `RNN` fields we read. */
+interface RnnFields {
+  readonly cell?: CellFields;
+  readonly returnSequences?: boolean;
+  readonly goBackwards?: boolean;
+  readonly stateful?: boolean;
+}
+
+/** Whether `layer` is a recurrent layer (an `RNN` with a cell), supported or not. */
+export function isRecurrentLayer(layer: layers.Layer): boolean {
+  return (layer as unknown as RnnFields).cell !== undefined;
+}
+
+/**
+ * The step function of a recurrent layer: rnnkit's `LSTM`, `PeepholeLSTM`, `GRU` (both reset
+ * modes), `SimpleRNN`, tfjs-layers' `LSTM`, `GRU`, `SimpleRNN`, or `tf.layers.rnn` over one of
+ * those cells, with the layer's own activations, `useBias` and reset mode.
+ *
+ * @throws RnnModelsError `RNN_MODELS_UNSUPPORTED_MODEL` for `goBackwards`, stacked or unknown
+ *   cells, or a layer that is not built.
+ */
+export function recurrentStep(layer: layers.Layer, where: string): RecurrentStep {
+  const rnn = layer as unknown as RnnFields;
+  const cell = rnn.cell;
+  const describe = `layer '${layer.name}' (${layer.getClassName()}${cell ? ` with ${cell.getClassName()}` : ''})`;
+  const kind = cell === undefined ? undefined : CELL_KINDS[cell.getClassName()];
+  if (cell === undefined || kind === undefined) {
+    throw new RnnModelsError(
+      'RNN_MODELS_UNSUPPORTED_MODEL',
+      `${where}: ${describe} is not a recurrent layer it can step; supported cells are LSTM, ` +
+        'peephole LSTM, GRU and SimpleRNN (one cell per layer; stack layers instead of StackedRNNCells).',
+    );
+  }
+  if (rnn.goBackwards === true) {
+    throw new RnnModelsError(
+      'RNN_MODELS_UNSUPPORTED_MODEL',
+      `${where}: ${describe} has goBackwards: true — it reads the sequence from its end, which does ` +
+        'not exist yet while generating, so it cannot be run one token at a time.',
+    );
+  }
+  const kernel = cell.kernel;
+  const recurrentKernel = cell.recurrentKernel;
+  if (kernel == null || recurrentKernel == null) {
+    throw new RnnModelsError(
+      'RNN_MODELS_UNSUPPORTED_MODEL',
+      `${where}: ${describe} has no weights yet; build the model first.`,
+    );
+  }
+  const bias = cell.bias ?? null;
+  const units = cell.units;
+  const activation = stepActivation(cell.activation);
+  const recurrentActivation = cell.recurrentActivation
+    ? stepActivation(cell.recurrentActivation)
+    : activation;
+  const common = {
+    layerName: layer.name,
+    units,
+    returnSequences: rnn.returnSequences === true,
+    stateful: rnn.stateful === true,
+  };
+  const weights: Weights = { kernel, recurrentKernel, bias };
+  switch (kind) {
+    case 'lstm':
+    case 'peepholeLSTM': {
+      const peephole = kind === 'peepholeLSTM' ? peepholeVariables(cell, describe, where) : null;
+      return {
+        kind,
+        ...common,
+        stateCount: 2,
+        step: (x, [h, c]) => lstmStep(x, h!, c!, weights, peephole, activation, recurrentActivation),
+      };
+    }
+    case 'gru': {
+      const resetAfter = cell.resetAfter === true;
+      return {
+        kind,
+        ...common,
+        stateCount: 1,
+        step: (x, [h]) =>
+          resetAfter
+            ? gruResetAfterStep(x, h!, weights, units, activation, recurrentActivation)
+            : gruResetBeforeStep(x, h!, weights, units, activation, recurrentActivation),
+      };
+    }
+    case 'simpleRNN':
+      return {
+        kind,
+        ...common,
+        stateCount: 1,
+        step: (x, [h]) => [
+          activation(tf.add(project(x, weights), tf.matMul(h!, recurrentKernel.read()))) as tf.Tensor2D,
+        ],
+      };
+  }
+}
+
+interface Weights {
+  readonly kernel: LayerVariable;
+  readonly recurrentKernel: LayerVariable;
+  readonly bias: LayerVariable | null;
+}
+
+interface PeepholeVariables {
+  readonly input: LayerVariable;
+  readonly forget: LayerVariable;
+  readonly output: LayerVariable;
+}
+
+function peepholeVariables(cell: CellFields, describe: string, where: string): PeepholeVariables {
+  const { inputGatePeephole: input, forgetGatePeephole: forget, outputGatePeephole: output } = cell;
+  if (input == null || forget == null || output == null) {
+    throw new RnnModelsError(
+      'RNN_MODELS_UNSUPPORTED_MODEL',
+      `${where}: ${describe} has no peephole weights yet; build the model first.`,
+    );
+  }
+  return { input, forget, output };
+}
+
+/** `x·W + b` in one op (a rank-1 bias is what every backend's fused product accepts). */
+function project(x: tf.Tensor2D, { kernel, bias }: Weights, biasValue?: tf.Tensor1D): tf.Tensor2D {
+  const b = biasValue ?? (bias?.read() as tf.Tensor1D | undefined);
+  return b === undefined
+    ? tf.matMul(x, kernel.read() as tf.Tensor2D)
+    : (tf.fused.matMul({ a: x, b: kernel.read() as tf.Tensor2D, bias: b }) as tf.Tensor2D);
+}
+
+/** Keras' LSTM (gates i, f, c, o), with Keras' peephole connections when given. */
+function lstmStep(
+  x: tf.Tensor2D,
+  h: tf.Tensor2D,
+  c: tf.Tensor2D,
+  weights: Weights,
+  peephole: PeepholeVariables | null,
+  act: StepActivation,
+  gate: StepActivation,
+): tf.Tensor2D[] {
+  const z = tf.add(project(x, weights), tf.matMul(h, weights.recurrentKernel.read() as tf.Tensor2D));
+  let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  if (peephole !== null) {
+    zi = tf.add(zi, tf.mul(peephole.input.read(), c));
+    zf = tf.add(zf, tf.mul(peephole.forget.read(), c));
+  }
+  const cNext = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), act(zg))) as tf.Tensor2D;
+  if (peephole !== null) zo = tf.add(zo, tf.mul(peephole.output.read(), cNext));
+  const hNext = tf.mul(gate(zo), act(cNext)) as tf.Tensor2D;
+  return [hNext, cNext];
+}
+
+/** Keras 2's GRU default (`r ⊙ (h·U_h + b_h)`, bias `[2, 3·units]`: input row, recurrent row). */
+function gruResetAfterStep(
+  x: tf.Tensor2D,
+  h: tf.Tensor2D,
+  weights: Weights,
+  units: number,
+  act: StepActivation,
+  gate: StepActivation,
+): tf.Tensor2D[] {
+  const recurrentKernel = weights.recurrentKernel.read() as tf.Tensor2D;
+  let projected: tf.Tensor2D;
+  let inner: tf.Tensor2D;
+  if (weights.bias === null) {
+    projected = project(x, weights);
+    inner = tf.matMul(h, recurrentKernel);
+  } else {
+    const [inputBias, recurrentBias] = tf.unstack(weights.bias.read()) as [tf.Tensor1D, tf.Tensor1D];
+    projected = project(x, weights, inputBias);
+    inner = tf.fused.matMul({ a: h, b: recurrentKernel, bias: recurrentBias }) as tf.Tensor2D;
+  }
+  const [xzr, xh] = tf.split(projected, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  const [hzr, hh] = tf.split(inner, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  const [z, r] = tf.split(gate(tf.add(xzr, hzr)), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+  const candidate = act(tf.add(xh, tf.mul(r, hh)));
+  return [mix(z, h, candidate)];
+}
+
+/** The original GRU (`(r ⊙ h)·U_h`, bias `[3·units]`): tfjs-layers' only mode. */
+function gruResetBeforeStep(
+  x: tf.Tensor2D,
+  h: tf.Tensor2D,
+  weights: Weights,
+  units: number,
+  act: StepActivation,
+  gate: StepActivation,
+): tf.Tensor2D[] {
+  const recurrentKernel = weights.recurrentKernel.read() as tf.Tensor2D;
+  const [xzr, xh] = tf.split(project(x, weights), [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  // Products with the whole recurrent kernel, then the columns needed: cutting U's columns
+  // apart would copy the weights on every step (and caching the cut would need invalidation).
+  const [hzr] = tf.split(tf.matMul(h, recurrentKernel), [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  const [z, r] = tf.split(gate(tf.add(xzr, hzr)), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+  const [, rhU] = tf.split(tf.matMul(tf.mul(r, h), recurrentKernel), [2 * units, units], 1) as [
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
+  const candidate = act(tf.add(xh, rhU));
+  return [mix(z, h, candidate)];
+}
+
+/** `z ⊙ h + (1 − z) ⊙ candidate`, as `candidate + z ⊙ (h − candidate)` (three ops instead of four). */
+function mix(z: tf.Tensor2D, h: tf.Tensor2D, candidate: tf.Tensor): tf.Tensor2D {
+  return tf.add(candidate, tf.mul(z, tf.sub(h, candidate))) as tf.Tensor2D;
+}

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedActivation } from '../fused-activations.js';
+
+/** An elementwise (or, for softmax, last-axis) activation on one step's `[batch, features]` tensor. */
+export type StepActivation = (z: tf.Tensor) => tf.Tensor;
+
+/** The part of a tfjs-layers `Activation` object we use. */
+export interface LayerActivation {
+  getClassName(): string;
+  apply(z: tf.Tensor): tf.Tensor;
+}
+
+/**
+ * Above this many elements the wasm backend's scalar `Tanh` kernel costs more than the four ops of
+ * `2σ(2z) − 1` (fused-activations.ts); below it one op beats four. A step of a 256-unit layer at
+ * batch 1–8 stays under it.
+ */
+const WASM_NATIVE_TANH_MAX_SIZE = 4096;
+
+const fusedTanh = fusedActivation('tanh')!.apply;
+
+function stepTanh(z: tf.Tensor): tf.Tensor {
+  return z.size > WASM_NATIVE_TANH_MAX_SIZE ? fusedTanh(z) : tf.tanh(z);
+}
+
+const identity: StepActivation = (z) => z;
+
+/**
+ * The step function of a layer's activation: the fused kernels' implementation where there is
+ * one (same numbers as the layer's fused sequence path), identity for `linear`, and tfjs-layers'
+ * own `apply` for the rest (e.g. `swish`, `gelu`, `softmax`). Returns new tensors (or `z` itself
+ * for `linear`); call inside a `tf.tidy`.
+ */
+export function stepActivation(activation: LayerActivation): StepActivation {
+  const name = activation.getClassName();
+  if (name === 'linear') return identity;
+  if (name === 'tanh') return stepTanh;
+  return fusedActivation(name)?.apply ?? ((z) => activation.apply(z));
+}
+
+/** Activations `tf.fused.matMul` applies inside the product on every backend (tfjs-layers names). */
+export type MatMulActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
+
+const MATMUL_ACTIVATIONS: ReadonlySet<string> = new Set<MatMulActivation>([
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'sigmoid',
+]);
+
+/** Whether `tf.fused.matMul` can apply `activation` itself (one op instead of two). */
+export function isMatMulActivation(activation: LayerActivation): boolean {
+  return MATMUL_ACTIVATIONS.has(activation.getClassName());
+}
