@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  accuracyScore,
+  DEFAULT_ACCURACY_SCORE_OPTIONS,
+  DEFAULT_PRECISION_RECALL_OPTIONS,
+  f1Score,
+  precisionRecallFscoreSupport,
+  precisionScore,
+  recallScore,
+  resolvePrecisionRecallOptions,
+} from './classification.js';
+import { pairwiseSum, sortLabels } from './classification-counts.js';
+import {
+  classificationReport,
+  DEFAULT_CLASSIFICATION_REPORT_OPTIONS,
+  formatFixed,
+  pythonFloatRepr,
+} from './classification-report.js';
+import { confusionMatrix, DEFAULT_CONFUSION_MATRIX_OPTIONS } from './confusion-matrix.js';
+import { MetricsError, type MetricsErrorCode } from './errors.js';
+
+function expectCode(fn: () => unknown, code: MetricsErrorCode): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(MetricsError);
+  expect((caught as MetricsError).code).toBe(code);
+}
+
+describe('hand-computed values', () => {
+  // true:  cat cat cat dog dog pig
+  // pred:  cat cat dog dog pig pig
+  const yTrue = ['cat', 'cat', 'cat', 'dog', 'dog', 'pig'];
+  const yPred = ['cat', 'cat', 'dog', 'dog', 'pig', 'pig'];
+
+  it('accuracy, confusion matrix, per-class and averaged scores', () => {
+    expect(accuracyScore(yTrue, yPred)).toBe(4 / 6);
+    expect(accuracyScore(yTrue, yPred, { normalize: false })).toBe(4);
+    expect(confusionMatrix(yTrue, yPred)).toEqual({
+      labels: ['cat', 'dog', 'pig'],
+      matrix: [
+        [2, 1, 0],
+        [0, 1, 1],
+        [0, 0, 1],
+      ],
+    });
+    expect(confusionMatrix(yTrue, yPred, { normalize: 'true' }).matrix[0]).toEqual([2 / 3, 1 / 3, 0]);
+    const perClass = precisionRecallFscoreSupport(yTrue, yPred);
+    expect(perClass.precision).toEqual([1, 1 / 2, 1 / 2]);
+    expect(perClass.recall).toEqual([2 / 3, 1 / 2, 1]);
+    expect(perClass.support).toEqual([3, 2, 1]);
+    expect(perClass.fScore[0]).toBeCloseTo(0.8, 15);
+    const macro = precisionRecallFscoreSupport(yTrue, yPred, { average: 'macro' });
+    expect(macro.precision).toBeCloseTo(2 / 3, 15);
+    expect(precisionRecallFscoreSupport(yTrue, yPred, { average: 'micro' }).fScore).toBeCloseTo(4 / 6, 15);
+    // weighted recall = Σ support·recall / Σ support = accuracy
+    expect(recallScore(yTrue, yPred, { average: 'weighted' })).toBeCloseTo(4 / 6, 15);
+  });
+
+  it("binary average scores posLabel only; labels absent from the data score 0 ('warn')", () => {
+    expect(precisionScore([0, 1, 1, 0], [1, 1, 1, 0])).toBe(2 / 3);
+    expect(precisionScore([0, 1, 1, 0], [1, 1, 1, 0], { posLabel: 0 })).toBe(1);
+    const warnings: string[] = [];
+    expect(
+      recallScore([0, 1, 1], [0, 1, 1], {
+        labels: [0, 7],
+        average: 'macro',
+        onWarning: (m) => warnings.push(m),
+      }),
+    ).toBe(0.5);
+    expect(warnings).toEqual([
+      'Recall is ill-defined and being set to 0.0 in labels with no true samples. Use `zeroDivision` parameter to control this behavior.',
+    ]);
+    expect(recallScore([0, 1, 1], [0, 1, 1], { labels: [0, 7], average: 'macro', zeroDivision: 1 })).toBe(1);
+    // f1 warns only when both precision and recall are undefined
+    const f1Warnings: string[] = [];
+    expect(f1Score([0, 0], [0, 0], { onWarning: (m) => f1Warnings.push(m) })).toBe(0);
+    expect(f1Warnings).toHaveLength(1);
+  });
+
+  it('the report marks a subset of labels with micro avg instead of accuracy', () => {
+    const report = classificationReport([0, 1, 2, 2], [0, 2, 2, 1], { labels: [2, 0] });
+    expect(report.accuracy).toBeUndefined();
+    expect(report.microAvg).toEqual({ precision: 2 / 3, recall: 2 / 3, f1Score: 2 / 3, support: 3 });
+    expect(report.text).toContain('   micro avg       0.67      0.67      0.67         3\n');
+    expect(classificationReport([0, 1], [0, 0]).accuracy).toBe(0.5);
+  });
+});
+
+describe('options', () => {
+  it('pins the documented defaults', () => {
+    expect(DEFAULT_ACCURACY_SCORE_OPTIONS).toEqual({ normalize: true, sampleWeight: undefined });
+    expect(DEFAULT_CONFUSION_MATRIX_OPTIONS).toEqual({
+      labels: undefined,
+      normalize: 'none',
+      sampleWeight: undefined,
+    });
+    expect(DEFAULT_PRECISION_RECALL_OPTIONS).toEqual({
+      labels: undefined,
+      posLabel: 1,
+      beta: 1,
+      zeroDivision: 'warn',
+      sampleWeight: undefined,
+      onWarning: undefined,
+    });
+    expect(resolvePrecisionRecallOptions().average).toBeNull();
+    expect(resolvePrecisionRecallOptions({}, 'binary').average).toBe('binary');
+    expect(DEFAULT_CLASSIFICATION_REPORT_OPTIONS).toEqual({
+      labels: undefined,
+      targetNames: undefined,
+      digits: 2,
+      zeroDivision: 'warn',
+      sampleWeight: undefined,
+      onWarning: undefined,
+    });
+  });
+});
+
+describe('errors', () => {
+  it('length mismatches, empty input, NaN predictions, bad labels', () => {
+    expectCode(() => accuracyScore([0, 1], [0]), 'METRICS_LENGTH_MISMATCH');
+    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [1] }), 'METRICS_LENGTH_MISMATCH');
+    expectCode(() => confusionMatrix([], []), 'METRICS_EMPTY_INPUT');
+    expectCode(() => f1Score([0, 1], [0, Number.NaN]), 'METRICS_NON_FINITE');
+    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [1, Number.NaN] }), 'METRICS_NON_FINITE');
+    expectCode(() => accuracyScore([0, 1], [0, 0.7]), 'METRICS_INVALID_LABEL');
+    expectCode(() => accuracyScore([0, 1], [0, '1']), 'METRICS_INVALID_LABEL');
+    expectCode(() => sortLabels([1, 'a']), 'METRICS_INVALID_LABEL');
+  });
+
+  it('unknown averaging modes and bad options', () => {
+    const bad = (options: object) => () => precisionRecallFscoreSupport([0, 1], [0, 1], options as never);
+    expectCode(bad({ average: 'samples' }), 'METRICS_INVALID_OPTION');
+    expectCode(bad({ average: 'mean' }), 'METRICS_INVALID_OPTION');
+    expectCode(bad({ beta: -1 }), 'METRICS_INVALID_OPTION');
+    expectCode(bad({ zeroDivision: 'nan' }), 'METRICS_INVALID_OPTION');
+    expectCode(bad({ labels: [] }), 'METRICS_INVALID_OPTION');
+    expectCode(bad({ labels: [1, 1] }), 'METRICS_INVALID_OPTION');
+    expectCode(() => precisionScore([0, 1, 2], [0, 1, 2]), 'METRICS_INVALID_OPTION'); // binary on 3 classes
+    expectCode(() => precisionScore(['a', 'b'], ['a', 'b']), 'METRICS_INVALID_OPTION'); // posLabel 1 absent
+    expectCode(() => precisionScore([0, 1], [0, 1], { average: null as never }), 'METRICS_INVALID_OPTION');
+    expectCode(
+      () => confusionMatrix([0, 1], [0, 1], { normalize: 'rows' as never }),
+      'METRICS_INVALID_OPTION',
+    );
+    expectCode(() => confusionMatrix([0, 1], [0, 1], { labels: [5] }), 'METRICS_INVALID_OPTION');
+    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [0, 0] }), 'METRICS_INVALID_OPTION');
+    expectCode(() => accuracyScore([0], [0], { sampleWeight: [-1] }), 'METRICS_INVALID_OPTION');
+    expectCode(() => classificationReport([0, 1], [0, 1], { targetNames: ['a'] }), 'METRICS_LENGTH_MISMATCH');
+    expectCode(() => classificationReport([0, 1], [0, 1], { digits: 1.5 }), 'METRICS_INVALID_OPTION');
+  });
+});
+
+describe('properties', () => {
+  const labelled = fc.integer({ min: 1, max: 6 }).chain((k) =>
+    fc.array(fc.tuple(fc.integer({ min: 0, max: k - 1 }), fc.integer({ min: 0, max: k - 1 })), {
+      minLength: 1,
+      maxLength: 80,
+    }),
+  );
+
+  it('confusion-matrix totals equal sample counts; row sums equal supports; diagonal equals correct count', () => {
+    fc.assert(
+      fc.property(labelled, (pairs) => {
+        const yTrue = pairs.map((p) => p[0]);
+        const yPred = pairs.map((p) => p[1]);
+        const { labels, matrix } = confusionMatrix(yTrue, yPred);
+        expect(matrix.flat().reduce((a, b) => a + b, 0)).toBe(pairs.length);
+        const support = precisionRecallFscoreSupport(yTrue, yPred, { zeroDivision: 0 }).support;
+        expect(matrix.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(support);
+        expect(labels.reduce<number>((a, _, i) => a + matrix[i]![i]!, 0)).toBe(
+          accuracyScore(yTrue, yPred, { normalize: false }),
+        );
+        const normalized = confusionMatrix(yTrue, yPred, { normalize: 'all' }).matrix.flat();
+        expect(normalized.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      }),
+    );
+  });
+
+  it('micro F1 equals accuracy over all labels', () => {
+    fc.assert(
+      fc.property(labelled, (pairs) => {
+        const yTrue = pairs.map((p) => p[0]);
+        const yPred = pairs.map((p) => p[1]);
+        expect(f1Score(yTrue, yPred, { average: 'micro' })).toBeCloseTo(accuracyScore(yTrue, yPred), 12);
+      }),
+    );
+  });
+});
+
+describe('number formatting like Python', () => {
+  it('formatFixed rounds exact ties to even, other values correctly', () => {
+    expect(formatFixed(0.125, 2)).toBe('0.12');
+    expect(formatFixed(0.375, 2)).toBe('0.38');
+    expect(formatFixed(0.625, 2)).toBe('0.62');
+    expect(formatFixed(-0.125, 2)).toBe('-0.12');
+    expect(formatFixed(2.5, 0)).toBe('2');
+    expect(formatFixed(3.5, 0)).toBe('4');
+    expect(formatFixed(0.1 + 0.2, 2)).toBe('0.30');
+    expect(formatFixed(0.115, 2)).toBe('0.12'); // 0.115 is stored above the tie
+    expect(formatFixed(2 / 3, 4)).toBe('0.6667');
+  });
+
+  it("pythonFloatRepr matches Python's repr", () => {
+    expect(pythonFloatRepr(3)).toBe('3.0');
+    expect(pythonFloatRepr(14.352)).toBe('14.352');
+    expect(pythonFloatRepr(59.77199999999998)).toBe('59.77199999999998');
+    expect(pythonFloatRepr(1e-5)).toBe('1e-05');
+    expect(pythonFloatRepr(0.0001)).toBe('0.0001');
+    expect(pythonFloatRepr(1e16)).toBe('1e+16');
+    expect(pythonFloatRepr(123456789012345.6)).toBe('123456789012345.6');
+    expect(pythonFloatRepr(-2.5)).toBe('-2.5');
+  });
+
+  it("pairwiseSum is numpy's summation order", () => {
+    const values = Array.from({ length: 300 }, (_, i) => 0.1 * ((i * 7919) % 13));
+    // Same set, different order of additions: exact result differs from a left fold in general.
+    expect(pairwiseSum(values)).toBeCloseTo(
+      values.reduce((a, b) => a + b, 0),
+      9,
+    );
+    expect(pairwiseSum([1, 2, 3])).toBe(6);
+    expect(pairwiseSum([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])).toBe(
+      0.1 + 0.2 + (0.3 + 0.4) + (0.5 + 0.6 + (0.7 + 0.8)) + 0.9,
+    );
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  checkLabelsOption,
+  checkNotEmpty,
+  countPairs,
+  type Label,
+  type LabelArray,
+  type PairCounts,
+} from './classification-counts.js';
+import { MetricsError } from './errors.js';
+
+/** How {@link confusionMatrix} normalizes counts (scikit-learn's `normalize`). */
+export type ConfusionMatrixNormalize = 'true' | 'pred' | 'all' | 'none';
+
+/** Options of {@link confusionMatrix}. */
+export interface ConfusionMatrixOptions {
+  /**
+   * Classes, in the order of the rows and columns. Samples whose true or predicted label is not
+   * listed are left out; at least one listed label must occur in `yTrue`.
+   * @default every label in yTrue or yPred, sorted (numbers ascending, strings by code point)
+   */
+  readonly labels?: readonly Label[];
+  /**
+   * `'true'`: each row sums to 1 (recall on the diagonal); `'pred'`: each column sums to 1
+   * (precision on the diagonal); `'all'`: the whole matrix sums to 1; `'none'`: counts. An empty
+   * row or column stays 0 (sklearn's `nan_to_num`).
+   * @default 'none'
+   */
+  readonly normalize?: ConfusionMatrixNormalize;
+  /**
+   * One non-negative weight per sample; cells then hold summed weights.
+   * @default undefined (every sample counts 1)
+   */
+  readonly sampleWeight?: ArrayLike<number>;
+}
+
+/** The documented defaults of {@link ConfusionMatrixOptions}. */
+export const DEFAULT_CONFUSION_MATRIX_OPTIONS: Readonly<
+  Required<Pick<ConfusionMatrixOptions, 'normalize'>> &
+    Pick<ConfusionMatrixOptions, 'labels' | 'sampleWeight'>
+> = Object.freeze({ labels: undefined, normalize: 'none', sampleWeight: undefined });
+
+/** A confusion matrix with its class labels: `matrix[i][j]` counts true `labels[i]` predicted as `labels[j]`. */
+export interface ConfusionMatrix {
+  readonly labels: Label[];
+  /** Rows are true classes, columns predicted classes (scikit-learn's layout). */
+  readonly matrix: number[][];
+}
+
+const NORMALIZE_MODES: readonly ConfusionMatrixNormalize[] = ['true', 'pred', 'all', 'none'];
+
+/** Validates options and fills in the defaults. */
+export function resolveConfusionMatrixOptions(
+  options: ConfusionMatrixOptions = {},
+): typeof DEFAULT_CONFUSION_MATRIX_OPTIONS {
+  const resolved = {
+    ...DEFAULT_CONFUSION_MATRIX_OPTIONS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULT_CONFUSION_MATRIX_OPTIONS;
+  if (!NORMALIZE_MODES.includes(resolved.normalize)) {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `confusionMatrix: normalize is ${JSON.stringify(resolved.normalize)}; use one of ${NORMALIZE_MODES.map((m) => `'${m}'`).join(', ')}.`,
+    );
+  }
+  if (resolved.labels !== undefined) checkLabelsOption(resolved.labels, 'confusionMatrix');
+  return resolved;
+}
+
+/**
+ * The confusion matrix, equal to scikit-learn 1.2's `confusion_matrix(y_true, y_pred, labels=…,
+ * sample_weight=…, normalize=…)`, returned with its labels.
+ *
+ * @param yTrue true class labels (integers or strings).
+ * @param yPred predicted class labels, one per sample.
+ * @throws MetricsError `METRICS_LENGTH_MISMATCH` (yTrue/yPred/sampleWeight lengths differ),
+ *   `METRICS_EMPTY_INPUT` (no samples), `METRICS_NON_FINITE` (a NaN label or weight),
+ *   `METRICS_INVALID_LABEL` (a fractional label, numbers mixed with strings),
+ *   `METRICS_INVALID_OPTION` (unknown `normalize`, empty or duplicate `labels`, no listed label in yTrue).
+ * @example
+ * confusionMatrix([2, 0, 2, 2, 0, 1], [0, 0, 2, 2, 0, 2]);
+ * // { labels: [0, 1, 2], matrix: [[2, 0, 0], [0, 0, 1], [1, 0, 2]] }
+ */
+export function confusionMatrix(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: ConfusionMatrixOptions = {},
+): ConfusionMatrix {
+  const resolved = resolveConfusionMatrixOptions(options);
+  return confusionMatrixFromCounts(
+    countPairs(yTrue, yPred, resolved.sampleWeight, 'confusionMatrix'),
+    options,
+  );
+}
+
+/** {@link confusionMatrix} of a contingency table (shared with the accumulator). */
+export function confusionMatrixFromCounts(
+  counts: PairCounts,
+  options: Omit<ConfusionMatrixOptions, 'sampleWeight'> = {},
+): ConfusionMatrix {
+  const { labels: given, normalize } = resolveConfusionMatrixOptions(options);
+  checkNotEmpty(counts, 'confusionMatrix');
+  const labels = given === undefined ? counts.present() : [...given];
+  if (given !== undefined) {
+    const inTrue = new Set(counts.present('true'));
+    if (!labels.some((label) => inTrue.has(label))) {
+      throw new MetricsError(
+        'METRICS_INVALID_OPTION',
+        `confusionMatrix: none of labels ${JSON.stringify(labels)} occurs in yTrue; list at least one true class ` +
+          '(scikit-learn raises the same error).',
+      );
+    }
+  }
+  const position = new Map<Label, number>(labels.map((label, i) => [label, i]));
+  const matrix = labels.map(() => labels.map(() => 0));
+  counts.forEach((t, p, w) => {
+    const i = position.get(t);
+    const j = position.get(p);
+    if (i !== undefined && j !== undefined) matrix[i]![j]! += w;
+  });
+  return { labels, matrix: normalizeMatrix(matrix, normalize) };
+}
+
+/**
+ * Normalizes a square count matrix like sklearn (`0/0` → 0).
+ * @example normalizeMatrix([[1, 1], [0, 0]], 'true'); // [[0.5, 0.5], [0, 0]]
+ */
+export function normalizeMatrix(
+  matrix: readonly (readonly number[])[],
+  normalize: ConfusionMatrixNormalize,
+): number[][] {
+  const safe = (x: number, d: number) => (d === 0 ? 0 : x / d);
+  if (normalize === 'true') {
+    return matrix.map((row) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      return row.map((x) => safe(x, total));
+    });
+  }
+  if (normalize === 'pred') {
+    const totals = matrix[0]!.map((_, j) => matrix.reduce((a, row) => a + row[j]!, 0));
+    return matrix.map((row) => row.map((x, j) => safe(x, totals[j]!)));
+  }
+  if (normalize === 'all') {
+    const total = matrix.reduce((a, row) => a + row.reduce((b, x) => b + x, 0), 0);
+    return matrix.map((row) => row.map((x) => safe(x, total)));
+  }
+  return matrix.map((row) => [...row]);
+}
