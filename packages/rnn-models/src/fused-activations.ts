@@ -42,8 +42,25 @@ function insideOpenInterval(y: tf.Tensor, upper: number, slope: number): tf.Tens
  * step. The two agree within 2e-7; other backends keep their own Tanh.
  */
 function tanh(z: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') return tf.tanh(z);
+  if (!tanhUsesSigmoid()) return tf.tanh(z);
   return tf.tidy(() => tf.sub(tf.mul(tf.sigmoid(tf.mul(z, 2)), 2), 1));
+}
+
+/** Whether the fused `tanh` is computed as 2·sigmoid(2z) − 1 on the active backend. @internal */
+export function tanhUsesSigmoid(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+/**
+ * `[gates·units]` column factors that are 1 except 2 on the third (candidate) block — the LSTM's
+ * `c` gate, the GRU's `h` — so one sigmoid over all gates yields σ(2z) there. @internal
+ */
+export function candidateColumnScale(units: number, gates = 4): tf.Tensor1D {
+  return tf.tidy(() => {
+    const factors = new Float32Array(gates * units).fill(1);
+    factors.fill(2, 2 * units, 3 * units);
+    return tf.tensor1d(factors);
+  });
 }
 
 const ACTIVATIONS: Record<FusedActivationName, Omit<FusedActivation, 'name'>> = {

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FusedActivation, FusedActivationName } from './fused-activations.js';
+import {
+  candidateColumnScale,
+  type FusedActivation,
+  type FusedActivationName,
+  tanhUsesSigmoid,
+} from './fused-activations.js';
 import {
   checkRecurrentShapes,
   checkShape,
@@ -200,12 +205,23 @@ function lstmForward(
   { time, units }: Dims,
   keep: boolean,
 ): { value: tf.Tensor; saved: LstmSaved | undefined } {
-  const { xs, steps } = projectInputs(t.x, t.kernel, t.bias, 4 * units);
-  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
-  const stepMasks = mask === undefined ? undefined : (tf.unstack(mask) as tf.Tensor2D[]);
   const { recurrentMask, peepholeInput, peepholeForget, peepholeOutput } = t;
   const peephole =
     peepholeInput !== undefined && peepholeForget !== undefined && peepholeOutput !== undefined;
+  // Where tanh is computed as 2σ(2z) − 1, all four gates take one sigmoid: the candidate's
+  // columns of the weights are doubled (exact in floating point), so z carries 2·z_g.
+  const oneSigmoid = !peephole && gate.name === 'sigmoid' && act.name === 'tanh' && tanhUsesSigmoid();
+  const columnScale = oneSigmoid ? candidateColumnScale(units) : undefined;
+  const scaled = <T extends tf.Tensor>(w: T): T => (columnScale === undefined ? w : tf.mul(w, columnScale));
+  const { xs, steps } = projectInputs(
+    t.x,
+    scaled(t.kernel),
+    t.bias === undefined ? undefined : scaled(t.bias),
+    4 * units,
+  );
+  const recurrentKernel = scaled(t.recurrentKernel);
+  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
+  const stepMasks = mask === undefined ? undefined : (tf.unstack(mask) as tf.Tensor2D[]);
   let h: tf.Tensor2D = t.h0;
   let c: tf.Tensor2D = t.c0;
   const hidden: tf.Tensor2D[] = [];
@@ -221,18 +237,30 @@ function lstmForward(
     // which keeps long sequences within the wasm heap.
     const out = tf.tidy(() => {
       const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
-      const z = tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel));
-      let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      if (peephole) {
-        zi = tf.add(zi, tf.mul(peepholeInput, c));
-        zf = tf.add(zf, tf.mul(peepholeForget, c));
+      const z = tf.add(steps[step]!, tf.matMul(hIn, recurrentKernel));
+      let i: tf.Tensor2D;
+      let f: tf.Tensor2D;
+      let g: tf.Tensor2D;
+      let o: tf.Tensor2D;
+      let cNew: tf.Tensor2D;
+      if (oneSigmoid) {
+        let sg: tf.Tensor2D;
+        [i, f, sg, o] = tf.split(tf.sigmoid(z), 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        g = tf.sub(tf.mul(sg, 2), 1);
+        cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
+      } else {
+        let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        if (peephole) {
+          zi = tf.add(zi, tf.mul(peepholeInput, c));
+          zf = tf.add(zf, tf.mul(peepholeForget, c));
+        }
+        i = gate.apply(zi) as tf.Tensor2D;
+        f = gate.apply(zf) as tf.Tensor2D;
+        g = act.apply(zg) as tf.Tensor2D;
+        cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
+        if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
+        o = gate.apply(zo) as tf.Tensor2D;
       }
-      const i = gate.apply(zi) as tf.Tensor2D;
-      const f = gate.apply(zf) as tf.Tensor2D;
-      const g = act.apply(zg) as tf.Tensor2D;
-      const cNew = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
-      if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
-      const o = gate.apply(zo) as tf.Tensor2D;
       const actC = act.apply(cNew) as tf.Tensor2D;
       const hNew = tf.mul(o, actC) as tf.Tensor2D;
       let hNext = hNew;
