@@ -303,7 +303,7 @@ describe('wasm GatherV2 replacement', () => {
             tf.tidy(() =>
               tf.gather(
                 tf.tensor(
-                  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i)),
+                  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : i)),
                   shape,
                   dtype,
                 ),
