@@ -1,3 +1,11 @@
+export type {
+  BeamHypothesis,
+  BeamSearchOptions,
+  BeamSearchResult,
+  EarlyStopping,
+  ResolvedBeamSearchOptions,
+} from './beam-search.js';
+export { beamSearch, DEFAULT_BEAM_SEARCH_OPTIONS, resolveBeamSearchOptions } from './beam-search.js';
 export type { SamplingErrorCode } from './errors.js';
 export { SamplingError } from './errors.js';
 export type {

@@ -144,3 +144,65 @@ export function charDecoder(alphabet: string) {
     encode: (text: string) => Array.from(text, (char) => alphabet.indexOf(char)),
   };
 }
+
+/** State of {@link SecondOrderStepModel}: the id before the last per row, int32 `[batch]`. */
+export interface SecondOrderState {
+  readonly previous: tf.Tensor1D;
+}
+
+/**
+ * A hand-built second-order Markov model: the logits after ids (…, a, b) are row `a·V + b`
+ * of `table` `[V·V, V]`. The state carries `a`, so a beam search that reorders states wrongly
+ * gets wrong logits. Counts batch sizes per step.
+ */
+export class SecondOrderStepModel implements StepModel<SecondOrderState> {
+  readonly vocabularySize: number;
+  readonly #table: tf.Tensor2D;
+  readonly batchSizes: number[] = [];
+
+  constructor(readonly table: readonly (readonly number[])[]) {
+    this.vocabularySize = table[0]!.length;
+    expect(table.length).toBe(this.vocabularySize ** 2);
+    this.#table = tf.keep(
+      tf.tensor2d(
+        table.map((row) => [...row]),
+        undefined,
+        'float32',
+      ),
+    );
+  }
+
+  /** Logits after `previous`, `last` (plain numbers, for reference computations). */
+  logitsAfter(previous: number, last: number): readonly number[] {
+    return this.table[previous * this.vocabularySize + last]!;
+  }
+
+  initialState(batchSize: number): SecondOrderState {
+    return { previous: tf.zeros([batchSize], 'int32') as tf.Tensor1D };
+  }
+
+  step(ids: Int32Array, state: SecondOrderState): { logits: tf.Tensor2D; state: SecondOrderState } {
+    this.batchSizes.push(ids.length);
+    const last = tf.tensor1d(ids, 'int32');
+    const logits = tf.tidy(
+      () =>
+        tf.gather(
+          this.#table,
+          tf.add(tf.mul(state.previous, tf.scalar(this.vocabularySize, 'int32')), last),
+        ) as tf.Tensor2D,
+    );
+    return { logits, state: { previous: last } };
+  }
+
+  gatherState(state: SecondOrderState, rows: Int32Array): SecondOrderState {
+    return { previous: tf.tidy(() => tf.gather(state.previous, tf.tensor1d(rows, 'int32')) as tf.Tensor1D) };
+  }
+
+  disposeState(state: SecondOrderState): void {
+    state.previous.dispose();
+  }
+
+  dispose(): void {
+    this.#table.dispose();
+  }
+}
