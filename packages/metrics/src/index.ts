@@ -20,6 +20,67 @@ export {
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
+export type {
+  AccuracyScoreOptions,
+  Average,
+  AveragedScores,
+  PerClassScores,
+  PrecisionRecallOptions,
+  ResolvedPrecisionRecallOptions,
+  ZeroDivision,
+} from './classification.js';
+export {
+  accuracyScore,
+  DEFAULT_ACCURACY_SCORE_OPTIONS,
+  DEFAULT_PRECISION_RECALL_OPTIONS,
+  f1Score,
+  fbetaScore,
+  precisionRecallFscoreSupport,
+  precisionScore,
+  recallScore,
+  resolveAccuracyScoreOptions,
+  resolvePrecisionRecallOptions,
+} from './classification.js';
+export { ClassificationAccumulator } from './classification-accumulator.js';
+export type { Label, LabelArray } from './classification-counts.js';
+export { sortLabels } from './classification-counts.js';
+export type {
+  ClassificationReport,
+  ClassificationReportOptions,
+  ClassificationReportRow,
+  ClassReportRow,
+  ResolvedClassificationReportOptions,
+} from './classification-report.js';
+export {
+  classificationReport,
+  DEFAULT_CLASSIFICATION_REPORT_OPTIONS,
+  resolveClassificationReportOptions,
+} from './classification-report.js';
+export type {
+  ConfusionMatrix,
+  ConfusionMatrixNormalize,
+  ConfusionMatrixOptions,
+} from './confusion-matrix.js';
+export {
+  confusionMatrix,
+  DEFAULT_CONFUSION_MATRIX_OPTIONS,
+  normalizeMatrix,
+  resolveConfusionMatrixOptions,
+} from './confusion-matrix.js';
 export type { MetricsErrorCode } from './errors.js';
 export { MetricsError } from './errors.js';
+export type { ForecastErrorOptions, ForecastErrors, MaseOptions, ResolvedMaseOptions } from './forecast.js';
+export {
+  DEFAULT_MASE_OPTIONS,
+  FORECAST_EPSILON,
+  forecastErrors,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanAbsoluteScaledError,
+  meanSquaredError,
+  resolveMaseOptions,
+  rootMeanSquaredError,
+  symmetricMeanAbsolutePercentageError,
+} from './forecast.js';
+export { ForecastAccumulator } from './forecast-accumulator.js';
 export type { NgramPrecisionCounts, Token } from './ngrams.js';

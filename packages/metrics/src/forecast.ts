@@ -1,0 +1,352 @@
+import { MetricsError } from './errors.js';
+
+/**
+ * Smallest denominator of the relative errors: float64 machine epsilon (2⁻⁵²), as in
+ * scikit-learn's `mean_absolute_percentage_error` and sktime's sMAPE and MASE.
+ */
+export const FORECAST_EPSILON = 2 ** -52;
+
+/** Options of the forecast error functions. */
+export interface ForecastErrorOptions {
+  /**
+   * One non-negative weight per point; every error becomes a weighted mean (sklearn's `sample_weight`).
+   * @default undefined (every point counts 1)
+   */
+  readonly sampleWeight?: ArrayLike<number>;
+}
+
+/** Options of {@link meanAbsoluteScaledError} and {@link forecastErrors}. */
+export interface MaseOptions extends ForecastErrorOptions {
+  /**
+   * The in-sample (training) series the model was fitted on, in time order; MASE divides by the
+   * mean absolute error of its seasonal naive forecast `y[t] ≈ y[t − seasonalPeriod]`.
+   * Required by meanAbsoluteScaledError; forecastErrors omits MASE without it.
+   * @default undefined
+   */
+  readonly training?: ArrayLike<number>;
+  /**
+   * Season length m of the naive forecast (1: the previous value; 12: the same month last year
+   * for monthly data; 7: the same weekday for daily data).
+   * @default 1
+   */
+  readonly seasonalPeriod?: number;
+}
+
+/** The documented defaults of {@link MaseOptions}. */
+export const DEFAULT_MASE_OPTIONS = Object.freeze({
+  sampleWeight: undefined,
+  training: undefined,
+  seasonalPeriod: 1,
+} as const satisfies MaseOptions);
+
+/** {@link MaseOptions} validated, with the naive forecast's scale computed. */
+export interface ResolvedMaseOptions {
+  readonly sampleWeight: ArrayLike<number> | undefined;
+  readonly training: ArrayLike<number> | undefined;
+  readonly seasonalPeriod: number;
+  /** MAE of the seasonal naive forecast on `training` (before the ε floor); undefined without training. */
+  readonly naiveScale: number | undefined;
+}
+
+/**
+ * Validates options and computes MASE's scale: `(1 / (n − m)) · Σ_{t=m}^{n−1} |y[t] − y[t−m]|`
+ * over the training series.
+ * @throws MetricsError `METRICS_INVALID_OPTION` for a seasonalPeriod that is not a positive
+ *   integer or a training series of at most `seasonalPeriod` values; `METRICS_NON_FINITE` for
+ *   NaN/Infinity in it.
+ */
+export function resolveMaseOptions(
+  options: MaseOptions = {},
+  fn = 'meanAbsoluteScaledError',
+): ResolvedMaseOptions {
+  const seasonalPeriod = options.seasonalPeriod ?? DEFAULT_MASE_OPTIONS.seasonalPeriod;
+  if (!Number.isInteger(seasonalPeriod) || seasonalPeriod < 1) {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `${fn}: seasonalPeriod is ${String(seasonalPeriod)}; it must be a positive integer (1 for non-seasonal data).`,
+    );
+  }
+  const training = options.training;
+  let naiveScale: number | undefined;
+  if (training !== undefined) {
+    checkValues(training, 'training', fn);
+    if (training.length <= seasonalPeriod) {
+      throw new MetricsError(
+        'METRICS_INVALID_OPTION',
+        `${fn}: training has ${training.length} values but seasonalPeriod is ${seasonalPeriod}; the seasonal ` +
+          `naive forecast needs more than seasonalPeriod training values (pass the whole in-sample series).`,
+      );
+    }
+    let sum = 0;
+    for (let t = seasonalPeriod; t < training.length; t++)
+      sum += Math.abs(training[t]! - training[t - seasonalPeriod]!);
+    naiveScale = sum / (training.length - seasonalPeriod);
+  }
+  return { sampleWeight: options.sampleWeight, training, seasonalPeriod, naiveScale };
+}
+
+function checkValues(values: ArrayLike<number>, name: string, fn: string): void {
+  if (values === null || values === undefined || typeof values.length !== 'number') {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `${fn}: ${name} must be an array of numbers, received ${String(values)}.`,
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new MetricsError(
+        'METRICS_NON_FINITE',
+        `${fn}: ${name}[${i}] is ${String(v)}; forecast errors need finite numbers (check the model's output for NaN).`,
+      );
+    }
+  }
+}
+
+/** Every error {@link forecastErrors} reports (relative errors as fractions, not percent). */
+export interface ForecastErrors {
+  /** Mean absolute error. */
+  readonly mae: number;
+  /** Mean squared error. */
+  readonly mse: number;
+  /** Root mean squared error, √mse. */
+  readonly rmse: number;
+  /** Mean of |y − ŷ| / max(|y|, ε) (sklearn's MAPE; ×100 for percent). */
+  readonly mape: number;
+  /** Mean of 2|y − ŷ| / max(|y| + |ŷ|, ε), in [0, 2] (×100 for percent). */
+  readonly smape: number;
+  /** mae / max(naive scale, ε); `undefined` without `training`. */
+  readonly mase: number | undefined;
+  /** Points (summed weight with sampleWeight). */
+  readonly count: number;
+}
+
+/**
+ * Running weighted sums of the forecast errors, added point by point in order; one-shot functions
+ * and {@link ForecastAccumulator} share it, so both give the same floats.
+ */
+export class ForecastSums {
+  weight = 0;
+  absolute = 0;
+  squared = 0;
+  percentage = 0;
+  symmetric = 0;
+  points = 0;
+
+  /**
+   * Adds one batch; nothing is added when it throws.
+   * @throws MetricsError `METRICS_LENGTH_MISMATCH`, `METRICS_NON_FINITE`, `METRICS_INVALID_OPTION` (negative weight).
+   */
+  add(
+    yTrue: ArrayLike<number>,
+    yPred: ArrayLike<number>,
+    sampleWeight: ArrayLike<number> | undefined,
+    fn: string,
+  ): void {
+    checkValues(yTrue, 'yTrue', fn);
+    checkValues(yPred, 'yPred', fn);
+    if (yTrue.length !== yPred.length) {
+      throw new MetricsError(
+        'METRICS_LENGTH_MISMATCH',
+        `${fn}: yTrue has ${yTrue.length} values but yPred has ${yPred.length}; pass one forecast per observation.`,
+      );
+    }
+    if (sampleWeight !== undefined) {
+      checkValues(sampleWeight, 'sampleWeight', fn);
+      if (sampleWeight.length !== yTrue.length) {
+        throw new MetricsError(
+          'METRICS_LENGTH_MISMATCH',
+          `${fn}: sampleWeight has ${sampleWeight.length} values but there are ${yTrue.length} points.`,
+        );
+      }
+      for (let i = 0; i < sampleWeight.length; i++) {
+        if (sampleWeight[i]! < 0) {
+          throw new MetricsError(
+            'METRICS_INVALID_OPTION',
+            `${fn}: sampleWeight[${i}] is ${sampleWeight[i]}; weights must be ≥ 0.`,
+          );
+        }
+      }
+    }
+    for (let i = 0; i < yTrue.length; i++) {
+      const y = yTrue[i]!;
+      const p = yPred[i]!;
+      const w = sampleWeight === undefined ? 1 : sampleWeight[i]!;
+      const error = Math.abs(p - y);
+      this.weight += w;
+      this.absolute += w * error;
+      this.squared += w * (error * error);
+      this.percentage += w * (error / Math.max(Math.abs(y), FORECAST_EPSILON));
+      this.symmetric += w * ((2 * error) / Math.max(Math.abs(y) + Math.abs(p), FORECAST_EPSILON));
+    }
+    this.points += yTrue.length;
+  }
+
+  /**
+   * The errors so far.
+   * @throws MetricsError `METRICS_EMPTY_INPUT` with no points; `METRICS_INVALID_OPTION` when the weights sum to 0.
+   */
+  result(naiveScale: number | undefined, fn: string): ForecastErrors {
+    if (this.points === 0) {
+      throw new MetricsError(
+        'METRICS_EMPTY_INPUT',
+        `${fn}: there are no points (yTrue is empty); pass at least one.`,
+      );
+    }
+    if (this.weight === 0) {
+      throw new MetricsError(
+        'METRICS_INVALID_OPTION',
+        `${fn}: the sample weights sum to zero, so the weighted mean is undefined; give some point a positive weight.`,
+      );
+    }
+    const mae = this.absolute / this.weight;
+    const mse = this.squared / this.weight;
+    return {
+      mae,
+      mse,
+      rmse: Math.sqrt(mse),
+      mape: this.percentage / this.weight,
+      smape: this.symmetric / this.weight,
+      mase: naiveScale === undefined ? undefined : mae / Math.max(naiveScale, FORECAST_EPSILON),
+      count: this.weight,
+    };
+  }
+}
+
+/**
+ * MAE, MSE, RMSE, MAPE, sMAPE and (given the training series) MASE of a forecast in one pass.
+ *
+ * Conventions (documented in the package README):
+ * - MAE, MSE, RMSE and MAPE equal scikit-learn's `mean_absolute_error`, `mean_squared_error`
+ *   (`squared=False` for RMSE) and `mean_absolute_percentage_error` (a fraction; its denominator
+ *   is floored at ε = 2⁻⁵² so a zero observation gives a huge, finite error).
+ * - sMAPE = mean of 2|y − ŷ| / (|y| + |ŷ|), in [0, 2] (Hyndman & Koehler 2006, M4; sktime),
+ *   0 where both are 0.
+ * - MASE = MAE / MAE of the seasonal naive forecast on the training series (in-sample, lag
+ *   `seasonalPeriod`), as Hyndman & Koehler 2006 and sktime; the scale is floored at ε.
+ *
+ * @param yTrue observed values.
+ * @param yPred forecasts, one per observation.
+ * @throws MetricsError `METRICS_LENGTH_MISMATCH`, `METRICS_EMPTY_INPUT`, `METRICS_NON_FINITE`
+ *   (NaN/Infinity anywhere), `METRICS_INVALID_OPTION` (bad seasonalPeriod, too short training,
+ *   negative or all-zero weights).
+ * @example
+ * forecastErrors([3, -0.5, 2, 7], [2.5, 0, 2, 8], { training: [1, 3, 2, 4] });
+ * // { mae: 0.5, mse: 0.375, rmse: 0.612…, mape: 0.327…, smape: 0.578…, mase: 0.3, count: 4 }
+ */
+export function forecastErrors(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: MaseOptions = {},
+): ForecastErrors {
+  const resolved = resolveMaseOptions(options, 'forecastErrors');
+  const sums = new ForecastSums();
+  sums.add(yTrue, yPred, resolved.sampleWeight, 'forecastErrors');
+  return sums.result(resolved.naiveScale, 'forecastErrors');
+}
+
+function one(
+  key: 'mae' | 'mse' | 'rmse' | 'mape' | 'smape',
+  fn: string,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions,
+): number {
+  const sums = new ForecastSums();
+  sums.add(yTrue, yPred, options.sampleWeight, fn);
+  return sums.result(undefined, fn)[key];
+}
+
+/**
+ * Mean absolute error, equal to scikit-learn's `mean_absolute_error`.
+ * @throws MetricsError as {@link forecastErrors}.
+ * @example meanAbsoluteError([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.5
+ */
+export function meanAbsoluteError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions = {},
+): number {
+  return one('mae', 'meanAbsoluteError', yTrue, yPred, options);
+}
+
+/**
+ * Mean squared error, equal to scikit-learn's `mean_squared_error`.
+ * @throws MetricsError as {@link forecastErrors}.
+ * @example meanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.375
+ */
+export function meanSquaredError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions = {},
+): number {
+  return one('mse', 'meanSquaredError', yTrue, yPred, options);
+}
+
+/**
+ * Root mean squared error, equal to scikit-learn's `mean_squared_error(squared=False)`.
+ * @throws MetricsError as {@link forecastErrors}.
+ * @example rootMeanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.6123724356957945
+ */
+export function rootMeanSquaredError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions = {},
+): number {
+  return one('rmse', 'rootMeanSquaredError', yTrue, yPred, options);
+}
+
+/**
+ * Mean absolute percentage error as a fraction (0.1 = 10 %), equal to scikit-learn's
+ * `mean_absolute_percentage_error`: mean of |y − ŷ| / max(|y|, ε).
+ * @throws MetricsError as {@link forecastErrors}.
+ * @example meanAbsolutePercentageError([3, -0.5, 2, 7], [2.5, 0, 2, 8]); // 0.3273809523809524
+ */
+export function meanAbsolutePercentageError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions = {},
+): number {
+  return one('mape', 'meanAbsolutePercentageError', yTrue, yPred, options);
+}
+
+/**
+ * Symmetric MAPE as a fraction in [0, 2]: mean of 2|y − ŷ| / max(|y| + |ŷ|, ε) (M4 competition,
+ * sktime); a point where both are 0 contributes 0.
+ * @throws MetricsError as {@link forecastErrors}.
+ * @example symmetricMeanAbsolutePercentageError([100, 200], [110, 180]); // (20/210 + 40/380) / 2
+ */
+export function symmetricMeanAbsolutePercentageError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ForecastErrorOptions = {},
+): number {
+  return one('smape', 'symmetricMeanAbsolutePercentageError', yTrue, yPred, options);
+}
+
+/**
+ * Mean absolute scaled error (Hyndman & Koehler 2006): the forecast's MAE divided by the in-sample
+ * MAE of the seasonal naive forecast `y[t] ≈ y[t − m]` on the training series (scale floored at
+ * ε, as sktime). Below 1: better than the naive forecast was in sample.
+ * @throws MetricsError `METRICS_INVALID_OPTION` without `training`, or as {@link forecastErrors}.
+ * @example
+ * // naive scale of [1, 3, 2, 4] with m = 1: (2 + 1 + 2) / 3 = 5/3; MAE 0.5 → 0.3
+ * meanAbsoluteScaledError([3, -0.5, 2, 7], [2.5, 0, 2, 8], { training: [1, 3, 2, 4] }); // 0.3
+ */
+export function meanAbsoluteScaledError(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: MaseOptions,
+): number {
+  const fn = 'meanAbsoluteScaledError';
+  const resolved = resolveMaseOptions(options, fn);
+  if (resolved.naiveScale === undefined) {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `${fn}: options.training is missing; MASE is scaled by the naive forecast's error on the training series.`,
+    );
+  }
+  const sums = new ForecastSums();
+  sums.add(yTrue, yPred, resolved.sampleWeight, fn);
+  return sums.result(resolved.naiveScale, fn).mase!;
+}
