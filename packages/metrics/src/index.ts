@@ -20,6 +20,7 @@ export {
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
+export { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
 export type {
   AccuracyScoreOptions,
   Average,
@@ -67,6 +68,14 @@ export {
   normalizeMatrix,
   resolveConfusionMatrixOptions,
 } from './confusion-matrix.js';
+export type { ErrorRateAccumulatorOptions } from './error-rate-accumulator.js';
+export {
+  createErrorRateAccumulator,
+  createWerAccumulator,
+  DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS,
+  ErrorRateAccumulator,
+  resolveErrorRateAccumulatorOptions,
+} from './error-rate-accumulator.js';
 export type { MetricsErrorCode } from './errors.js';
 export { MetricsError } from './errors.js';
 export type { ForecastErrorOptions, ForecastErrors, MaseOptions, ResolvedMaseOptions } from './forecast.js';
@@ -83,4 +92,29 @@ export {
   symmetricMeanAbsolutePercentageError,
 } from './forecast.js';
 export { ForecastAccumulator } from './forecast-accumulator.js';
+export type { Alignment, AlignmentOperation, Sequence } from './levenshtein.js';
+export { align, levenshtein, MAX_ALIGNMENT_CELLS } from './levenshtein.js';
 export type { NgramPrecisionCounts, Token } from './ngrams.js';
+export {
+  bitsPerCharacter,
+  bitsPerToken,
+  bitsPerTokenFromTotal,
+  perplexity,
+  perplexityFromTotal,
+} from './perplexity.js';
+export { PerplexityAccumulator } from './perplexity-accumulator.js';
+export type { ErrorCounts, ErrorRateUnit, TokenAccuracyOptions, WordSequence } from './sequence-errors.js';
+export {
+  characterErrorRate,
+  characterErrorRates,
+  DEFAULT_TOKEN_ACCURACY_OPTIONS,
+  phonemeErrorRate,
+  resolveTokenAccuracyOptions,
+  sequenceExactMatch,
+  tokenAccuracy,
+  tokenErrorRate,
+  tokenErrorRates,
+  wordErrorRate,
+  wordErrorRates,
+} from './sequence-errors.js';
+export { TokenAccuracyAccumulator } from './token-accuracy-accumulator.js';

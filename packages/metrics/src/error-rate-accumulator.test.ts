@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createErrorRateAccumulator,
+  createWerAccumulator,
+  DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS,
+  ErrorRateAccumulator,
+  resolveErrorRateAccumulatorOptions,
+} from './error-rate-accumulator.js';
+import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { characterErrorRate, tokenErrorRate, wordErrorRate } from './sequence-errors.js';
+
+function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(MetricsError);
+  expect((thrown as MetricsError).code).toBe(code);
+}
+
+function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
+  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b);
+  const out: T[][] = [];
+  let start = 0;
+  for (const point of [...points, items.length]) {
+    out.push(items.slice(start, point));
+    start = point;
+  }
+  return out;
+}
+
+describe('ErrorRateAccumulator', () => {
+  it('defaults to words', () => {
+    expect(DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS).toEqual({ unit: 'word' });
+    expect(resolveErrorRateAccumulatorOptions()).toEqual({ unit: 'word' });
+    expect(createWerAccumulator().unit).toBe('word');
+  });
+
+  it('equals the corpus rate over the concatenation for any batch split (word, character, token)', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'b', 'c', ' '), { minLength: 1, maxLength: 15 })
+      .map((s) => s.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (pairs, cuts) => {
+          const refs = pairs.map(([r]) => r);
+          const hyps = pairs.map(([, h]) => h);
+          const word = createErrorRateAccumulator({ unit: 'word' });
+          const character = createErrorRateAccumulator({ unit: 'character' });
+          const token = createErrorRateAccumulator({ unit: 'token' });
+          for (const batch of split(pairs, cuts)) {
+            word.update(
+              batch.map(([r]) => r),
+              batch.map(([, h]) => h),
+            );
+            character.update(
+              batch.map(([r]) => r),
+              batch.map(([, h]) => h),
+            );
+            token.update(
+              batch.map(([r]) => [...r]),
+              batch.map(([, h]) => [...h]),
+            );
+          }
+          expect(character.result()).toBe(characterErrorRate(refs, hyps));
+          expect(token.result()).toBe(
+            tokenErrorRate(
+              refs.map((r) => [...r]),
+              hyps.map((h) => [...h]),
+            ),
+          );
+          if (refs.some((r) => r.trim() !== '')) expect(word.result()).toBe(wordErrorRate(refs, hyps));
+          else expectMetricsError(() => word.result(), 'METRICS_EMPTY_INPUT');
+          expect(character.pairs).toBe(pairs.length);
+        },
+      ),
+    );
+  });
+
+  it('counts edits and reference length; is empty before data and after reset', () => {
+    const wer = new ErrorRateAccumulator();
+    expectMetricsError(() => wer.result(), 'METRICS_EMPTY_INPUT');
+    wer.update(['the cat sat'], ['the cat sat down']).update(['hello'], ['hello']).update([], []);
+    expect([wer.edits, wer.referenceLength, wer.pairs]).toEqual([1, 4, 2]);
+    expect(wer.result()).toBe(1 / 4);
+    expectMetricsError(() => wer.update(['a'], ['a', 'b']), 'METRICS_LENGTH_MISMATCH');
+    expect(wer.pairs).toBe(2);
+    expectMetricsError(() => wer.reset().result(), 'METRICS_EMPTY_INPUT');
+    expectMetricsError(
+      () => new ErrorRateAccumulator({ unit: 'phoneme' as never }),
+      'METRICS_INVALID_OPTION',
+    );
+    expectMetricsError(() => new ErrorRateAccumulator({ units: 'word' } as never), 'METRICS_INVALID_OPTION');
+  });
+});
