@@ -238,6 +238,38 @@ describe('toStepModel', () => {
     }
   });
 
+  it('steps a model reloaded from its saved artifacts (registered rnnkit classes)', async () => {
+    const model = chain([
+      peepholeLSTM({ units: UNITS, ...seq }),
+      gru({ units: 4, resetAfter: false, ...seq }),
+    ]);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    built.push(loaded);
+    const rows = idRows(2);
+    const fromLoaded = stepAll(toStepModel(loaded, quiet), rows);
+    const predicted = predictSteps(model, rows);
+    for (const [t, logits] of fromLoaded.entries())
+      expectTensorsClose(softmaxRows(logits, 2), predicted[t]!, CLOSE);
+  });
+
+  it('steps a model without recurrent layers (an empty state)', () => {
+    const model = chain([tfl.layers.dense({ units: 4, activation: 'relu' })]);
+    const stepModel = toStepModel(model, quiet);
+    expect(stepModel.stateLayout).toEqual([]);
+    const initial = stepModel.initialState(2);
+    const state = stepModel.gatherState(initial, Int32Array.of(0, 1, 1));
+    expect(state.batchSize).toBe(3);
+    for (const s of [initial, state]) stepModel.disposeState(s);
+    expectStepsMatchPredict(model, idRows(3, 3), true);
+  });
+
   it('reads logits before a trailing softmax Activation layer', () => {
     const model = tfl.sequential({
       layers: [

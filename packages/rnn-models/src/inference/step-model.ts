@@ -143,7 +143,7 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  * (each with its own activations and `useBias`), with `Dropout`-type layers (the identity at
  * inference), `BatchNormalization` (moving statistics), `LayerNormalization`, `Dense` of any
  * activation, `Activation`, and `TimeDistributed` around those in between. Both
- * {@link languageModel} modes work: `'shifted'` (every step's output) and `'next'` (many-to-one;
+ * `languageModel` modes work: `'shifted'` (every step's output) and `'next'` (many-to-one;
  * stepping computes what `predict` gives for the same prefix), and stateful models (the step
  * model keeps its own states; the layers' stored states are neither read nor changed).
  *
@@ -153,7 +153,7 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  *
  * Weights are shared, not copied: see {@link RnnStepModel}.
  *
- * @param model a built `LayersModel` (e.g. from {@link languageModel} or `tfl.loadLayersModel`).
+ * @param model a built `LayersModel` (e.g. from `languageModel` or `tfl.loadLayersModel`).
  *   Not changed; keep it alive (not disposed) while the step model is used.
  * @param options see {@link ToStepModelOptions}.
  * @returns a step model satisfying `@rnnkit/sampling`'s `StepModel<RnnStepState>`; it holds no tensors.
