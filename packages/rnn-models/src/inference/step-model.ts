@@ -165,12 +165,14 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  * // … train …
  * const lm = toStepModel(model);
  * let state = lm.initialState(1);
+ * let logits: tf.Tensor2D | undefined;
  * for (const id of promptIds) {
+ *   logits?.dispose();
  *   const out = lm.step(Int32Array.of(id), state);
- *   lm.disposeState(state);
- *   out.logits.dispose(); // keep the last one to sample the first new token
- *   state = out.state;
+ *   lm.disposeState(state); // the caller frees old states
+ *   ({ logits, state } = out);
  * }
+ * // logits [1, 90]: the first new token's scores
  */
 export function toStepModel(model: tfl.LayersModel, options: ToStepModelOptions = {}): RnnStepModel {
   const { onWarning } = resolveToStepModelOptions(options);
