@@ -74,6 +74,10 @@ describe('resolveBeamSearchOptions', () => {
     });
   });
 
+  it('rejects a model that is not a StepModel', async () => {
+    await expectRejectCode(beamSearch({ step: () => 0 } as never, { prompt: [0] }), 'SAMPLING_INVALID_INPUT');
+  });
+
   it('rejects bad options', () => {
     const bad: Record<string, unknown>[] = [
       { prompt: [] },

@@ -1,4 +1,5 @@
 import {
+  checkModel,
   feedPrompt,
   resolveDecoder,
   resolvePrompt,
@@ -15,7 +16,6 @@ import {
   checkInteger,
   checkNumber,
   checkOptionsObject,
-  describeValue,
   fail,
   invalidOption,
 } from './validate.js';
@@ -240,9 +240,7 @@ export async function beamSearch<State>(
   model: StepModel<State>,
   options: BeamSearchOptions,
 ): Promise<BeamSearchResult> {
-  if (model === null || typeof model !== 'object' || typeof model.step !== 'function') {
-    fail('SAMPLING_INVALID_INPUT', `beamSearch: model must be a StepModel, got ${describeValue(model)}.`);
-  }
+  checkModel(WHERE, model);
   const resolved = resolveBeamSearchOptions(options, model.vocabularySize);
   const { promptIds, beamWidth, maxLength, lengthPenalty, eosId, earlyStopping, processors, signal } =
     resolved;

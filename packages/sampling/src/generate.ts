@@ -506,7 +506,8 @@ export async function feedPrompt<State>(
   }
 }
 
-function checkModel(where: string, model: unknown): asserts model is StepModel<unknown> {
+/** Throws `SAMPLING_INVALID_INPUT` unless `model` has every StepModel member. @internal */
+export function checkModel(where: string, model: unknown): asserts model is StepModel<unknown> {
   const candidate = model as Partial<StepModel<unknown>> | null;
   if (
     candidate === null ||
