@@ -372,3 +372,50 @@ describe('BLEU properties', () => {
     );
   });
 });
+
+describe('n-gram counting', () => {
+  /** NLTK's modified_precision written out naively (Counter of joined n-grams). */
+  function naiveModifiedPrecision(references: Token[][], hypothesis: Token[], n: number) {
+    const count = (tokens: Token[]) => {
+      const counts = new Map<string, number>();
+      for (let i = 0; i + n <= tokens.length; i++) {
+        const key = JSON.stringify(tokens.slice(i, i + n));
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const hyp = count(hypothesis);
+    const refs = references.map(count);
+    let numerator = 0;
+    let total = 0;
+    for (const [key, c] of hyp) {
+      numerator += Math.min(c, Math.max(0, ...refs.map((r) => r.get(key) ?? 0)));
+      total += c;
+    }
+    return { numerator, denominator: Math.max(1, total) };
+  }
+
+  it('equals a naive count for small and huge alphabets (numeric and string n-gram keys)', () => {
+    const small = fc.array(fc.constantFrom('a', 'b', 'c', 1, 2), { maxLength: 15 });
+    // ~300 distinct tokens with 9-grams exceed 2^53 as numeric keys, so the string-key path runs.
+    const large = fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 200, maxLength: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(small, { minLength: 1, maxLength: 3 }),
+        small,
+        fc.integer({ min: 1, max: 6 }),
+        (refs, hyp, n) => {
+          expect(modifiedPrecision(refs, hyp, n)).toEqual(naiveModifiedPrecision(refs, hyp, n));
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(large, fc.integer({ min: 1, max: 9 }), (hyp, n) => {
+        const refs = [hyp.slice(10), [...hyp].reverse(), hyp.map((t) => (t % 7 === 0 ? -1 : t))];
+        expect(modifiedPrecision(refs, hyp, n)).toEqual(naiveModifiedPrecision(refs, hyp, n));
+        expect(modifiedPrecision(refs, hyp, 9)).toEqual(naiveModifiedPrecision(refs, hyp, 9));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
