@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MetricsError } from '../errors.js';
+
+/**
+ * A loss or metric as tfjs-layers' `model.compile({ loss, metrics })` and rnn-models' `train()`
+ * take it: `(yTrue, yPred) => values`. The caller owns both inputs and the returned tensor; the
+ * function disposes its intermediates itself (it runs in `tf.tidy`), so it is safe outside a
+ * training step too. Its `name` is the key in training logs.
+ */
+export type TensorMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+/** Floor of a mask sum: an all-padding batch gives 0 / tiny = 0 instead of NaN. */
+export const MIN_MASK_SUM = 1e-30;
+
+/** Gives a metric function its log name (tfjs-layers and train() read `fn.name`). */
+export function named<F extends TensorMetric>(name: string, fn: F): F {
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+/**
+ * Class ids `[…]` (int32) from targets given as ids `[…]`, ids with a trailing 1 `[…, 1]` (what
+ * tfjs-layers feeds for sparse losses) or one-hot `[…, classes]` (argmax), for predictions
+ * `[…, classes]`. Call inside a tidy.
+ * @throws MetricsError `METRICS_SHAPE_MISMATCH` when the shapes do not fit.
+ */
+export function classIds(
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  fn: string,
+  allow: 'sparse' | 'one-hot' | 'both',
+): tf.Tensor {
+  const outer = yPred.shape.slice(0, -1);
+  const classes = yPred.shape[yPred.shape.length - 1];
+  const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
+  if (yPred.rank < 1 || classes === undefined) {
+    throw new MetricsError(
+      'METRICS_SHAPE_MISMATCH',
+      `${fn}: yPred must have a class axis last, received shape ${shape(yPred.shape)}.`,
+    );
+  }
+  if (allow !== 'one-hot' && tf.util.arraysEqual(yTrue.shape, outer)) return tf.cast(yTrue, 'int32');
+  if (allow !== 'one-hot' && tf.util.arraysEqual(yTrue.shape, [...outer, 1]) && classes !== 1) {
+    return tf.cast(tf.reshape(yTrue, outer), 'int32');
+  }
+  if (allow !== 'sparse' && tf.util.arraysEqual(yTrue.shape, yPred.shape)) return tf.argMax(yTrue, -1);
+  const expected =
+    allow === 'sparse'
+      ? `${shape(outer)} or ${shape([...outer, 1])} (class ids)`
+      : allow === 'one-hot'
+        ? `${shape(yPred.shape)} (one-hot)`
+        : `${shape(outer)} or ${shape([...outer, 1])} (class ids) or ${shape(yPred.shape)} (one-hot)`;
+  throw new MetricsError(
+    'METRICS_SHAPE_MISMATCH',
+    `${fn}: yTrue has shape ${shape(yTrue.shape)} but yPred ${shape(yPred.shape)} needs targets of shape ${expected}.`,
+  );
+}
+
+/** Throws `METRICS_INVALID_OPTION` unless `value` is an integer. */
+export function checkInteger(fn: string, name: string, value: unknown, min = Number.NEGATIVE_INFINITY): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `${fn}: ${name} must be an integer${min > Number.NEGATIVE_INFINITY ? ` ≥ ${min}` : ''}, received ${String(value)}.`,
+    );
+  }
+}
+
+/** Throws `METRICS_INVALID_OPTION` unless `value` is a boolean. */
+export function checkBoolean(fn: string, name: string, value: unknown): void {
+  if (typeof value !== 'boolean') {
+    throw new MetricsError(
+      'METRICS_INVALID_OPTION',
+      `${fn}: ${name} must be true or false, received ${String(value)}.`,
+    );
+  }
+}
+
+/** Drops `undefined` fields, so spreading options over defaults keeps the defaults. */
+export function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
