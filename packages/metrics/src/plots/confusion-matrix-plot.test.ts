@@ -1,0 +1,99 @@
+import { Resvg } from '@resvg/resvg-js';
+import { describe, expect, it } from 'vitest';
+import { confusionMatrix } from '../confusion-matrix.js';
+import { MetricsError } from '../errors.js';
+import {
+  confusionMatrixSvg,
+  DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS,
+  resolveConfusionMatrixPlotOptions,
+} from './confusion-matrix-plot.js';
+import { svgToPng } from './svg-to-png.js';
+
+const CM = confusionMatrix(
+  ['cat', 'cat', 'cat', 'dog', 'dog', 'pig', 'cat'],
+  ['cat', 'dog', 'cat', 'dog', 'pig', 'pig', 'cat'],
+);
+
+/** `aria-label`s of the cells (rect marks) and the printed values (text marks), in drawing order. */
+function cells(svg: string): string[] {
+  return [
+    ...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="rect mark"/g),
+  ].map((m) => m[1]!);
+}
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/aria-roledescription="text mark"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+}
+
+async function expectError(promise: Promise<unknown>, code: MetricsError['code']): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(MetricsError);
+  expect((error as MetricsError).code).toBe(code);
+}
+
+describe('confusionMatrixSvg', () => {
+  it('draws one cell per (true, predicted) pair with its count, true classes down, predicted across', async () => {
+    expect(CM.matrix).toEqual([
+      [3, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
+    const svg = await confusionMatrixSvg(CM, { title: 'Animals' });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(() => new Resvg(svg)).not.toThrow();
+    expect(cells(svg)).toHaveLength(9);
+    expect(cells(svg)[0]).toBe('Predicted label: cat; True label: cat; value: 3');
+    expect(cells(svg)).toContain('Predicted label: pig; True label: dog; value: 1');
+    expect(texts(svg)).toEqual(['3', '1', '0', '0', '1', '1', '0', '0', '1']);
+    expect(svg).toContain('>Animals</text>');
+    expect(svg).toContain('>True label</text>');
+    expect(svg).toContain('>Predicted label</text>');
+  });
+
+  it('normalizes rows, columns or all, printing two decimals; accepts plain arrays with labels', async () => {
+    const byRow = await confusionMatrixSvg(CM, { normalize: 'true' });
+    expect(texts(byRow).slice(0, 3)).toEqual(['0.75', '0.25', '0.00']);
+    const byColumn = await confusionMatrixSvg(CM.matrix, { normalize: 'pred', labels: ['c', 'd', 'p'] });
+    expect(texts(byColumn).slice(0, 3)).toEqual(['1.00', '0.50', '0.00']);
+    expect(cells(byColumn)[0]).toBe('Predicted label: c; True label: c; value: 1');
+    const plain = await confusionMatrixSvg([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(cells(plain)[1]).toBe('Predicted label: 1; True label: 0; value: 2');
+  });
+
+  it('sizes cells by cellSize and is deterministic', async () => {
+    const svg = await confusionMatrixSvg(CM, { cellSize: 25 });
+    expect(svg).toContain('d="M0.5,0.5h75v75h-75Z"');
+    expect(await confusionMatrixSvg(CM, { cellSize: 25 })).toBe(svg);
+  });
+
+  it('renders to PNG', async () => {
+    const png = await svgToPng(await confusionMatrixSvg(CM), { width: 300 });
+    expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(new DataView(png.buffer, png.byteOffset).getUint32(16)).toBe(300);
+    await expectError(svgToPng('<svg', {}), 'METRICS_INVALID_OPTION');
+    await expectError(svgToPng('<svg/>', { width: 0 }), 'METRICS_INVALID_OPTION');
+  });
+
+  it('pins the defaults; rejects bad matrices and options', async () => {
+    expect(DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS).toEqual({ normalize: 'none', title: '', cellSize: 40 });
+    expect(resolveConfusionMatrixPlotOptions([[1]])).toEqual({
+      labels: ['0'],
+      normalize: 'none',
+      title: '',
+      cellSize: 40,
+    });
+    await expectError(confusionMatrixSvg([[1, 2]]), 'METRICS_SHAPE_MISMATCH');
+    await expectError(confusionMatrixSvg([]), 'METRICS_SHAPE_MISMATCH');
+    await expectError(confusionMatrixSvg([[Number.NaN]]), 'METRICS_NON_FINITE');
+    await expectError(confusionMatrixSvg(CM, { labels: ['a'] }), 'METRICS_SHAPE_MISMATCH');
+    await expectError(confusionMatrixSvg(CM, { labels: ['a', 'a', 'b'] }), 'METRICS_INVALID_OPTION');
+    await expectError(confusionMatrixSvg(CM, { normalize: 'rows' as never }), 'METRICS_INVALID_OPTION');
+    await expectError(confusionMatrixSvg(CM, { cellSize: 2.5 }), 'METRICS_INVALID_OPTION');
+    await expectError(confusionMatrixSvg(CM, { title: 3 as never }), 'METRICS_INVALID_OPTION');
+  });
+});
