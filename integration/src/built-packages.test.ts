@@ -54,10 +54,12 @@ describe.each(LIBRARIES)('@rnnkit/%s built output', (name) => {
   });
 });
 
-/** Sub-path entry points (`@rnnkit/rnn-models/node`, `/plots`) get the same two checks. */
+/** Sub-path entry points (`@rnnkit/rnn-models/node`, `/plots`, `@rnnkit/metrics/tensor`, `/plots`) get the same two checks. */
 const SUBPATH_ENTRIES = [
   ['rnn-models', './node'],
   ['rnn-models', './plots'],
+  ['metrics', './tensor'],
+  ['metrics', './plots'],
 ] as const;
 
 describe.each(SUBPATH_ENTRIES)('@rnnkit/%s %s built entry point', (name, subpath) => {
