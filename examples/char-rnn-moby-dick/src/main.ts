@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '@rnnkit/rnn-models';
 import { loadModel, saveModel } from '@rnnkit/rnn-models/node';
 import { CharVocabulary } from '@rnnkit/tokenize';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { mobyDickStory, sampleText, trainCharModel } from './pipeline.js';
 
 const { values } = parseArgs({
@@ -39,7 +40,7 @@ const backend = await initBackend({ backend: 'wasm', threads: number('threads') 
 const out = resolve(values.out);
 const seed = number('seed');
 
-let model;
+let model: LayersModel;
 let vocabulary: CharVocabulary;
 if (values['generate-only']) {
   const checkpoint = await loadModel(out);
