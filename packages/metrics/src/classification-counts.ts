@@ -13,6 +13,9 @@ export type LabelArray = ArrayLike<Label>;
  * Sorts labels as scikit-learn's `unique_labels` does: numbers ascending, strings by Unicode
  * code point (Python's `str` order).
  * @throws MetricsError `METRICS_INVALID_LABEL` when numbers and strings are mixed.
+ * @example
+ * sortLabels([10, 2, -1]); // [-1, 2, 10]
+ * sortLabels(['b', 'B', 'é', 'a']); // ['B', 'a', 'b', 'é']
  */
 export function sortLabels(labels: Iterable<Label>): Label[] {
   const sorted = [...labels];

@@ -132,6 +132,13 @@ describe('errors', () => {
     expectCode(() => sortLabels([1, 'a']), 'METRICS_INVALID_LABEL');
   });
 
+  it('sorts labels like sklearn: numbers ascending, strings by code point (not UTF-16 unit)', () => {
+    expect(sortLabels([10, 2, -1])).toEqual([-1, 2, 10]);
+    expect(sortLabels(['b', 'B', 'é', 'a'])).toEqual(['B', 'a', 'b', 'é']);
+    expect(sortLabels(['🐳', '\uFFFD'])).toEqual(['\uFFFD', '🐳']);
+    expect(['🐳', '\uFFFD'].sort()).toEqual(['🐳', '\uFFFD']); // what a plain JS sort would give
+  });
+
   it('unknown averaging modes and bad options', () => {
     const bad = (options: object) => () => precisionRecallFscoreSupport([0, 1], [0, 1], options as never);
     expectCode(bad({ average: 'samples' }), 'METRICS_INVALID_OPTION');
