@@ -45,7 +45,7 @@ const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
   --skip-stock       skip the stock tfjs-layers runs (minutes per config)
   --stock-kernels K  'bare' (default): stock tfjs-layers on tfjs-backend-wasm's own kernels
                      plus only the UnsortedSegmentSum its Embedding gradient needs, as users
-                     have it; 'rnnkit': with rnnkit's in-place Slice/Unpack/SplitV as well
+                     have it; 'rnnkit': with all of rnnkit's wasm kernel replacements as well
   --peer torch       also run PyTorch CPU (torch_peer.py, 2 threads) with both OpenMP wait
                      policies, and print rnnkit/PyTorch ratios
   --seed N           seed of the random inputs (default 0)
@@ -492,8 +492,8 @@ async function main(): Promise<void> {
   }
   say(
     options.stockKernels === 'bare'
-      ? `Stock tfjs-layers runs on tfjs-backend-wasm's own kernels plus only the UnsortedSegmentSum Embedding's gradient needs (${threads} thread(s)); --stock-kernels rnnkit gives it rnnkit's in-place Slice/Unpack/SplitV too.`
-      : `Stock tfjs-layers runs with rnnkit's wasm kernels too (in-place Slice/Unpack/SplitV; ${threads} thread(s)), which make its per-step loop several times faster than as shipped.`,
+      ? `Stock tfjs-layers runs on tfjs-backend-wasm's own kernels plus only the UnsortedSegmentSum Embedding's gradient needs (${threads} thread(s)); --stock-kernels rnnkit gives it rnnkit's kernel replacements too.`
+      : `Stock tfjs-layers runs with rnnkit's wasm kernel replacements too (${threads} thread(s)), which make its per-step loop several times faster than as shipped.`,
   );
 }
 
