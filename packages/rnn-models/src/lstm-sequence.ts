@@ -16,6 +16,7 @@ import {
   runFused,
   timeMajorMask,
 } from './fused-sequence.js';
+import { lstmBackwardStep, lstmCellKernelsAvailable, lstmForwardStep } from './wasm-cells.js';
 
 /** Peephole weights of {@link LstmWeights}: elementwise connections from the cell state to the gates. */
 export interface LstmPeepholeWeights {
@@ -143,12 +144,26 @@ export function lstmSequence(
   return tf.tidy(() => {
     // Time-major [time + 1, batch, units]: every hidden state, then the final cell state
     // (one tensor, because a custom-gradient op has one output).
-    const packed = runFused(
-      inputs,
-      (tensors, keep) => lstmForward(tensors, activation, recurrentActivation, dims, keep),
-      (dy, saved) =>
-        lstmBackward(dy, saved, activation, recurrentActivation, dims, weights.bias !== undefined),
-    );
+    const withBias = weights.bias !== undefined;
+    // On wasm the usual cell (sigmoid gates, tanh) runs each step's element-wise work in one
+    // fused SIMD kernel (wasm-cells.ts); anything else composes tfjs ops.
+    const native =
+      peephole === undefined &&
+      activation.name === 'tanh' &&
+      recurrentActivation.name === 'sigmoid' &&
+      units % 4 === 0 &&
+      lstmCellKernelsAvailable();
+    const packed = native
+      ? runFused(
+          inputs,
+          (tensors, keep) => lstmForwardNative(tensors, dims, keep),
+          (dy, saved) => lstmBackwardNative(dy, saved, dims, withBias),
+        )
+      : runFused(
+          inputs,
+          (tensors, keep) => lstmForward(tensors, activation, recurrentActivation, dims, keep),
+          (dy, saved) => lstmBackward(dy, saved, activation, recurrentActivation, dims, withBias),
+        );
     return {
       outputs: tf.transpose(tf.slice(packed, [0, 0, 0], [time, batch, units]), [1, 0, 2]) as tf.Tensor3D,
       h: tf.reshape(tf.slice(packed, [time - 1, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D,
@@ -392,6 +407,126 @@ function lstmBackward(
     grads.peepholeOutput = sums(dzo!, s.cNew!);
   }
   return grads;
+}
+
+/** What {@link lstmBackwardNative} needs; stacks are time-major. */
+interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
+  xs: tf.Tensor2D;
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  h0: tf.Tensor2D;
+  packed: tf.Tensor3D;
+  /** Cell state entering each step `[time, batch, units]`. */
+  cPrev: tf.Tensor3D;
+  /** Activated gates i, f, g, o of each step `[time, batch, 4·units]`. */
+  gates: tf.Tensor3D;
+  /** `tanh(c)` of each step's new (unmasked) cell state. */
+  actC: tf.Tensor3D;
+  mask: tf.Tensor3D | undefined;
+  recurrentMask: tf.Tensor2D | undefined;
+}
+
+/** {@link lstmForward} for sigmoid gates and tanh with the fused step kernel: a product and one kernel per step. */
+function lstmForwardNative(
+  t: LstmInputs,
+  { time, units }: Dims,
+  keep: boolean,
+): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
+  const { xs, steps } = projectInputs(t.x, t.kernel, t.bias, 4 * units);
+  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
+  const stepMasks = mask === undefined ? undefined : (tf.unstack(mask) as tf.Tensor2D[]);
+  const { recurrentMask } = t;
+  let h: tf.Tensor2D = t.h0;
+  let c: tf.Tensor2D = t.c0;
+  const hidden: tf.Tensor2D[] = [];
+  const cPrev: tf.Tensor2D[] = [];
+  const gates: tf.Tensor2D[] = [];
+  const actCs: tf.Tensor2D[] = [];
+  for (let step = 0; step < time; step++) {
+    const out = tf.tidy(() => {
+      const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
+      const hz = tf.matMul(hIn, t.recurrentKernel);
+      return lstmForwardStep({ xz: steps[step]!, hz: hz as tf.Tensor2D, c, h, mask: stepMasks?.[step] });
+    });
+    if (keep) {
+      cPrev.push(c);
+      gates.push(out.gates);
+      actCs.push(out.actC);
+    } else {
+      tf.dispose([out.gates, out.actC]);
+    }
+    h = out.h;
+    c = out.c;
+    hidden.push(h);
+  }
+  hidden.push(c);
+  const value = tf.stack(hidden) as tf.Tensor3D;
+  if (!keep) return { value, saved: undefined };
+  const stack = (tensors: tf.Tensor2D[]) => tf.stack(tensors) as tf.Tensor3D;
+  return {
+    value,
+    saved: {
+      xs,
+      kernel: t.kernel,
+      recurrentKernel: t.recurrentKernel,
+      h0: t.h0,
+      packed: value,
+      cPrev: stack(cPrev),
+      gates: stack(gates),
+      actC: stack(actCs),
+      mask,
+      recurrentMask,
+    },
+  };
+}
+
+/** {@link lstmBackward} with the fused step kernel: one kernel and one product per step. */
+function lstmBackwardNative(
+  dy: tf.Tensor,
+  s: LstmNativeSaved,
+  dims: Dims,
+  withBias: boolean,
+): Partial<Record<keyof LstmInputs, tf.Tensor>> {
+  const { time } = dims;
+  const dPacked = tf.unstack(dy) as tf.Tensor2D[]; // time outputs, then the final cell state
+  const gates = tf.unstack(s.gates) as tf.Tensor2D[];
+  const actC = tf.unstack(s.actC) as tf.Tensor2D[];
+  const cPrev = tf.unstack(s.cPrev) as tf.Tensor2D[];
+  const masks = s.mask === undefined ? undefined : (tf.unstack(s.mask) as tf.Tensor2D[]);
+  // Explicit transpose: see lstmBackward.
+  const recurrentT = tf.transpose(s.recurrentKernel);
+  let dc = dPacked[time]!;
+  let back: tf.Tensor2D | undefined;
+  let pass: tf.Tensor2D | undefined;
+  const dz: tf.Tensor2D[] = new Array(time);
+  for (let t = time - 1; t >= 0; t--) {
+    const step = lstmBackwardStep(
+      {
+        back,
+        recurrentMask: back === undefined ? undefined : s.recurrentMask,
+        passIn: pass,
+        dOut: dPacked[t]!,
+        dc,
+        gates: gates[t]!,
+        actC: actC[t]!,
+        cPrev: cPrev[t]!,
+        mask: masks?.[t],
+      },
+      masks !== undefined,
+    );
+    dz[t] = step.dz;
+    dc = step.dc;
+    pass = step.pass;
+    back = tf.matMul(step.dz, recurrentT) as tf.Tensor2D;
+  }
+  let dh0: tf.Tensor = back!;
+  if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
+  if (pass !== undefined) dh0 = tf.add(dh0, pass);
+  return {
+    ...projectionGradients(tf.stack(dz) as tf.Tensor3D, s, dims, withBias),
+    h0: dh0,
+    c0: dc,
+  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LSTM_CELL_KERNELS } from './wasm-cells.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmBackendLike {
@@ -153,8 +154,8 @@ function copyStrided(
   }
 }
 
-/** Kernels rnnkit adds to the wasm backend, where it lacks them. */
-export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum];
+/** Kernels rnnkit adds to the wasm backend: ones it lacks, and rnnkit's fused LSTM steps. */
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum, ...LSTM_CELL_KERNELS];
 
 /**
  * Matrix products with a transposed operand, without the slow path: tfjs-backend-wasm 4.22

@@ -1,0 +1,137 @@
+// Fused element-wise LSTM step kernels for tfjs-backend-wasm (sigmoid gates, tanh activation,
+// Keras gate order i, f, c, o). They run in their own tiny wasm module that imports the backend's
+// memory, so tensors are read and written in place. Rebuild with ../scripts/build-wasm-cells.sh.
+//
+// Why: on wasm every tfjs op costs ~4–7 µs plus, for XNNPACK's threaded unary ops, a thread
+// wake-up (a [64, 64] sigmoid after two element-wise ops: 47 µs with 2 threads, 11 µs with 1).
+// One LSTM step is ~14 element-wise ops forward and ~6 backward; these kernels do each in one
+// single-threaded SIMD pass.
+//
+// Rules for this file: no stack, no data segments, no globals written — the module shares the
+// backend's memory and must not touch anything but the pointers it is given. `units` must be a
+// multiple of 4; a null pointer (0) means "absent".
+#include <wasm_simd128.h>
+
+typedef v128_t f4;
+
+#define LOAD(p) wasm_v128_load(p)
+#define STORE(p, v) wasm_v128_store(p, v)
+#define SPLAT(x) wasm_f32x4_splat(x)
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+
+// e^x: x = n·ln2 + r, |r| ≤ ln2/2; e^r by its degree-6 Taylor polynomial (relative error < 2e-7);
+// 2^n through the exponent bits. Inputs are clamped to where e^x is a normal float.
+static inline f4 exp4(f4 x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, SPLAT(-87.0f)), SPLAT(88.0f));
+  f4 n = wasm_f32x4_nearest(MUL(x, SPLAT(1.44269504088896341f)));
+  f4 r = SUB(x, MUL(n, SPLAT(0.693145751953125f)));
+  r = SUB(r, MUL(n, SPLAT(1.428606765330187045e-06f)));
+  f4 p = SPLAT(1.0f / 720.0f);
+  p = ADD(MUL(p, r), SPLAT(1.0f / 120.0f));
+  p = ADD(MUL(p, r), SPLAT(1.0f / 24.0f));
+  p = ADD(MUL(p, r), SPLAT(1.0f / 6.0f));
+  p = ADD(MUL(p, r), SPLAT(0.5f));
+  p = ADD(MUL(p, r), SPLAT(1.0f));
+  p = ADD(MUL(p, r), SPLAT(1.0f));
+  f4 scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return MUL(p, scale);
+}
+
+static inline f4 sigmoid4(f4 x) { return wasm_f32x4_div(SPLAT(1.0f), ADD(SPLAT(1.0f), exp4(wasm_f32x4_neg(x)))); }
+
+// tanh(x) = 2·sigmoid(2x) − 1, as rnnkit's wasm path computes it elsewhere.
+static inline f4 tanh4(f4 x) { return SUB(MUL(SPLAT(2.0f), sigmoid4(ADD(x, x))), SPLAT(1.0f)); }
+
+// One forward step for `batch` rows.
+//   xz, hz  [batch, 4u]  input projection (+ bias) and h_{t-1}·U of this step
+//   c, h    [batch, u]   state entering the step
+//   mask    [batch]      1 = step, 0 = carry the state over (may be 0: no mask)
+// writes
+//   gates   [batch, 4u]  activated i, f, g, o
+//   actC    [batch, u]   tanh of the new (unmasked) cell state
+//   hOut, cOut [batch, u] state after the step (masked rows: h, c unchanged)
+__attribute__((export_name("lstm_forward")))
+void lstm_forward(const float* xz, const float* hz, const float* c, const float* h, const float* mask,
+                  float* gates, float* actC, float* hOut, float* cOut, int batch, int units) {
+  const int w = 4 * units;
+  for (int b = 0; b < batch; b++) {
+    const float* x = xz + b * w;
+    const float* r = hz + b * w;
+    float* gate = gates + b * w;
+    const int row = b * units;
+    const int keep = mask == 0 || mask[b] != 0.0f;
+    for (int j = 0; j < units; j += 4) {
+      f4 i = sigmoid4(ADD(LOAD(x + j), LOAD(r + j)));
+      f4 f = sigmoid4(ADD(LOAD(x + units + j), LOAD(r + units + j)));
+      f4 g = tanh4(ADD(LOAD(x + 2 * units + j), LOAD(r + 2 * units + j)));
+      f4 o = sigmoid4(ADD(LOAD(x + 3 * units + j), LOAD(r + 3 * units + j)));
+      f4 cPrev = LOAD(c + row + j);
+      f4 cNew = ADD(MUL(f, cPrev), MUL(i, g));
+      f4 ac = tanh4(cNew);
+      STORE(gate + j, i);
+      STORE(gate + units + j, f);
+      STORE(gate + 2 * units + j, g);
+      STORE(gate + 3 * units + j, o);
+      STORE(actC + row + j, ac);
+      if (keep) {
+        STORE(cOut + row + j, cNew);
+        STORE(hOut + row + j, MUL(o, ac));
+      } else {
+        STORE(cOut + row + j, cPrev);
+        STORE(hOut + row + j, LOAD(h + row + j));
+      }
+    }
+  }
+}
+
+// One backward step (step t, going backwards).
+//   back     [batch, u]   dz_{t+1}·Uᵀ from the step after (0 at the last step)
+//   recMask  [batch, u]   recurrent dropout mask applied to h_t (0: none)
+//   passIn   [batch, u]   (1 − m_{t+1})·dh_{t+1}: gradient a masked step t+1 passed through (0: none)
+//   dOut     [batch, u]   gradient of step t's output h_t
+//   dc       [batch, u]   gradient reaching c_t
+//   gates [batch, 4u], actC [batch, u], cPrev [batch, u]: saved by the forward step
+//   mask     [batch]      as in lstm_forward (0: none)
+// writes
+//   dz       [batch, 4u]  gradient of the pre-activations
+//   dcOut    [batch, u]   gradient reaching c_{t-1}
+//   passOut  [batch, u]   (1 − m_t)·dh_t for step t−1 (0: not wanted; only needed with a mask)
+__attribute__((export_name("lstm_backward")))
+void lstm_backward(const float* back, const float* recMask, const float* passIn, const float* dOut,
+                   const float* dc, const float* gates, const float* actC, const float* cPrev,
+                   const float* mask, float* dz, float* dcOut, float* passOut, int batch, int units) {
+  const int w = 4 * units;
+  const f4 one = SPLAT(1.0f);
+  for (int b = 0; b < batch; b++) {
+    const float* gate = gates + b * w;
+    float* d = dz + b * w;
+    const int row = b * units;
+    const f4 m = SPLAT(mask == 0 ? 1.0f : mask[b]);
+    const f4 notM = SUB(one, m);
+    for (int j = 0; j < units; j += 4) {
+      f4 dh = LOAD(dOut + row + j);
+      if (back) {
+        f4 fromNext = LOAD(back + row + j);
+        if (recMask) fromNext = MUL(fromNext, LOAD(recMask + row + j));
+        dh = ADD(dh, fromNext);
+      }
+      if (passIn) dh = ADD(dh, LOAD(passIn + row + j));
+      f4 i = LOAD(gate + j);
+      f4 f = LOAD(gate + units + j);
+      f4 g = LOAD(gate + 2 * units + j);
+      f4 o = LOAD(gate + 3 * units + j);
+      f4 ac = LOAD(actC + row + j);
+      f4 dcNext = LOAD(dc + row + j);
+      f4 dcIn = ADD(dcNext, MUL(dh, MUL(o, SUB(one, MUL(ac, ac)))));
+      f4 dcm = MUL(dcIn, m);
+      STORE(d + j, MUL(dcm, MUL(g, MUL(i, SUB(one, i)))));
+      STORE(d + units + j, MUL(dcm, MUL(LOAD(cPrev + row + j), MUL(f, SUB(one, f)))));
+      STORE(d + 2 * units + j, MUL(dcm, MUL(i, SUB(one, MUL(g, g)))));
+      STORE(d + 3 * units + j, MUL(MUL(dh, m), MUL(ac, MUL(o, SUB(one, o)))));
+      STORE(dcOut + row + j, ADD(MUL(dcm, f), MUL(notM, dcNext)));
+      if (passOut) STORE(passOut + row + j, MUL(notM, dh));
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { lstmSequence } from './lstm-sequence.js';
+import { lstm } from './recurrent-layers.js';
+import {
+  LSTM_BACKWARD_STEP,
+  LSTM_FORWARD_STEP,
+  lstmCellKernelsAvailable,
+  setLstmCellKernelsEnabled,
+} from './wasm-cells.js';
+
+const [BATCH, TIME, INPUT, UNITS] = [3, 6, 5, 8];
+const CLOSE = { rtol: 1e-4, atol: 2e-6 };
+/** Row 1 masked at the first and a middle step; row 2 padded at the end. */
+const MASK = [
+  [1, 1, 1, 1, 1, 1],
+  [0, 1, 0, 1, 1, 1],
+  [1, 1, 1, 1, 0, 0],
+];
+
+interface Case {
+  readonly mask: boolean;
+  readonly recurrentMask: boolean;
+  readonly bias: boolean;
+}
+
+/** Outputs, final states and every gradient of a random projection of them, as plain arrays. */
+function run(seed: number, c: Case): Record<string, number[]> {
+  return tf.tidy(() => {
+    const u = (shape: number[], k: number) => tf.randomUniform(shape, -0.7, 0.7, 'float32', seed * 10 + k);
+    const x = u([BATCH, TIME, INPUT], 1) as tf.Tensor3D;
+    const h0 = u([BATCH, UNITS], 2) as tf.Tensor2D;
+    const c0 = u([BATCH, UNITS], 3) as tf.Tensor2D;
+    const kernel = u([INPUT, 4 * UNITS], 4) as tf.Tensor2D;
+    const recurrentKernel = u([UNITS, 4 * UNITS], 5) as tf.Tensor2D;
+    const bias = u([4 * UNITS], 6) as tf.Tensor1D;
+    const [wOut, wH, wC] = [u([BATCH, TIME, UNITS], 7), u([BATCH, UNITS], 8), u([BATCH, UNITS], 9)];
+    const mask = c.mask ? tf.tensor2d(MASK) : undefined;
+    const recurrentMask = c.recurrentMask
+      ? (tf.cast(tf.greater(u([BATCH, UNITS], 10), -0.3), 'float32') as tf.Tensor2D)
+      : undefined;
+    const loss = (...args: tf.Tensor[]) => {
+      const [xx, hh, cc, k, rk, b] = args as [
+        tf.Tensor3D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor1D,
+      ];
+      const out = lstmSequence(
+        xx,
+        hh,
+        cc,
+        { kernel: k, recurrentKernel: rk, bias: c.bias ? b : undefined },
+        {
+          mask,
+          recurrentMask,
+        },
+      );
+      return tf.addN([
+        tf.sum(tf.mul(out.outputs, wOut)),
+        tf.sum(tf.mul(out.h, wH)),
+        tf.sum(tf.mul(out.c, wC)),
+      ]);
+    };
+    const names = ['x', 'h0', 'c0', 'kernel', 'recurrentKernel', ...(c.bias ? ['bias'] : [])];
+    const args = [x, h0, c0, kernel, recurrentKernel, ...(c.bias ? [bias] : [])];
+    const { value, grads } = tf.valueAndGrads(loss)(args);
+    const plain = lstmSequence(
+      x,
+      h0,
+      c0,
+      { kernel, recurrentKernel, bias: c.bias ? bias : undefined },
+      { mask, recurrentMask },
+    );
+    return {
+      loss: Array.from(value.dataSync()),
+      outputs: Array.from(plain.outputs.dataSync()),
+      h: Array.from(plain.h.dataSync()),
+      c: Array.from(plain.c.dataSync()),
+      ...Object.fromEntries(names.map((name, k) => [`d${name}`, Array.from(grads[k]!.dataSync())])),
+    };
+  });
+}
+
+const CASES: Case[] = [
+  { mask: false, recurrentMask: false, bias: true },
+  { mask: true, recurrentMask: false, bias: true },
+  { mask: true, recurrentMask: true, bias: false },
+  { mask: false, recurrentMask: true, bias: true },
+];
+
+describe('fused LSTM step kernels (wasm)', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(() => {
+    setLstmCellKernelsEnabled(true);
+  });
+
+  it('run for sigmoid/tanh LSTMs on wasm, in both passes', async () => {
+    expect(lstmCellKernelsAvailable()).toBe(true);
+    const info = await tf.profile(() => {
+      run(1, CASES[1]!);
+    });
+    const names = new Set(info.kernels.map((kernel) => kernel.name));
+    expect(names.has(LSTM_FORWARD_STEP)).toBe(true);
+    expect(names.has(LSTM_BACKWARD_STEP)).toBe(true);
+  });
+
+  it.each(CASES)('equal the composed ops and the cpu backend: %o', async (c) => {
+    await initBackend({ backend: 'wasm' });
+    const fused = run(2, c);
+    setLstmCellKernelsEnabled(false);
+    const composed = run(2, c);
+    setLstmCellKernelsEnabled(true);
+    await initBackend({ backend: 'cpu' });
+    const cpu = run(2, c);
+    await initBackend({ backend: 'wasm' });
+    for (const key of Object.keys(cpu)) {
+      expectTensorsClose(fused[key]!, composed[key]!, CLOSE);
+      expectTensorsClose(fused[key]!, cpu[key]!, CLOSE);
+    }
+  });
+
+  it('give a masked Bidirectional LSTM layer the cpu backend’s outputs and gradients, and leak nothing', async () => {
+    const build = () => {
+      const input = tfl.input({ shape: [TIME] });
+      const embedded = tfl.layers
+        .embedding({
+          inputDim: 9,
+          outputDim: 4,
+          maskZero: true,
+          embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }),
+        })
+        .apply(input);
+      const out = tfl.layers
+        .bidirectional({
+          layer: lstm({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
+        })
+        .apply(embedded) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: input, outputs: out });
+    };
+    const ids = [
+      [3, 1, 4, 1, 5, 0],
+      [2, 7, 1, 8, 0, 0],
+      [0, 0, 6, 2, 8, 3],
+    ];
+    let weights: { values: number[]; shape: number[] }[] | undefined;
+    const gradients = () =>
+      tf.tidy(() => {
+        const model = build();
+        // The same weights on both backends: the first build's.
+        if (weights === undefined) {
+          weights = model.getWeights().map((w) => ({ values: Array.from(w.dataSync()), shape: w.shape }));
+        } else {
+          model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
+        }
+        const xs = tf.tensor2d(ids);
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.square(model.apply(xs) as tf.Tensor)) as tf.Scalar,
+        );
+        const result = [
+          Array.from(value.dataSync()),
+          ...Object.values(grads).map((g) => Array.from(g.dataSync())),
+        ];
+        model.dispose();
+        return result;
+      });
+    await initBackend({ backend: 'cpu' });
+    const cpu = gradients();
+    await initBackend({ backend: 'wasm' });
+    const wasm = gradients();
+    expect(wasm).toHaveLength(cpu.length);
+    for (const [k, values] of cpu.entries()) expectTensorsClose(wasm[k]!, values, CLOSE);
+    await expectNoLeaks(() => {
+      run(3, CASES[2]!);
+    });
+  });
+});
