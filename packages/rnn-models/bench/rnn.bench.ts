@@ -36,7 +36,7 @@ import {
 const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
 
   --only NAME        run only this config (repeatable); default: all of configs.json
-  --steps N          timed steps per phase after 1 warm-up step; the median is reported (default 5)
+  --steps N          timed steps per phase after 1 warm-up step; the median is reported (default 7, as the shared baseline's protocol)
   --budget-s S       soft time budget per phase: no new timed step starts after S seconds;
                      if the warm-up alone takes longer, that single step is reported (default 60)
   --hard-timeout-s S kill a phase still running after S seconds (default max(300, budget + 240))
@@ -74,7 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
     strict: true,
     options: {
       only: { type: 'string', multiple: true, default: [] },
-      steps: { type: 'string', default: '5' },
+      steps: { type: 'string', default: '7' },
       'budget-s': { type: 'string', default: '60' },
       'hard-timeout-s': { type: 'string' },
       threads: { type: 'string' },
