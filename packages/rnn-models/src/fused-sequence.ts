@@ -53,11 +53,22 @@ export function projectInputs(
   bias: tf.Tensor1D | undefined,
   width: number,
 ): { xs: tf.Tensor2D; steps: tf.Tensor2D[] } {
+  const { xs, projected } = projectInputsStacked(x, kernel, bias, width);
+  return { xs, steps: tf.unstack(projected) as tf.Tensor2D[] };
+}
+
+/** {@link projectInputs} with the projections of all steps in one time-major `[time, batch, width]` tensor. @internal */
+export function projectInputsStacked(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D | undefined,
+  width: number,
+): { xs: tf.Tensor2D; projected: tf.Tensor3D } {
   const [batch, time, inputDim] = x.shape;
   const xs = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]) as tf.Tensor2D;
   let projected = tf.matMul(xs, kernel);
   if (bias !== undefined) projected = tf.add(projected, bias);
-  return { xs, steps: tf.unstack(tf.reshape(projected, [time, batch, width])) as tf.Tensor2D[] };
+  return { xs, projected: tf.reshape(projected, [time, batch, width]) as tf.Tensor3D };
 }
 
 /** `[batch, time]` mask → binary float32 `[time, batch, 1]` (non-zero counts as 1, as in tfjs-layers). @internal */

@@ -11,6 +11,7 @@ import {
   columnSums,
   type Dims,
   projectInputs,
+  projectInputsStacked,
   projectionGradients,
   resolveActivation,
   runFused,
@@ -432,9 +433,9 @@ function lstmForwardNative(
   { time, units }: Dims,
   keep: boolean,
 ): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
-  const { xs, steps } = projectInputs(t.x, t.kernel, t.bias, 4 * units);
+  // The kernel reads each step's projection and mask from the stacks: no per-step copies.
+  const { xs, projected } = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
   const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
-  const stepMasks = mask === undefined ? undefined : (tf.unstack(mask) as tf.Tensor2D[]);
   const { recurrentMask } = t;
   let h: tf.Tensor2D = t.h0;
   let c: tf.Tensor2D = t.c0;
@@ -446,7 +447,7 @@ function lstmForwardNative(
     const out = tf.tidy(() => {
       const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
       const hz = tf.matMul(hIn, t.recurrentKernel);
-      return lstmForwardStep({ xz: steps[step]!, hz: hz as tf.Tensor2D, c, h, mask: stepMasks?.[step] });
+      return lstmForwardStep({ xz: projected, hz: hz as tf.Tensor2D, c, h, mask }, step);
     });
     if (keep) {
       cPrev.push(c);
@@ -488,14 +489,12 @@ function lstmBackwardNative(
   withBias: boolean,
 ): Partial<Record<keyof LstmInputs, tf.Tensor>> {
   const { time } = dims;
-  const dPacked = tf.unstack(dy) as tf.Tensor2D[]; // time outputs, then the final cell state
-  const gates = tf.unstack(s.gates) as tf.Tensor2D[];
-  const actC = tf.unstack(s.actC) as tf.Tensor2D[];
-  const cPrev = tf.unstack(s.cPrev) as tf.Tensor2D[];
-  const masks = s.mask === undefined ? undefined : (tf.unstack(s.mask) as tf.Tensor2D[]);
+  // dy: time outputs, then the final cell state. The kernel reads each step from the stacks.
+  const [batch, units] = [dims.batch, dims.units];
+  const withPass = s.mask !== undefined;
   // Explicit transpose: see lstmBackward.
   const recurrentT = tf.transpose(s.recurrentKernel);
-  let dc = dPacked[time]!;
+  let dc = tf.reshape(tf.slice(dy, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
   let back: tf.Tensor2D | undefined;
   let pass: tf.Tensor2D | undefined;
   const dz: tf.Tensor2D[] = new Array(time);
@@ -505,14 +504,15 @@ function lstmBackwardNative(
         back,
         recurrentMask: back === undefined ? undefined : s.recurrentMask,
         passIn: pass,
-        dOut: dPacked[t]!,
+        dOut: dy as tf.Tensor3D,
         dc,
-        gates: gates[t]!,
-        actC: actC[t]!,
-        cPrev: cPrev[t]!,
-        mask: masks?.[t],
+        gates: s.gates,
+        actC: s.actC,
+        cPrev: s.cPrev,
+        mask: s.mask,
       },
-      masks !== undefined,
+      t,
+      withPass,
     );
     dz[t] = step.dz;
     dc = step.dc;

@@ -91,11 +91,23 @@ function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefine
   return data.memoryOffset;
 }
 
+/** Address of step `step` of a time-major tensor `[time, …]` (float32), or 0 when absent. */
+function atStep(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined, step: number): number {
+  if (tensor === undefined) return 0;
+  // A missing step would read from address 0: fail loudly instead.
+  if (!Number.isInteger(step) || step < 0 || step >= tensor.shape[0]!) {
+    throw new Error(`fused LSTM step kernel: step ${step} outside [0, ${tensor.shape[0]})`);
+  }
+  const perStep = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
+  return pointer(backend, tensor) + 4 * step * perStep;
+}
+
 const forwardStepKernel: tf.KernelConfig = {
   kernelName: LSTM_FORWARD_STEP,
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
+  kernelFunc: ({ inputs, backend, attrs }) => {
     const { xz, hz, c, h, mask } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const { step } = attrs as unknown as { step: number };
     const wasm = backend as unknown as WasmBackendInternals;
     const [batch, units] = c!.shape as [number, number];
     const gates = wasm.makeOutput([batch, 4 * units], 'float32');
@@ -104,11 +116,11 @@ const forwardStepKernel: tf.KernelConfig = {
     const cOut = wasm.makeOutput([batch, units], 'float32');
     const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
     cellsFor(wasm)!.lstm_forward(
-      at(xz),
+      atStep(wasm, xz, step),
       at(hz),
       at(c),
       at(h),
-      at(mask),
+      atStep(wasm, mask, step),
       at(gates),
       at(actC),
       at(hOut),
@@ -128,6 +140,7 @@ const backwardStepKernel: tf.KernelConfig = {
       string,
       tf.TensorInfo | undefined
     >;
+    const { step } = attrs as unknown as { step: number };
     const wasm = backend as unknown as WasmBackendInternals;
     const [batch, units] = dc!.shape as [number, number];
     const dz = wasm.makeOutput([batch, 4 * units], 'float32');
@@ -140,12 +153,12 @@ const backwardStepKernel: tf.KernelConfig = {
       at(back),
       at(recurrentMask),
       at(passIn),
-      at(dOut),
+      atStep(wasm, dOut, step),
       at(dc),
-      at(gates),
-      at(actC),
-      at(cPrev),
-      at(mask),
+      atStep(wasm, gates, step),
+      atStep(wasm, actC, step),
+      atStep(wasm, cPrev, step),
+      atStep(wasm, mask, step),
       at(dz),
       at(dcOut),
       at(passOut),
@@ -161,18 +174,21 @@ export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [forwardStepKernel,
 
 /** Inputs of one fused forward step; every tensor float32 on the wasm backend. @internal */
 export interface LstmForwardStepInputs {
-  /** `[batch, 4u]` input projection (+ bias) of the step. */
-  readonly xz: tf.Tensor2D;
+  /** `[time, batch, 4u]` input projections (+ bias) of all steps; the kernel reads step `step`. */
+  readonly xz: tf.Tensor3D;
   /** `[batch, 4u]` `h_{t−1}·U`. */
   readonly hz: tf.Tensor2D;
   readonly c: tf.Tensor2D;
   readonly h: tf.Tensor2D;
-  /** `[batch, 1]` 1 = step, 0 = keep the state. */
-  readonly mask?: tf.Tensor;
+  /** `[time, batch, 1]` 1 = step, 0 = keep the state; the kernel reads step `step`. */
+  readonly mask?: tf.Tensor3D;
 }
 
 /** Runs one fused forward step: activated gates `[batch, 4u]`, `tanh(c_new)`, and the state after the step (new tensors). @internal */
-export function lstmForwardStep(inputs: LstmForwardStepInputs): {
+export function lstmForwardStep(
+  inputs: LstmForwardStepInputs,
+  step: number,
+): {
   gates: tf.Tensor2D;
   actC: tf.Tensor2D;
   h: tf.Tensor2D;
@@ -181,30 +197,36 @@ export function lstmForwardStep(inputs: LstmForwardStepInputs): {
   const named = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined));
   const [gates, actC, h, c] = tf
     .engine()
-    .runKernel(LSTM_FORWARD_STEP, named as tf.NamedTensorMap, {}) as tf.Tensor2D[];
+    .runKernel(LSTM_FORWARD_STEP, named as tf.NamedTensorMap, { step }) as tf.Tensor2D[];
   return { gates: gates!, actC: actC!, h: h!, c: c! };
 }
 
-/** Inputs of one fused backward step (see native/lstm-cells.c). @internal */
+/**
+ * Inputs of one fused backward step (see native/lstm-cells.c). `dOut`, `gates`, `actC`, `cPrev`
+ * and `mask` are the time-major stacks of all steps (the kernel reads step `step`); the others
+ * belong to this step. @internal
+ */
 export interface LstmBackwardStepInputs {
   readonly back?: tf.Tensor2D;
   readonly recurrentMask?: tf.Tensor2D;
   readonly passIn?: tf.Tensor2D;
-  readonly dOut: tf.Tensor2D;
+  readonly dOut: tf.Tensor3D;
   readonly dc: tf.Tensor2D;
-  readonly gates: tf.Tensor2D;
-  readonly actC: tf.Tensor2D;
-  readonly cPrev: tf.Tensor2D;
-  readonly mask?: tf.Tensor;
+  readonly gates: tf.Tensor3D;
+  readonly actC: tf.Tensor3D;
+  readonly cPrev: tf.Tensor3D;
+  readonly mask?: tf.Tensor3D;
 }
 
 /** Runs one fused backward step: `dz` `[batch, 4u]`, the gradient reaching `c_{t−1}`, and with `withPass` what a masked step passes to `h_{t−1}`. @internal */
 export function lstmBackwardStep(
   inputs: LstmBackwardStepInputs,
+  step: number,
   withPass: boolean,
 ): { dz: tf.Tensor2D; dc: tf.Tensor2D; pass: tf.Tensor2D | undefined } {
   const named = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined));
   const [dz, dc, pass] = tf.engine().runKernel(LSTM_BACKWARD_STEP, named as tf.NamedTensorMap, {
+    step,
     withPass,
   }) as tf.Tensor2D[];
   return { dz: dz!, dc: dc!, pass };
