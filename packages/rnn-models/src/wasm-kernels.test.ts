@@ -331,3 +331,43 @@ describe('wasm GatherV2 replacement', () => {
     tf.dispose([table, looked]);
   });
 });
+
+describe('wasm Tile replacement', () => {
+  it('equals the cpu kernel for any reps over tensors of rank 1 to 4 and every dtype', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 4 }),
+        fc.constantFrom('float32' as const, 'int32' as const, 'bool' as const),
+        async (shape, repSeeds, dtype) => {
+          const reps = shape.map((_, d) => repSeeds[d]!);
+          const size = shape.reduce((a, b) => a * b, 1);
+          const tiled = () =>
+            tf.tidy(() =>
+              tf.tile(
+                tf.tensor(
+                  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : i)),
+                  shape,
+                  dtype,
+                ),
+                reps,
+              ),
+            );
+          const cpu = await on('cpu', tiled);
+          const wasm = await on('wasm', tiled);
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('broadcasts a BatchNormalization-sized row (long rows) like the cpu kernel', async () => {
+    registerWasmKernels();
+    const tiled = () => tf.tidy(() => tf.tile(tf.reshape(tf.range(0, 128), [1, 1, 1, 128]), [1, 1, 1024, 1]));
+    const cpu = await on('cpu', tiled);
+    const wasm = await on('wasm', tiled);
+    expect(wasm).toEqual(cpu);
+  });
+});
