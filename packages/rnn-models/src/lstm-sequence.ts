@@ -305,22 +305,17 @@ function lstmForward(
   hidden.push(c);
   const value = tf.stack(hidden) as tf.Tensor3D;
   if (!keep) return { value, saved: undefined };
-  const stack = (tensors: tf.Tensor2D[]) => tf.stack(tensors) as tf.Tensor3D;
   return {
     value,
     saved: {
-      xs,
-      kernel: t.kernel,
-      recurrentKernel: t.recurrentKernel,
-      h0: t.h0,
-      packed: value,
-      cPrev: stack(cPrev),
-      i: stack(is),
-      f: stack(fs),
-      g: stack(gs),
-      o: stack(os),
-      actC: stack(actCs),
-      cNew: peephole ? stack(cNews) : undefined,
+      ...projectionSaved(t, xs, value),
+      cPrev: stackSteps(cPrev),
+      i: stackSteps(is),
+      f: stackSteps(fs),
+      g: stackSteps(gs),
+      o: stackSteps(os),
+      actC: stackSteps(actCs),
+      cNew: peephole ? stackSteps(cNews) : undefined,
       peepholeInput,
       peepholeForget,
       peepholeOutput,
@@ -410,6 +405,16 @@ function lstmBackward(
   return grads;
 }
 
+/** What both LSTM backward passes need of the input projection and the forward value. */
+function projectionSaved(t: LstmInputs, xs: tf.Tensor2D, packed: tf.Tensor3D) {
+  return { xs, kernel: t.kernel, recurrentKernel: t.recurrentKernel, h0: t.h0, packed };
+}
+
+/** Per-step `[batch, n]` tensors → one time-major `[time, batch, n]` stack. */
+function stackSteps(tensors: tf.Tensor2D[]): tf.Tensor3D {
+  return tf.stack(tensors) as tf.Tensor3D;
+}
+
 /** What {@link lstmBackwardNative} needs; stacks are time-major. */
 interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
   xs: tf.Tensor2D;
@@ -463,18 +468,13 @@ function lstmForwardNative(
   hidden.push(c);
   const value = tf.stack(hidden) as tf.Tensor3D;
   if (!keep) return { value, saved: undefined };
-  const stack = (tensors: tf.Tensor2D[]) => tf.stack(tensors) as tf.Tensor3D;
   return {
     value,
     saved: {
-      xs,
-      kernel: t.kernel,
-      recurrentKernel: t.recurrentKernel,
-      h0: t.h0,
-      packed: value,
-      cPrev: stack(cPrev),
-      gates: stack(gates),
-      actC: stack(actCs),
+      ...projectionSaved(t, xs, value),
+      cPrev: stackSteps(cPrev),
+      gates: stackSteps(gates),
+      actC: stackSteps(actCs),
       mask,
       recurrentMask,
     },
