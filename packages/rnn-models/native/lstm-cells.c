@@ -140,3 +140,17 @@ void lstm_backward(const float* back, const float* recMask, const float* passIn,
     }
   }
 }
+
+// Column sums of x [rows, cols] into out [cols], accumulated row by row in float32. Backs rnnkit's
+// wasm Sum/Mean over leading axes (bias and BatchNormalization gradients), which tfjs-backend-wasm
+// runs as a transpose and a scalar reduction (~1 ms for [1024, 128]).
+__attribute__((export_name("column_sums")))
+void column_sums(const float* x, float* out, int rows, int cols) {
+  const int vectorCols = cols & ~3;
+  for (int j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int r = 0; r < rows; r++) {
+    const float* row = x + r * cols;
+    for (int j = 0; j < vectorCols; j += 4) STORE(out + j, ADD(LOAD(out + j), LOAD(row + j)));
+    for (int j = vectorCols; j < cols; j++) out[j] += row[j];
+  }
+}

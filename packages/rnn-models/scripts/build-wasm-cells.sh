@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-flags=(--target=wasm32 -O3 -msimd128 -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all)
+# -fno-builtin: no memset/memcpy calls for loops (there is no libc to link).
+flags=(--target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all)
 clang "${flags[@]}" -o "$work/plain.wasm" native/lstm-cells.c
 clang "${flags[@]}" -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
   -o "$work/shared.wasm" native/lstm-cells.c

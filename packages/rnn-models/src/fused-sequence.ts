@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from './errors.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
+import { fastLeadingSumsActive } from './wasm-kernels.js';
 
 /** Sizes of one fused-sequence call. @internal */
 export interface Dims {
@@ -100,7 +101,7 @@ export function projectionGradients(
   withBias: boolean,
 ): { x: tf.Tensor; kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias?: tf.Tensor } {
   const width = dZ.shape[2];
-  const dZFlat = tf.reshape(dZ, [time * batch, width]);
+  const dZFlat = tf.reshape(dZ, [time * batch, width]) as tf.Tensor2D;
   // The hidden state entering each step: h0, then the first time − 1 hidden states.
   const first = tf.expandDims(s.h0, 0);
   let hPrev: tf.Tensor =
@@ -114,13 +115,23 @@ export function projectionGradients(
     x: tf.transpose(dxTimeMajor, [1, 0, 2]),
     kernel: tf.transpose(tf.matMul(dZT, s.xs)),
     recurrentKernel: tf.transpose(tf.matMul(dZT, tf.reshape(hPrev, [time * batch, units]))),
-    // From dZᵀ: the column of ones is the packed (right) operand, not the big dZ.
-    ...(withBias ? { bias: tf.reshape(tf.matMul(dZT, tf.ones([time * batch, 1])), [width]) } : {}),
+    ...(withBias ? { bias: biasGradient(dZFlat, dZT) } : {}),
   };
 }
 
-/** Sums of the columns of `m` `[rows, cols]` → `[cols]`, as a product with a row of ones (fast on wasm). @internal */
+/**
+ * The bias gradient, the column sums of `dZ`: rnnkit's native Sum on wasm (0.1 ms for
+ * [4096, 256]); elsewhere a product of `dZᵀ` with a column of ones, which makes the ones the
+ * packed (right) operand rather than the big dZ (1.3 ms on wasm without the native Sum).
+ */
+function biasGradient(dZ: tf.Tensor2D, dZT: tf.Tensor2D): tf.Tensor1D {
+  if (fastLeadingSumsActive()) return tf.sum(dZ, 0);
+  return tf.reshape(tf.matMul(dZT, tf.ones([dZ.shape[0], 1])), [dZ.shape[1]]) as tf.Tensor1D;
+}
+
+/** Sums of the columns of `m` `[rows, cols]` → `[cols]`: native on wasm, else a product with a row of ones. @internal */
 export function columnSums(m: tf.Tensor2D): tf.Tensor1D {
+  if (fastLeadingSumsActive()) return tf.sum(m, 0);
   const [rows, cols] = m.shape;
   return tf.reshape(tf.matMul(tf.ones([1, rows]), m), [cols]) as tf.Tensor1D;
 }

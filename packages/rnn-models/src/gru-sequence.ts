@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
-import { checkRecurrentShapes, checkShape, resolveActivation } from './fused-sequence.js';
+import { checkRecurrentShapes, checkShape, columnSums, resolveActivation } from './fused-sequence.js';
 
 /** GRU weights in Keras' layout: gates in the order z (update), r (reset), h (candidate). */
 export interface GruWeights {
@@ -431,12 +431,9 @@ function backward(
   const dxTimeMajor = tf.reshape(tf.matMul(dProjected, tf.transpose(kernel)), [time, batch, inputDim]);
   const gradients: tf.Tensor[] = [tf.transpose(dxTimeMajor, [1, 0, 2]), dKernel, dRecurrent, dh];
   if (layout.hasBias) {
-    // Column sums as a product with a column of ones: the wasm backend's sum over axis 0
-    // transposes first and is ~20× slower at these sizes.
-    const ones = tf.ones([rows, 1]);
-    const dInputBias = tf.reshape(tf.matMul(dProjectedT, ones), [1, 3 * units]);
+    const dInputBias = tf.reshape(columnSums(dProjected as tf.Tensor2D), [1, 3 * units]);
     const dBias = resetAfter
-      ? tf.concat([dInputBias, tf.reshape(tf.matMul(dInnerT, ones), [1, 3 * units])])
+      ? tf.concat([dInputBias, tf.reshape(columnSums(dInnerAll as tf.Tensor2D), [1, 3 * units])])
       : dInputBias;
     gradients.push(resetAfter ? dBias : tf.reshape(dBias, [3 * units]));
   }

@@ -18,6 +18,7 @@ export const LSTM_BACKWARD_STEP = 'RnnkitLstmBackwardStep';
 interface CellExports {
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  column_sums(x: number, out: number, rows: number, cols: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. */
@@ -77,6 +78,25 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
 export function lstmCellKernelsAvailable(): boolean {
   if (!enabled || tf.getBackend() !== 'wasm' || !tf.getKernel(LSTM_FORWARD_STEP, 'wasm')) return false;
   return cellsFor(tf.backend() as unknown as WasmBackendInternals) !== null;
+}
+
+/**
+ * Writes the column sums of float32 `x` (read as `[rows, cols]`) into float32 `out` (`[cols]`)
+ * with the native module; both on the wasm `backend`. Returns false, writing nothing, where the
+ * module cannot run. @internal
+ */
+export function nativeColumnSums(
+  backend: unknown,
+  x: tf.TensorInfo,
+  out: tf.TensorInfo,
+  rows: number,
+  cols: number,
+): boolean {
+  const wasm = backend as WasmBackendInternals;
+  const cells = cellsFor(wasm);
+  if (cells === null) return false;
+  cells.column_sums(pointer(wasm, x), pointer(wasm, out), rows, cols);
+  return true;
 }
 
 /** Turns the fused step kernels off (or back on), so tests can compare both paths. @internal */

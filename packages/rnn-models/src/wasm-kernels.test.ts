@@ -371,3 +371,65 @@ describe('wasm Tile replacement', () => {
     expect(wasm).toEqual(cpu);
   });
 });
+
+describe('wasm Sum and Mean replacements', () => {
+  it('equal the cpu kernels for any axes over tensors of rank 1 to 4, with and without keepDims', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        fc.constantFrom('sum' as const, 'mean' as const),
+        fc.constantFrom('float32' as const, 'int32' as const),
+        async (shape, pick, keepDims, op, dtype) => {
+          const axes = shape.map((_, d) => d).filter((d) => pick[d]);
+          const size = shape.reduce((a, b) => a * b, 1);
+          // Small integers: every order of summation gives the same float32 sum.
+          const reduce = () =>
+            tf.tidy(() => {
+              const x = tf.tensor(
+                Array.from({ length: size }, (_, i) => ((i * 7) % 11) - 5),
+                shape,
+                dtype,
+              );
+              const axis = axes.length === 0 ? undefined : axes;
+              return op === 'sum' ? tf.sum(x, axis, keepDims) : tf.mean(x, axis, keepDims);
+            });
+          const cpu = await on('cpu', reduce);
+          const wasm = await on('wasm', reduce);
+          expect(wasm.shape).toEqual(cpu.shape);
+          expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-6, atol: 1e-6 });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reduce a BatchNormalization-sized batch and a bias gradient over their leading axes like the cpu kernels', async () => {
+    registerWasmKernels();
+    for (const shape of [
+      [1, 1, 1024, 130],
+      [4096, 256],
+    ]) {
+      const data = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i));
+      for (const op of [tf.sum, tf.mean]) {
+        const reduce = () => tf.tidy(() => op(tf.tensor(data, shape), shape.length === 4 ? [0, 1, 2] : 0));
+        const cpu = await on('cpu', reduce);
+        const wasm = await on('wasm', reduce);
+        expect(wasm.shape).toEqual([shape[shape.length - 1]]);
+        expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-4, atol: 1e-4 });
+      }
+    }
+  });
+
+  it('runs the native column sums, not tfjs’ transpose and reduction', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const x = tf.ones([1024, 128]);
+    const profile = await tf.profile(() => tf.sum(x, 0));
+    expect(profile.kernels.map((k) => k.name)).toEqual(['Sum']);
+    expect(Array.from(await (profile.result as tf.Tensor).data()).every((v) => v === 1024)).toBe(true);
+    tf.dispose([x, profile.result as tf.Tensor]);
+  });
+});
