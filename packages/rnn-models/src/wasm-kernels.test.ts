@@ -433,3 +433,41 @@ describe('wasm Sum and Mean replacements', () => {
     tf.dispose([x, profile.result as tf.Tensor]);
   });
 });
+
+describe('wasm Identity replacement', () => {
+  it('shares the memory of its input and keeps it alive until both are disposed', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const buffers = () => (tf.memory() as { numDataBuffers: number }).numDataBuffers;
+    const before = buffers();
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const copy = tf.clone(x);
+    expect(buffers() - before).toBe(1); // one buffer for both
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+    expect(buffers()).toBe(before);
+  });
+
+  it('keeps what a custom gradient saves intact through training-style use', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const square = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([x]);
+      return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(saved!, 2)) };
+    }) as unknown as tf.CustomGradientFunc<tf.Tensor>);
+    const v = tf.variable(tf.tensor1d([1, 2, 3]), true, 'identity-test');
+    const before = tf.memory().numTensors;
+    for (let repeat = 0; repeat < 3; repeat++) {
+      const { value, grads } = tf.variableGrads(() => tf.sum(square(v)) as tf.Scalar, [v]);
+      expect(await value.data()).toEqual(new Float32Array([14]));
+      expect(Array.from(await grads['identity-test']!.data())).toEqual([2, 4, 6]);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    v.dispose();
+  });
+});

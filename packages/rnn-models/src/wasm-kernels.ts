@@ -434,6 +434,24 @@ function leadingAxesReduction(kernelName: typeof tf.Sum | typeof tf.Mean): tf.Ke
 
 const sum = leadingAxesReduction(tf.Sum);
 
+/**
+ * `clone` on the wasm backend without a copy: the result shares the input's memory and counts
+ * a reference, as tfjs' cpu and webgl backends do (tensors are immutable). tfjs-backend-wasm
+ * 4.22 copied — and tfjs clones every tensor a gradient saves for the backward pass, so each
+ * fused recurrent layer copied its saved activations every training step (poetry-char: ~4.6 ms
+ * per step, 100 clones).
+ */
+const identity: tf.KernelConfig = {
+  kernelName: tf.Identity,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { x: tf.TensorInfo }).x;
+    if (x.dtype === 'string') return originals.get(tf.Identity)!(args);
+    (args.backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  },
+};
+
 /** Whether `tf.sum` over leading axes runs as {@link leadingAxesReduction}'s native column sums now. @internal */
 export function fastLeadingSumsActive(): boolean {
   return tf.getBackend() === 'wasm' && tf.getKernel(tf.Sum, 'wasm')?.kernelFunc === sum.kernelFunc;
@@ -451,6 +469,7 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   tile,
   sum,
   leadingAxesReduction(tf.Mean),
+  identity,
 ];
 
 /**
