@@ -35,7 +35,7 @@ import {
 
 const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
 
-  --only NAME        run only this config (repeatable); default: all of configs.json
+  --only NAME        run only this config (repeatable, or comma-separated); default: all of configs.json
   --steps N          timed steps per phase after 1 warm-up step; the median is reported (default 7, as the shared baseline's protocol)
   --budget-s S       soft time budget per phase: no new timed step starts after S seconds;
                      if the warm-up alone takes longer, that single step is reported (default 60)
@@ -105,7 +105,7 @@ function parseOptions(argv: readonly string[]): Options {
   }
   const budgetS = number('budget-s', values['budget-s'], (x) => x > 0, 'a positive number of seconds');
   return {
-    only: values.only,
+    only: values.only.flatMap((names) => names.split(",").filter((name) => name !== "")),
     steps: number('steps', values.steps, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0'),
     budgetS,
     hardTimeoutS:

@@ -154,3 +154,40 @@ void column_sums(const float* x, float* out, int rows, int cols) {
     for (int j = vectorCols; j < cols; j++) out[j] += row[j];
   }
 }
+
+// Transposes x [rows, cols] (any 32-bit elements) into out [cols, rows] in tiles of 4×4 SIMD
+// blocks. Backs rnnkit's wasm Transpose of matrices: tfjs-backend-wasm 4.22 copies element by
+// element (~7 ns per element when rows are a multiple of 256: cache-set conflicts). Tiles of
+// 16 rows × 32 columns, walked column block by column block, keep four output lines in flight
+// (measured [4096, 256]: 0.47 ms, [10240, 512]: 3.4 ms, [256, 4096]: 0.34 ms).
+__attribute__((export_name("transpose_2d")))
+void transpose_2d(const float* x, float* out, int rows, int cols) {
+  const int rows4 = rows & ~3;
+  const int cols4 = cols & ~3;
+  for (int r0 = 0; r0 < rows4; r0 += 16) {
+    const int r1 = r0 + 16 < rows4 ? r0 + 16 : rows4;
+    for (int c0 = 0; c0 < cols4; c0 += 32) {
+      const int c1 = c0 + 32 < cols4 ? c0 + 32 : cols4;
+      for (int c = c0; c < c1; c += 4) {
+        for (int r = r0; r < r1; r += 4) {
+          const float* in = x + r * cols + c;
+          f4 a = LOAD(in), b = LOAD(in + cols), cc = LOAD(in + 2 * cols), d = LOAD(in + 3 * cols);
+          f4 t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
+          f4 t1 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+          f4 t2 = wasm_i32x4_shuffle(cc, d, 0, 4, 1, 5);
+          f4 t3 = wasm_i32x4_shuffle(cc, d, 2, 6, 3, 7);
+          float* o = out + c * rows + r;
+          STORE(o, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+          STORE(o + rows, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+          STORE(o + 2 * rows, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+          STORE(o + 3 * rows, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+  // The edges the 4×4 blocks leave: the last rows % 4 rows, the last cols % 4 columns.
+  for (int r = rows4; r < rows; r++)
+    for (int c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
+  for (int r = 0; r < rows4; r++)
+    for (int c = cols4; c < cols; c++) out[c * rows + r] = x[r * cols + c];
+}

@@ -19,6 +19,7 @@ interface CellExports {
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
+  transpose_2d(x: number, out: number, rows: number, cols: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. */
@@ -96,6 +97,25 @@ export function nativeColumnSums(
   const cells = cellsFor(wasm);
   if (cells === null) return false;
   cells.column_sums(pointer(wasm, x), pointer(wasm, out), rows, cols);
+  return true;
+}
+
+/**
+ * Transposes 32-bit `x` (read as `[rows, cols]`) into `out` (`[cols, rows]`) with the native
+ * module; both on the wasm `backend`. Returns false, writing nothing, where the module cannot
+ * run. @internal
+ */
+export function nativeTranspose2d(
+  backend: unknown,
+  x: tf.TensorInfo,
+  out: tf.TensorInfo,
+  rows: number,
+  cols: number,
+): boolean {
+  const wasm = backend as WasmBackendInternals;
+  const cells = cellsFor(wasm);
+  if (cells === null) return false;
+  cells.transpose_2d(pointer(wasm, x), pointer(wasm, out), rows, cols);
   return true;
 }
 

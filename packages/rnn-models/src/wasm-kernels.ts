@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LSTM_CELL_KERNELS, nativeColumnSums } from './wasm-cells.js';
+import { LSTM_CELL_KERNELS, nativeColumnSums, nativeTranspose2d } from './wasm-cells.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmBackendLike {
@@ -248,14 +248,13 @@ function reverseInto(
 }
 
 /**
- * `transpose` of large matrices on the wasm backend without cache-set conflicts.
- * tfjs-backend-wasm 4.22 writes the result column by column with a stride of one output row;
- * when that row is a multiple of 1 KiB (rows divisible by 256), every write of a column lands
- * in the same cache set, and the copy runs at ~7 ns per element instead of ~1 (measured:
- * `[10240, 512]` 37 ms, `[10256, 512]` 4.7 ms). Every weight gradient of a fused recurrent
- * layer transposes its `[batch·time, gates·units]` gradients, and batch·time is usually such a
- * number. This kernel transposes a copy with 16 extra rows — an odd number of cache lines per
- * output row — and copies the wanted columns out. Other transposes keep tfjs' kernel.
+ * `transpose` of matrices on the wasm backend as native 4×4 SIMD block transposes. tfjs-backend-
+ * wasm 4.22 writes the result element by element, column by column; when an output row is a
+ * multiple of 1 KiB (rows divisible by 256) every write of a column lands in the same cache set
+ * and the copy runs at ~7 ns per element (`[10240, 512]` 37 ms, `[4096, 256]` 7.3 ms — every
+ * weight gradient of a fused recurrent layer transposes its `[batch·time, gates·units]`
+ * gradients, and batch·time is usually such a number). Native: 3.4 ms and 0.5 ms. Transposes
+ * that swap two axes of 32-bit data (size-1 axes aside) take this path; the rest keep tfjs'.
  */
 const transpose: tf.KernelConfig = {
   kernelName: tf.Transpose,
@@ -266,28 +265,18 @@ const transpose: tf.KernelConfig = {
     const { perm } = args.attrs as unknown as { perm: number[] };
     // Size-1 axes do not move data: what matters is whether the rest is a matrix swap.
     const moved = perm.filter((axis) => x.shape[axis] !== 1);
-    if (x.dtype === 'string' || moved.length !== 2 || moved[0]! < moved[1]!) return original(args);
-    const rows = x.shape[moved[1]!]!;
-    const cols = x.shape[moved[0]!]!;
-    if (rows % CONFLICT_ROWS !== 0 || rows * cols < PADDED_TRANSPOSE_MIN_SIZE) return original(args);
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || moved.length !== 2 || moved[0]! < moved[1]!) {
+      return original(args);
+    }
     const wasm = args.backend as unknown as WasmBackendLike & { disposeData(dataId: tf.DataId): void };
-    const paddedRows = rows + 16;
-    const staging = wasm.makeOutput([paddedRows, cols], x.dtype);
-    wasm.typedArrayFromHeap(staging).set(wasm.typedArrayFromHeap(x));
-    const swapped = original({ inputs: { x: staging }, backend: args.backend, attrs: { perm: [1, 0] } });
-    wasm.disposeData(staging.dataId);
-    const { dataId } = swapped as tf.TensorInfo;
     const out = wasm.makeOutput(
       perm.map((axis) => x.shape[axis]!),
       x.dtype,
     );
-    // Views after the last allocation: a growing heap invalidates earlier ones.
-    const source = wasm.typedArrayFromHeap(swapped as tf.TensorInfo);
-    const target = wasm.typedArrayFromHeap(out);
-    for (let c = 0; c < cols; c++) {
-      target.set(source.subarray(c * paddedRows, c * paddedRows + rows), c * rows);
+    if (!nativeTranspose2d(args.backend, x, out, x.shape[moved[1]!]!, x.shape[moved[0]!]!)) {
+      wasm.disposeData(out.dataId);
+      return original(args);
     }
-    wasm.disposeData(dataId);
     return out;
   },
 };
@@ -336,11 +325,6 @@ const tile: tf.KernelConfig = {
     return out;
   },
 };
-
-/** Matrices with a multiple of this many rows hit the cache-set conflicts {@link transpose} avoids. */
-const CONFLICT_ROWS = 256;
-/** Below this many elements the extra copies cost more than the conflicts (measured [4096, 256]: 7.3 → 1.2 ms). */
-const PADDED_TRANSPOSE_MIN_SIZE = 1 << 16;
 
 /**
  * `gather` on the wasm backend as row copies on the heap. tfjs-backend-wasm 4.22 copies element
