@@ -28,7 +28,7 @@ typedef v128_t f4;
 // rules, and nearest/trunc_sat are sequences), adding 1.5·2²³ rounds n into the low mantissa
 // bits, Estrin's form halves Horner's dependency chain, and r is kept negated so −x is never
 // formed (forward step at [1024, 128]: 11.7 → 8.4 ns per cell).
-static inline f4 sigmoid4(f4 x) {
+__attribute__((always_inline)) static inline f4 sigmoid4(f4 x) {
   x = wasm_f32x4_pmin(wasm_f32x4_pmax(x, SPLAT(-88.0f)), SPLAT(87.0f));
   const f4 shifter = SPLAT(12582912.0f);
   f4 t = SUB(shifter, MUL(x, SPLAT(1.44269504088896341f)));
@@ -47,47 +47,73 @@ static inline f4 sigmoid4(f4 x) {
 }
 
 // tanh(x) = 2·sigmoid(2x) − 1, as rnnkit's wasm path computes it elsewhere.
-static inline f4 tanh4(f4 x) { return SUB(MUL(SPLAT(2.0f), sigmoid4(ADD(x, x))), SPLAT(1.0f)); }
+__attribute__((always_inline)) static inline f4 tanh4(f4 x) { return SUB(MUL(SPLAT(2.0f), sigmoid4(ADD(x, x))), SPLAT(1.0f)); }
 
 // One forward step for `batch` rows.
 //   xz, hz  [batch, 4u]  input projection (+ bias) and h_{t-1}·U of this step
 //   c, h    [batch, u]   state entering the step
 //   mask    [batch]      1 = step, 0 = carry the state over (may be 0: no mask)
-// writes
+// writes (every target but hOut and cOut may be 0: not wanted)
 //   gates   [batch, 4u]  activated i, f, g, o
 //   actC    [batch, u]   tanh of the new (unmasked) cell state
 //   hOut, cOut [batch, u] state after the step (masked rows: h, c unchanged)
-__attribute__((export_name("lstm_forward")))
-void lstm_forward(const float* xz, const float* hz, const float* c, const float* h, const float* mask,
-                  float* gates, float* actC, float* hOut, float* cOut, int batch, int units) {
-  const int w = 4 * units;
-  for (int b = 0; b < batch; b++) {
-    const float* x = xz + b * w;
-    const float* r = hz + b * w;
-    float* gate = gates + b * w;
-    const int row = b * units;
-    const int keep = mask == 0 || mask[b] != 0.0f;
-    for (int j = 0; j < units; j += 4) {
-      f4 i = sigmoid4(ADD(LOAD(x + j), LOAD(r + j)));
-      f4 f = sigmoid4(ADD(LOAD(x + units + j), LOAD(r + units + j)));
-      f4 g = tanh4(ADD(LOAD(x + 2 * units + j), LOAD(r + 2 * units + j)));
-      f4 o = sigmoid4(ADD(LOAD(x + 3 * units + j), LOAD(r + 3 * units + j)));
-      f4 cPrev = LOAD(c + row + j);
-      f4 cNew = ADD(MUL(f, cPrev), MUL(i, g));
-      f4 ac = tanh4(cNew);
+//   hCopy, cCopy         second copies of hOut and cOut, and cInCopy one of c: the caller's
+//                        time-major stacks, filled in place so no step is stacked afterwards
+// Copies n floats (n a multiple of 4).
+static inline void copy4(float* to, const float* from, int n) {
+  for (int j = 0; j < n; j += 4) STORE(to + j, LOAD(from + j));
+}
+
+// The step's arithmetic for one row; storeSaved is a constant at each call, so the compiler
+// emits two branch-free loops (V8 keeps far more in registers: the inner loop with the stores
+// under run-time conditions ran at half speed).
+__attribute__((always_inline)) static inline void lstm_forward_row(const float* x, const float* r, const float* c, const float* h,
+                                    float* gate, float* actC, float* hOut, float* cOut, int keep,
+                                    int units, const int storeSaved) {
+  for (int j = 0; j < units; j += 4) {
+    f4 i = sigmoid4(ADD(LOAD(x + j), LOAD(r + j)));
+    f4 f = sigmoid4(ADD(LOAD(x + units + j), LOAD(r + units + j)));
+    f4 g = tanh4(ADD(LOAD(x + 2 * units + j), LOAD(r + 2 * units + j)));
+    f4 o = sigmoid4(ADD(LOAD(x + 3 * units + j), LOAD(r + 3 * units + j)));
+    f4 cPrev = LOAD(c + j);
+    f4 cNew = ADD(MUL(f, cPrev), MUL(i, g));
+    f4 ac = tanh4(cNew);
+    if (storeSaved) {
       STORE(gate + j, i);
       STORE(gate + units + j, f);
       STORE(gate + 2 * units + j, g);
       STORE(gate + 3 * units + j, o);
-      STORE(actC + row + j, ac);
-      if (keep) {
-        STORE(cOut + row + j, cNew);
-        STORE(hOut + row + j, MUL(o, ac));
-      } else {
-        STORE(cOut + row + j, cPrev);
-        STORE(hOut + row + j, LOAD(h + row + j));
-      }
+      STORE(actC + j, ac);
     }
+    if (keep) {
+      STORE(cOut + j, cNew);
+      STORE(hOut + j, MUL(o, ac));
+    } else {
+      STORE(cOut + j, cPrev);
+      STORE(hOut + j, LOAD(h + j));
+    }
+  }
+}
+
+__attribute__((export_name("lstm_forward")))
+void lstm_forward(const float* xz, const float* hz, const float* c, const float* h, const float* mask,
+                  float* gates, float* actC, float* hOut, float* cOut, float* hCopy, float* cCopy,
+                  float* cInCopy, int batch, int units) {
+  const int w = 4 * units;
+  for (int b = 0; b < batch; b++) {
+    const int row = b * units;
+    const int keep = mask == 0 || mask[b] != 0.0f;
+    if (gates && actC) {
+      lstm_forward_row(xz + b * w, hz + b * w, c + row, h + row, gates + b * w, actC + row, hOut + row,
+                       cOut + row, keep, units, 1);
+    } else {
+      lstm_forward_row(xz + b * w, hz + b * w, c + row, h + row, 0, 0, hOut + row, cOut + row, keep,
+                       units, 0);
+    }
+    // Copies while the row is still in L1.
+    if (hCopy) copy4(hCopy + row, hOut + row, units);
+    if (cCopy) copy4(cCopy + row, cOut + row, units);
+    if (cInCopy) copy4(cInCopy + row, c + row, units);
   }
 }
 
@@ -101,17 +127,20 @@ void lstm_forward(const float* xz, const float* hz, const float* c, const float*
 //   mask     [batch]      as in lstm_forward (0: none)
 // writes
 //   dz       [batch, 4u]  gradient of the pre-activations
+//   dzCopy   [batch, 4u]  a second copy of dz, into the caller's stack of all steps (0: none)
 //   dcOut    [batch, u]   gradient reaching c_{t-1}
 //   passOut  [batch, u]   (1 − m_t)·dh_t for step t−1 (0: not wanted; only needed with a mask)
 __attribute__((export_name("lstm_backward")))
 void lstm_backward(const float* back, const float* recMask, const float* passIn, const float* dOut,
                    const float* dc, const float* gates, const float* actC, const float* cPrev,
-                   const float* mask, float* dz, float* dcOut, float* passOut, int batch, int units) {
+                   const float* mask, float* dz, float* dzCopy, float* dcOut, float* passOut,
+                   int batch, int units) {
   const int w = 4 * units;
   const f4 one = SPLAT(1.0f);
   for (int b = 0; b < batch; b++) {
     const float* gate = gates + b * w;
     float* d = dz + b * w;
+    float* d2 = dzCopy ? dzCopy + b * w : 0;
     const int row = b * units;
     const f4 m = SPLAT(mask == 0 ? 1.0f : mask[b]);
     const f4 notM = SUB(one, m);
@@ -131,13 +160,18 @@ void lstm_backward(const float* back, const float* recMask, const float* passIn,
       f4 dcNext = LOAD(dc + row + j);
       f4 dcIn = ADD(dcNext, MUL(dh, MUL(o, SUB(one, MUL(ac, ac)))));
       f4 dcm = MUL(dcIn, m);
-      STORE(d + j, MUL(dcm, MUL(g, MUL(i, SUB(one, i)))));
-      STORE(d + units + j, MUL(dcm, MUL(LOAD(cPrev + row + j), MUL(f, SUB(one, f)))));
-      STORE(d + 2 * units + j, MUL(dcm, MUL(i, SUB(one, MUL(g, g)))));
-      STORE(d + 3 * units + j, MUL(MUL(dh, m), MUL(ac, MUL(o, SUB(one, o)))));
+      f4 di = MUL(dcm, MUL(g, MUL(i, SUB(one, i))));
+      f4 df = MUL(dcm, MUL(LOAD(cPrev + row + j), MUL(f, SUB(one, f))));
+      f4 dg = MUL(dcm, MUL(i, SUB(one, MUL(g, g))));
+      f4 dO = MUL(MUL(dh, m), MUL(ac, MUL(o, SUB(one, o))));
+      STORE(d + j, di);
+      STORE(d + units + j, df);
+      STORE(d + 2 * units + j, dg);
+      STORE(d + 3 * units + j, dO);
       STORE(dcOut + row + j, ADD(MUL(dcm, f), MUL(notM, dcNext)));
       if (passOut) STORE(passOut + row + j, MUL(notM, dh));
     }
+    if (d2) copy4(d2, d, w);
   }
 }
 

@@ -17,7 +17,7 @@ import {
   runFused,
   timeMajorMask,
 } from './fused-sequence.js';
-import { lstmBackwardStep, lstmCellKernelsAvailable, lstmForwardStep } from './wasm-cells.js';
+import { emptyStack, lstmBackwardStep, lstmCellKernelsAvailable, lstmForwardStep } from './wasm-cells.js';
 
 /** Peephole weights of {@link LstmWeights}: elementwise connections from the cell state to the gates. */
 export interface LstmPeepholeWeights {
@@ -422,8 +422,8 @@ interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
   recurrentKernel: tf.Tensor2D;
   h0: tf.Tensor2D;
   packed: tf.Tensor3D;
-  /** Cell state entering each step `[time, batch, units]`. */
-  cPrev: tf.Tensor3D;
+  /** Cell state entering each step, then the final one `[time + 1, batch, units]`. */
+  cells: tf.Tensor3D;
   /** Activated gates i, f, g, o of each step `[time, batch, 4·units]`. */
   gates: tf.Tensor3D;
   /** `tanh(c)` of each step's new (unmasked) cell state. */
@@ -432,52 +432,46 @@ interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
   recurrentMask: tf.Tensor2D | undefined;
 }
 
-/** {@link lstmForward} for sigmoid gates and tanh with the fused step kernel: a product and one kernel per step. */
+/**
+ * {@link lstmForward} for sigmoid gates and tanh with the fused step kernel: a product and one
+ * kernel per step. The kernel reads each step's projection and mask from the stacks and writes
+ * the states and saved activations straight into stacks allocated here, so nothing is sliced
+ * or stacked per step.
+ */
 function lstmForwardNative(
   t: LstmInputs,
-  { time, units }: Dims,
+  { batch, time, units }: Dims,
   keep: boolean,
 ): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
-  // The kernel reads each step's projection and mask from the stacks: no per-step copies.
   const { xs, projected } = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
   const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
   const { recurrentMask } = t;
+  // Filled in place by the step kernels; every element is written before any is read.
+  const states = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
+  const cells = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
+  const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
+  const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
   let h: tf.Tensor2D = t.h0;
-  let c: tf.Tensor2D = t.c0;
-  const hidden: tf.Tensor2D[] = [];
-  const cPrev: tf.Tensor2D[] = [];
-  const gates: tf.Tensor2D[] = [];
-  const actCs: tf.Tensor2D[] = [];
   for (let step = 0; step < time; step++) {
-    const out = tf.tidy(() => {
-      const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
-      const hz = tf.matMul(hIn, t.recurrentKernel);
-      return lstmForwardStep({ xz: projected, hz: hz as tf.Tensor2D, c, h, mask }, step);
+    const previous = h;
+    h = tf.tidy(() => {
+      const hIn = recurrentMask === undefined ? previous : tf.mul(previous, recurrentMask);
+      const hz = tf.matMul(hIn, t.recurrentKernel) as tf.Tensor2D;
+      return lstmForwardStep(
+        { xz: projected, hz, c0: t.c0, h: previous, mask, states, cells, gates, actC },
+        step,
+      );
     });
-    if (keep) {
-      cPrev.push(c);
-      gates.push(out.gates);
-      actCs.push(out.actC);
-    } else {
-      tf.dispose([out.gates, out.actC]);
-    }
-    h = out.h;
-    c = out.c;
-    hidden.push(h);
+    if (previous !== t.h0) previous.dispose();
   }
-  hidden.push(c);
-  const value = tf.stack(hidden) as tf.Tensor3D;
-  if (!keep) return { value, saved: undefined };
+  if (h !== t.h0) h.dispose();
+  if (!keep) {
+    cells.dispose();
+    return { value: states, saved: undefined };
+  }
   return {
-    value,
-    saved: {
-      ...projectionSaved(t, xs, value),
-      cPrev: stackSteps(cPrev),
-      gates: stackSteps(gates),
-      actC: stackSteps(actCs),
-      mask,
-      recurrentMask,
-    },
+    value: states,
+    saved: { ...projectionSaved(t, xs, states), cells, gates: gates!, actC: actC!, mask, recurrentMask },
   };
 }
 
@@ -488,16 +482,16 @@ function lstmBackwardNative(
   dims: Dims,
   withBias: boolean,
 ): Partial<Record<keyof LstmInputs, tf.Tensor>> {
-  const { time } = dims;
+  const { time, batch, units } = dims;
   // dy: time outputs, then the final cell state. The kernel reads each step from the stacks.
-  const [batch, units] = [dims.batch, dims.units];
   const withPass = s.mask !== undefined;
   // Explicit transpose: see lstmBackward.
   const recurrentT = tf.transpose(s.recurrentKernel);
+  // Filled in place, step by step, by the kernel.
+  const dzAll = emptyStack([time, batch, 4 * units]) as tf.Tensor3D;
   let dc = tf.reshape(tf.slice(dy, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
   let back: tf.Tensor2D | undefined;
   let pass: tf.Tensor2D | undefined;
-  const dz: tf.Tensor2D[] = new Array(time);
   for (let t = time - 1; t >= 0; t--) {
     const step = lstmBackwardStep(
       {
@@ -508,22 +502,24 @@ function lstmBackwardNative(
         dc,
         gates: s.gates,
         actC: s.actC,
-        cPrev: s.cPrev,
+        cells: s.cells,
         mask: s.mask,
+        dzAll,
       },
       t,
       withPass,
     );
-    dz[t] = step.dz;
+    tf.dispose([dc, back, pass]);
     dc = step.dc;
     pass = step.pass;
     back = tf.matMul(step.dz, recurrentT) as tf.Tensor2D;
+    step.dz.dispose();
   }
   let dh0: tf.Tensor = back!;
   if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
   if (pass !== undefined) dh0 = tf.add(dh0, pass);
   return {
-    ...projectionGradients(tf.stack(dz) as tf.Tensor3D, s, dims, withBias),
+    ...projectionGradients(dzAll, s, dims, withBias),
     h0: dh0,
     c0: dc,
   };

@@ -14,6 +14,8 @@ import { LSTM_CELLS_WASM_PLAIN, LSTM_CELLS_WASM_SHARED } from './wasm-cells.gene
 export const LSTM_FORWARD_STEP = 'RnnkitLstmForwardStep';
 /** Kernel name of one fused backward step (wasm only). @internal */
 export const LSTM_BACKWARD_STEP = 'RnnkitLstmBackwardStep';
+/** Kernel name of the uninitialised allocation behind {@link emptyStack} (wasm only). @internal */
+export const EMPTY_STACK = 'RnnkitEmptyStack';
 
 interface CellExports {
   lstm_forward(...args: number[]): void;
@@ -142,52 +144,63 @@ function atStep(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined
   return pointer(backend, tensor) + 4 * step * perStep;
 }
 
+/**
+ * One forward step. Inputs: `xz` and `mask` are stacks of all steps (read at `step`); `hz`, `h`
+ * belong to this step; the cell state entering it is `c0` at step 0 and `cells[step]` after.
+ * Written **in place** — the stacks the sequence allocated with {@link emptyStack} and no one else
+ * holds yet: `states[step]` (h), `states[time]` (final c, at the last step), `cells[step + 1]`
+ * (c; `cells[0]` = c0 at step 0), and when given `gates[step]`, `actC[step]`. Returns h as a new
+ * `[batch, units]` tensor for the next recurrent product.
+ */
 const forwardStepKernel: tf.KernelConfig = {
   kernelName: LSTM_FORWARD_STEP,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { xz, hz, c, h, mask } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const { xz, hz, c0, h, mask, states, cells, gates, actC } = inputs as Record<string, tf.TensorInfo | undefined>;
     const { step } = attrs as unknown as { step: number };
     const wasm = backend as unknown as WasmBackendInternals;
-    const [batch, units] = c!.shape as [number, number];
-    const gates = wasm.makeOutput([batch, 4 * units], 'float32');
-    const actC = wasm.makeOutput([batch, units], 'float32');
+    const [batch, units] = h!.shape as [number, number];
+    const time = states!.shape[0]! - 1;
     const hOut = wasm.makeOutput([batch, units], 'float32');
-    const cOut = wasm.makeOutput([batch, units], 'float32');
-    const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
     cellsFor(wasm)!.lstm_forward(
       atStep(wasm, xz, step),
-      at(hz),
-      at(c),
-      at(h),
+      pointer(wasm, hz),
+      step === 0 ? pointer(wasm, c0) : atStep(wasm, cells, step),
+      pointer(wasm, h),
       atStep(wasm, mask, step),
-      at(gates),
-      at(actC),
-      at(hOut),
-      at(cOut),
+      atStep(wasm, gates, step),
+      atStep(wasm, actC, step),
+      pointer(wasm, hOut),
+      atStep(wasm, cells, step + 1),
+      atStep(wasm, states, step),
+      step === time - 1 ? atStep(wasm, states, time) : 0,
+      step === 0 ? atStep(wasm, cells, 0) : 0,
       batch,
       units,
     );
-    return [gates, actC, hOut, cOut];
+    return hOut;
   },
 };
 
+/**
+ * One backward step. `dOut`, `gates`, `actC`, `cells` (c entering each step) and `mask` are the
+ * stacks of all steps, read at `step`; the others belong to this step. Writes `dz` in place into
+ * `dzAll[step]` too. Returns `[dz, dc]`, plus the pass-through gradient with `withPass`.
+ */
 const backwardStepKernel: tf.KernelConfig = {
   kernelName: LSTM_BACKWARD_STEP,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { back, recurrentMask, passIn, dOut, dc, gates, actC, cPrev, mask } = inputs as Record<
+    const { back, recurrentMask, passIn, dOut, dc, gates, actC, cells, mask, dzAll } = inputs as Record<
       string,
       tf.TensorInfo | undefined
     >;
-    const { step } = attrs as unknown as { step: number };
+    const { step, withPass } = attrs as unknown as { step: number; withPass: boolean };
     const wasm = backend as unknown as WasmBackendInternals;
     const [batch, units] = dc!.shape as [number, number];
     const dz = wasm.makeOutput([batch, 4 * units], 'float32');
     const dcOut = wasm.makeOutput([batch, units], 'float32');
-    const passOut = (attrs as { withPass?: boolean }).withPass
-      ? wasm.makeOutput([batch, units], 'float32')
-      : undefined;
+    const passOut = withPass ? wasm.makeOutput([batch, units], 'float32') : undefined;
     const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
     cellsFor(wasm)!.lstm_backward(
       at(back),
@@ -197,9 +210,10 @@ const backwardStepKernel: tf.KernelConfig = {
       at(dc),
       atStep(wasm, gates, step),
       atStep(wasm, actC, step),
-      atStep(wasm, cPrev, step),
+      atStep(wasm, cells, step),
       atStep(wasm, mask, step),
       at(dz),
+      atStep(wasm, dzAll, step),
       at(dcOut),
       at(passOut),
       batch,
@@ -209,42 +223,60 @@ const backwardStepKernel: tf.KernelConfig = {
   },
 };
 
-/** The fused step kernels, registered for wasm by `registerWasmKernels`. @internal */
-export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [forwardStepKernel, backwardStepKernel];
+/** An uninitialised float32 tensor for a sequence's stacks, which the step kernels fill in place. */
+const emptyKernel: tf.KernelConfig = {
+  kernelName: EMPTY_STACK,
+  backendName: 'wasm',
+  kernelFunc: ({ backend, attrs }) => {
+    const { shape } = attrs as unknown as { shape: number[] };
+    return (backend as unknown as WasmBackendInternals).makeOutput([...shape], 'float32');
+  },
+};
 
-/** Inputs of one fused forward step; every tensor float32 on the wasm backend. @internal */
+/** The fused step kernels, registered for wasm by `registerWasmKernels`. @internal */
+export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [forwardStepKernel, backwardStepKernel, emptyKernel];
+
+/**
+ * A new float32 tensor of `shape` whose contents are **undefined** until a step kernel writes
+ * them: only for the stacks of {@link lstmForwardStep} / {@link lstmBackwardStep}, which must
+ * write every element before the tensor is read. wasm only. @internal
+ */
+export function emptyStack(shape: number[]): tf.Tensor {
+  return tf.engine().runKernel(EMPTY_STACK, {}, { shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** Tensors of one fused forward step; every tensor float32 on the wasm backend. @internal */
 export interface LstmForwardStepInputs {
   /** `[time, batch, 4u]` input projections (+ bias) of all steps; the kernel reads step `step`. */
   readonly xz: tf.Tensor3D;
   /** `[batch, 4u]` `h_{t−1}·U`. */
   readonly hz: tf.Tensor2D;
-  readonly c: tf.Tensor2D;
+  /** `[batch, u]` the initial cell state (read at step 0). */
+  readonly c0: tf.Tensor2D;
+  /** `[batch, u]` the hidden state entering the step. */
   readonly h: tf.Tensor2D;
   /** `[time, batch, 1]` 1 = step, 0 = keep the state; the kernel reads step `step`. */
   readonly mask?: tf.Tensor3D;
+  /** `[time + 1, batch, u]` written in place: h after each step, then the final c. */
+  readonly states: tf.Tensor3D;
+  /** `[time + 1, batch, u]` written in place: the cell state entering each step, then the final one. */
+  readonly cells: tf.Tensor3D;
+  /** `[time, batch, 4u]` written in place: activated gates i, f, g, o (omit outside training). */
+  readonly gates?: tf.Tensor3D;
+  /** `[time, batch, u]` written in place: tanh of each step's new (unmasked) cell state (omit outside training). */
+  readonly actC?: tf.Tensor3D;
 }
 
-/** Runs one fused forward step: activated gates `[batch, 4u]`, `tanh(c_new)`, and the state after the step (new tensors). @internal */
-export function lstmForwardStep(
-  inputs: LstmForwardStepInputs,
-  step: number,
-): {
-  gates: tf.Tensor2D;
-  actC: tf.Tensor2D;
-  h: tf.Tensor2D;
-  c: tf.Tensor2D;
-} {
+/** Runs one fused forward step, filling the stacks at `step` in place; returns h after the step (a new tensor). @internal */
+export function lstmForwardStep(inputs: LstmForwardStepInputs, step: number): tf.Tensor2D {
   const named = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined));
-  const [gates, actC, h, c] = tf
-    .engine()
-    .runKernel(LSTM_FORWARD_STEP, named as tf.NamedTensorMap, { step }) as tf.Tensor2D[];
-  return { gates: gates!, actC: actC!, h: h!, c: c! };
+  return tf.engine().runKernel(LSTM_FORWARD_STEP, named as tf.NamedTensorMap, { step }) as tf.Tensor2D;
 }
 
 /**
- * Inputs of one fused backward step (see native/lstm-cells.c). `dOut`, `gates`, `actC`, `cPrev`
- * and `mask` are the time-major stacks of all steps (the kernel reads step `step`); the others
- * belong to this step. @internal
+ * Tensors of one fused backward step (see native/lstm-cells.c). `dOut`, `gates`, `actC`, `cells`
+ * and `mask` are the time-major stacks of all steps (the kernel reads step `step`); `dzAll`
+ * `[time, batch, 4u]` receives this step's dz in place; the others belong to this step. @internal
  */
 export interface LstmBackwardStepInputs {
   readonly back?: tf.Tensor2D;
@@ -254,11 +286,12 @@ export interface LstmBackwardStepInputs {
   readonly dc: tf.Tensor2D;
   readonly gates: tf.Tensor3D;
   readonly actC: tf.Tensor3D;
-  readonly cPrev: tf.Tensor3D;
+  readonly cells: tf.Tensor3D;
   readonly mask?: tf.Tensor3D;
+  readonly dzAll: tf.Tensor3D;
 }
 
-/** Runs one fused backward step: `dz` `[batch, 4u]`, the gradient reaching `c_{t−1}`, and with `withPass` what a masked step passes to `h_{t−1}`. @internal */
+/** Runs one fused backward step: `dz` `[batch, 4u]` (also written into `dzAll`), the gradient reaching `c_{t−1}`, and with `withPass` what a masked step passes to `h_{t−1}`. @internal */
 export function lstmBackwardStep(
   inputs: LstmBackwardStepInputs,
   step: number,

@@ -489,7 +489,7 @@ describe('wasm Identity replacement', () => {
     const square = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
       save([x]);
       return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(saved!, 2)) };
-    }) as unknown as tf.CustomGradientFunc<tf.Tensor>);
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
     const v = tf.variable(tf.tensor1d([1, 2, 3]), true, 'identity-test');
     const before = tf.memory().numTensors;
     for (let repeat = 0; repeat < 3; repeat++) {
