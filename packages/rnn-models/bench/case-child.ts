@@ -41,13 +41,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function startBackend(threads: number) {
-  const backend = await initBackend({ backend: 'wasm', threads, fallbackToCpu: false });
+async function startBackend(threads: number, pinThreads: boolean) {
+  const backend = await initBackend({ backend: 'wasm', threads, pinThreads, fallbackToCpu: false });
   return { backend, threads: backend === 'wasm' ? wasm.getThreadsCount() : 1 };
 }
 
 async function probe(request: ProbeRequest): Promise<ProbeResult> {
-  const started = await startBackend(request.threads);
+  const started = await startBackend(request.threads, request.pinThreads);
   // A tiny matMul proves the (threaded) backend computes.
   const product = tf.tidy(() => tf.sum(tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]))));
   const value = (await product.data())[0];
@@ -99,7 +99,7 @@ async function timedPhase(phase: Phase, steps: number, budgetS: number, step: ()
 async function runCase(request: CaseRequest): Promise<PhaseRecord> {
   const { config, impl, phase } = request;
   const wallStart = performance.now();
-  const started = await startBackend(request.threads);
+  const started = await startBackend(request.threads, request.pinThreads);
   const bareKernels = impl === 'stock' && request.stockKernels === 'bare';
   if (bareKernels) restoreBareWasmKernels();
   const tokens = tokensPerBatch(config);

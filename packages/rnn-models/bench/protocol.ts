@@ -9,6 +9,7 @@ export type Phase = 'train' | 'infer';
 export interface ProbeRequest {
   readonly probe: true;
   readonly threads: number;
+  readonly pinThreads: boolean;
 }
 
 /** Time one phase of one config with one implementation. */
@@ -20,6 +21,8 @@ export interface CaseRequest {
   readonly steps: number;
   readonly budgetS: number;
   readonly threads: number;
+  /** `initBackend`'s `pinThreads` (both implementations alike). */
+  readonly pinThreads: boolean;
   readonly seed: number;
   /** Which wasm kernels stock tfjs-layers runs on; see `--stock-kernels` in rnn.bench.ts. */
   readonly stockKernels: StockKernels;

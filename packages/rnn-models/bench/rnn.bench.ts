@@ -42,6 +42,8 @@ const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
   --hard-timeout-s S kill a phase still running after S seconds (default max(300, budget + 240))
   --threads N        wasm threads for both implementations (default 2 when the threaded
                      build starts, else 1)
+  --no-pin           do not pin threads to CPUs (default with 2+ threads: initBackend's
+                     pinThreads for both implementations — the set-up for a training process)
   --skip-stock       skip the stock tfjs-layers runs (minutes per config)
   --stock-kernels K  'bare' (default): stock tfjs-layers on tfjs-backend-wasm's own kernels
                      plus only the UnsortedSegmentSum its Embedding gradient needs, as users
@@ -60,6 +62,7 @@ interface Options {
   readonly hardTimeoutS: number;
   readonly threads: number | null;
   readonly skipStock: boolean;
+  readonly pinThreads: boolean;
   readonly stockKernels: StockKernels;
   readonly peer: 'torch' | null;
   readonly seed: number;
@@ -79,6 +82,7 @@ function parseOptions(argv: readonly string[]): Options {
       'hard-timeout-s': { type: 'string' },
       threads: { type: 'string' },
       'skip-stock': { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
       'stock-kernels': { type: 'string', default: 'bare' },
       peer: { type: 'string' },
       seed: { type: 'string', default: '0' },
@@ -105,7 +109,7 @@ function parseOptions(argv: readonly string[]): Options {
   }
   const budgetS = number('budget-s', values['budget-s'], (x) => x > 0, 'a positive number of seconds');
   return {
-    only: values.only.flatMap((names) => names.split(",").filter((name) => name !== "")),
+    only: values.only.flatMap((names) => names.split(',').filter((name) => name !== '')),
     steps: number('steps', values.steps, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0'),
     budgetS,
     hardTimeoutS:
@@ -117,6 +121,7 @@ function parseOptions(argv: readonly string[]): Options {
         ? null
         : number('threads', values.threads, positiveInteger, 'an integer ≥ 1'),
     skipStock: values['skip-stock'],
+    pinThreads: !values['no-pin'],
     stockKernels,
     peer: values.peer === 'torch' ? 'torch' : null,
     seed: number('seed', values.seed, Number.isInteger, 'an integer'),
@@ -396,10 +401,13 @@ async function main(): Promise<void> {
   const configs = options.only.length ? all.filter((c) => options.only.includes(c.name)) : all;
 
   // Backend and threads: 2 by default when the threaded wasm build starts here, else 1.
-  let probe = await runChild<ProbeResult>({ probe: true, threads: options.threads ?? 2 }, 120);
+  let probe = await runChild<ProbeResult>(
+    { probe: true, threads: options.threads ?? 2, pinThreads: options.pinThreads },
+    120,
+  );
   if (probe.result === null && options.threads === null) {
     say(`wasm with 2 threads did not start (${probe.failure}); using 1 thread`);
-    probe = await runChild<ProbeResult>({ probe: true, threads: 1 }, 120);
+    probe = await runChild<ProbeResult>({ probe: true, threads: 1, pinThreads: false }, 120);
   }
   if (probe.result === null) {
     console.error(`the backend probe failed (wasm did not start, or src/ does not load): ${probe.failure}`);
@@ -407,7 +415,8 @@ async function main(): Promise<void> {
   }
   const { backend, threads } = probe.result;
   say(
-    `${configs.length} config(s) from ${CONFIGS_PATH}; backend ${backend}, ${threads} thread(s); ` +
+    `${configs.length} config(s) from ${CONFIGS_PATH}; backend ${backend}, ${threads} thread(s)` +
+      `${options.pinThreads && threads > 1 ? ' pinned to CPUs (--no-pin: not)' : ''}; ` +
       `${options.steps} timed steps after 1 warm-up, budget ${options.budgetS} s per phase, ` +
       `hard timeout ${options.hardTimeoutS} s`,
   );
@@ -454,7 +463,17 @@ async function main(): Promise<void> {
       for (const phase of ['train', 'infer'] as const) {
         process.stderr.write(`  ${config.name} ${label} ${phase}:`);
         const { steps, budgetS, seed, stockKernels } = options;
-        const request: CaseRequest = { config, impl, phase, threads, steps, budgetS, seed, stockKernels };
+        const request: CaseRequest = {
+          config,
+          impl,
+          phase,
+          threads,
+          pinThreads: options.pinThreads && threads > 1,
+          steps,
+          budgetS,
+          seed,
+          stockKernels,
+        };
         const outcome = await runChild<PhaseRecord>(request, options.hardTimeoutS, (p) => {
           if (p.stepMs !== undefined)
             process.stderr.write(` ${p.warmup ? 'warm-up ' : ''}${(p.stepMs / 1000).toFixed(2)}s`);

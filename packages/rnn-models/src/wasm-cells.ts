@@ -156,7 +156,10 @@ const forwardStepKernel: tf.KernelConfig = {
   kernelName: LSTM_FORWARD_STEP,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { xz, hz, c0, h, mask, states, cells, gates, actC } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const { xz, hz, c0, h, mask, states, cells, gates, actC } = inputs as Record<
+      string,
+      tf.TensorInfo | undefined
+    >;
     const { step } = attrs as unknown as { step: number };
     const wasm = backend as unknown as WasmBackendInternals;
     const [batch, units] = h!.shape as [number, number];
@@ -234,7 +237,11 @@ const emptyKernel: tf.KernelConfig = {
 };
 
 /** The fused step kernels, registered for wasm by `registerWasmKernels`. @internal */
-export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [forwardStepKernel, backwardStepKernel, emptyKernel];
+export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [
+  forwardStepKernel,
+  backwardStepKernel,
+  emptyKernel,
+];
 
 /**
  * A new float32 tensor of `shape` whose contents are **undefined** until a step kernel writes

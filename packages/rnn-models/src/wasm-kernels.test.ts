@@ -242,7 +242,9 @@ describe('wasm Transpose replacement', () => {
             tf.tidy(() =>
               tf.transpose(
                 tf.tensor(
-                  Array.from({ length: rows * cols }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : i - 7.5)),
+                  Array.from({ length: rows * cols }, (_, i) =>
+                    dtype === 'bool' ? Number(i % 3 === 0) : i - 7.5,
+                  ),
                   shape,
                   dtype,
                 ),
@@ -488,7 +490,10 @@ describe('wasm Identity replacement', () => {
     await tf.setBackend('wasm');
     const square = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
       save([x]);
-      return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(saved!, 2)) };
+      return {
+        value: tf.square(x),
+        gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(saved!, 2)),
+      };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
     const v = tf.variable(tf.tensor1d([1, 2, 3]), true, 'identity-test');
     const before = tf.memory().numTensors;

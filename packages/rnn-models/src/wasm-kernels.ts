@@ -393,7 +393,8 @@ function leadingAxesReduction(kernelName: typeof tf.Sum | typeof tf.Mean): tf.Ke
         const size = x.shape[d]!;
         if (size === 1) continue;
         if (!reduced.has(d)) cols *= size;
-        else if (cols > 1) return original(args); // a reduced axis after a kept one
+        else if (cols > 1)
+          return original(args); // a reduced axis after a kept one
         else rows *= size;
       }
       // Whole-tensor and no-op reductions are contiguous: tfjs' kernel is fine.

@@ -1,5 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Worker prologue: stores the worker's Linux thread id (from /proc/thread-self) in its slot; nothing elsewhere. */
+const REPORT_THREAD_ID =
+  "try{const d=require('worker_threads').workerData;if(d&&d.rnnkitThreadId){Atomics.store(new Int32Array(d.rnnkitThreadId),0," +
+  "Number(require('fs').readlinkSync('/proc/thread-self').split('/').pop())||0)}}catch(e){};";
+
+/** One slot per emscripten pthread worker started by {@link enableNodeWasmThreads}. */
+const poolThreadIdSlots: Int32Array[] = [];
+
+/** Linux thread ids of the wasm backend's pthread workers that reported one (none outside Linux). @internal */
+export function wasmPoolThreadIds(): number[] {
+  return poolThreadIdSlots.map((slot) => Atomics.load(slot, 0)).filter((id) => id > 0);
+}
+
 /**
  * Lets tfjs-backend-wasm 4.22 start its threaded-SIMD build in Node, which tfjs refuses
  * there (tensorflow/tfjs#3830). Measured on this project's 2-core machine: matMul 1.7–1.9×
@@ -32,8 +45,9 @@ export async function enableNodeWasmThreads(threads: number): Promise<() => void
   ) as {
     wasmWorkerContents: string;
   };
-  // The escaping tfjs itself applies before it makes the Blob.
-  const workerSource = workerModule.wasmWorkerContents.replace(/\n/g, '\\n');
+  // The escaping tfjs itself applies before it makes the Blob; first, each worker reports its
+  // Linux thread id (for pinThreads) through a shared slot in its workerData.
+  const workerSource = REPORT_THREAD_ID + workerModule.wasmWorkerContents.replace(/\n/g, '\\n');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
 
   // emscripten reads require('worker_threads').Worker: the module object is shared, so patch it there.
@@ -43,7 +57,14 @@ export async function enableNodeWasmThreads(threads: number): Promise<() => void
     constructor(filename: string | URL, options?: ConstructorParameters<typeof NodeWorker>[1]) {
       // The worker source is CommonJS: don't let the parent's flags (`--input-type=module`) reinterpret it.
       if (typeof filename === 'string' && filename.startsWith('blob:')) {
-        super(workerSource, { ...options, eval: true, execArgv: [] });
+        const slot = new Int32Array(new SharedArrayBuffer(4));
+        super(workerSource, {
+          ...options,
+          eval: true,
+          execArgv: [],
+          workerData: { rnnkitThreadId: slot.buffer },
+        });
+        poolThreadIdSlots.push(slot);
       } else {
         super(filename, options);
       }

@@ -1,0 +1,55 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { expectTensorsClose } from '@rnnkit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { parseCpuList } from './thread-affinity.js';
+import { wasmPoolThreadIds } from './wasm-threads.js';
+
+const allowedCpus = (threadId: number | 'thread-self') => {
+  const path = threadId === 'thread-self' ? '/proc/thread-self/status' : `/proc/self/task/${threadId}/status`;
+  return parseCpuList(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(path, 'utf8'))![1]!);
+};
+
+describe('parseCpuList', () => {
+  it('reads ranges and single CPUs, and rejects anything else', () => {
+    expect(parseCpuList('0-3,6,8-9\n')).toEqual([0, 1, 2, 3, 6, 8, 9]);
+    expect(parseCpuList('5')).toEqual([5]);
+    expect(() => parseCpuList('3-1')).toThrow(/not a CPU list/);
+    expect(() => parseCpuList('a')).toThrow(/not a CPU list/);
+  });
+});
+
+// Its own file (its own process): threads and pinning are set at the wasm backend's first start.
+const linuxWithTwoCpus = process.platform === 'linux' && allowedCpus('thread-self').length >= 2;
+describe.runIf(linuxWithTwoCpus)('initBackend({ threads: 2, pinThreads: true }) on Linux', () => {
+  it('puts the calling thread on one CPU and the wasm workers on the others, and computes correctly', async () => {
+    const before = allowedCpus('thread-self');
+    const warnings: string[] = [];
+    expect(await initBackend({ threads: 2, pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe(
+      'wasm',
+    );
+    expect(warnings).toEqual([]);
+    const caller = allowedCpus('thread-self');
+    expect(caller).toHaveLength(1);
+    expect(before).toContain(caller[0]);
+    const workers = wasmPoolThreadIds();
+    expect(workers.length).toBeGreaterThanOrEqual(1);
+    const callerId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    for (const id of workers) {
+      expect(id).not.toBe(callerId);
+      const cpus = allowedCpus(id);
+      expect(cpus).not.toContain(caller[0]);
+      expect(cpus).toEqual(before.filter((cpu) => cpu !== caller[0]));
+    }
+    const a = tf.randomUniform([64, 64], -1, 1, 'float32', 1);
+    const b = tf.randomUniform([64, 256], -1, 1, 'float32', 2);
+    const product = tf.matMul(a, b);
+    const [left, right] = [(a as tf.Tensor2D).arraySync(), (b as tf.Tensor2D).arraySync()];
+    const expected = left.map((row) =>
+      right[0]!.map((_, j) => row.reduce((sum, v, k) => sum + v * right[k]![j]!, 0)),
+    );
+    expectTensorsClose(product, expected, { rtol: 1e-5, atol: 1e-5 });
+    tf.dispose([a, b, product]);
+  });
+});
