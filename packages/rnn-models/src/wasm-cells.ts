@@ -22,6 +22,14 @@ interface CellExports {
   lstm_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
   transpose_2d(x: number, out: number, rows: number, cols: number): void;
+  unsorted_segment_sum(
+    x: number,
+    ids: number,
+    out: number,
+    rows: number,
+    inner: number,
+    segments: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. */
@@ -118,6 +126,28 @@ export function nativeTranspose2d(
   const cells = cellsFor(wasm);
   if (cells === null) return false;
   cells.transpose_2d(pointer(wasm, x), pointer(wasm, out), rows, cols);
+  return true;
+}
+
+/**
+ * Sums the rows of float32 `x` (read as `[rows, inner]`) into float32 `out` (`[segments, inner]`)
+ * by the int32 segment `ids` (`[rows]`; ids outside `[0, segments)` are dropped) with the native
+ * module; all on the wasm `backend`. Returns false, writing nothing, where the module cannot
+ * run. @internal
+ */
+export function nativeUnsortedSegmentSum(
+  backend: unknown,
+  x: tf.TensorInfo,
+  ids: tf.TensorInfo,
+  out: tf.TensorInfo,
+  segments: number,
+): boolean {
+  const wasm = backend as WasmBackendInternals;
+  const cells = cellsFor(wasm);
+  if (cells === null) return false;
+  const rows = ids.shape.reduce((a, b) => a * b, 1);
+  const inner = out.shape.slice(1).reduce((a, b) => a * b, 1);
+  cells.unsorted_segment_sum(pointer(wasm, x), pointer(wasm, ids), pointer(wasm, out), rows, inner, segments);
   return true;
 }
 

@@ -27,6 +27,39 @@ describe('wasm UnsortedSegmentSum', () => {
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
 
+  it('equals the cpu kernel for any rows, row width, segment count and ids (out of range included), float32 and int32', async () => {
+    registerWasmKernels();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: -2, max: 8 }), { minLength: 0, maxLength: 30 }),
+        fc.constantFrom('float32' as const, 'int32' as const),
+        async (inner, segments, ids, dtype) => {
+          const sum = () =>
+            tf.tidy(() =>
+              tf.unsortedSegmentSum(
+                tf.tensor(
+                  Array.from(
+                    { length: ids.length * inner },
+                    (_, i) => (i % 7) - 3 + (dtype === 'float32' ? 0.25 : 0),
+                  ),
+                  [ids.length, inner],
+                  dtype,
+                ),
+                tf.tensor1d(ids, 'int32'),
+                segments,
+              ),
+            );
+          const cpu = await on('cpu', sum);
+          const wasm = await on('wasm', sum);
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('equals the cpu kernel, out-of-range ids included', async () => {
     registerWasmKernels();
     const x = [

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LSTM_CELL_KERNELS, nativeColumnSums, nativeTranspose2d } from './wasm-cells.js';
+import {
+  LSTM_CELL_KERNELS,
+  nativeColumnSums,
+  nativeTranspose2d,
+  nativeUnsortedSegmentSum,
+} from './wasm-cells.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmBackendLike {
@@ -11,7 +16,8 @@ interface WasmBackendLike {
  * `UnsortedSegmentSum` for the wasm backend, which lacks it — and Embedding training
  * needs it, as the gradient of `gather`. Same semantics as tfjs' cpu kernel: `segmentIds`
  * indexes the leading dimensions of `x`; ids outside `[0, numSegments)` are dropped.
- * Runs in JavaScript on the wasm heap (reads and writes in place, no copies).
+ * float32 with int32 ids runs natively (native/lstm-cells.c); other dtypes in JavaScript on the
+ * wasm heap (reads and writes in place, no copies).
  */
 const unsortedSegmentSum: tf.KernelConfig = {
   kernelName: tf.UnsortedSegmentSum,
@@ -22,6 +28,13 @@ const unsortedSegmentSum: tf.KernelConfig = {
     const wasm = backend as unknown as WasmBackendLike;
     const outerRank = segmentIds.shape.length;
     const out = wasm.makeOutput([numSegments, ...x.shape.slice(outerRank)], x.dtype);
+    if (
+      x.dtype === 'float32' &&
+      segmentIds.dtype === 'int32' &&
+      nativeUnsortedSegmentSum(backend, x, segmentIds, out, numSegments)
+    ) {
+      return out;
+    }
     const values = wasm.typedArrayFromHeap(x);
     const ids = wasm.typedArrayFromHeap(segmentIds);
     const sums = wasm.typedArrayFromHeap(out);
