@@ -36,7 +36,8 @@ const number = (name: keyof typeof values) => {
   return value;
 };
 
-const backend = await initBackend({ backend: 'wasm', threads: number('threads') });
+// A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU.
+const backend = await initBackend({ backend: 'wasm', threads: number('threads'), pinThreads: true });
 const out = resolve(values.out);
 const seed = number('seed');
 

@@ -244,6 +244,7 @@ const FIELD_ORDER = [
   'impl',
   'backend',
   'threads',
+  'threads_pinned',
   'train_tokens_per_s',
   'infer_tokens_per_s',
   'step_ms',
@@ -482,7 +483,14 @@ async function main(): Promise<void> {
         const error = phases[phase]['error'];
         process.stderr.write(typeof error === 'string' ? ` — ${error}\n` : '\n');
       }
-      const base = { name: config.name, impl: label, backend, threads, tokens_per_batch: tokens };
+      const base = {
+        name: config.name,
+        impl: label,
+        backend,
+        threads,
+        threads_pinned: options.pinThreads && threads > 1,
+        tokens_per_batch: tokens,
+      };
       records[impl] = mergePhases(base, phases.train ?? {}, phases.infer ?? {});
       emit(records[impl]);
     }
