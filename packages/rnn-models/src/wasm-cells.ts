@@ -92,63 +92,36 @@ export function lstmCellKernelsAvailable(): boolean {
 }
 
 /**
- * Writes the column sums of float32 `x` (read as `[rows, cols]`) into float32 `out` (`[cols]`)
- * with the native module; both on the wasm `backend`. Returns false, writing nothing, where the
- * module cannot run. @internal
+ * The native module's helpers for rnnkit's wasm kernel replacements, on the wasm backend's heap
+ * (every tensor on that backend; 32-bit elements). @internal
  */
-export function nativeColumnSums(
-  backend: unknown,
-  x: tf.TensorInfo,
-  out: tf.TensorInfo,
-  rows: number,
-  cols: number,
-): boolean {
-  const wasm = backend as WasmBackendInternals;
-  const cells = cellsFor(wasm);
-  if (cells === null) return false;
-  cells.column_sums(pointer(wasm, x), pointer(wasm, out), rows, cols);
-  return true;
+export interface NativeHelpers {
+  /** Column sums of float32 `x`, read as `[rows, cols]`, into `out` `[cols]`. */
+  columnSums(x: tf.TensorInfo, out: tf.TensorInfo, rows: number, cols: number): void;
+  /** `x`, read as `[rows, cols]`, transposed into `out` `[cols, rows]`. */
+  transpose2d(x: tf.TensorInfo, out: tf.TensorInfo, rows: number, cols: number): void;
+  /**
+   * The rows of float32 `x` summed by the int32 segment `ids` (one per row; ids outside
+   * `[0, segments)` dropped) into `out` `[segments, …]`.
+   */
+  unsortedSegmentSum(x: tf.TensorInfo, ids: tf.TensorInfo, out: tf.TensorInfo, segments: number): void;
 }
 
-/**
- * Transposes 32-bit `x` (read as `[rows, cols]`) into `out` (`[cols, rows]`) with the native
- * module; both on the wasm `backend`. Returns false, writing nothing, where the module cannot
- * run. @internal
- */
-export function nativeTranspose2d(
-  backend: unknown,
-  x: tf.TensorInfo,
-  out: tf.TensorInfo,
-  rows: number,
-  cols: number,
-): boolean {
+/** {@link NativeHelpers} for `backend`, or `null` where the module cannot run there. @internal */
+export function nativeHelpers(backend: unknown): NativeHelpers | null {
   const wasm = backend as WasmBackendInternals;
   const cells = cellsFor(wasm);
-  if (cells === null) return false;
-  cells.transpose_2d(pointer(wasm, x), pointer(wasm, out), rows, cols);
-  return true;
-}
-
-/**
- * Sums the rows of float32 `x` (read as `[rows, inner]`) into float32 `out` (`[segments, inner]`)
- * by the int32 segment `ids` (`[rows]`; ids outside `[0, segments)` are dropped) with the native
- * module; all on the wasm `backend`. Returns false, writing nothing, where the module cannot
- * run. @internal
- */
-export function nativeUnsortedSegmentSum(
-  backend: unknown,
-  x: tf.TensorInfo,
-  ids: tf.TensorInfo,
-  out: tf.TensorInfo,
-  segments: number,
-): boolean {
-  const wasm = backend as WasmBackendInternals;
-  const cells = cellsFor(wasm);
-  if (cells === null) return false;
-  const rows = ids.shape.reduce((a, b) => a * b, 1);
-  const inner = out.shape.slice(1).reduce((a, b) => a * b, 1);
-  cells.unsorted_segment_sum(pointer(wasm, x), pointer(wasm, ids), pointer(wasm, out), rows, inner, segments);
-  return true;
+  if (cells === null) return null;
+  const at = (tensor: tf.TensorInfo) => pointer(wasm, tensor);
+  return {
+    columnSums: (x, out, rows, cols) => cells.column_sums(at(x), at(out), rows, cols),
+    transpose2d: (x, out, rows, cols) => cells.transpose_2d(at(x), at(out), rows, cols),
+    unsortedSegmentSum: (x, ids, out, segments) => {
+      const rows = ids.shape.reduce((a, b) => a * b, 1);
+      const inner = out.shape.slice(1).reduce((a, b) => a * b, 1);
+      cells.unsorted_segment_sum(at(x), at(ids), at(out), rows, inner, segments);
+    },
+  };
 }
 
 /** Turns the fused step kernels off (or back on), so tests can compare both paths. @internal */

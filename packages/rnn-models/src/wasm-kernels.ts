@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  LSTM_CELL_KERNELS,
-  nativeColumnSums,
-  nativeTranspose2d,
-  nativeUnsortedSegmentSum,
-} from './wasm-cells.js';
+import { LSTM_CELL_KERNELS, nativeHelpers } from './wasm-cells.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmBackendLike {
@@ -28,11 +23,9 @@ const unsortedSegmentSum: tf.KernelConfig = {
     const wasm = backend as unknown as WasmBackendLike;
     const outerRank = segmentIds.shape.length;
     const out = wasm.makeOutput([numSegments, ...x.shape.slice(outerRank)], x.dtype);
-    if (
-      x.dtype === 'float32' &&
-      segmentIds.dtype === 'int32' &&
-      nativeUnsortedSegmentSum(backend, x, segmentIds, out, numSegments)
-    ) {
+    const native = x.dtype === 'float32' && segmentIds.dtype === 'int32' ? nativeHelpers(backend) : null;
+    if (native !== null) {
+      native.unsortedSegmentSum(x, segmentIds, out, numSegments);
       return out;
     }
     const values = wasm.typedArrayFromHeap(x);
@@ -281,15 +274,13 @@ const transpose: tf.KernelConfig = {
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || moved.length !== 2 || moved[0]! < moved[1]!) {
       return original(args);
     }
-    const wasm = args.backend as unknown as WasmBackendLike & { disposeData(dataId: tf.DataId): void };
-    const out = wasm.makeOutput(
+    const native = nativeHelpers(args.backend);
+    if (native === null) return original(args);
+    const out = (args.backend as unknown as WasmBackendLike).makeOutput(
       perm.map((axis) => x.shape[axis]!),
       x.dtype,
     );
-    if (!nativeTranspose2d(args.backend, x, out, x.shape[moved[1]!]!, x.shape[moved[0]!]!)) {
-      wasm.disposeData(out.dataId);
-      return original(args);
-    }
+    native.transpose2d(x, out, x.shape[moved[1]!]!, x.shape[moved[0]!]!);
     return out;
   },
 };
@@ -415,12 +406,11 @@ function leadingAxesReduction(kernelName: typeof tf.Sum | typeof tf.Mean): tf.Ke
       const outShape = keepDims
         ? x.shape.map((size, d) => (reduced.has(d) ? 1 : size))
         : x.shape.filter((_, d) => !reduced.has(d));
-      const wasm = args.backend as unknown as WasmBackendLike & { disposeData(dataId: tf.DataId): void };
+      const wasm = args.backend as unknown as WasmBackendLike;
+      const native = nativeHelpers(args.backend);
+      if (native === null) return original(args);
       const out = wasm.makeOutput(outShape, 'float32');
-      if (!nativeColumnSums(args.backend, x, out, rows, cols)) {
-        wasm.disposeData(out.dataId);
-        return original(args);
-      }
+      native.columnSums(x, out, rows, cols);
       if (kernelName === tf.Mean) {
         const means = wasm.typedArrayFromHeap(out);
         for (let j = 0; j < cols; j++) means[j] = means[j]! / rows;
