@@ -243,3 +243,21 @@ void unsorted_segment_sum(const float* x, const int* ids, float* out, int rows, 
     for (int k = vectorInner; k < inner; k++) to[k] += from[k];
   }
 }
+
+// out[o, k, :] = x[o, ids[k], :] for o < outer, k < count, rows of `inner` 32-bit elements, with
+// x read as [outer, axisSize, inner]; ids must lie in [0, axisSize) (the caller checks). Backs
+// rnnkit's wasm GatherV2 (Embedding lookups) and Reverse (the backward half of Bidirectional),
+// which copied row by row from JavaScript (~0.85 ms to reverse [64, 64, 64]).
+__attribute__((export_name("gather_rows")))
+void gather_rows(const float* x, const int* ids, float* out, int outer, int axisSize, int count,
+                 int inner) {
+  for (int o = 0; o < outer; o++) {
+    const float* base = x + o * axisSize * inner;
+    for (int k = 0; k < count; k++, out += inner) {
+      const float* from = base + ids[k] * inner;
+      if ((inner & 3) == 0) copy4(out, from, inner);
+      else
+        for (int j = 0; j < inner; j++) out[j] = from[j];
+    }
+  }
+}

@@ -22,6 +22,15 @@ interface CellExports {
   lstm_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
   transpose_2d(x: number, out: number, rows: number, cols: number): void;
+  gather_rows(
+    x: number,
+    ids: number,
+    out: number,
+    outer: number,
+    axisSize: number,
+    count: number,
+    inner: number,
+  ): void;
   unsorted_segment_sum(
     x: number,
     ids: number,
@@ -105,6 +114,18 @@ export interface NativeHelpers {
    * `[0, segments)` dropped) into `out` `[segments, …]`.
    */
   unsortedSegmentSum(x: tf.TensorInfo, ids: tf.TensorInfo, out: tf.TensorInfo, segments: number): void;
+  /**
+   * `out[o, k, :] = x[o, ids[k], :]` for 32-bit `x` read as `[outer, axisSize, inner]` and int32
+   * `ids` (`count` of them, each in `[0, axisSize)` — not checked here).
+   */
+  gatherRows(
+    x: tf.TensorInfo,
+    ids: tf.TensorInfo,
+    out: tf.TensorInfo,
+    outer: number,
+    axisSize: number,
+    inner: number,
+  ): void;
 }
 
 /** {@link NativeHelpers} for `backend`, or `null` where the module cannot run there. @internal */
@@ -120,6 +141,10 @@ export function nativeHelpers(backend: unknown): NativeHelpers | null {
       const rows = ids.shape.reduce((a, b) => a * b, 1);
       const inner = out.shape.slice(1).reduce((a, b) => a * b, 1);
       cells.unsorted_segment_sum(at(x), at(ids), at(out), rows, inner, segments);
+    },
+    gatherRows: (x, ids, out, outer, axisSize, inner) => {
+      const count = ids.shape.reduce((a, b) => a * b, 1);
+      cells.gather_rows(at(x), at(ids), at(out), outer, axisSize, count, inner);
     },
   };
 }

@@ -230,21 +230,23 @@ describe('wasm BatchMatMul replacement', () => {
 });
 
 describe('wasm Reverse replacement', () => {
-  it('equals the cpu kernel for any set of axes in tensors of rank 1 to 4', async () => {
+  it('equals the cpu kernel for any set of axes in tensors of rank 1 to 4 and every dtype', async () => {
     registerWasmKernels();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-        async (shape, flags) => {
+        fc.constantFrom('float32' as const, 'int32' as const, 'bool' as const),
+        async (shape, flags, dtype) => {
           const axes = shape.map((_, d) => d).filter((d) => flags[d]);
           const size = shape.reduce((a, b) => a * b, 1);
           const reversed = () =>
             tf.tidy(() =>
               tf.reverse(
                 tf.tensor(
-                  Array.from({ length: size }, (_, i) => i),
+                  Array.from({ length: size }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : i - 0.5)),
                   shape,
+                  dtype,
                 ),
                 axes,
               ),
@@ -254,8 +256,20 @@ describe('wasm Reverse replacement', () => {
           expect(wasm).toEqual(cpu);
         },
       ),
-      { numRuns: 80 },
+      { numRuns: 120 },
     );
+  });
+
+  it('reverses the time axis of a Bidirectional-sized batch like the cpu kernel, leaving no backend data behind', async () => {
+    registerWasmKernels();
+    const data = Array.from({ length: 64 * 64 * 64 }, (_, i) => Math.sin(i));
+    const reversed = () => tf.tidy(() => tf.reverse(tf.tensor3d(data, [64, 64, 64]), 1));
+    const cpu = await on('cpu', reversed);
+    await tf.setBackend('wasm');
+    const dataIdsBefore = tf.engine().backend.numDataIds();
+    const wasm = await on('wasm', reversed);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIdsBefore);
+    expect(wasm).toEqual(cpu);
   });
 });
 

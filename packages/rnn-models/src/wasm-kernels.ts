@@ -213,14 +213,49 @@ const reverse: tf.KernelConfig = {
     if (x.dtype === 'string') return originals.get(tf.Reverse)!(args);
     const { dims } = args.attrs as unknown as { dims: number | number[] };
     const axes = new Set(tf.util.parseAxisParam(dims, x.shape));
-    const wasm = args.backend as unknown as WasmBackendLike;
+    const wasm = args.backend as unknown as WasmBackendLike & { disposeData(dataId: tf.DataId): void };
     const out = wasm.makeOutput([...x.shape], x.dtype);
-    const source = wasm.typedArrayFromHeap(x);
-    const target = wasm.typedArrayFromHeap(out);
-    reverseInto(source, target, x.shape, axes);
+    const rows = reversedRowOrder(x.shape, axes);
+    const native = x.dtype !== 'bool' && rows.run >= 4 ? nativeHelpers(args.backend) : null;
+    if (native === null) {
+      reverseInto(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, axes);
+      return out;
+    }
+    // The source row of every output row, on the heap for the native copy.
+    const ids = wasm.makeOutput([rows.sources.length], 'int32');
+    wasm.typedArrayFromHeap(ids).set(rows.sources);
+    native.gatherRows(x, ids, out, 1, rows.sources.length, rows.run);
+    wasm.disposeData(ids.dataId);
     return out;
   },
 };
+
+/**
+ * Reversing along `axes` as a reordering of contiguous rows: `run` elements per row (the
+ * innermost axes that keep their order), and for every output row the row it comes from.
+ */
+function reversedRowOrder(shape: number[], axes: Set<number>): { run: number; sources: Int32Array } {
+  let split = shape.length;
+  while (split > 0 && !axes.has(split - 1)) split--;
+  const run = shape.slice(split).reduce((a, b) => a * b, 1);
+  const outer = shape.slice(0, split);
+  const count = outer.reduce((a, b) => a * b, 1);
+  const strides = tf.util.computeStrides(outer).concat(1);
+  const sources = new Int32Array(count);
+  const index = new Array<number>(outer.length).fill(0);
+  for (let row = 0; row < count; row++) {
+    let from = 0;
+    for (let d = 0; d < outer.length; d++) {
+      from += (axes.has(d) ? outer[d]! - 1 - index[d]! : index[d]!) * strides[d]!;
+    }
+    sources[row] = from;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      if (++index[d]! < outer[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return { run, sources };
+}
 
 /** Copies `source` (row-major, `shape`) into `target` reversed along `axes`, in contiguous runs where the innermost axes keep their order. */
 function reverseInto(
@@ -357,6 +392,11 @@ const gatherV2: tf.KernelConfig = {
       [...x.shape.slice(0, $axis), ...indices.shape, ...x.shape.slice($axis + 1)],
       x.dtype,
     );
+    const native = x.dtype !== 'bool' && indices.dtype === 'int32' ? nativeHelpers(args.backend) : null;
+    if (native !== null) {
+      native.gatherRows(x, indices, out, outer, axisSize, inner);
+      return out;
+    }
     // Views after the allocation: a growing heap invalidates earlier ones.
     const source = wasm.typedArrayFromHeap(x);
     const target = wasm.typedArrayFromHeap(out);
