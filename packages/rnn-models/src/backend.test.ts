@@ -140,6 +140,19 @@ describe('initBackend', () => {
     expect(await initBackend()).toBe('wasm');
   });
 
+  it('says why pinThreads does nothing with one thread or on the cpu backend', async () => {
+    const warnings: string[] = [];
+    expect(await initBackend({ pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe('wasm');
+    expect(await initBackend({ backend: 'cpu', pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe(
+      'cpu',
+    );
+    await initBackend(); // back to wasm for the tests below
+    expect(warnings).toEqual([
+      'rnnkit: pinThreads: threads not pinned: it needs threads: 2 or more.',
+      'rnnkit: pinThreads: threads not pinned: it applies to the wasm backend only.',
+    ]);
+  });
+
   it('rejects an unknown backend', async () => {
     const error = await initBackend({ backend: 'webgl' as never }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RnnModelsError);

@@ -41,7 +41,7 @@ export interface InitBackendOptions {
    * hits this hundreds of times per training step (measured on 2 cores: small products 15–25%
    * faster on average, p99 ~1.1 → 0.2–0.5 ms). Off by default because it fixes the calling
    * thread to one CPU for the life of the process: use it in processes dedicated to training,
-   * not in several at once on the same CPUs. If pinning is impossible, a warning says why.
+   * not in several at once on the same CPUs. Where it cannot pin (one thread, cpu, a browser, not Linux, one CPU, no `taskset`), a warning says why.
    * @default false
    */
   readonly pinThreads?: boolean;
@@ -91,8 +91,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (backend === 'wasm') {
     const problem = await startWasm(wasmPaths, threads, warn);
     if (problem === null) {
-      if (pinThreads && threads > 1 && isNode()) {
-        const pinned = await pinWasmThreads(wasmPoolThreadIds());
+      if (pinThreads) {
+        const pinned =
+          threads < 2
+            ? 'it needs threads: 2 or more'
+            : !isNode()
+              ? 'it works in Node only'
+              : await pinWasmThreads(wasmPoolThreadIds());
         if (typeof pinned === 'string') warn(`rnnkit: pinThreads: threads not pinned: ${pinned}.`);
       }
       return 'wasm';
@@ -106,6 +111,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
     warn(`rnnkit: the wasm backend could not start (${problem}); using the slower cpu backend.`);
   }
+  if (pinThreads) warn('rnnkit: pinThreads: threads not pinned: it applies to the wasm backend only.');
   return startCpu();
 }
 
