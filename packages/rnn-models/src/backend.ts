@@ -41,7 +41,8 @@ export interface InitBackendOptions {
    * hits this hundreds of times per training step (measured on 2 cores: small products 15–25%
    * faster on average, p99 ~1.1 → 0.2–0.5 ms). Off by default because it fixes the calling
    * thread to one CPU for the life of the process: use it in processes dedicated to training,
-   * not in several at once on the same CPUs. Where it cannot pin (one thread, cpu, a browser, not Linux, one CPU, no `taskset`), a warning says why.
+   * not in several at once on the same CPUs. Where it cannot pin (one thread, cpu, a browser,
+   * not Linux, one CPU, no `taskset`), a warning says why.
    * @default false
    */
   readonly pinThreads?: boolean;
