@@ -79,6 +79,14 @@ describe.each(Object.entries(layersUnderTest))('%s on wasm', (_name, make) => {
     const before = lossOf();
     await onWasm.fit(x, y, { epochs: 1, verbose: 0 }); // creates the optimizer's slots before counting tensors
     await expectNoLeaks(() => onWasm.fit(x, y, { epochs: 4, verbose: 0 }));
+    // Below the tensors too: the kernels' own buffers (stacks filled in place, shared clones,
+    // scratch index arrays) are all released.
+    const buffers = tf.engine().backend.numDataIds();
+    await onWasm.fit(x, y, { epochs: 2, verbose: 0 });
+    tf.tidy(() => {
+      onWasm.predict(x);
+    });
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
     expect(lossOf()).toBeLessThan(before / 5);
     tf.dispose([x, y]);
   });
