@@ -115,18 +115,8 @@ export function projectionGradients(
     x: tf.transpose(dxTimeMajor, [1, 0, 2]),
     kernel: tf.transpose(tf.matMul(dZT, s.xs)),
     recurrentKernel: tf.transpose(tf.matMul(dZT, tf.reshape(hPrev, [time * batch, units]))),
-    ...(withBias ? { bias: biasGradient(dZFlat, dZT) } : {}),
+    ...(withBias ? { bias: columnSums(dZFlat) } : {}),
   };
-}
-
-/**
- * The bias gradient, the column sums of `dZ`: rnnkit's native Sum on wasm (0.1 ms for
- * [4096, 256]); elsewhere a product of `dZᵀ` with a column of ones, which makes the ones the
- * packed (right) operand rather than the big dZ (1.3 ms on wasm without the native Sum).
- */
-function biasGradient(dZ: tf.Tensor2D, dZT: tf.Tensor2D): tf.Tensor1D {
-  if (fastLeadingSumsActive()) return tf.sum(dZ, 0);
-  return tf.reshape(tf.matMul(dZT, tf.ones([dZ.shape[0], 1])), [dZ.shape[1]]) as tf.Tensor1D;
 }
 
 /** Sums of the columns of `m` `[rows, cols]` → `[cols]`: native on wasm, else a product with a row of ones. @internal */

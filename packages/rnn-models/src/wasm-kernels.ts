@@ -218,7 +218,7 @@ const reverse: tf.KernelConfig = {
     const rows = reversedRowOrder(x.shape, axes);
     const native = x.dtype !== 'bool' && rows.run >= 4 ? nativeHelpers(args.backend) : null;
     if (native === null) {
-      reverseInto(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, axes);
+      copyRows(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), rows);
       return out;
     }
     // The source row of every output row, on the heap for the native copy.
@@ -257,34 +257,16 @@ function reversedRowOrder(shape: number[], axes: Set<number>): { run: number; so
   return { run, sources };
 }
 
-/** Copies `source` (row-major, `shape`) into `target` reversed along `axes`, in contiguous runs where the innermost axes keep their order. */
-function reverseInto(
+/** Copies `source` into `target` row by row in the order {@link reversedRowOrder} gives. */
+function copyRows(
   source: Float32Array | Int32Array | Uint8Array,
   target: Float32Array | Int32Array | Uint8Array,
-  shape: number[],
-  axes: Set<number>,
+  { run, sources }: { run: number; sources: Int32Array },
 ): void {
-  if (target.length === 0) return;
-  // The innermost axes that are not reversed form one contiguous run.
-  let split = shape.length;
-  while (split > 0 && !axes.has(split - 1)) split--;
-  const run = shape.slice(split).reduce((a, b) => a * b, 1);
-  const outer = shape.slice(0, split);
-  const strides = tf.util.computeStrides(outer).concat(1);
-  const index = new Array<number>(outer.length).fill(0);
-  for (let written = 0; written < target.length; written += run) {
-    let from = 0;
-    for (let d = 0; d < outer.length; d++) {
-      const i = axes.has(d) ? outer[d]! - 1 - index[d]! : index[d]!;
-      from += i * strides[d]!;
-    }
-    from *= run;
+  for (let row = 0, written = 0; row < sources.length && run > 0; row++, written += run) {
+    const from = sources[row]! * run;
     if (run >= 32) target.set(source.subarray(from, from + run), written);
     else for (let k = 0; k < run; k++) target[written + k] = source[from + k]!;
-    for (let d = outer.length - 1; d >= 0; d--) {
-      if (++index[d]! < outer[d]!) break;
-      index[d] = 0;
-    }
   }
 }
 
