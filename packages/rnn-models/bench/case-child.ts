@@ -6,8 +6,8 @@
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { WASM_KERNEL_REPLACEMENTS } from '../src/backend/wasm-kernels.js';
 import { initBackend } from '../src/index.js';
-import { WASM_KERNEL_REPLACEMENTS } from '../src/wasm-kernels.js';
 import { tokensPerBatch } from './config.js';
 import { buildCase, type RecurrentFactory, RNNKIT_LAYERS, STOCK_LAYERS } from './models.js';
 import type {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles native/lstm-cells.c into the two wasm modules rnnkit embeds (one importing a plain
-# memory, one a shared memory for tfjs' threaded build) and writes src/wasm-cells.generated.ts.
+# memory, one a shared memory for tfjs' threaded build) and writes src/backend/wasm-cells.generated.ts.
 # Needs Debian's clang and lld (apt-get install -y clang lld). The output is committed, so
 # building or testing the package never needs a C compiler.
 set -euo pipefail
@@ -31,5 +31,5 @@ done
   echo "/** The same module importing a shared memory (tfjs' threaded build), base64. */"
   echo "export const LSTM_CELLS_WASM_SHARED ="
   echo "  '$(base64 -w0 "$work/shared.wasm")';"
-} > src/wasm-cells.generated.ts  # laid out as Biome formats it
+} > src/backend/wasm-cells.generated.ts  # laid out as Biome formats it
 ls -l "$work"/*.wasm

@@ -1,4 +1,4 @@
-// Generates src/chained-ops.generated.ts: the method table tfjs-core's
+// Generates src/backend/chained-ops.generated.ts: the method table tfjs-core's
 // dist/public/chained_ops/*.js install on Tensor.prototype (`t.flatten()`, `t.add(b)`, …).
 // The union package @tensorflow/tfjs imports those files, but they are ES modules with
 // extension-less imports that plain Node cannot load, so rnnkit installs the same methods
@@ -93,5 +93,5 @@ const lines = [
   '};',
   '',
 ];
-writeFileSync(new URL('../src/chained-ops.generated.ts', import.meta.url), lines.join('\n'));
+writeFileSync(new URL('../src/backend/chained-ops.generated.ts', import.meta.url), lines.join('\n'));
 console.log(`chained ops: ${simple.length} forwarding, ${special.length} special`);

@@ -1,12 +1,9 @@
-export type { BackendName, InitBackendOptions } from './backend.js';
-export { initBackend } from './backend.js';
-export { registerChainedOps } from './chained-ops.js';
+export type { BackendName, InitBackendOptions } from './backend/backend.js';
+export { initBackend } from './backend/backend.js';
+export { registerChainedOps } from './backend/chained-ops.js';
+export { registerWasmKernels, WASM_KERNELS } from './backend/wasm-kernels.js';
 export type { RnnModelsErrorCode } from './errors.js';
 export { RnnModelsError } from './errors.js';
-export type { FusedActivationName } from './fused-activations.js';
-export { FUSED_ACTIVATION_NAMES } from './fused-activations.js';
-export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './gru-sequence.js';
-export { gruSequence } from './gru-sequence.js';
 export type { RecurrentStepKind } from './inference/recurrent-step.js';
 export type {
   ResolvedToStepModelOptions,
@@ -60,17 +57,27 @@ export type {
 } from './inspect/transfer-weights.js';
 export { buildVocabularyMap, transferWeights } from './inspect/transfer-weights.js';
 export type {
-  LstmPeepholeWeights,
-  LstmSequenceOptions,
-  LstmSequenceResult,
-  LstmWeights,
-} from './lstm-sequence.js';
-export { lstmSequence } from './lstm-sequence.js';
-export type { OrthogonalArgs } from './orthogonal-initializer.js';
-export { Orthogonal, orthogonal } from './orthogonal-initializer.js';
-export type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs } from './recurrent-cells.js';
-export { GRUCell, LSTMCell, PeepholeLSTMCell, SimpleRNNCell } from './recurrent-cells.js';
-export type { FusedRecurrentArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './recurrent-layers.js';
+  GruWeightArrays,
+  KerasWeightArray,
+  LstmWeightArrays,
+  SimpleRnnWeightArrays,
+  TorchDirection,
+  TorchFlatTensor,
+  TorchNestedNumbers,
+  TorchStateDict,
+  TorchTensorValue,
+  TorchWeightsOptions,
+} from './interop/torch-weights.js';
+export {
+  gruWeightsFromTorch,
+  lstmWeightsFromTorch,
+  simpleRnnWeightsFromTorch,
+} from './interop/torch-weights.js';
+export type { OrthogonalArgs } from './layers/orthogonal-initializer.js';
+export { Orthogonal, orthogonal } from './layers/orthogonal-initializer.js';
+export type { GRUCellArgs, LSTMCellArgs, SimpleRNNCellArgs } from './layers/recurrent-cells.js';
+export { GRUCell, LSTMCell, PeepholeLSTMCell, SimpleRNNCell } from './layers/recurrent-cells.js';
+export type { FusedRecurrentArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent-layers.js';
 export {
   GRU,
   gru,
@@ -80,13 +87,24 @@ export {
   peepholeLSTM,
   SimpleRNN,
   simpleRNN,
-} from './recurrent-layers.js';
+} from './layers/recurrent-layers.js';
+export type { FusedActivationName } from './ops/fused-activations.js';
+export { FUSED_ACTIVATION_NAMES } from './ops/fused-activations.js';
+export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './ops/gru-sequence.js';
+export { gruSequence } from './ops/gru-sequence.js';
+export type {
+  LstmPeepholeWeights,
+  LstmSequenceOptions,
+  LstmSequenceResult,
+  LstmWeights,
+} from './ops/lstm-sequence.js';
+export { lstmSequence } from './ops/lstm-sequence.js';
 export type {
   SimpleRnnSequenceOptions,
   SimpleRnnSequenceResult,
   SimpleRnnWeights,
-} from './simple-rnn-sequence.js';
-export { simpleRnnSequence } from './simple-rnn-sequence.js';
+} from './ops/simple-rnn-sequence.js';
+export { simpleRnnSequence } from './ops/simple-rnn-sequence.js';
 export type {
   ForecasterHead,
   ForecasterOptions,
@@ -137,19 +155,6 @@ export type {
 export { ACTIVATION_NAMES, RECURRENT_CELL_KINDS } from './templates/shared-options.js';
 export type { SummaryOptions } from './templates/summary.js';
 export { DEFAULT_SUMMARY_OPTIONS, summary } from './templates/summary.js';
-export type {
-  GruWeightArrays,
-  KerasWeightArray,
-  LstmWeightArrays,
-  SimpleRnnWeightArrays,
-  TorchDirection,
-  TorchFlatTensor,
-  TorchNestedNumbers,
-  TorchStateDict,
-  TorchTensorValue,
-  TorchWeightsOptions,
-} from './torch-weights.js';
-export { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
 export type { Batch, BatchIteratorSource, DataSource } from './training/data-source.js';
 export type { EarlyStoppingOptions } from './training/early-stopping.js';
 export { DEFAULT_EARLY_STOPPING_OPTIONS } from './training/early-stopping.js';
@@ -173,4 +178,3 @@ export type {
   TrainStepResult,
 } from './training/train-options.js';
 export { DEFAULT_TRAIN_OPTIONS } from './training/train-options.js';
-export { registerWasmKernels, WASM_KERNELS } from './wasm-kernels.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeaks, expectTensorsClose } from './index.js';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -51,5 +51,53 @@ describe('expectTensorsClose', () => {
     expect(() => expectTensorsClose(a, b)).toThrow();
     expect(() => expectTensorsClose([Number.NaN], [0])).toThrow(/element 0/);
     tf.dispose([a, b]);
+  });
+});
+
+describe('expectErrorCode', () => {
+  class CodedError extends Error {
+    constructor(readonly code: 'A' | 'B') {
+      super(code);
+    }
+  }
+  it('passes for the right class and code, sync and async, and returns the error', async () => {
+    const error = expectErrorCode(
+      () => {
+        throw new CodedError('A');
+      },
+      CodedError,
+      'A',
+    );
+    expect(error.code).toBe('A');
+    await expectErrorCode(Promise.reject(new CodedError('B')), CodedError, 'B');
+    await expectErrorCode(
+      async () => {
+        throw new CodedError('B');
+      },
+      CodedError,
+      'B',
+    );
+  });
+  it('fails when nothing is thrown, or the class or code differ', async () => {
+    expect(() => expectErrorCode(() => 1, CodedError, 'A')).toThrow();
+    expect(() =>
+      expectErrorCode(
+        () => {
+          throw new CodedError('B');
+        },
+        CodedError,
+        'A',
+      ),
+    ).toThrow();
+    expect(() =>
+      expectErrorCode(
+        () => {
+          throw new Error('plain');
+        },
+        CodedError,
+        'A',
+      ),
+    ).toThrow();
+    await expect(expectErrorCode(Promise.resolve(1), CodedError, 'A')).rejects.toThrow();
   });
 });

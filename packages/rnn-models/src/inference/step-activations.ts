@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedActivation } from '../fused-activations.js';
+import { fusedActivation } from '../ops/fused-activations.js';
 
 /** An elementwise (or, for softmax, last-axis) activation on one step's `[batch, features]` tensor. */
 export type StepActivation = (z: tf.Tensor) => tf.Tensor;

@@ -2,9 +2,9 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError, type RnnModelsErrorCode } from '../errors.js';
-import { gru, lstm, peepholeLSTM, simpleRNN } from '../recurrent-layers.js';
+import { gru, lstm, peepholeLSTM, simpleRNN } from '../layers/recurrent-layers.js';
 import { languageModel } from '../templates/language-model.js';
 import {
   DEFAULT_TO_STEP_MODEL_OPTIONS,

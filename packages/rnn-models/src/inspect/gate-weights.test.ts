@@ -2,9 +2,9 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm, peepholeLSTM, simpleRNN } from '../recurrent-layers.js';
+import { gru, lstm, peepholeLSTM, simpleRNN } from '../layers/recurrent-layers.js';
 import { type GateWeightSet, gateWeights, type RecurrentGateWeights } from './gate-weights.js';
 
 const [TIME, FEATURES, UNITS] = [3, 2, 3];

@@ -2,9 +2,9 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru } from '../recurrent-layers.js';
+import { gru } from '../layers/recurrent-layers.js';
 import { DEFAULT_LAYER_OUTPUTS_OPTIONS, layerOutputs, resolveLayerOutputsOptions } from './layer-outputs.js';
 
 const [BATCH, TIME, VOCAB, EMBED, UNITS] = [5, 4, 7, 3, 2];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCrashModel, versionWeights } from '../../test/fixtures/checkpoints/crash-model.js';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import type { RnnModelsError } from '../errors.js';
 import { loadModel } from './checkpoint.js';
 

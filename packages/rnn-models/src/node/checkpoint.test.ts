@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../index.js'; // what a browser app imports: registers rnnkit's layers for stock loading
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../recurrent-layers.js';
+import { gru, lstm } from '../layers/recurrent-layers.js';
 import { CHECKPOINT_FILES, type JsonValue, loadModel, restoreOptimizer, saveModel } from './checkpoint.js';
 
 const [VOCAB, TIME, BATCH] = [7, 5, 2];

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 // Registers rnnkit's layers (RnnkitLSTM, RnnkitGRU, …) so loadModel can rebuild them.
-import '../recurrent-layers.js';
-import { registerChainedOps } from '../chained-ops.js';
+import '../layers/recurrent-layers.js';
+import { registerChainedOps } from '../backend/chained-ops.js';
 import { RnnModelsError } from '../errors.js';
 import {
   type DirectorySource,

@@ -5,9 +5,9 @@ import { expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../recurrent-layers.js';
+import { gru, lstm } from '../layers/recurrent-layers.js';
 import { CHECKPOINT_FILES, loadModel, saveModel } from './checkpoint.js';
 import {
   DEFAULT_MODEL_CHECKPOINT_OPTIONS,

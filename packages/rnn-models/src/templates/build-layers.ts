@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { orthogonal } from '../orthogonal-initializer.js';
-import { gru, lstm, simpleRNN } from '../recurrent-layers.js';
+import { orthogonal } from '../layers/orthogonal-initializer.js';
+import { gru, lstm, simpleRNN } from '../layers/recurrent-layers.js';
 import type {
   ActivationName,
   ResolvedEmbeddingOptions,

@@ -2,7 +2,7 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_LANGUAGE_MODEL_OPTIONS,

@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../recurrent-layers.js';
+import { gru, lstm } from '../layers/recurrent-layers.js';
 import { languageModel } from './language-model.js';
 import { sequenceClassifier } from './sequence-classifier.js';
 import { sequenceTagger } from './sequence-tagger.js';

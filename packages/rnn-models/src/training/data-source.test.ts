@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import { type Batch, checkBatch, checkDataSource, disposeBatch, knownSize, openPass } from './data-source.js';
 

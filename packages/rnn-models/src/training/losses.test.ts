@@ -2,7 +2,7 @@ import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import { getLoss, LOSS_NAMES, type LossFunction, weightedMean } from './losses.js';
 import { resolveMetrics } from './metrics.js';

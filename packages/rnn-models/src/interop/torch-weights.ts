@@ -1,4 +1,4 @@
-import { RnnModelsError } from './errors.js';
+import { RnnModelsError } from '../errors.js';
 
 /**
  * Nested arrays of numbers, row-major, as PyTorch's `tensor.tolist()` produces them (and

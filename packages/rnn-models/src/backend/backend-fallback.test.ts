@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { RnnModelsError } from '../errors.js';
 import { initBackend } from './backend.js';
-import { RnnModelsError } from './errors.js';
 
 // A separate file (its own worker): here the wasm binaries cannot be found.
 describe('initBackend without a loadable wasm binary', () => {

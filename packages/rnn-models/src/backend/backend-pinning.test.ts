@@ -2,8 +2,8 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
-import { parseCpuList } from './thread-affinity.js';
-import { wasmPoolThreadIds } from './wasm-threads.js';
+import { parseCpuList } from './node/thread-affinity.js';
+import { wasmPoolThreadIds } from './node/wasm-threads.js';
 
 const allowedCpus = (threadId: number | 'thread-self') => {
   const path = threadId === 'thread-self' ? '/proc/thread-self/status' : `/proc/self/task/${threadId}/status`;

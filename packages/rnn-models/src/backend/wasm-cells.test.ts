@@ -2,9 +2,9 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lstm } from '../layers/recurrent-layers.js';
+import { lstmSequence } from '../ops/lstm-sequence.js';
 import { initBackend } from './backend.js';
-import { lstmSequence } from './lstm-sequence.js';
-import { lstm } from './recurrent-layers.js';
 import {
   LSTM_BACKWARD_STEP,
   LSTM_FORWARD_STEP,

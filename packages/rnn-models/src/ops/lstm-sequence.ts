@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  emptyStack,
+  lstmBackwardStep,
+  lstmCellKernelsAvailable,
+  lstmForwardStep,
+} from '../backend/wasm-cells.js';
+import {
   candidateColumnScale,
   type FusedActivation,
   type FusedActivationName,
@@ -17,7 +23,6 @@ import {
   runFused,
   timeMajorMask,
 } from './fused-sequence.js';
-import { emptyStack, lstmBackwardStep, lstmCellKernelsAvailable, lstmForwardStep } from './wasm-cells.js';
 
 /** Peephole weights of {@link LstmWeights}: elementwise connections from the cell state to the gates. */
 export interface LstmPeepholeWeights {

@@ -2,15 +2,15 @@ import { expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from './backend.js';
-import { gru, lstm, simpleRNN } from './recurrent-layers.js';
+import { initBackend } from '../backend/backend.js';
 import {
   gruWeightsFromTorch,
   type KerasWeightArray,
   lstmWeightsFromTorch,
   simpleRnnWeightsFromTorch,
   type TorchStateDict,
-} from './torch-weights.js';
+} from '../interop/torch-weights.js';
+import { gru, lstm, simpleRNN } from './recurrent-layers.js';
 
 // Layer-level PyTorch parity: PyTorch state dicts → converters → our Keras-style layers
 // (Bidirectional included) → the outputs and final states PyTorch computed (fixtures from
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 function load(name: string): TorchFixture {
-  return readJsonFixture<TorchFixture>(new URL(`../test/fixtures/torch/${name}.json`, import.meta.url));
+  return readJsonFixture<TorchFixture>(new URL(`../../test/fixtures/torch/${name}.json`, import.meta.url));
 }
 
 function tensors(weights: Record<string, KerasWeightArray<number[]>>): tf.Tensor[] {

@@ -1,11 +1,11 @@
 import { expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
-import { RnnModelsError } from './errors.js';
-import { gruSequence } from './gru-sequence.js';
-import { lstmSequence } from './lstm-sequence.js';
-import { simpleRnnSequence } from './simple-rnn-sequence.js';
+import { initBackend } from '../backend/backend.js';
+import { RnnModelsError } from '../errors.js';
+import { gruSequence } from '../ops/gru-sequence.js';
+import { lstmSequence } from '../ops/lstm-sequence.js';
+import { simpleRnnSequence } from '../ops/simple-rnn-sequence.js';
 import {
   gruWeightsFromTorch,
   type KerasWeightArray,
@@ -56,7 +56,7 @@ const FIXTURES = [
 ] as const;
 
 const load = (name: string): TorchFixture =>
-  readJsonFixture<TorchFixture>(new URL(`../test/fixtures/torch/${name}.json`, import.meta.url));
+  readJsonFixture<TorchFixture>(new URL(`../../test/fixtures/torch/${name}.json`, import.meta.url));
 
 const CONVERTERS = { LSTM: lstmWeightsFromTorch, GRU: gruWeightsFromTorch, RNN: simpleRnnWeightsFromTorch };
 

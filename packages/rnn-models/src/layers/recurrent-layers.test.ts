@@ -2,8 +2,8 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
-import { RnnModelsError } from './errors.js';
+import { initBackend } from '../backend/backend.js';
+import { RnnModelsError } from '../errors.js';
 import { GRUCell, LSTMCell, PeepholeLSTMCell, SimpleRNNCell } from './recurrent-cells.js';
 import { GRU, gru, LSTM, lstm, peepholeLSTM, SimpleRNN, simpleRNN } from './recurrent-layers.js';
 

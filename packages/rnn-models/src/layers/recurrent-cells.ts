@@ -7,12 +7,12 @@ import type {
   Shape,
   SimpleRNNCellLayerArgs,
 } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from './errors.js';
-import { type FusedActivationName, fusedActivation } from './fused-activations.js';
-import { gruSequence } from './gru-sequence.js';
-import { lstmSequence } from './lstm-sequence.js';
+import { RnnModelsError } from '../errors.js';
+import { type FusedActivationName, fusedActivation } from '../ops/fused-activations.js';
+import { gruSequence } from '../ops/gru-sequence.js';
+import { lstmSequence } from '../ops/lstm-sequence.js';
+import { simpleRnnSequence } from '../ops/simple-rnn-sequence.js';
 import { orthogonal } from './orthogonal-initializer.js';
-import { simpleRnnSequence } from './simple-rnn-sequence.js';
 
 /** tfjs-layers' keyword arguments of `Layer.call`. */
 export type CallKwargs = Parameters<InstanceType<typeof layers.RNN>['call']>[1];

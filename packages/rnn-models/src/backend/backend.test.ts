@@ -2,8 +2,8 @@ import { expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RnnModelsError } from '../errors.js';
 import { initBackend } from './backend.js';
-import { RnnModelsError } from './errors.js';
 
 beforeAll(async () => {
   expect(await initBackend()).toBe('wasm');

@@ -2,7 +2,7 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
+import { initBackend } from '../backend/backend.js';
 import { gru, lstm, peepholeLSTM, simpleRNN } from './recurrent-layers.js';
 
 const [BATCH, TIME, VOCAB] = [4, 7, 11];

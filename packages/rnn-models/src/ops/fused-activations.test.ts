@@ -2,7 +2,7 @@ import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.js';
+import { initBackend } from '../backend/backend.js';
 import { FUSED_ACTIVATION_NAMES, fusedActivation } from './fused-activations.js';
 
 // Away from the kinks of relu/relu6/hardSigmoid (0, ±2.5, 6), where derivatives are one-sided.

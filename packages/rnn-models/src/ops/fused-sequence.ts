@@ -2,9 +2,9 @@
 // the custom-gradient wrapper, the input projection, masks, weight-gradient products,
 // shape checks and activation lookup. Internal to the package.
 import * as tf from '@tensorflow/tfjs-core';
-import { RnnModelsError } from './errors.js';
+import { fastLeadingSumsActive } from '../backend/wasm-kernels.js';
+import { RnnModelsError } from '../errors.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
-import { fastLeadingSumsActive } from './wasm-kernels.js';
 
 /** Sizes of one fused-sequence call. @internal */
 export interface Dims {

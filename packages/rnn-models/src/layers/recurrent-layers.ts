@@ -5,7 +5,7 @@ import {
   layers,
   type SimpleRNNLayerArgs,
 } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from './errors.js';
+import { RnnModelsError } from '../errors.js';
 import {
   type CallKwargs,
   type FusedCell,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type Shape } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from './errors.js';
+import { RnnModelsError } from '../errors.js';
 
 /** Options of {@link orthogonal} and {@link Orthogonal}: Keras' and tfjs' `Orthogonal` arguments. */
 export interface OrthogonalArgs {

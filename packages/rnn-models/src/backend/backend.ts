@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers' Node build registers every gradient tfjs-core defines (the union package
 // does it through a deep ESM import plain Node cannot load); training needs them.
 import '@tensorflow/tfjs-layers';
+import { RnnModelsError } from '../errors.js';
 import { registerChainedOps } from './chained-ops.js';
-import { RnnModelsError } from './errors.js';
-import { pinWasmThreads } from './thread-affinity.js';
+import { pinWasmThreads } from './node/thread-affinity.js';
+import { enableNodeWasmThreads, wasmPoolThreadIds } from './node/wasm-threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
-import { enableNodeWasmThreads, wasmPoolThreadIds } from './wasm-threads.js';
 
 /** Backends rnnkit sets up. */
 export type BackendName = 'wasm' | 'cpu';

@@ -1,0 +1,3 @@
+import { rnnkitProject } from '../../vitest.shared.js';
+
+export default rnnkitProject('core');
