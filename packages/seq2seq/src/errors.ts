@@ -1,3 +1,5 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/seq2seq` reports, as a stable machine-readable code. */
 export type Seq2SeqErrorCode =
   /** A model or decoding option is missing, of the wrong type or out of range. */
@@ -8,15 +10,10 @@ export type Seq2SeqErrorCode =
   | 'SEQ2SEQ_INVALID_INPUT';
 
 /**
- * Error thrown by `@rnnkit/seq2seq`. Branch on `code`, not on the message: the message is
- * for people and says what was wrong and how to fix it.
+ * Error thrown by `@rnnkit/seq2seq`: an {@link RnnkitError} whose `code` is a
+ * {@link Seq2SeqErrorCode}. Branch on `code`, not on the message: the message is for people
+ * and says what was wrong and how to fix it.
  */
-export class Seq2SeqError extends Error {
+export class Seq2SeqError extends RnnkitError<Seq2SeqErrorCode> {
   override readonly name = 'Seq2SeqError';
-  readonly code: Seq2SeqErrorCode;
-
-  constructor(code: Seq2SeqErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
