@@ -1,11 +1,10 @@
 // The tensor losses and metrics inside real training loops: tfjs-layers' compile/fitDataset and
 // rnn-models' train() (which accepts (yTrue, yPred) => tensor functions for loss and metrics).
+import { maskedAccuracy, maskedSparseCategoricalCrossentropy } from '@rnnkit/metrics/tensor';
 import { initBackend, train } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskedAccuracy } from './accuracy.js';
-import { maskedSparseCategoricalCrossentropy } from './masked-loss.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
