@@ -55,7 +55,7 @@ describe('Moby-Dick char-level language model', () => {
       { xsDtype: 'int32', ysDtype: 'int32' },
     );
     const model = languageModel({
-      vocabSize: vocabulary.size,
+      vocabularySize: vocabulary.size,
       embeddingDim: 8,
       sequenceLength: SEQ_LENGTH,
       cell: 'gru',

@@ -55,7 +55,7 @@ export async function trainCharModel(options: TrainCharModelOptions): Promise<Tr
     { xsDtype: 'int32', ysDtype: 'int32' },
   );
   const model = languageModel({
-    vocabSize: vocabulary.size,
+    vocabularySize: vocabulary.size,
     embeddingDim: options.embeddingDim,
     sequenceLength,
     cell: 'lstm',

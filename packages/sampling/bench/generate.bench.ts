@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const vocab = new CharVocabulary(Array.from({ length: VOCAB }, (_, i) => String.fromCharCode(32 + i)));
   const prompt =
     'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of f';
-  const common = { vocabSize: VOCAB, embeddingDim: EMBEDDING, units: UNITS, seed: options.seed };
+  const common = { vocabularySize: VOCAB, embeddingDim: EMBEDDING, units: UNITS, seed: options.seed };
   const shifted = languageModel({ ...common, mode: 'shifted' });
   const windowed = languageModel({ ...common, mode: 'next', sequenceLength: WINDOW });
   windowed.setWeights(shifted.getWeights()); // same weights: only the decoding strategy differs

@@ -131,7 +131,7 @@ export interface WindowedStepModel extends StepModel<WindowState> {
  *   or no vocabulary size can be found); `step` throws `SAMPLING_INVALID_INPUT` for ids of the
  *   wrong count or out of int32 range, or a model output that is not `[batch, vocab]`.
  * @example
- * const poetry = languageModel({ vocabSize: 28, sequenceLength: 10, mode: 'next', units: 128 });
+ * const poetry = languageModel({ vocabularySize: 28, sequenceLength: 10, mode: 'next', units: 128 });
  * // … train …
  * const stepModel = windowedStepModel(poetry, { length: 10 });
  * const { text } = await generate(stepModel, { prompt: 'the moon ', decoder: vocab, maxNewTokens: 200, topK: 5 });

@@ -231,7 +231,13 @@ describe('toStepModel', () => {
         logits: true,
       },
     ]) {
-      const model = languageModel({ vocabSize: VOCAB, embeddingDim: EMBED, units: 6, seed: 3, ...options });
+      const model = languageModel({
+        vocabularySize: VOCAB,
+        embeddingDim: EMBED,
+        units: 6,
+        seed: 3,
+        ...options,
+      });
       built.push(model);
       randomizeWeights(model, 5);
       expectStepsMatchPredict(model, idRows(2), !options.logits);
@@ -307,7 +313,7 @@ describe('toStepModel', () => {
 
   it('steps a next-mode (many-to-one) model like predict on each prefix, and warns about fixed windows', () => {
     const model = languageModel({
-      vocabSize: VOCAB,
+      vocabularySize: VOCAB,
       embeddingDim: EMBED,
       units: [6, 5],
       mode: 'next',
@@ -335,7 +341,7 @@ describe('toStepModel', () => {
 
   it('steps a stateful model like predict over consecutive chunks, leaving the layers’ states alone', () => {
     const model = languageModel({
-      vocabSize: VOCAB,
+      vocabularySize: VOCAB,
       embeddingDim: EMBED,
       units: 6,
       stateful: true,

@@ -161,7 +161,7 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  *   (`Bidirectional`, `goBackwards`, a non-Embedding first layer, branches or merges, a layer after the
  *   output Dense, an unknown layer), or when the model is not built; `RNN_MODELS_INVALID_OPTION` for bad options.
  * @example
- * const model = languageModel({ vocabSize: 90, embeddingDim: 64, units: 256 });
+ * const model = languageModel({ vocabularySize: 90, embeddingDim: 64, units: 256 });
  * // … train …
  * const lm = toStepModel(model);
  * let state = lm.initialState(1);

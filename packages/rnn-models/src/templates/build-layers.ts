@@ -50,7 +50,7 @@ export function embeddingLayer(
 ): Layer {
   const seed = seeds.next();
   return tfl.layers.embedding({
-    inputDim: options.vocabSize,
+    inputDim: options.vocabularySize,
     outputDim: options.embeddingDim,
     maskZero: options.maskZero,
     name: layerName('embedding'),

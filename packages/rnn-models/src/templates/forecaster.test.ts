@@ -57,7 +57,7 @@ function errorOf(fn: () => unknown): RnnModelsError | undefined {
 }
 
 describe('resolveForecasterOptions', () => {
-  it('pins the documented defaults; outFeatures defaults to features', () => {
+  it('pins the documented defaults; outputFeatures defaults to features', () => {
     expect(DEFAULT_FORECASTER_OPTIONS).toEqual({
       cell: 'lstm',
       units: [32],
@@ -72,13 +72,13 @@ describe('resolveForecasterOptions', () => {
       seed: null,
       inputSteps: null,
       head: 'multiStep',
-      outSteps: 1,
-      outFeatures: null,
+      outputSteps: 1,
+      outputFeatures: null,
     });
     expect(resolveForecasterOptions({ features: 19 })).toEqual({
       ...DEFAULT_FORECASTER_OPTIONS,
       features: 19,
-      outFeatures: 19,
+      outputFeatures: 19,
     });
   });
 
@@ -87,10 +87,10 @@ describe('resolveForecasterOptions', () => {
     ['features 0', { features: 0 }],
     ['inputSteps 0', { inputSteps: 0 }],
     ['unknown head', { head: 'feedback' }],
-    ['outSteps 0', { outSteps: 0 }],
-    ['outFeatures 0', { outFeatures: 0 }],
-    ['autoregressive with outSteps 3', { head: 'autoregressive', outSteps: 3 }],
-    ['autoregressive with fewer outFeatures', { head: 'autoregressive', outFeatures: 1 }],
+    ['outputSteps 0', { outputSteps: 0 }],
+    ['outputFeatures 0', { outputFeatures: 0 }],
+    ['autoregressive with outputSteps 3', { head: 'autoregressive', outputSteps: 3 }],
+    ['autoregressive with fewer outputFeatures', { head: 'autoregressive', outputFeatures: 1 }],
     ['unknown cell', { cell: 'tcn' }],
   ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
     const options = { features: FEATURES, ...patch } as unknown as ForecasterOptions;
@@ -103,8 +103,8 @@ describe('resolveForecasterOptions', () => {
 });
 
 describe('forecaster', () => {
-  it("'multiStep': last state → Dense(outSteps·outFeatures) → Reshape [outSteps, outFeatures]", () => {
-    const model = make({ outSteps: 4, outFeatures: 2 });
+  it("'multiStep': last state → Dense(outputSteps·outputFeatures) → Reshape [outputSteps, outputFeatures]", () => {
+    const model = make({ outputSteps: 4, outputFeatures: 2 });
     expect(model.layers.map((l) => l.getClassName())).toEqual(['RnnkitLSTM', 'Dense', 'Reshape']);
     expect(model.layers[1]!.getConfig().units).toBe(8);
     tf.tidy(() => {
@@ -149,7 +149,7 @@ describe('forecaster', () => {
   });
 
   it('compiles and trains (multiStep, mean squared error): the loss falls', async () => {
-    const model = make({ outSteps: 4, units: 16 });
+    const model = make({ outputSteps: 4, units: 16 });
     model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
     const x = series(8, STEPS);
     const y = series(8, 4, STEPS);
@@ -160,7 +160,7 @@ describe('forecaster', () => {
   });
 
   it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
-    const model = make({ outSteps: 2, cell: 'simple', hiddenUnits: [4] });
+    const model = make({ outputSteps: 2, cell: 'simple', hiddenUnits: [4] });
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {

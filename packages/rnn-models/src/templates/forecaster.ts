@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import {
   denseLayer,
   firstLayerInput,
@@ -10,26 +11,23 @@ import {
   SeedSequence,
 } from './build-layers.js';
 import {
-  checkOneOf,
-  checkOptionalLength,
-  checkOptionsObject,
-  checkPositiveInteger,
-  checkSeed,
+  checkTemplateOptions,
   DEFAULT_SHARED_OPTIONS,
   type HeadOptions,
-  invalidOption,
+  optionalLength,
   type RecurrentStackOptions,
   type ResolvedHeadOptions,
   type ResolvedRecurrentStackOptions,
   resolveHeadOptions,
   resolveRecurrentStackOptions,
   type SeedOptions,
+  templateSeed,
 } from './shared-options.js';
 
 /**
  * Output head of a {@link forecaster}:
- * - `'multiStep'`: single shot — the last recurrent state → Dense(outSteps · outFeatures) → Reshape
- *   `[outSteps, outFeatures]` (the TF time-series tutorial's multi-step RNN);
+ * - `'multiStep'`: single shot — the last recurrent state → Dense(outputSteps · outputFeatures) → Reshape
+ *   `[outputSteps, outputFeatures]` (the TF time-series tutorial's multi-step RNN);
  * - `'autoregressive'`: a single-step predictor (`[batch, 1, features]`) whose predictions
  *   {@link predictAutoregressive} feeds back as inputs, one step at a time.
  */
@@ -48,7 +46,7 @@ export interface ForecasterOptions extends RecurrentStackOptions, HeadOptions, S
    */
   readonly inputSteps?: number | null;
   /**
-   * `'multiStep'` (predicts `outSteps` steps at once) or `'autoregressive'` (predicts one step; see
+   * `'multiStep'` (predicts `outputSteps` steps at once) or `'autoregressive'` (predicts one step; see
    * {@link predictAutoregressive}).
    * @default 'multiStep'
    */
@@ -58,13 +56,13 @@ export interface ForecasterOptions extends RecurrentStackOptions, HeadOptions, S
    * another value throws there.
    * @default 1
    */
-  readonly outSteps?: number;
+  readonly outputSteps?: number;
   /**
    * Features per predicted step; `null`: the same as `features`. The `'autoregressive'` head feeds its
    * predictions back as inputs, so there it must equal `features`.
    * @default null (= features)
    */
-  readonly outFeatures?: number | null;
+  readonly outputFeatures?: number | null;
 }
 
 /** {@link ForecasterOptions} with every default filled in. */
@@ -72,14 +70,14 @@ export interface ResolvedForecasterOptions extends ResolvedRecurrentStackOptions
   readonly features: number;
   readonly inputSteps: number | null;
   readonly head: ForecasterHead;
-  readonly outSteps: number;
-  readonly outFeatures: number;
+  readonly outputSteps: number;
+  readonly outputFeatures: number;
   readonly seed: number | null;
 }
 
-/** Defaults of {@link forecaster} (every option but the required `features`; `outFeatures: null` means `features`). */
+/** Defaults of {@link forecaster} (every option but the required `features`; `outputFeatures: null` means `features`). */
 export const DEFAULT_FORECASTER_OPTIONS: Readonly<
-  Omit<ResolvedForecasterOptions, 'features' | 'outFeatures'> & { outFeatures: null }
+  Omit<ResolvedForecasterOptions, 'features' | 'outputFeatures'> & { outputFeatures: null }
 > = Object.freeze({
   cell: 'lstm',
   units: Object.freeze([32]),
@@ -94,8 +92,8 @@ export const DEFAULT_FORECASTER_OPTIONS: Readonly<
   seed: DEFAULT_SHARED_OPTIONS.seed,
   inputSteps: null,
   head: 'multiStep',
-  outSteps: 1,
-  outFeatures: null,
+  outputSteps: 1,
+  outputFeatures: null,
 });
 
 const WHERE = 'forecaster';
@@ -104,82 +102,72 @@ const WHERE = 'forecaster';
  * Validates {@link ForecasterOptions} and fills in the defaults of {@link DEFAULT_FORECASTER_OPTIONS}.
  *
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `features`, a value of the wrong type
- *   or range, `resetAfter` with a non-GRU cell, or an `'autoregressive'` head with `outSteps ≠ 1` or
- *   `outFeatures ≠ features`.
+ *   or range, `resetAfter` with a non-GRU cell, or an `'autoregressive'` head with `outputSteps ≠ 1` or
+ *   `outputFeatures ≠ features`.
  * @example
- * resolveForecasterOptions({ features: 19 }).outFeatures; // 19
+ * resolveForecasterOptions({ features: 19 }).outputFeatures; // 19
  */
 export function resolveForecasterOptions(options: ForecasterOptions): ResolvedForecasterOptions {
-  checkOptionsObject(WHERE, options);
   const defaults = DEFAULT_FORECASTER_OPTIONS;
-  const features = checkPositiveInteger(
-    WHERE,
-    'features',
-    options.features,
-    'Pass the number of features per time step.',
-  );
-  const head = checkOneOf(WHERE, 'head', options.head ?? defaults.head, FORECASTER_HEADS);
-  const outSteps = checkPositiveInteger(
-    WHERE,
-    'outSteps',
-    options.outSteps ?? defaults.outSteps,
-    'Pass the number of steps to predict, e.g. 24.',
-  );
-  const outFeatures =
-    checkOptionalLength(
+  checkTemplateOptions(WHERE, options, defaults, ['features']);
+  const features = validate.integer(WHERE, 'features', options.features, { min: 1 });
+  const head = validate.oneOf(WHERE, 'head', options.head ?? defaults.head, FORECASTER_HEADS);
+  const outputSteps = validate.integer(WHERE, 'outputSteps', options.outputSteps ?? defaults.outputSteps, {
+    min: 1,
+  });
+  const outputFeatures =
+    optionalLength(
       WHERE,
-      'outFeatures',
-      options.outFeatures === undefined ? defaults.outFeatures : options.outFeatures,
-      'Pass the number of predicted features, or null for all input features.',
+      'outputFeatures',
+      options.outputFeatures === undefined ? defaults.outputFeatures : options.outputFeatures,
     ) ?? features;
-  if (head === 'autoregressive' && outSteps !== 1) {
-    invalidOption(
+  if (head === 'autoregressive' && outputSteps !== 1) {
+    validate.invalid(
       WHERE,
-      'outSteps',
-      outSteps,
+      'outputSteps',
+      outputSteps,
       "must be 1 with head: 'autoregressive' (it predicts one step at a time)",
-      "Remove outSteps and pass the number of steps to predictAutoregressive(model, window, steps), or use head: 'multiStep'.",
+      "Remove outputSteps and pass the number of steps to predictAutoregressive(model, window, steps), or use head: 'multiStep'.",
     );
   }
-  if (head === 'autoregressive' && outFeatures !== features) {
-    invalidOption(
+  if (head === 'autoregressive' && outputFeatures !== features) {
+    validate.invalid(
       WHERE,
-      'outFeatures',
-      outFeatures,
+      'outputFeatures',
+      outputFeatures,
       `must equal features (${features}) with head: 'autoregressive' (predictions are fed back as inputs)`,
-      "Remove outFeatures, or use head: 'multiStep'.",
+      "Remove outputFeatures, or use head: 'multiStep'.",
     );
   }
   return {
     ...resolveRecurrentStackOptions(WHERE, options, defaults),
     ...resolveHeadOptions(WHERE, options, defaults),
     features,
-    inputSteps: checkOptionalLength(
+    inputSteps: optionalLength(
       WHERE,
       'inputSteps',
       options.inputSteps === undefined ? defaults.inputSteps : options.inputSteps,
-      'Pass the window length, or null for any length.',
     ),
     head,
-    outSteps,
-    outFeatures,
-    seed: checkSeed(WHERE, options.seed),
+    outputSteps,
+    outputFeatures,
+    seed: templateSeed(WHERE, options.seed),
   };
 }
 
 /**
  * A recurrent forecaster over numeric windows: rnnkit recurrent layer(s) (the last returns its final
- * output) → optional hidden Dense layers → Dense(outSteps · outFeatures, linear) → Reshape
- * `[outSteps, outFeatures]`.
+ * output) → optional hidden Dense layers → Dense(outputSteps · outputFeatures, linear) → Reshape
+ * `[outputSteps, outputFeatures]`.
  *
- * Input: `[batch, inputSteps, features]`, `float32`. Output: `[batch, outSteps, outFeatures]`
+ * Input: `[batch, inputSteps, features]`, `float32`. Output: `[batch, outputSteps, outputFeatures]`
  * (`'autoregressive'`: `[batch, 1, features]`). Not compiled; use e.g. `loss: 'meanSquaredError'`.
  *
  * @returns a new, uncompiled `tf.Sequential`; the caller owns it (`model.dispose()`).
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` (see {@link resolveForecasterOptions}).
  * @example
  * // TF time-series tutorial: 24 h in, 24 h × 19 features out, single shot
- * const multi = forecaster({ features: 19, inputSteps: 24, outSteps: 24, units: 32 });
+ * const multi = forecaster({ features: 19, inputSteps: 24, outputSteps: 24, units: 32 });
  * // one step at a time, fed back
  * const ar = forecaster({ features: 19, inputSteps: 24, head: 'autoregressive' });
  * const next24 = predictAutoregressive(ar, window, 24); // [batch, 24, 19]; dispose it
@@ -196,9 +184,9 @@ export function forecaster(options: ForecasterOptions): tfl.Sequential {
         input: firstLayerInput([resolved.inputSteps, resolved.features], null),
       }),
       ...hiddenDenseLayers(resolved, seeds),
-      denseLayer(resolved.outSteps * resolved.outFeatures, 'linear', seeds),
+      denseLayer(resolved.outputSteps * resolved.outputFeatures, 'linear', seeds),
       tfl.layers.reshape({
-        targetShape: [resolved.outSteps, resolved.outFeatures],
+        targetShape: [resolved.outputSteps, resolved.outputFeatures],
         name: layerName('reshape'),
       }),
     ],
@@ -235,12 +223,7 @@ export interface StepForecaster {
  * forecast.dispose();
  */
 export function predictAutoregressive(model: StepForecaster, window: tf.Tensor, steps: number): tf.Tensor3D {
-  checkPositiveInteger(
-    'predictAutoregressive',
-    'steps',
-    steps,
-    'Pass the number of steps to forecast, e.g. 24.',
-  );
+  validate.integer('predictAutoregressive', 'steps', steps, { min: 1 });
   if (window.rank !== 3) {
     throw new RnnModelsError(
       'RNN_MODELS_SHAPE_MISMATCH',

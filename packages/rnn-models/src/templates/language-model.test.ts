@@ -25,7 +25,7 @@ afterEach(() => {
 });
 
 function make(options: Partial<LanguageModelOptions> = {}): tfl.Sequential {
-  const model = languageModel({ vocabSize: VOCAB, embeddingDim: 4, units: 8, seed: 7, ...options });
+  const model = languageModel({ vocabularySize: VOCAB, embeddingDim: 4, units: 8, seed: 7, ...options });
   built.push(model);
   return model;
 }
@@ -82,24 +82,24 @@ describe('resolveLanguageModelOptions', () => {
       seed: null,
     });
     expect(Object.isFrozen(DEFAULT_LANGUAGE_MODEL_OPTIONS)).toBe(true);
-    expect(resolveLanguageModelOptions({ vocabSize: 90 })).toEqual({
+    expect(resolveLanguageModelOptions({ vocabularySize: 90 })).toEqual({
       ...DEFAULT_LANGUAGE_MODEL_OPTIONS,
-      vocabSize: 90,
+      vocabularySize: 90,
     });
   });
 
   it('turns a number of units into one layer and copies arrays', () => {
     const units = [16, 8];
-    const resolved = resolveLanguageModelOptions({ vocabSize: 5, units });
+    const resolved = resolveLanguageModelOptions({ vocabularySize: 5, units });
     expect(resolved.units).toEqual([16, 8]);
     expect(resolved.units).not.toBe(units);
-    expect(resolveLanguageModelOptions({ vocabSize: 5, units: 3 }).units).toEqual([3]);
+    expect(resolveLanguageModelOptions({ vocabularySize: 5, units: 3 }).units).toEqual([3]);
   });
 
   const invalid: [string, Record<string, unknown>][] = [
-    ['missing vocabSize', { vocabSize: undefined }],
-    ['vocabSize 0', { vocabSize: 0 }],
-    ['fractional vocabSize', { vocabSize: 2.5 }],
+    ['missing vocabularySize', { vocabularySize: undefined }],
+    ['vocabularySize 0', { vocabularySize: 0 }],
+    ['fractional vocabularySize', { vocabularySize: 2.5 }],
     ['embeddingDim 0', { embeddingDim: 0 }],
     ['negative sequenceLength', { sequenceLength: -1 }],
     ['maskZero not boolean', { maskZero: 'yes' }],
@@ -124,7 +124,7 @@ describe('resolveLanguageModelOptions', () => {
     ['fractional seed', { seed: 1.5 }],
   ];
   it.each(invalid)('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabSize: VOCAB, ...patch } as unknown as LanguageModelOptions;
+    const options = { vocabularySize: VOCAB, ...patch } as unknown as LanguageModelOptions;
     const error = (() => {
       try {
         resolveLanguageModelOptions(options);
@@ -326,7 +326,7 @@ describe('languageModel', () => {
   it('leaks no tensors: build + dispose, predict', async () => {
     // GRU: tfjs' own LSTMCell leaks its unitForgetBias initializer's temporaries (4 tensors per build).
     await expectNoLeaks(() =>
-      languageModel({ vocabSize: VOCAB, embeddingDim: 4, cell: 'gru', units: 8, seed: 1 }).dispose(),
+      languageModel({ vocabularySize: VOCAB, embeddingDim: 4, cell: 'gru', units: 8, seed: 1 }).dispose(),
     );
     const model = make({ hiddenUnits: [4], batchNorm: true });
     const x = ids(2);

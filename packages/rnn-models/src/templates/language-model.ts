@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { validate } from '../validate.js';
 import {
   denseLayer,
   embeddingLayer,
@@ -8,15 +9,11 @@ import {
   SeedSequence,
 } from './build-layers.js';
 import {
-  checkBoolean,
-  checkOneOf,
-  checkOptionalLength,
-  checkOptionsObject,
-  checkSeed,
+  checkTemplateOptions,
   DEFAULT_SHARED_OPTIONS,
   type EmbeddingOptions,
   type HeadOptions,
-  invalidOption,
+  optionalLength,
   type RecurrentStackOptions,
   type ResolvedEmbeddingOptions,
   type ResolvedHeadOptions,
@@ -25,6 +22,7 @@ import {
   resolveHeadOptions,
   resolveRecurrentStackOptions,
   type SeedOptions,
+  templateSeed,
 } from './shared-options.js';
 
 /**
@@ -40,7 +38,7 @@ export type LanguageModelMode = 'next' | 'shifted';
 export const LANGUAGE_MODEL_MODES: readonly LanguageModelMode[] = Object.freeze(['next', 'shifted']);
 
 /**
- * Options of {@link languageModel}. Char- and word-level models differ only in `vocabSize`
+ * Options of {@link languageModel}. Char- and word-level models differ only in `vocabularySize`
  * (characters or words) and usually `embeddingDim`.
  */
 export interface LanguageModelOptions
@@ -85,8 +83,8 @@ export interface ResolvedLanguageModelOptions
   readonly seed: number | null;
 }
 
-/** Defaults of {@link languageModel} (every option but the required `vocabSize`). */
-export const DEFAULT_LANGUAGE_MODEL_OPTIONS: Readonly<Omit<ResolvedLanguageModelOptions, 'vocabSize'>> =
+/** Defaults of {@link languageModel} (every option but the required `vocabularySize`). */
+export const DEFAULT_LANGUAGE_MODEL_OPTIONS: Readonly<Omit<ResolvedLanguageModelOptions, 'vocabularySize'>> =
   Object.freeze({
     ...DEFAULT_SHARED_OPTIONS,
     mode: 'shifted',
@@ -103,23 +101,22 @@ const WHERE = 'languageModel';
 /**
  * Validates {@link LanguageModelOptions} and fills in the defaults of {@link DEFAULT_LANGUAGE_MODEL_OPTIONS}.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabSize`, a value of the wrong type
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabularySize`, a value of the wrong type
  *   or range, `resetAfter` with a non-GRU cell, or `stateful` without `batchSize`.
  * @example
- * resolveLanguageModelOptions({ vocabSize: 90 }).units; // [128]
+ * resolveLanguageModelOptions({ vocabularySize: 90 }).units; // [128]
  */
 export function resolveLanguageModelOptions(options: LanguageModelOptions): ResolvedLanguageModelOptions {
-  checkOptionsObject(WHERE, options);
   const defaults = DEFAULT_LANGUAGE_MODEL_OPTIONS;
-  const stateful = checkBoolean(WHERE, 'stateful', options.stateful ?? defaults.stateful);
-  const batchSize = checkOptionalLength(
+  checkTemplateOptions(WHERE, options, defaults, ['vocabularySize']);
+  const stateful = validate.boolean(WHERE, 'stateful', options.stateful ?? defaults.stateful);
+  const batchSize = optionalLength(
     WHERE,
     'batchSize',
     options.batchSize === undefined ? defaults.batchSize : options.batchSize,
-    'Pass a positive integer, or null for any batch size.',
   );
   if (stateful && batchSize === null) {
-    invalidOption(
+    validate.invalid(
       WHERE,
       'batchSize',
       batchSize,
@@ -131,11 +128,11 @@ export function resolveLanguageModelOptions(options: LanguageModelOptions): Reso
     ...resolveEmbeddingOptions(WHERE, options, defaults),
     ...resolveRecurrentStackOptions(WHERE, options, defaults),
     ...resolveHeadOptions(WHERE, options, defaults),
-    mode: checkOneOf(WHERE, 'mode', options.mode ?? defaults.mode, LANGUAGE_MODEL_MODES),
-    logits: checkBoolean(WHERE, 'logits', options.logits ?? defaults.logits),
+    mode: validate.oneOf(WHERE, 'mode', options.mode ?? defaults.mode, LANGUAGE_MODEL_MODES),
+    logits: validate.boolean(WHERE, 'logits', options.logits ?? defaults.logits),
     stateful,
     batchSize,
-    seed: checkSeed(WHERE, options.seed),
+    seed: templateSeed(WHERE, options.seed),
   };
 }
 
@@ -154,12 +151,12 @@ export function resolveLanguageModelOptions(options: LanguageModelOptions): Reso
  * @example
  * // Keras poetry notebook (char-level, next-character): 81,212 parameters
  * const poetry = languageModel({
- *   vocabSize: 28, embeddingDim: 8, sequenceLength: 40, mode: 'next',
+ *   vocabularySize: 28, embeddingDim: 8, sequenceLength: 40, mode: 'next',
  *   units: 128, activation: 'relu', batchNorm: true, hiddenUnits: [64],
  * });
  * // TF "Alice" tutorial (char-level, shifted targets, logits), stateful for generation
  * const alice = languageModel({
- *   vocabSize: 90, embeddingDim: 256, cell: 'gru', units: 100, logits: true, stateful: true, batchSize: 1,
+ *   vocabularySize: 90, embeddingDim: 256, cell: 'gru', units: 100, logits: true, stateful: true, batchSize: 1,
  * });
  */
 export function languageModel(options: LanguageModelOptions): tfl.Sequential {
@@ -175,7 +172,7 @@ export function languageModel(options: LanguageModelOptions): tfl.Sequential {
         stateful: resolved.stateful,
       }),
       ...hiddenDenseLayers(resolved, seeds),
-      denseLayer(resolved.vocabSize, resolved.logits ? 'linear' : 'softmax', seeds),
+      denseLayer(resolved.vocabularySize, resolved.logits ? 'linear' : 'softmax', seeds),
     ],
   });
 }

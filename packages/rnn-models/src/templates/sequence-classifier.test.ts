@@ -25,7 +25,13 @@ afterEach(() => {
 });
 
 function make(options: Partial<SequenceClassifierOptions> = {}): tfl.Sequential {
-  const model = sequenceClassifier({ vocabSize: VOCAB, embeddingDim: 4, units: 6, seed: 11, ...options });
+  const model = sequenceClassifier({
+    vocabularySize: VOCAB,
+    embeddingDim: 4,
+    units: 6,
+    seed: 11,
+    ...options,
+  });
   built.push(model);
   return model;
 }
@@ -74,14 +80,14 @@ describe('resolveSequenceClassifierOptions', () => {
       logits: false,
       seed: null,
     });
-    expect(resolveSequenceClassifierOptions({ vocabSize: 5272 })).toEqual({
+    expect(resolveSequenceClassifierOptions({ vocabularySize: 5272 })).toEqual({
       ...DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
-      vocabSize: 5272,
+      vocabularySize: 5272,
     });
   });
 
   it.each([
-    ['missing vocabSize', { vocabSize: undefined }],
+    ['missing vocabularySize', { vocabularySize: undefined }],
     ['numClasses 1', { numClasses: 1 }],
     ['fractional numClasses', { numClasses: 2.5 }],
     ['bidirectional not boolean', { bidirectional: 'yes' }],
@@ -89,7 +95,7 @@ describe('resolveSequenceClassifierOptions', () => {
     ['resetAfter with simple', { cell: 'simple', resetAfter: true }],
     ['units 0', { units: [0] }],
   ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabSize: VOCAB, ...patch } as unknown as SequenceClassifierOptions;
+    const options = { vocabularySize: VOCAB, ...patch } as unknown as SequenceClassifierOptions;
     expect(() => resolveSequenceClassifierOptions(options)).toThrow(
       expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
     );
@@ -219,7 +225,7 @@ describe('sequenceClassifier', () => {
   it('leaks no tensors: build + dispose, predict', async () => {
     await expectNoLeaks(() =>
       sequenceClassifier({
-        vocabSize: VOCAB,
+        vocabularySize: VOCAB,
         embeddingDim: 4,
         cell: 'gru',
         units: 4,

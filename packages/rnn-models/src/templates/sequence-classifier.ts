@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { validate } from '../validate.js';
 import {
   denseLayer,
   embeddingLayer,
@@ -9,14 +10,10 @@ import {
   SeedSequence,
 } from './build-layers.js';
 import {
-  checkBoolean,
-  checkOptionsObject,
-  checkPositiveInteger,
-  checkSeed,
+  checkTemplateOptions,
   DEFAULT_SHARED_OPTIONS,
   type EmbeddingOptions,
   type HeadOptions,
-  invalidOption,
   type RecurrentStackOptions,
   type ResolvedEmbeddingOptions,
   type ResolvedHeadOptions,
@@ -25,6 +22,7 @@ import {
   resolveHeadOptions,
   resolveRecurrentStackOptions,
   type SeedOptions,
+  templateSeed,
 } from './shared-options.js';
 
 /** Options of {@link sequenceClassifier}. */
@@ -64,9 +62,9 @@ export interface ResolvedSequenceClassifierOptions
   readonly seed: number | null;
 }
 
-/** Defaults of {@link sequenceClassifier} (every option but the required `vocabSize`). */
+/** Defaults of {@link sequenceClassifier} (every option but the required `vocabularySize`). */
 export const DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS: Readonly<
-  Omit<ResolvedSequenceClassifierOptions, 'vocabSize'>
+  Omit<ResolvedSequenceClassifierOptions, 'vocabularySize'>
 > = Object.freeze({
   ...DEFAULT_SHARED_OPTIONS,
   cell: 'lstm',
@@ -83,24 +81,21 @@ const WHERE = 'sequenceClassifier';
  * Validates {@link SequenceClassifierOptions} and fills in the defaults of
  * {@link DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS}.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabSize`, `numClasses` below 2, a
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabularySize`, `numClasses` below 2, a
  *   value of the wrong type or range, or `resetAfter` with a non-GRU cell.
  * @example
- * resolveSequenceClassifierOptions({ vocabSize: 5272 }).numClasses; // 2
+ * resolveSequenceClassifierOptions({ vocabularySize: 5272 }).numClasses; // 2
  */
 export function resolveSequenceClassifierOptions(
   options: SequenceClassifierOptions,
 ): ResolvedSequenceClassifierOptions {
-  checkOptionsObject(WHERE, options);
   const defaults = DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS;
-  const numClasses = checkPositiveInteger(
-    WHERE,
-    'numClasses',
-    options.numClasses ?? defaults.numClasses,
-    'Pass 2 for a binary classifier or the number of classes.',
-  );
+  checkTemplateOptions(WHERE, options, defaults, ['vocabularySize']);
+  const numClasses = validate.integer(WHERE, 'numClasses', options.numClasses ?? defaults.numClasses, {
+    min: 1,
+  });
   if (numClasses < 2) {
-    invalidOption(
+    validate.invalid(
       WHERE,
       'numClasses',
       numClasses,
@@ -113,9 +108,9 @@ export function resolveSequenceClassifierOptions(
     ...resolveRecurrentStackOptions(WHERE, options, defaults),
     ...resolveHeadOptions(WHERE, options, defaults),
     numClasses,
-    bidirectional: checkBoolean(WHERE, 'bidirectional', options.bidirectional ?? defaults.bidirectional),
-    logits: checkBoolean(WHERE, 'logits', options.logits ?? defaults.logits),
-    seed: checkSeed(WHERE, options.seed),
+    bidirectional: validate.boolean(WHERE, 'bidirectional', options.bidirectional ?? defaults.bidirectional),
+    logits: validate.boolean(WHERE, 'logits', options.logits ?? defaults.logits),
+    seed: templateSeed(WHERE, options.seed),
   };
 }
 
@@ -132,7 +127,7 @@ export function resolveSequenceClassifierOptions(
  * @example
  * // TF sentiment notebook: Embedding 5272×64 → Bidirectional(LSTM 64) → Dense 64 relu → Dense 1: 411,777 parameters
  * const model = sequenceClassifier({
- *   vocabSize: 5272, embeddingDim: 64, units: 64, bidirectional: true, hiddenUnits: [64], logits: true,
+ *   vocabularySize: 5272, embeddingDim: 64, units: 64, bidirectional: true, hiddenUnits: [64], logits: true,
  * });
  */
 export function sequenceClassifier(options: SequenceClassifierOptions): tfl.Sequential {

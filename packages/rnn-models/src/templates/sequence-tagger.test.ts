@@ -27,7 +27,7 @@ afterEach(() => {
 
 function make(options: Partial<SequenceTaggerOptions> = {}): tfl.Sequential {
   const model = sequenceTagger({
-    vocabSize: VOCAB,
+    vocabularySize: VOCAB,
     numTags: TAGS,
     embeddingDim: 4,
     units: 5,
@@ -74,9 +74,9 @@ describe('resolveSequenceTaggerOptions', () => {
       logits: false,
       seed: null,
     });
-    expect(resolveSequenceTaggerOptions({ vocabSize: 9001, numTags: 39 })).toEqual({
+    expect(resolveSequenceTaggerOptions({ vocabularySize: 9001, numTags: 39 })).toEqual({
       ...DEFAULT_SEQUENCE_TAGGER_OPTIONS,
-      vocabSize: 9001,
+      vocabularySize: 9001,
       numTags: 39,
     });
   });
@@ -87,9 +87,9 @@ describe('resolveSequenceTaggerOptions', () => {
     ['timeDistributed not boolean', { timeDistributed: 'yes' }],
     ['bidirectional not boolean', { bidirectional: 'no' }],
     ['logits not boolean', { logits: 1 }],
-    ['vocabSize 1 with maskZero', { vocabSize: 1 }],
+    ['vocabularySize 1 with maskZero', { vocabularySize: 1 }],
   ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabSize: VOCAB, numTags: TAGS, ...patch } as unknown as SequenceTaggerOptions;
+    const options = { vocabularySize: VOCAB, numTags: TAGS, ...patch } as unknown as SequenceTaggerOptions;
     expect(() => resolveSequenceTaggerOptions(options)).toThrow(
       expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
     );
@@ -190,7 +190,7 @@ describe('sequenceTagger', () => {
 
   it('leaks no tensors: build + dispose, predict', async () => {
     await expectNoLeaks(() =>
-      sequenceTagger({ vocabSize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 4, seed: 3 }).dispose(),
+      sequenceTagger({ vocabularySize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 4, seed: 3 }).dispose(),
     );
     const model = make({ timeDistributed: true });
     const x = ids(2);

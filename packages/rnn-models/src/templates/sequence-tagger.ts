@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { validate } from '../validate.js';
 import {
   denseLayer,
   embeddingLayer,
@@ -10,10 +11,7 @@ import {
   SeedSequence,
 } from './build-layers.js';
 import {
-  checkBoolean,
-  checkOptionsObject,
-  checkPositiveInteger,
-  checkSeed,
+  checkTemplateOptions,
   DEFAULT_SHARED_OPTIONS,
   type EmbeddingOptions,
   type HeadOptions,
@@ -25,6 +23,7 @@ import {
   resolveHeadOptions,
   resolveRecurrentStackOptions,
   type SeedOptions,
+  templateSeed,
 } from './shared-options.js';
 
 /** Options of {@link sequenceTagger}. */
@@ -67,9 +66,9 @@ export interface ResolvedSequenceTaggerOptions
   readonly seed: number | null;
 }
 
-/** Defaults of {@link sequenceTagger} (every option but the required `vocabSize` and `numTags`). */
+/** Defaults of {@link sequenceTagger} (every option but the required `vocabularySize` and `numTags`). */
 export const DEFAULT_SEQUENCE_TAGGER_OPTIONS: Readonly<
-  Omit<ResolvedSequenceTaggerOptions, 'vocabSize' | 'numTags'>
+  Omit<ResolvedSequenceTaggerOptions, 'vocabularySize' | 'numTags'>
 > = Object.freeze({
   ...DEFAULT_SHARED_OPTIONS,
   cell: 'gru',
@@ -85,32 +84,27 @@ const WHERE = 'sequenceTagger';
 /**
  * Validates {@link SequenceTaggerOptions} and fills in the defaults of {@link DEFAULT_SEQUENCE_TAGGER_OPTIONS}.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabSize` or `numTags`, a value of
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabularySize` or `numTags`, a value of
  *   the wrong type or range, or `resetAfter` with a non-GRU cell.
  * @example
- * resolveSequenceTaggerOptions({ vocabSize: 9001, numTags: 39 }).maskZero; // true
+ * resolveSequenceTaggerOptions({ vocabularySize: 9001, numTags: 39 }).maskZero; // true
  */
 export function resolveSequenceTaggerOptions(options: SequenceTaggerOptions): ResolvedSequenceTaggerOptions {
-  checkOptionsObject(WHERE, options);
   const defaults = DEFAULT_SEQUENCE_TAGGER_OPTIONS;
+  checkTemplateOptions(WHERE, options, defaults, ['vocabularySize', 'numTags']);
   return {
     ...resolveEmbeddingOptions(WHERE, options, defaults),
     ...resolveRecurrentStackOptions(WHERE, options, defaults),
     ...resolveHeadOptions(WHERE, options, defaults),
-    numTags: checkPositiveInteger(
-      WHERE,
-      'numTags',
-      options.numTags,
-      'Pass the number of tags, e.g. numTags: 39.',
-    ),
-    bidirectional: checkBoolean(WHERE, 'bidirectional', options.bidirectional ?? defaults.bidirectional),
-    timeDistributed: checkBoolean(
+    numTags: validate.integer(WHERE, 'numTags', options.numTags, { min: 1 }),
+    bidirectional: validate.boolean(WHERE, 'bidirectional', options.bidirectional ?? defaults.bidirectional),
+    timeDistributed: validate.boolean(
       WHERE,
       'timeDistributed',
       options.timeDistributed ?? defaults.timeDistributed,
     ),
-    logits: checkBoolean(WHERE, 'logits', options.logits ?? defaults.logits),
-    seed: checkSeed(WHERE, options.seed),
+    logits: validate.boolean(WHERE, 'logits', options.logits ?? defaults.logits),
+    seed: templateSeed(WHERE, options.seed),
   };
 }
 
@@ -132,7 +126,7 @@ export function resolveSequenceTaggerOptions(options: SequenceTaggerOptions): Re
  * @example
  * // Keras POS notebook: Embedding 9001×128 → Bidirectional(GRU 256) → TimeDistributed(Dense 39): 1,765,031 parameters
  * const tagger = sequenceTagger({
- *   vocabSize: 9001, embeddingDim: 128, numTags: 39, units: 256, sequenceLength: 100, timeDistributed: true,
+ *   vocabularySize: 9001, embeddingDim: 128, numTags: 39, units: 256, sequenceLength: 100, timeDistributed: true,
  * });
  */
 export function sequenceTagger(options: SequenceTaggerOptions): tfl.Sequential {

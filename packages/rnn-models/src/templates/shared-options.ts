@@ -1,5 +1,5 @@
 import type { SimpleRNNLayerArgs } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /** Recurrent layer kinds the templates build: rnnkit's fused `lstm`, `gru` or `simpleRNN`. */
 export type RecurrentCellKind = 'lstm' | 'gru' | 'simple';
@@ -98,8 +98,8 @@ export interface HeadOptions {
 
 /** Options of the token Embedding that starts the text templates. */
 export interface EmbeddingOptions {
-  /** Vocabulary size, ids `0 … vocabSize − 1` (with `maskZero`, 0 is padding). Required. */
-  readonly vocabSize: number;
+  /** Vocabulary size, ids `0 … vocabularySize − 1` (with `maskZero`, 0 is padding). Required. */
+  readonly vocabularySize: number;
   /**
    * Embedding width.
    * @default 64
@@ -151,7 +151,7 @@ export interface ResolvedHeadOptions {
 
 /** {@link EmbeddingOptions} with every default filled in. */
 export interface ResolvedEmbeddingOptions {
-  readonly vocabSize: number;
+  readonly vocabularySize: number;
   readonly embeddingDim: number;
   readonly sequenceLength: number | null;
   readonly maskZero: boolean;
@@ -161,7 +161,7 @@ export interface ResolvedEmbeddingOptions {
 export const DEFAULT_SHARED_OPTIONS: Readonly<
   Omit<ResolvedRecurrentStackOptions, 'cell' | 'units'> &
     ResolvedHeadOptions &
-    Omit<ResolvedEmbeddingOptions, 'vocabSize' | 'maskZero'> & { seed: number | null }
+    Omit<ResolvedEmbeddingOptions, 'vocabularySize' | 'maskZero'> & { seed: number | null }
 > = Object.freeze({
   activation: 'tanh',
   dropout: 0,
@@ -176,93 +176,22 @@ export const DEFAULT_SHARED_OPTIONS: Readonly<
   seed: null,
 });
 
-/** Throws the templates' option error: names the option, the value, the rule and the fix. */
-export function invalidOption(where: string, name: string, value: unknown, rule: string, fix: string): never {
-  throw new RnnModelsError(
-    'RNN_MODELS_INVALID_OPTION',
-    `${where}: option ${name} ${rule}, received ${describe(value)}. ${fix}`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (value === undefined) return 'undefined';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** A positive integer option (sizes, units, steps). */
-export function checkPositiveInteger(where: string, name: string, value: unknown, fix: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    invalidOption(where, name, value, 'must be a positive integer', fix);
-  }
-  return value;
-}
-
-/** A positive integer or `null` (unknown length / batch). */
-export function checkOptionalLength(where: string, name: string, value: unknown, fix: string): number | null {
+/** A positive integer or `null` (unknown length / batch); `undefined` reads as `null`. */
+export function optionalLength(where: string, name: string, value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  return checkPositiveInteger(where, name, value, fix);
+  return validate.integer(where, name, value, { min: 1 });
 }
 
 /** A rate in [0, 1). */
-export function checkRate(where: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    invalidOption(where, name, value, 'must be a number in [0, 1)', 'Pass e.g. 0.2, or 0 to disable it.');
-  }
-  return value;
+export function rate(where: string, name: string, value: unknown): number {
+  return validate.number(where, name, value, { min: 0, max: 1, maxExclusive: true });
 }
 
-/** A boolean option. */
-export function checkBoolean(where: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    invalidOption(where, name, value, 'must be true or false', 'Pass a boolean.');
-  return value;
-}
-
-/** One of a fixed set of strings. */
-export function checkOneOf<T extends string>(
-  where: string,
-  name: string,
-  value: unknown,
-  allowed: readonly T[],
-): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    invalidOption(
-      where,
-      name,
-      value,
-      `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
-      'Pick one of them.',
-    );
-  }
-  return value as T;
-}
-
-/** An integer seed or `null`. */
-export function checkSeed(where: string, value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    invalidOption(
-      where,
-      'seed',
-      value,
-      'must be an integer or null',
-      'Pass e.g. seed: 42, or null for unseeded.',
-    );
-  }
-  return value;
-}
-
-/** A list of positive integers (hidden layer widths). */
-export function checkUnitList(where: string, name: string, value: unknown, allowEmpty: boolean): number[] {
+/** A list of positive integers (layer widths); a single number is a list of one. */
+export function unitList(where: string, name: string, value: unknown, allowEmpty: boolean): number[] {
   const list = typeof value === 'number' ? [value] : value;
   if (!Array.isArray(list) || (!allowEmpty && list.length === 0)) {
-    invalidOption(
+    validate.invalid(
       where,
       name,
       value,
@@ -272,12 +201,47 @@ export function checkUnitList(where: string, name: string, value: unknown, allow
       'Pass e.g. 64 or [64, 32].',
     );
   }
-  for (const units of list) {
-    if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
-      invalidOption(where, name, value, 'must contain only positive integers', 'Pass e.g. [64, 32].');
+  for (const units of list as unknown[]) {
+    if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 1) {
+      validate.invalid(where, name, value, 'must contain only positive integers', 'Pass e.g. [64, 32].');
     }
   }
   return [...(list as number[])];
+}
+
+/** Former option names of the templates, so that old code fails naming the new one. */
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  vocabSize: 'vocabularySize',
+  outSteps: 'outputSteps',
+  outFeatures: 'outputFeatures',
+});
+
+/**
+ * Checks that a template's `options` is an object whose names are all known: the keys of its
+ * `defaults` plus the `required` ones. A misspelt name fails naming the closest; a former name
+ * (`vocabSize`) names its replacement.
+ */
+export function checkTemplateOptions<T extends object>(
+  where: string,
+  options: T,
+  defaults: object,
+  required: readonly string[],
+): T {
+  if (options === undefined)
+    validate.invalid(where, 'options', options, 'must be an options object', `Call ${where}({ … }).`);
+  const known = [...required, ...Object.keys(defaults)];
+  for (const [old, renamed] of Object.entries(RENAMED)) {
+    if (options !== null && typeof options === 'object' && old in options && known.includes(renamed)) {
+      validate.invalid(
+        where,
+        old,
+        (options as Record<string, unknown>)[old],
+        'was renamed',
+        `Use '${renamed}'.`,
+      );
+    }
+  }
+  return validate.options(where, options, known);
 }
 
 /**
@@ -289,9 +253,9 @@ export function resolveRecurrentStackOptions(
   options: RecurrentStackOptions,
   defaults: ResolvedRecurrentStackOptions,
 ): ResolvedRecurrentStackOptions {
-  const cell = checkOneOf(where, 'cell', options.cell ?? defaults.cell, RECURRENT_CELL_KINDS);
+  const cell = validate.oneOf(where, 'cell', options.cell ?? defaults.cell, RECURRENT_CELL_KINDS);
   if (options.resetAfter !== undefined && cell !== 'gru') {
-    invalidOption(
+    validate.invalid(
       where,
       'resetAfter',
       options.resetAfter,
@@ -301,15 +265,16 @@ export function resolveRecurrentStackOptions(
   }
   return {
     cell,
-    units: checkUnitList(where, 'units', options.units ?? defaults.units, false),
-    activation: checkOneOf(where, 'activation', options.activation ?? defaults.activation, ACTIVATION_NAMES),
-    dropout: checkRate(where, 'dropout', options.dropout ?? defaults.dropout),
-    recurrentDropout: checkRate(
+    units: unitList(where, 'units', options.units ?? defaults.units, false),
+    activation: validate.oneOf(
       where,
-      'recurrentDropout',
-      options.recurrentDropout ?? defaults.recurrentDropout,
+      'activation',
+      options.activation ?? defaults.activation,
+      ACTIVATION_NAMES,
     ),
-    resetAfter: checkBoolean(where, 'resetAfter', options.resetAfter ?? defaults.resetAfter),
+    dropout: rate(where, 'dropout', options.dropout ?? defaults.dropout),
+    recurrentDropout: rate(where, 'recurrentDropout', options.recurrentDropout ?? defaults.recurrentDropout),
+    resetAfter: validate.boolean(where, 'resetAfter', options.resetAfter ?? defaults.resetAfter),
   };
 }
 
@@ -323,64 +288,53 @@ export function resolveHeadOptions(
   defaults: ResolvedHeadOptions,
 ): ResolvedHeadOptions {
   return {
-    hiddenUnits: checkUnitList(where, 'hiddenUnits', options.hiddenUnits ?? defaults.hiddenUnits, true),
-    hiddenActivation: checkOneOf(
+    hiddenUnits: unitList(where, 'hiddenUnits', options.hiddenUnits ?? defaults.hiddenUnits, true),
+    hiddenActivation: validate.oneOf(
       where,
       'hiddenActivation',
       options.hiddenActivation ?? defaults.hiddenActivation,
       ACTIVATION_NAMES,
     ),
-    batchNorm: checkBoolean(where, 'batchNorm', options.batchNorm ?? defaults.batchNorm),
-    layerDropout: checkRate(where, 'layerDropout', options.layerDropout ?? defaults.layerDropout),
+    batchNorm: validate.boolean(where, 'batchNorm', options.batchNorm ?? defaults.batchNorm),
+    layerDropout: rate(where, 'layerDropout', options.layerDropout ?? defaults.layerDropout),
   };
 }
 
 /**
  * Resolves the Embedding options against a template's defaults.
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabSize` or a bad value.
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a missing `vocabularySize` or a bad value.
  */
 export function resolveEmbeddingOptions(
   where: string,
   options: Partial<EmbeddingOptions>,
-  defaults: Omit<ResolvedEmbeddingOptions, 'vocabSize'>,
+  defaults: Omit<ResolvedEmbeddingOptions, 'vocabularySize'>,
 ): ResolvedEmbeddingOptions {
-  const vocabSize = checkPositiveInteger(
-    where,
-    'vocabSize',
-    options.vocabSize,
-    'Pass the vocabulary size (number of distinct ids, including padding 0).',
-  );
-  const maskZero = checkBoolean(where, 'maskZero', options.maskZero ?? defaults.maskZero);
-  if (maskZero && vocabSize < 2) {
-    invalidOption(
+  const vocabularySize = validate.integer(where, 'vocabularySize', options.vocabularySize, { min: 1 });
+  const maskZero = validate.boolean(where, 'maskZero', options.maskZero ?? defaults.maskZero);
+  if (maskZero && vocabularySize < 2) {
+    validate.invalid(
       where,
-      'vocabSize',
-      vocabSize,
+      'vocabularySize',
+      vocabularySize,
       'must be at least 2 with maskZero (id 0 is padding)',
-      'Count the padding id in vocabSize.',
+      'Count the padding id in vocabularySize.',
     );
   }
   return {
-    vocabSize,
-    embeddingDim: checkPositiveInteger(
-      where,
-      'embeddingDim',
-      options.embeddingDim ?? defaults.embeddingDim,
-      'Pass e.g. embeddingDim: 64.',
-    ),
-    sequenceLength: checkOptionalLength(
+    vocabularySize,
+    embeddingDim: validate.integer(where, 'embeddingDim', options.embeddingDim ?? defaults.embeddingDim, {
+      min: 1,
+    }),
+    sequenceLength: optionalLength(
       where,
       'sequenceLength',
       options.sequenceLength === undefined ? defaults.sequenceLength : options.sequenceLength,
-      'Pass a positive integer, or null for any length.',
     ),
     maskZero,
   };
 }
 
-/** Throws when `options` is not a plain object (templates take one options object). */
-export function checkOptionsObject(where: string, options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    invalidOption(where, 'options', options, 'must be an options object', `Call ${where}({ … }).`);
-  }
+/** The template's `seed`: an integer or `null`. */
+export function templateSeed(where: string, value: unknown): number | null {
+  return validate.seed(where, 'seed', value);
 }

@@ -89,7 +89,7 @@ describe('summary', () => {
   it('1. poetry char model (Keras notebook): 81,212 parameters, 80,828 trainable', () => {
     const model = keep(
       languageModel({
-        vocabSize: 28,
+        vocabularySize: 28,
         embeddingDim: 8,
         sequenceLength: 10,
         mode: 'next',
@@ -112,7 +112,7 @@ describe('summary', () => {
 
   it('2. word model (Keras notebook): 145,967 parameters with reset-after GRUs', () => {
     const options = {
-      vocabSize: 4855,
+      vocabularySize: 4855,
       embeddingDim: 8,
       sequenceLength: 10,
       mode: 'next',
@@ -152,7 +152,7 @@ describe('summary', () => {
 
   it('3. Alice char model (TF tutorial): 139,530 parameters', () => {
     const model = keep(
-      languageModel({ vocabSize: 90, embeddingDim: 256, cell: 'gru', units: 100, logits: true }),
+      languageModel({ vocabularySize: 90, embeddingDim: 256, cell: 'gru', units: 100, logits: true }),
     );
     const text = summary(model);
     expect(model.countParams()).toBe(139_530);
@@ -168,7 +168,7 @@ describe('summary', () => {
   it('4. sentiment classifier (TF notebook): 411,777 parameters', () => {
     const model = keep(
       sequenceClassifier({
-        vocabSize: 5272,
+        vocabularySize: 5272,
         embeddingDim: 64,
         units: 64,
         bidirectional: true,
@@ -190,7 +190,7 @@ describe('summary', () => {
   it('5. POS tagger (Keras notebook): 1,765,031 parameters', () => {
     const model = keep(
       sequenceTagger({
-        vocabSize: 9001,
+        vocabularySize: 9001,
         embeddingDim: 128,
         numTags: 39,
         units: 256,

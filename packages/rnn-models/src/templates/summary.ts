@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 type Layer = tfl.layers.Layer;
 type LayerNode = Layer['inboundNodes'][number];
@@ -45,7 +45,7 @@ const FUNCTIONAL_LAYOUT = { lineLength: 98, positions: [0.33, 0.55, 0.67, 1] } a
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a non-positive `lineLength` or `positions` of the
  *   wrong length or not increasing.
  * @example
- * const text = summary(languageModel({ vocabSize: 90, embeddingDim: 256, cell: 'gru', units: 100 }));
+ * const text = summary(languageModel({ vocabularySize: 90, embeddingDim: 256, cell: 'gru', units: 100 }));
  * // Model: "sequential_1"
  * // _________________________________________________________________
  * //  Layer (type)                Output Shape              Param #
@@ -57,6 +57,7 @@ const FUNCTIONAL_LAYOUT = { lineLength: 98, positions: [0.33, 0.55, 0.67, 1] } a
  * // _________________________________________________________________
  */
 export function summary(model: tfl.LayersModel, options: SummaryOptions = {}): string {
+  validate.options('summary', options, Object.keys(DEFAULT_SUMMARY_OPTIONS));
   const sequentialLike = isSequentialLike(model);
   const layout = sequentialLike ? SEQUENTIAL_LAYOUT : FUNCTIONAL_LAYOUT;
   const lineLength = resolveLineLength(
@@ -93,13 +94,7 @@ export function summary(model: tfl.LayersModel, options: SummaryOptions = {}): s
 
 function resolveLineLength(value: unknown, fallback: number): number {
   if (value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 10) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `summary: option lineLength must be an integer ≥ 10, received ${String(value)}. Pass e.g. 100, or null for Keras' width.`,
-    );
-  }
-  return value;
+  return validate.integer('summary', 'lineLength', value, { min: 10 });
 }
 
 function resolvePositions(value: unknown, fallback: readonly number[], lineLength: number): number[] {
@@ -110,9 +105,12 @@ function resolvePositions(value: unknown, fallback: readonly number[], lineLengt
     given.length !== fallback.length ||
     !given.every((p, i) => typeof p === 'number' && p > 0 && (i === 0 || p > given[i - 1]))
   ) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `summary: option positions must be ${fallback.length} increasing positive numbers for this model, received ${JSON.stringify(value)}. ${fix}`,
+    validate.invalid(
+      'summary',
+      'positions',
+      value,
+      `must be ${fallback.length} increasing positive numbers for this model`,
+      fix,
     );
   }
   const relative = given[given.length - 1] <= 1;
