@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers' Node build registers every gradient tfjs-core defines (the union package
 // does it through a deep ESM import plain Node cannot load); training needs them.
 import '@tensorflow/tfjs-layers';
+// Node: the threaded build's patches and pinning; elsewhere no-ops (package.json `imports`).
+import { platform } from '#node-platform';
 import { RnnModelsError } from '../errors.js';
 import { registerChainedOps } from './chained-ops.js';
-import { pinWasmThreads } from './node/thread-affinity.js';
-import { enableNodeWasmThreads, wasmPoolThreadIds } from './node/wasm-threads.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /** Backends rnnkit sets up. */
@@ -75,7 +75,7 @@ export interface InitBackendOptions {
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
   const { backend = 'wasm', wasmPaths, fallbackToCpu = true, threads = 1, pinThreads = false } = options;
-  const warn = options.onWarning ?? defaultWarning;
+  const warn = options.onWarning ?? platform.defaultWarning;
   if (backend !== 'wasm' && backend !== 'cpu') {
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
@@ -93,13 +93,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const problem = await startWasm(wasmPaths, threads, warn);
     if (problem === null) {
       if (pinThreads) {
-        const pinned =
-          threads < 2
-            ? 'it needs threads: 2 or more'
-            : !isNode()
-              ? 'it works in Node only'
-              : await pinWasmThreads(wasmPoolThreadIds());
-        if (typeof pinned === 'string') warn(`rnnkit: pinThreads: threads not pinned: ${pinned}.`);
+        const notPinned = threads < 2 ? 'it needs threads: 2 or more' : await platform.pinWasmThreads();
+        if (notPinned !== null) warn(`rnnkit: pinThreads: threads not pinned: ${notPinned}.`);
       }
       return 'wasm';
     }
@@ -128,8 +123,9 @@ async function startWasm(
     registerWasmKernels();
     const initialized = tf.engine().registry['wasm'] !== undefined;
     if (threads > 1 && !initialized) {
-      if (isNode()) restore = await enableNodeWasmThreads(threads);
-      else wasm.setThreadsCount(threads);
+      const undo = await platform.enableWasmThreads(threads);
+      if (undo === null) wasm.setThreadsCount(threads);
+      else restore = undo;
     } else if (threads > 1 && wasm.getThreadsCount() < threads) {
       warn(
         `rnnkit: the wasm backend already runs with ${wasm.getThreadsCount()} thread(s); threads: ${threads} needs a new process.`,
@@ -141,10 +137,6 @@ async function startWasm(
   } finally {
     restore();
   }
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 async function startCpu(): Promise<'cpu'> {
@@ -162,9 +154,4 @@ async function startCpu(): Promise<'cpu'> {
     throw new RnnModelsError('RNN_MODELS_BACKEND_UNAVAILABLE', 'tf.setBackend("cpu") failed.');
   }
   return 'cpu';
-}
-
-function defaultWarning(message: string): void {
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function')
-    process.emitWarning(message);
 }

@@ -1,0 +1,8 @@
+import type { BackendPlatform } from './platform.js';
+
+/** {@link BackendPlatform} outside Node: tfjs' own thread count, no pinning, warnings dropped. */
+export const platform: BackendPlatform = {
+  enableWasmThreads: async () => null,
+  pinWasmThreads: async () => 'it works in Node only',
+  defaultWarning: () => {},
+};

@@ -1,0 +1,13 @@
+import type { BackendPlatform } from '../platform.js';
+import { pinWasmThreads } from './thread-affinity.js';
+import { enableNodeWasmThreads, wasmPoolThreadIds } from './wasm-threads.js';
+
+/** {@link BackendPlatform} in Node: the threaded build's patches, `taskset` pinning, `process.emitWarning`. */
+export const platform: BackendPlatform = {
+  enableWasmThreads: (threads) => enableNodeWasmThreads(threads),
+  pinWasmThreads: async () => {
+    const pinned = await pinWasmThreads(wasmPoolThreadIds());
+    return typeof pinned === 'string' ? pinned : null;
+  },
+  defaultWarning: (message) => process.emitWarning(message),
+};

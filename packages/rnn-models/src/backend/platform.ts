@@ -1,0 +1,18 @@
+/**
+ * What `initBackend` needs that differs between Node and other runtimes. The package's
+ * `#node-platform` import picks the implementation by export condition: `node/platform.ts` under
+ * `node`, `browser-platform.ts` elsewhere — so a browser bundle never contains the Node-only
+ * patches (`os.cpus`, `worker_threads.Worker`, `taskset`).
+ */
+export interface BackendPlatform {
+  /**
+   * Prepares tfjs' threaded wasm build for `threads` threads before the backend's first start.
+   * Returns the function that undoes the start-up patches once the backend runs, or `null` where
+   * tfjs' own `setThreadsCount` is enough (browsers).
+   */
+  enableWasmThreads(threads: number): Promise<(() => void) | null>;
+  /** Pins the wasm pool threads (see `InitBackendOptions.pinThreads`); a string says why it did not. */
+  pinWasmThreads(): Promise<string | null>;
+  /** Where warnings go when the caller passes no `onWarning`. */
+  defaultWarning(message: string): void;
+}
