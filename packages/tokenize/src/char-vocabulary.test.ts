@@ -1,6 +1,6 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import { CharVocabulary } from './char-vocabulary.js';
 import { TokenizeError } from './errors.js';
 import type { Vocabulary } from './types.js';
@@ -112,16 +112,25 @@ describe('CharVocabulary.fromText', () => {
   });
 
   it('rejects empty text with TOKENIZE_EMPTY_CORPUS', () => {
-    expectTokenizeError(() => CharVocabulary.fromText(''), 'TOKENIZE_EMPTY_CORPUS');
-    expectTokenizeError(() => CharVocabulary.fromText([]), 'TOKENIZE_EMPTY_CORPUS');
-    expectTokenizeError(() => CharVocabulary.fromText(['', '']), 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => CharVocabulary.fromText(''), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => CharVocabulary.fromText([]), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => CharVocabulary.fromText(['', '']), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
   });
 
   it('rejects non-strings with TOKENIZE_INVALID_INPUT', () => {
-    expectTokenizeError(() => CharVocabulary.fromText(42 as unknown as string), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => CharVocabulary.fromText(null as unknown as string), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(
+    expectErrorCode(
+      () => CharVocabulary.fromText(42 as unknown as string),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => CharVocabulary.fromText(null as unknown as string),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
+    expectErrorCode(
       () => CharVocabulary.fromText(['ok', 3] as unknown as string[]),
+      TokenizeError,
       'TOKENIZE_INVALID_INPUT',
     );
   });
@@ -145,21 +154,26 @@ describe('new CharVocabulary(chars)', () => {
   });
 
   it('rejects an empty list with TOKENIZE_EMPTY_CORPUS', () => {
-    expectTokenizeError(() => new CharVocabulary([]), 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => new CharVocabulary([]), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
   });
 
   it('rejects repeated or non-single-character entries with TOKENIZE_INVALID_INPUT', () => {
-    expectTokenizeError(() => new CharVocabulary(['a', 'b', 'a']), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => new CharVocabulary(['ab']), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => new CharVocabulary(['']), 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => new CharVocabulary(['a', 'b', 'a']), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => new CharVocabulary(['ab']), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => new CharVocabulary(['']), TokenizeError, 'TOKENIZE_INVALID_INPUT');
     // e + COMBINING ACUTE ACCENT is two code points.
-    expectTokenizeError(() => new CharVocabulary(['e\u0301']), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => new CharVocabulary([1 as unknown as string]), 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => new CharVocabulary(['e\u0301']), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(
+      () => new CharVocabulary([1 as unknown as string]),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
   });
 
   it('rejects a non-boolean lower with TOKENIZE_INVALID_OPTION', () => {
-    expectTokenizeError(
+    expectErrorCode(
       () => new CharVocabulary(['a'], { lower: 'yes' as unknown as boolean }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
@@ -193,27 +207,35 @@ describe('special tokens', () => {
       Record<string, string>
     >;
     for (const specialTokens of bad) {
-      expectTokenizeError(() => CharVocabulary.fromText('ab', { specialTokens }), 'TOKENIZE_INVALID_OPTION');
+      expectErrorCode(
+        () => CharVocabulary.fromText('ab', { specialTokens }),
+        TokenizeError,
+        'TOKENIZE_INVALID_OPTION',
+      );
     }
-    expectTokenizeError(
+    expectErrorCode(
       () => CharVocabulary.fromText('ab', { specialTokens: '<pad>' as unknown as object }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
 
   it('rejects collisions with TOKENIZE_INVALID_OPTION', () => {
     // Two special tokens with the same string.
-    expectTokenizeError(
+    expectErrorCode(
       () => CharVocabulary.fromText('ab', { specialTokens: { pad: '<x>', eos: '<x>' } }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
     // A special token that is also a character of the text.
-    expectTokenizeError(
+    expectErrorCode(
       () => CharVocabulary.fromText('a_b', { specialTokens: { pad: '_' } }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
-    expectTokenizeError(
+    expectErrorCode(
       () => new CharVocabulary(['a', '😀'], { specialTokens: { oov: '😀' } }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
@@ -222,9 +244,9 @@ describe('special tokens', () => {
 describe('encode', () => {
   it('throws TOKENIZE_UNKNOWN_TOKEN for an unknown character without an OOV token', () => {
     const vocab = CharVocabulary.fromText('abc');
-    expectTokenizeError(() => vocab.encode('abd'), 'TOKENIZE_UNKNOWN_TOKEN');
-    expectTokenizeError(() => vocab.encode('a😀'), 'TOKENIZE_UNKNOWN_TOKEN');
-    expectTokenizeError(() => vocab.encode('A'), 'TOKENIZE_UNKNOWN_TOKEN');
+    expectErrorCode(() => vocab.encode('abd'), TokenizeError, 'TOKENIZE_UNKNOWN_TOKEN');
+    expectErrorCode(() => vocab.encode('a😀'), TokenizeError, 'TOKENIZE_UNKNOWN_TOKEN');
+    expectErrorCode(() => vocab.encode('A'), TokenizeError, 'TOKENIZE_UNKNOWN_TOKEN');
   });
 
   it('maps unknown characters to the OOV id when one is reserved', () => {
@@ -244,13 +266,13 @@ describe('encode', () => {
 
   it('rejects addBos/addEos without the token with TOKENIZE_INVALID_OPTION', () => {
     const vocab = CharVocabulary.fromText('ab', { specialTokens: { oov: '<unk>' } });
-    expectTokenizeError(() => vocab.encode('a', { addBos: true }), 'TOKENIZE_INVALID_OPTION');
-    expectTokenizeError(() => vocab.encode('a', { addEos: true }), 'TOKENIZE_INVALID_OPTION');
+    expectErrorCode(() => vocab.encode('a', { addBos: true }), TokenizeError, 'TOKENIZE_INVALID_OPTION');
+    expectErrorCode(() => vocab.encode('a', { addEos: true }), TokenizeError, 'TOKENIZE_INVALID_OPTION');
   });
 
   it('rejects a non-string with TOKENIZE_INVALID_INPUT', () => {
     const vocab = CharVocabulary.fromText('ab');
-    expectTokenizeError(() => vocab.encode(['a'] as unknown as string), 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => vocab.encode(['a'] as unknown as string), TokenizeError, 'TOKENIZE_INVALID_INPUT');
   });
 });
 
@@ -266,7 +288,7 @@ describe('lower', () => {
   it('keeps case by default', () => {
     const vocab = CharVocabulary.fromText('Hello');
     expect(vocab.chars).toEqual(['H', 'e', 'l', 'o']);
-    expectTokenizeError(() => vocab.encode('hello'), 'TOKENIZE_UNKNOWN_TOKEN');
+    expectErrorCode(() => vocab.encode('hello'), TokenizeError, 'TOKENIZE_UNKNOWN_TOKEN');
   });
 
   it('lowercases non-ASCII text too', () => {
@@ -307,11 +329,11 @@ describe('decode', () => {
 
   it('throws TOKENIZE_ID_OUT_OF_RANGE for ids outside 0 … size-1', () => {
     for (const id of [-1, 6, 100, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expectTokenizeError(() => vocab.decode([4, id]), 'TOKENIZE_ID_OUT_OF_RANGE');
-      expectTokenizeError(() => vocab.idToToken(id), 'TOKENIZE_ID_OUT_OF_RANGE');
+      expectErrorCode(() => vocab.decode([4, id]), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
+      expectErrorCode(() => vocab.idToToken(id), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
     }
     // The range is checked before padding is skipped.
-    expectTokenizeError(() => vocab.decode([0, 6]), 'TOKENIZE_ID_OUT_OF_RANGE');
+    expectErrorCode(() => vocab.decode([0, 6]), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
   });
 });
 
@@ -376,14 +398,23 @@ describe('toJSON / fromJSON', () => {
       '{"class_name": "CharVocabulary", "config": {"chars": ["a"], "special_tokens": "<pad>"}}',
     ];
     for (const json of bad)
-      expectTokenizeError(() => CharVocabulary.fromJSON(json), 'TOKENIZE_MALFORMED_JSON');
-    expectTokenizeError(() => CharVocabulary.fromJSON(null as unknown as object), 'TOKENIZE_MALFORMED_JSON');
-    expectTokenizeError(() => CharVocabulary.fromJSON({ chars: ['a'] }), 'TOKENIZE_MALFORMED_JSON');
+      expectErrorCode(() => CharVocabulary.fromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(
+      () => CharVocabulary.fromJSON(null as unknown as object),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
+    expectErrorCode(
+      () => CharVocabulary.fromJSON({ chars: ['a'] }),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
   });
 
   it('keeps the underlying error as cause', () => {
-    const error = expectTokenizeError(
+    const error = expectErrorCode(
       () => CharVocabulary.fromJSON('{"class_name": "CharVocabulary", "config": {"chars": ["a", "a"]}}'),
+      TokenizeError,
       'TOKENIZE_MALFORMED_JSON',
     );
     expect(error.cause).toBeInstanceOf(TokenizeError);

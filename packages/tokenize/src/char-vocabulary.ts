@@ -1,7 +1,8 @@
-import { describeValue, TokenizeError } from './errors.js';
+import { describeValue } from '@rnnkit/core';
+import { TokenizeError } from './errors.js';
 import { parseJson } from './ordered-json.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
-import { requireBooleanOption } from './validate.js';
+import { check, checkInput, requireText, resolveSkipSpecialTokens } from './validate.js';
 
 /** Special tokens a {@link CharVocabulary} reserves ids for; each is any string, e.g. `'<pad>'`. */
 export interface CharSpecialTokens {
@@ -45,6 +46,25 @@ type SpecialName = (typeof SPECIAL_ORDER)[number];
 
 const byCodePoint = (a: string, b: string) => a.codePointAt(0)! - b.codePointAt(0)!;
 
+/** Checks {@link CharVocabularyOptions} for `where` and fills in the defaults. */
+function resolveCharVocabularyOptions(
+  where: string,
+  options: CharVocabularyOptions | undefined,
+): { specialTokens: CharSpecialTokens; lower: boolean } {
+  const { specialTokens = {}, lower = false } = check.options(where, options, ['specialTokens', 'lower']);
+  if (specialTokens === null || typeof specialTokens !== 'object' || Array.isArray(specialTokens)) {
+    check.invalid(
+      where,
+      'specialTokens',
+      specialTokens,
+      'must be an object',
+      "Pass e.g. { pad: '<pad>', oov: '<unk>' }.",
+    );
+  }
+  check.options(`${where} specialTokens`, specialTokens, SPECIAL_ORDER);
+  return { specialTokens, lower: check.boolean(where, 'lower', lower) };
+}
+
 /**
  * A 0-based character ↔ id map: the `chars = sorted(set(text))`, `char2idx`, `idx2char`
  * of the TensorFlow text-generation tutorials, plus optional reserved special tokens.
@@ -73,15 +93,9 @@ export class CharVocabulary implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for repeated or multi-character entries,
    *   `TOKENIZE_INVALID_OPTION` for bad or colliding special tokens, `TOKENIZE_EMPTY_CORPUS` for no characters.
    */
-  constructor(chars: readonly string[], options: CharVocabularyOptions = {}) {
-    this.lower = requireBooleanOption(options.lower ?? false, 'lower');
-    const specialTokens = options.specialTokens === undefined ? {} : options.specialTokens;
-    if (specialTokens === null || typeof specialTokens !== 'object') {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_OPTION',
-        `specialTokens must be an object like { pad: '<pad>', oov: '<unk>' }, got ${describeValue(specialTokens)}.`,
-      );
-    }
+  constructor(chars: readonly string[], options?: CharVocabularyOptions) {
+    const { specialTokens, lower } = resolveCharVocabularyOptions('CharVocabulary', options);
+    this.lower = lower;
     if (!Array.isArray(chars) || chars.length === 0) {
       throw new TokenizeError(
         'TOKENIZE_EMPTY_CORPUS',
@@ -92,27 +106,17 @@ export class CharVocabulary implements Vocabulary {
     const ids = new Map<string, number>();
     const specialIds: Partial<Record<SpecialName, number>> = {};
     const keptSpecials: Partial<Record<SpecialName, string>> = {};
-    for (const key of Object.keys(specialTokens)) {
-      if (!(SPECIAL_ORDER as readonly string[]).includes(key)) {
-        throw new TokenizeError(
-          'TOKENIZE_INVALID_OPTION',
-          `Unknown special token '${key}'; the reservable ones are ${SPECIAL_ORDER.join(', ')}.`,
-        );
-      }
-    }
     for (const name of SPECIAL_ORDER) {
       const token = specialTokens[name];
       if (token === undefined) continue;
-      if (typeof token !== 'string' || token.length === 0) {
-        throw new TokenizeError(
-          'TOKENIZE_INVALID_OPTION',
-          `specialTokens.${name} must be a non-empty string such as '<${name}>', got ${describeValue(token)}.`,
-        );
-      }
+      check.string('CharVocabulary', `specialTokens.${name}`, token, true);
       if (ids.has(token)) {
-        throw new TokenizeError(
-          'TOKENIZE_INVALID_OPTION',
-          `Special tokens must differ; ${JSON.stringify(token)} is used twice.`,
+        check.invalid(
+          'CharVocabulary',
+          `specialTokens.${name}`,
+          token,
+          'must differ from the other special tokens',
+          'Give each special token its own string.',
         );
       }
       specialIds[name] = tokens.length;
@@ -123,10 +127,7 @@ export class CharVocabulary implements Vocabulary {
     const specialCount = tokens.length;
     chars.forEach((char, position) => {
       if (typeof char !== 'string' || [...char].length !== 1) {
-        throw new TokenizeError(
-          'TOKENIZE_INVALID_INPUT',
-          `chars[${position}] is ${describeValue(char)}; every entry must be exactly one character.`,
-        );
+        checkInput.invalid('CharVocabulary', `chars[${position}]`, char, 'must be exactly one character');
       }
       if (ids.has(char)) {
         throw new TokenizeError(
@@ -151,24 +152,18 @@ export class CharVocabulary implements Vocabulary {
    *
    * @throws TokenizeError `TOKENIZE_EMPTY_CORPUS` for empty text, `TOKENIZE_INVALID_INPUT` for non-strings.
    */
-  static fromText(text: string | Iterable<string>, options: CharVocabularyOptions = {}): CharVocabulary {
+  static fromText(text: string | Iterable<string>, options?: CharVocabularyOptions): CharVocabulary {
+    const where = 'CharVocabulary.fromText';
+    const { lower } = resolveCharVocabularyOptions(where, options);
     const texts: Iterable<unknown> = typeof text === 'string' ? [text] : text;
     if (texts === null || typeof texts !== 'object' || !(Symbol.iterator in texts)) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_INPUT',
-        `CharVocabulary.fromText takes a string or an iterable of strings, got ${describeValue(text)}.`,
-      );
+      checkInput.invalid(where, 'text', text, 'must be a string or an iterable of strings');
     }
     const seen = new Set<string>();
     let position = 0;
     for (const item of texts) {
-      if (typeof item !== 'string') {
-        throw new TokenizeError(
-          'TOKENIZE_INVALID_INPUT',
-          `CharVocabulary.fromText: text ${position} is ${describeValue(item)}, not a string.`,
-        );
-      }
-      for (const char of options.lower === true ? item.toLowerCase() : item) seen.add(char);
+      checkInput.string(where, `text[${position}]`, item);
+      for (const char of lower ? (item as string).toLowerCase() : (item as string)) seen.add(char);
       position++;
     }
     if (seen.size === 0) {
@@ -190,12 +185,14 @@ export class CharVocabulary implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_UNKNOWN_TOKEN` for an unknown character without an OOV token,
    *   `TOKENIZE_INVALID_OPTION` for `addBos`/`addEos` without the matching special token.
    */
-  encode(text: string, options: CharEncodeOptions = {}): number[] {
-    if (typeof text !== 'string') {
-      throw new TokenizeError('TOKENIZE_INVALID_INPUT', `encode takes a string, got ${describeValue(text)}.`);
-    }
+  encode(text: string, options?: CharEncodeOptions): number[] {
+    const where = 'CharVocabulary.encode';
+    requireText(text, where);
+    const { addBos = false, addEos = false } = check.options(where, options, ['addBos', 'addEos']);
+    check.boolean(where, 'addBos', addBos);
+    check.boolean(where, 'addEos', addEos);
     const ids: number[] = [];
-    if (options.addBos === true) ids.push(this.#requireSpecial('bos', 'addBos'));
+    if (addBos) ids.push(this.#requireSpecial('bos', 'addBos'));
     let offset = 0;
     for (const char of this.lower ? text.toLowerCase() : text) {
       const id = this.#ids.get(char) ?? this.specialIds.oov;
@@ -210,7 +207,7 @@ export class CharVocabulary implements Vocabulary {
       ids.push(id);
       offset += char.length;
     }
-    if (options.addEos === true) ids.push(this.#requireSpecial('eos', 'addEos'));
+    if (addEos) ids.push(this.#requireSpecial('eos', 'addEos'));
     return ids;
   }
 
@@ -219,12 +216,13 @@ export class CharVocabulary implements Vocabulary {
    * unless `skipSpecialTokens`.
    * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
    */
-  decode(ids: Iterable<number>, options: DecodeOptions = {}): string {
+  decode(ids: Iterable<number>, options?: DecodeOptions): string {
+    const skipSpecialTokens = resolveSkipSpecialTokens('CharVocabulary.decode', options);
     let text = '';
     for (const id of ids) {
       const token = this.idToToken(id);
       if (id === this.specialIds.pad) continue;
-      if (options.skipSpecialTokens === true && id < this.size - this.chars.length) continue; // specials come first
+      if (skipSpecialTokens && id < this.size - this.chars.length) continue; // specials come first
       text += token;
     }
     return text;
@@ -293,9 +291,12 @@ export class CharVocabulary implements Vocabulary {
   #requireSpecial(name: 'bos' | 'eos', option: string): number {
     const id = this.specialIds[name];
     if (id === undefined) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_OPTION',
-        `${option} needs a ${name} token: build the vocabulary with specialTokens: { ${name}: '<${name}>' }.`,
+      check.invalid(
+        'CharVocabulary.encode',
+        option,
+        true,
+        `needs a ${name} token, and this vocabulary has none`,
+        `Build the vocabulary with specialTokens: { ${name}: '<${name}>' }.`,
       );
     }
     return id;

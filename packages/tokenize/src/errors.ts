@@ -1,6 +1,8 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/tokenize` reports, as a stable machine-readable code. */
 export type TokenizeErrorCode =
-  /** An option is missing, of the wrong type or out of range. */
+  /** An option is unknown (misspelt), missing, of the wrong type or out of range. */
   | 'TOKENIZE_INVALID_OPTION'
   /** A text, token list or id sequence is not what the method accepts. */
   | 'TOKENIZE_INVALID_INPUT'
@@ -16,27 +18,10 @@ export type TokenizeErrorCode =
   | 'TOKENIZE_MALFORMED_JSON';
 
 /**
- * Error thrown by `@rnnkit/tokenize`. Branch on `code`, not on the message: the message is
- * for people and says what was wrong and how to fix it.
+ * Error thrown by `@rnnkit/tokenize`: an {@link RnnkitError} whose `code` is a
+ * {@link TokenizeErrorCode}. Branch on `code`, not on the message: the message is for people
+ * and says what was wrong and how to fix it.
  */
-export class TokenizeError extends Error {
+export class TokenizeError extends RnnkitError<TokenizeErrorCode> {
   override readonly name = 'TokenizeError';
-  readonly code: TokenizeErrorCode;
-
-  constructor(code: TokenizeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
-/** Short printable description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `the string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
+import { TokenizeError } from './errors.js';
 import { stripGutenbergBoilerplate } from './gutenberg.js';
 
 const crlf = (lines: readonly string[]) => lines.join('\r\n');
@@ -283,12 +284,14 @@ describe('stripGutenbergBoilerplate', () => {
   });
 
   it('with requireMarkers, throws TOKENIZE_INVALID_INPUT when no marker is found', () => {
-    expectTokenizeError(
+    expectErrorCode(
       () => stripGutenbergBoilerplate('Call me Ishmael.', { requireMarkers: true }),
+      TokenizeError,
       'TOKENIZE_INVALID_INPUT',
     );
-    expectTokenizeError(
+    expectErrorCode(
       () => stripGutenbergBoilerplate('', { requireMarkers: true }),
+      TokenizeError,
       'TOKENIZE_INVALID_INPUT',
     );
   });
@@ -305,8 +308,9 @@ describe('stripGutenbergBoilerplate', () => {
 
   it('rejects non-strings with TOKENIZE_INVALID_INPUT', () => {
     for (const value of [undefined, null, 42, ['text']]) {
-      expectTokenizeError(
+      expectErrorCode(
         () => stripGutenbergBoilerplate(value as unknown as string),
+        TokenizeError,
         'TOKENIZE_INVALID_INPUT',
       );
     }

@@ -1,4 +1,5 @@
-import { describeValue, TokenizeError } from './errors.js';
+import { TokenizeError } from './errors.js';
+import { check, requireText } from './validate.js';
 
 /** Options of {@link stripGutenbergBoilerplate}. */
 export interface StripGutenbergOptions {
@@ -26,22 +27,21 @@ const END_MARKERS = [
  * text between the start marker line and the first end marker line (blank lines at both
  * ends trimmed). Text without markers is returned as it is, unless `requireMarkers`.
  *
- * @throws TokenizeError `TOKENIZE_INVALID_INPUT` when `requireMarkers` is set and no marker is found.
+ * @throws TokenizeError `TOKENIZE_INVALID_INPUT` when `requireMarkers` is set and no marker is found,
+ *   `TOKENIZE_INVALID_OPTION` for an unknown or invalid option.
  */
-export function stripGutenbergBoilerplate(text: string, options: StripGutenbergOptions = {}): string {
-  if (typeof text !== 'string') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `stripGutenbergBoilerplate takes a string, got ${describeValue(text)}.`,
-    );
-  }
+export function stripGutenbergBoilerplate(text: string, options?: StripGutenbergOptions): string {
+  const where = 'stripGutenbergBoilerplate';
+  requireText(text, where);
+  const { requireMarkers = false } = check.options(where, options, ['requireMarkers']);
+  check.boolean(where, 'requireMarkers', requireMarkers);
   let bodyStart = 0;
   const start = firstMatch(text, START_MARKERS, 0);
   if (start) bodyStart = start.index + start[0].length;
   const end = firstMatch(text, END_MARKERS, bodyStart);
   const bodyEnd = end ? end.index : text.length;
   if (!start && !end) {
-    if (options.requireMarkers !== true) return text;
+    if (!requireMarkers) return text;
     throw new TokenizeError(
       'TOKENIZE_INVALID_INPUT',
       'No Project Gutenberg start or end marker ("*** START OF THE PROJECT GUTENBERG EBOOK …") was found. ' +

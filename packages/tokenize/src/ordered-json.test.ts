@@ -1,6 +1,6 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import { TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
@@ -109,13 +109,13 @@ describe('parseOrderedFlatObject', () => {
       '[["a", 1]]',
       'null',
     ];
-    for (const json of bad) expectTokenizeError(() => parse(json), 'TOKENIZE_MALFORMED_JSON');
+    for (const json of bad) expectErrorCode(() => parse(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
   });
 
   it('rejects trailing garbage after a valid scalar', () => {
-    expectTokenizeError(() => parse('{"a": truex}'), 'TOKENIZE_MALFORMED_JSON');
-    expectTokenizeError(() => parse('{"a": 1.}'), 'TOKENIZE_MALFORMED_JSON');
-    expectTokenizeError(() => parse('{"a": 1e}'), 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(() => parse('{"a": truex}'), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(() => parse('{"a": 1.}'), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(() => parse('{"a": 1e}'), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
   });
 
   it('round-trips any ordered [string, integer] entries written by pythonJsonDumps', () => {
@@ -169,7 +169,11 @@ describe('parseJson', () => {
 
   it('throws TOKENIZE_MALFORMED_JSON with the SyntaxError as cause', () => {
     for (const json of ['', '{', '{"a": 1,}', "{'a': 1}", 'undefined']) {
-      const error = expectTokenizeError(() => parseJson(json, 'config'), 'TOKENIZE_MALFORMED_JSON');
+      const error = expectErrorCode(
+        () => parseJson(json, 'config'),
+        TokenizeError,
+        'TOKENIZE_MALFORMED_JSON',
+      );
       expect(error.cause).toBeInstanceOf(SyntaxError);
     }
   });

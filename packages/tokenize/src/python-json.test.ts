@@ -1,5 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TokenizeError } from './errors.js';
 import { type PythonJsonValue, pythonJsonDumps, pythonJsonString } from './python-json.js';
 
 // Every expected string below is python3's json.dumps(value) for the Python equivalent.
@@ -96,9 +98,13 @@ describe('pythonJsonDumps', () => {
       Number.NEGATIVE_INFINITY,
       2 ** 53,
     ]) {
-      expect(() => pythonJsonDumps(value)).toThrow(TypeError);
-      expect(() => pythonJsonDumps([1, value])).toThrow(TypeError);
-      expect(() => pythonJsonDumps(new Map([['k', value]]))).toThrow(TypeError);
+      expectErrorCode(() => pythonJsonDumps(value), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+      expectErrorCode(() => pythonJsonDumps([1, value]), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+      expectErrorCode(
+        () => pythonJsonDumps(new Map([['k', value]])),
+        TokenizeError,
+        'TOKENIZE_INVALID_INPUT',
+      );
     }
   });
 

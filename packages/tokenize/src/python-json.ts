@@ -1,3 +1,5 @@
+import { checkInput } from './validate.js';
+
 /**
  * Serialization that matches Python's `json.dumps` with its defaults for strings, integers, lists and dicts
  * (`ensure_ascii=True`, separators `', '` and `': '`), so JSON we write is byte-identical
@@ -41,11 +43,21 @@ export function pythonJsonString(value: string): string {
 function pythonInteger(value: number): string {
   // Tokenizer JSON holds only counts and ids; Python's float repr differs from JavaScript's
   // (`1e-05` vs `0.00001`), so non-integers are refused rather than written differently.
-  if (!Number.isSafeInteger(value)) throw new TypeError(`pythonJsonDumps writes integers only, got ${value}`);
+  if (!Number.isSafeInteger(value)) {
+    checkInput.invalid(
+      'pythonJsonDumps',
+      'value',
+      value,
+      'must be a safe integer (Python writes floats differently)',
+    );
+  }
   return String(value);
 }
 
-/** `json.dumps(value)` as Python 3 writes it. */
+/**
+ * `json.dumps(value)` as Python 3 writes it.
+ * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for a number that is not a safe integer.
+ */
 export function pythonJsonDumps(value: PythonJsonValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return pythonJsonString(value);

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
+import { TokenizeError } from './errors.js';
 import {
   collapseWhitespace,
   lowercase,
@@ -115,8 +116,9 @@ describe('separatePunctuation', () => {
   });
 
   it('rejects non-string punctuation with TOKENIZE_INVALID_OPTION', () => {
-    expectTokenizeError(
+    expectErrorCode(
       () => separatePunctuation('Hi!', { punctuation: ['!'] as unknown as string }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
@@ -147,8 +149,9 @@ describe('replaceNonLetters', () => {
   });
 
   it('rejects an unknown letters mode with TOKENIZE_INVALID_OPTION', () => {
-    expectTokenizeError(
+    expectErrorCode(
       () => replaceNonLetters('abc', { letters: 'latin' as unknown as 'ascii' }),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
@@ -178,7 +181,7 @@ describe('input checks', () => {
     ];
     for (const step of steps) {
       for (const value of [undefined, null, 42, ['a']]) {
-        expectTokenizeError(() => step(value as unknown as string), 'TOKENIZE_INVALID_INPUT');
+        expectErrorCode(() => step(value as unknown as string), TokenizeError, 'TOKENIZE_INVALID_INPUT');
       }
     }
   });

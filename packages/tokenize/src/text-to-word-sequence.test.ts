@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
+import { TokenizeError } from './errors.js';
 import {
   createWordSplitter,
   KERAS_DEFAULT_FILTERS,
@@ -85,7 +86,11 @@ describe('textToWordSequence', () => {
 
   it('rejects a non-string text with TOKENIZE_INVALID_INPUT', () => {
     for (const value of [undefined, null, 42, ['a b']]) {
-      expectTokenizeError(() => textToWordSequence(value as unknown as string), 'TOKENIZE_INVALID_INPUT');
+      expectErrorCode(
+        () => textToWordSequence(value as unknown as string),
+        TokenizeError,
+        'TOKENIZE_INVALID_INPUT',
+      );
     }
   });
 
@@ -99,7 +104,7 @@ describe('textToWordSequence', () => {
       { lower: 1 },
     ] as unknown as TextToWordSequenceOptions[];
     for (const options of bad) {
-      expectTokenizeError(() => textToWordSequence('a b', options), 'TOKENIZE_INVALID_OPTION');
+      expectErrorCode(() => textToWordSequence('a b', options), TokenizeError, 'TOKENIZE_INVALID_OPTION');
     }
   });
 });

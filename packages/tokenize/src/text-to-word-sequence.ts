@@ -1,7 +1,6 @@
-import { describeValue, TokenizeError } from './errors.js';
 import { createWordScanner } from './token-scanner.js';
 import { IDENTITY_UNITS, unitsToString } from './token-table.js';
-import { requireBooleanOption, requireStringOption } from './validate.js';
+import { check, requireText } from './validate.js';
 
 /** Keras' default `filters`: ASCII punctuation except `'`, plus tab and newline. */
 export const KERAS_DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
@@ -25,6 +24,12 @@ export interface TextToWordSequenceOptions {
   readonly split?: string;
 }
 
+const TEXT_TO_WORD_SEQUENCE_DEFAULTS: Readonly<Required<TextToWordSequenceOptions>> = {
+  filters: KERAS_DEFAULT_FILTERS,
+  lower: true,
+  split: ' ',
+};
+
 /** Splits already-lowercased text into words. */
 export type WordSplitter = (text: string) => string[];
 
@@ -44,21 +49,15 @@ export function createWordSplitter(filters: string, split: string): WordSplitter
  *
  * @example
  * textToWordSequence("Hello, World! It's here.") // ['hello', 'world', "it's", 'here']
+ *
+ * @throws TokenizeError `TOKENIZE_INVALID_INPUT` for a non-string text, `TOKENIZE_INVALID_OPTION`
+ *   for an unknown option (naming the closest valid one) or an invalid value (`split: ''`).
  */
-export function textToWordSequence(text: string, options: TextToWordSequenceOptions = {}): string[] {
-  const { filters = KERAS_DEFAULT_FILTERS, lower = true, split = ' ' } = options;
-  if (typeof text !== 'string') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `textToWordSequence takes a string, got ${describeValue(text)}.`,
-    );
-  }
-  requireStringOption(filters, 'filters', "Use '' to keep every character.");
-  if (requireStringOption(split, 'split', "Use ' ' to split on spaces.").length === 0) {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      "split must not be empty; use ' ' to split on spaces.",
-    );
-  }
-  return createWordSplitter(filters, split)(requireBooleanOption(lower, 'lower') ? text.toLowerCase() : text);
+export function textToWordSequence(text: string, options?: TextToWordSequenceOptions): string[] {
+  const where = 'textToWordSequence';
+  requireText(text, where);
+  const { filters, lower, split } = check.withDefaults(where, options, TEXT_TO_WORD_SEQUENCE_DEFAULTS);
+  check.string(where, 'filters', filters);
+  check.string(where, 'split', split, true);
+  return createWordSplitter(filters, split)(check.boolean(where, 'lower', lower) ? text.toLowerCase() : text);
 }

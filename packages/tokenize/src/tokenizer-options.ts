@@ -1,6 +1,5 @@
-import { describeValue, TokenizeError } from './errors.js';
 import { KERAS_DEFAULT_FILTERS } from './text-to-word-sequence.js';
-import { requireBooleanOption, requireIntegerOption, requireStringOption } from './validate.js';
+import { check } from './validate.js';
 
 /** Options of {@link Tokenizer}; names and defaults are those of Keras' `Tokenizer`. */
 export interface TokenizerOptions {
@@ -44,19 +43,11 @@ export interface TokenizerOptions {
   readonly documentCount?: number;
 }
 
-/** {@link TokenizerOptions} with every default filled in. */
-export interface ResolvedTokenizerOptions {
-  readonly numWords: number | null;
-  readonly filters: string;
-  readonly lower: boolean;
-  readonly split: string;
-  readonly charLevel: boolean;
-  readonly oovToken: string | null;
-  readonly documentCount: number;
-}
+/** {@link TokenizerOptions} with every default filled in (internal: not exported from the package). */
+export type ResolvedTokenizerOptions = Readonly<Required<TokenizerOptions>>;
 
 /** The documented defaults, which are Keras' defaults. */
-export const DEFAULT_TOKENIZER_OPTIONS: ResolvedTokenizerOptions = Object.freeze({
+export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Required<TokenizerOptions>> = Object.freeze({
   numWords: null,
   filters: KERAS_DEFAULT_FILTERS,
   lower: true,
@@ -66,61 +57,39 @@ export const DEFAULT_TOKENIZER_OPTIONS: ResolvedTokenizerOptions = Object.freeze
   documentCount: 0,
 });
 
-/** Validates tokenizer options and fills in defaults. @throws TokenizeError `TOKENIZE_INVALID_OPTION` */
-export function resolveTokenizerOptions(options: TokenizerOptions = {}): ResolvedTokenizerOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      `Tokenizer options must be an object, got ${describeValue(options)}.`,
+/**
+ * Validates tokenizer options and fills in defaults (internal: the resolved shape is not API).
+ * @throws TokenizeError `TOKENIZE_INVALID_OPTION`, naming the closest valid option for an unknown one.
+ */
+export function resolveTokenizerOptions(options?: TokenizerOptions): ResolvedTokenizerOptions {
+  const where = 'Tokenizer';
+  const merged = check.withDefaults(where, options, DEFAULT_TOKENIZER_OPTIONS);
+  const { numWords, oovToken } = merged;
+  if (numWords !== null && !(Number.isSafeInteger(numWords) && numWords >= 1)) {
+    check.invalid(
+      where,
+      'numWords',
+      numWords,
+      'must be an integer ≥ 1 or null',
+      'Use null to keep every word; numWords: N keeps the N-1 most frequent words.',
     );
   }
-  const known = new Set(Object.keys(DEFAULT_TOKENIZER_OPTIONS));
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_OPTION',
-        `Unknown Tokenizer option '${key}'. Known options: ${[...known].join(', ')} ` +
-          '(Keras snake_case names are camelCase here: num_words → numWords).',
-      );
-    }
-  }
-  const merged = { ...DEFAULT_TOKENIZER_OPTIONS, ...stripUndefined(options) };
-  const numWords =
-    merged.numWords === null
-      ? null
-      : requireIntegerOption(
-          merged.numWords,
-          'numWords',
-          1,
-          'Use null to keep every word; numWords: N keeps the N-1 most frequent words.',
-        );
-  const split = requireStringOption(merged.split, 'split', "Use ' ' to split on spaces.");
-  if (split.length === 0) {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      "split must not be empty; use ' ' to split on spaces.",
+  if (oovToken !== null && typeof oovToken !== 'string') {
+    check.invalid(
+      where,
+      'oovToken',
+      oovToken,
+      'must be a string or null',
+      "Use null for no OOV token, or e.g. '<OOV>'.",
     );
   }
-  const oovToken =
-    merged.oovToken === null
-      ? null
-      : requireStringOption(merged.oovToken, 'oovToken', "Use null for no OOV token, or e.g. '<OOV>'.");
   return {
     numWords,
-    filters: requireStringOption(merged.filters, 'filters', "Use '' to keep every character."),
-    lower: requireBooleanOption(merged.lower, 'lower'),
-    split,
-    charLevel: requireBooleanOption(merged.charLevel, 'charLevel'),
+    filters: check.string(where, 'filters', merged.filters),
+    lower: check.boolean(where, 'lower', merged.lower),
+    split: check.string(where, 'split', merged.split, true),
+    charLevel: check.boolean(where, 'charLevel', merged.charLevel),
     oovToken,
-    documentCount: requireIntegerOption(
-      merged.documentCount,
-      'documentCount',
-      0,
-      'It counts fitted documents.',
-    ),
+    documentCount: check.integer(where, 'documentCount', merged.documentCount, { min: 0 }),
   };
-}
-
-function stripUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,14 +1,14 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectTokenizeError } from '../test/expect-tokenize-error.js';
 import {
   DEFAULT_TOKENIZER_OPTIONS,
   KERAS_DEFAULT_FILTERS,
-  resolveTokenizerOptions,
-  type TokenizeError,
+  TokenizeError,
   Tokenizer,
   textToWordSequence,
 } from './index.js';
+import { resolveTokenizerOptions } from './tokenizer-options.js';
 
 const catDog = () => new Tokenizer({ oovToken: '<OOV>' }).fitOnTexts(['The cat sat.', 'The dog!']);
 
@@ -37,7 +37,7 @@ describe('Tokenizer options', () => {
     [{ documentCount: -1 }],
     [{ num_words: 10 }],
   ])('rejects %j', (options) => {
-    expectTokenizeError(() => new Tokenizer(options as never), 'TOKENIZE_INVALID_OPTION');
+    expectErrorCode(() => new Tokenizer(options as never), TokenizeError, 'TOKENIZE_INVALID_OPTION');
   });
 });
 
@@ -170,42 +170,59 @@ describe('Tokenizer as a Vocabulary', () => {
   });
 
   it.each([[6], [-1], [1.5], [Number.NaN]])('refuses to decode id %s', (id) => {
-    expectTokenizeError(() => catDog().decode([2, id]), 'TOKENIZE_ID_OUT_OF_RANGE');
-    expectTokenizeError(() => catDog().idToToken(id), 'TOKENIZE_ID_OUT_OF_RANGE');
+    expectErrorCode(() => catDog().decode([2, id]), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
+    expectErrorCode(() => catDog().idToToken(id), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
   });
 });
 
 describe('Tokenizer input errors', () => {
   it('refuses a bare string where a list of texts belongs', () => {
-    expectTokenizeError(() => new Tokenizer().fitOnTexts('the whale' as never), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => catDog().textsToSequences('the whale' as never), 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(
+      () => new Tokenizer().fitOnTexts('the whale' as never),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => catDog().textsToSequences('the whale' as never),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
   });
 
   it.each([[[42]], [[null]], [[['ok', 3]]], [[{ text: 'x' }]]])('refuses non-text documents %j', (texts) => {
-    expectTokenizeError(() => new Tokenizer().fitOnTexts(texts as never), 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(
+      () => new Tokenizer().fitOnTexts(texts as never),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
   });
 
   it('refuses corpora without tokens and leaves the tokenizer unchanged', () => {
     const tokenizer = new Tokenizer();
-    expectTokenizeError(() => tokenizer.fitOnTexts([]), 'TOKENIZE_EMPTY_CORPUS');
-    expectTokenizeError(() => tokenizer.fitOnTexts(['!!! ...', '']), 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => tokenizer.fitOnTexts([]), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
+    expectErrorCode(() => tokenizer.fitOnTexts(['!!! ...', '']), TokenizeError, 'TOKENIZE_EMPTY_CORPUS');
     expect(tokenizer.documentCount).toBe(0);
   });
 
   it('refuses to encode, decode or size before fitting', () => {
-    expectTokenizeError(() => new Tokenizer().textsToSequences(['a']), 'TOKENIZE_NOT_FITTED');
-    expectTokenizeError(() => new Tokenizer().sequencesToTexts([[1]]), 'TOKENIZE_NOT_FITTED');
-    expectTokenizeError(() => new Tokenizer().size, 'TOKENIZE_NOT_FITTED');
-    expectTokenizeError(() => new Tokenizer().sequencesToMatrix([[1]]), 'TOKENIZE_NOT_FITTED');
+    expectErrorCode(() => new Tokenizer().textsToSequences(['a']), TokenizeError, 'TOKENIZE_NOT_FITTED');
+    expectErrorCode(() => new Tokenizer().sequencesToTexts([[1]]), TokenizeError, 'TOKENIZE_NOT_FITTED');
+    expectErrorCode(() => new Tokenizer().size, TokenizeError, 'TOKENIZE_NOT_FITTED');
+    expectErrorCode(() => new Tokenizer().sequencesToMatrix([[1]]), TokenizeError, 'TOKENIZE_NOT_FITTED');
   });
 
   it('refuses bad ids, unknown modes and tfidf without document counts', () => {
-    expectTokenizeError(() => catDog().sequencesToTexts([[1.5]]), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => catDog().sequencesToMatrix([[-1]]), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => catDog().fitOnSequences([['a'] as never]), 'TOKENIZE_INVALID_INPUT');
-    expectTokenizeError(() => catDog().sequencesToMatrix([[1]], 'bogus' as never), 'TOKENIZE_INVALID_OPTION');
-    expectTokenizeError(
+    expectErrorCode(() => catDog().sequencesToTexts([[1.5]]), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => catDog().sequencesToMatrix([[-1]]), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(() => catDog().fitOnSequences([['a'] as never]), TokenizeError, 'TOKENIZE_INVALID_INPUT');
+    expectErrorCode(
+      () => catDog().sequencesToMatrix([[1]], 'bogus' as never),
+      TokenizeError,
+      'TOKENIZE_INVALID_OPTION',
+    );
+    expectErrorCode(
       () => new Tokenizer({ numWords: 5 }).sequencesToMatrix([[1]], 'tfidf'),
+      TokenizeError,
       'TOKENIZE_INVALID_OPTION',
     );
   });
@@ -231,11 +248,15 @@ describe('Tokenizer.fromJSON errors', () => {
     ],
     ['OOV token missing from the index', withConfig({ oov_token: '<UNK>' })],
   ])('reports %s as TOKENIZE_MALFORMED_JSON', (_case, json) => {
-    expectTokenizeError(() => Tokenizer.fromJSON(json), 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(() => Tokenizer.fromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
   });
 
   it('reports invalid settings inside the JSON as options errors', () => {
-    expectTokenizeError(() => Tokenizer.fromJSON(withConfig({ num_words: 0 })), 'TOKENIZE_INVALID_OPTION');
+    expectErrorCode(
+      () => Tokenizer.fromJSON(withConfig({ num_words: 0 })),
+      TokenizeError,
+      'TOKENIZE_INVALID_OPTION',
+    );
   });
 
   it('accepts the parsed object as well as the string', () => {

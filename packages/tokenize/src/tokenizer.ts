@@ -1,4 +1,5 @@
-import { describeValue, TokenizeError } from './errors.js';
+import { describeValue } from '@rnnkit/core';
+import { TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
 import {
@@ -14,7 +15,14 @@ import { hashUnits, IDENTITY_UNITS, toUnits } from './token-table.js';
 import { resolveTokenizerOptions, type TokenizerOptions } from './tokenizer-options.js';
 import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
-import { requireIdSequence, requireTextCollection } from './validate.js';
+import {
+  check,
+  checkInput,
+  requireIdSequence,
+  requireText,
+  requireTextCollection,
+  resolveSkipSpecialTokens,
+} from './validate.js';
 
 /** A document: a text, or a list of tokens that are used as they are (lowercased if `lower`). */
 export type TokenizerText = string | readonly string[];
@@ -56,7 +64,10 @@ export class Tokenizer implements Vocabulary {
   /** The per-document scanner handed to the state; `method` names the caller in errors. */
   readonly #scanDocument: (method: string) => DocumentScanner;
 
-  /** @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option. */
+  /**
+   * @throws TokenizeError `TOKENIZE_INVALID_OPTION` for an invalid option, or an unknown one (Keras'
+   *   `num_words`, a misspelt `numWord`: the message names the closest valid option).
+   */
   constructor(options: TokenizerOptions = {}) {
     const resolved = resolveTokenizerOptions(options);
     this.numWords = resolved.numWords;
@@ -108,10 +119,10 @@ export class Tokenizer implements Vocabulary {
    *   `TOKENIZE_EMPTY_CORPUS` if after fitting the vocabulary is still empty.
    */
   fitOnTexts(texts: Iterable<TokenizerText>): this {
-    const collection = requireTextCollection(texts, 'fitOnTexts');
+    const collection = requireTextCollection(texts, 'Tokenizer.fitOnTexts');
     const { documents, tokens } = this.#state.countDocuments(
       collection,
-      this.#scanDocument('fitOnTexts'),
+      this.#scanDocument('Tokenizer.fitOnTexts'),
       this.charLevel ? { lower: this.lower } : null,
     );
     if (tokens === 0 && this.#state.countedWords === 0) {
@@ -138,8 +149,8 @@ export class Tokenizer implements Vocabulary {
    */
   fitOnSequences(sequences: Iterable<Iterable<number>>): this {
     const validated = Array.from(
-      requireTextCollection(sequences, 'fitOnSequences', 'sequences'),
-      (sequence, position) => requireIdSequence(sequence, position, 'fitOnSequences'),
+      requireTextCollection(sequences, 'Tokenizer.fitOnSequences', 'sequences'),
+      (sequence, position) => requireIdSequence(sequence, position, 'Tokenizer.fitOnSequences'),
     );
     this.#state.countSequences(validated);
     this.#documentCount += validated.length;
@@ -156,7 +167,7 @@ export class Tokenizer implements Vocabulary {
     const encodeText = this.#textEncoder();
     const sequences: number[][] = [];
     let position = 0;
-    for (const text of requireTextCollection(texts, 'textsToSequences'))
+    for (const text of requireTextCollection(texts, 'Tokenizer.textsToSequences'))
       sequences.push(encodeText(text, position++));
     return sequences;
   }
@@ -165,12 +176,13 @@ export class Tokenizer implements Vocabulary {
   *textsToSequencesGenerator(texts: Iterable<TokenizerText>): Generator<number[], void, undefined> {
     const encodeText = this.#textEncoder();
     let position = 0;
-    for (const text of requireTextCollection(texts, 'textsToSequences')) yield encodeText(text, position++);
+    for (const text of requireTextCollection(texts, 'Tokenizer.textsToSequences'))
+      yield encodeText(text, position++);
   }
 
   /** One document → ids, with lookup tables and scratch buffers set up once per call of the public methods. */
   #textEncoder(): (text: unknown, position: number) => number[] {
-    this.#requireFitted('textsToSequences');
+    this.#requireFitted('Tokenizer.textsToSequences');
     const vocab = this.#state.vocab;
     const emitIds = this.#state.emitIds;
     const unknownId = this.#state.oovId ?? -1;
@@ -217,7 +229,7 @@ export class Tokenizer implements Vocabulary {
           }
         }
       } else {
-        this.#scan(text, position, 'textsToSequences', collect);
+        this.#scan(text, position, 'Tokenizer.textsToSequences', collect);
       }
       const ids = new Array<number>(count);
       for (let k = 0; k < count; k++) ids[k] = buffer[k]!;
@@ -233,15 +245,15 @@ export class Tokenizer implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting, `TOKENIZE_INVALID_INPUT` for non-integer ids.
    */
   sequencesToTexts(sequences: Iterable<Iterable<number>>): string[] {
-    this.#requireFitted('sequencesToTexts');
+    this.#requireFitted('Tokenizer.sequencesToTexts');
     const wordOfId = this.#state.wordOfId();
     const oovId = this.#state.oovId;
     const oovWord = oovId === undefined ? undefined : wordOfId[oovId];
     const texts: string[] = [];
     let position = 0;
-    for (const sequence of requireTextCollection(sequences, 'sequencesToTexts', 'sequences')) {
+    for (const sequence of requireTextCollection(sequences, 'Tokenizer.sequencesToTexts', 'sequences')) {
       const words: string[] = [];
-      for (const id of requireIdSequence(sequence, position++, 'sequencesToTexts')) {
+      for (const id of requireIdSequence(sequence, position++, 'Tokenizer.sequencesToTexts')) {
         const word = wordOfId[id];
         if (word !== undefined && (this.numWords === null || id < this.numWords)) words.push(word);
         else if (oovWord !== undefined) words.push(oovWord);
@@ -253,6 +265,7 @@ export class Tokenizer implements Vocabulary {
 
   /** Texts → one row per text of `numWords` (or vocabulary size + 1) columns (Keras `texts_to_matrix`). */
   textsToMatrix(texts: Iterable<TokenizerText>, mode: MatrixMode = 'binary'): Float64Array[] {
+    check.oneOf('Tokenizer.textsToMatrix', 'mode', mode, MATRIX_MODES);
     return this.sequencesToMatrix(this.textsToSequences(texts), mode);
   }
 
@@ -263,34 +276,33 @@ export class Tokenizer implements Vocabulary {
    *
    * @returns one `Float64Array` row per sequence; the caller owns them.
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` without `numWords` or a fitted vocabulary,
-   *   `TOKENIZE_INVALID_OPTION` for an unknown mode or `tfidf` before fitting.
+   *   `TOKENIZE_INVALID_OPTION` for an unknown mode (naming the closest one) or `tfidf` before fitting.
    */
   sequencesToMatrix(sequences: Iterable<Iterable<number>>, mode: MatrixMode = 'binary'): Float64Array[] {
-    if (!MATRIX_MODES.includes(mode)) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_OPTION',
-        `Unknown matrix mode ${describeValue(mode)}; use one of ${MATRIX_MODES.join(', ')}.`,
-      );
-    }
+    const where = 'Tokenizer.sequencesToMatrix';
+    check.oneOf(where, 'mode', mode, MATRIX_MODES);
     const indexSize = this.#state.indexSize;
     const columns = this.numWords ?? (indexSize > 0 ? indexSize + 1 : 0);
     if (columns === 0) {
       throw new TokenizeError(
         'TOKENIZE_NOT_FITTED',
-        'sequencesToMatrix needs a column count: set numWords, or fit the tokenizer on texts first.',
+        `${where} needs a column count: set numWords, or fit the tokenizer on texts first.`,
       );
     }
     if (mode === 'tfidf' && this.#documentCount === 0) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_OPTION',
-        "Mode 'tfidf' needs document frequencies: call fitOnTexts or fitOnSequences first.",
+      check.invalid(
+        where,
+        'mode',
+        mode,
+        'needs document frequencies, and none were counted',
+        'Call fitOnTexts or fitOnSequences first, or pick another mode.',
       );
     }
     const indexDocs = this.#state.indexDocs();
     const rows: Float64Array[] = [];
     let position = 0;
-    for (const sequence of requireTextCollection(sequences, 'sequencesToMatrix', 'sequences')) {
-      const ids = requireIdSequence(sequence, position++, 'sequencesToMatrix');
+    for (const sequence of requireTextCollection(sequences, where, 'sequences')) {
+      const ids = requireIdSequence(sequence, position++, where);
       const row = new Float64Array(columns);
       rows.push(row);
       const counts = new Map<number, number>();
@@ -310,7 +322,7 @@ export class Tokenizer implements Vocabulary {
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting.
    */
   get size(): number {
-    this.#requireFitted('size');
+    this.#requireFitted('Tokenizer.size');
     const maxId = this.#state.maxId;
     const kept = this.numWords === null ? maxId + 1 : Math.min(this.numWords, maxId + 1);
     // Keras emits the OOV id even when numWords ≤ 1 leaves no room for it.
@@ -326,22 +338,21 @@ export class Tokenizer implements Vocabulary {
 
   /** One text → ids, exactly `textsToSequences([text])[0]`. */
   encode(text: string): number[] {
-    if (typeof text !== 'string') {
-      throw new TokenizeError('TOKENIZE_INVALID_INPUT', `encode takes a string, got ${describeValue(text)}.`);
-    }
-    return this.textsToSequences([text])[0]!;
+    return this.textsToSequences([requireText(text, 'Tokenizer.encode')])[0]!;
   }
 
   /**
    * Ids → text: words joined by a space, characters joined directly; padding (0) skipped.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`,
+   *   `TOKENIZE_INVALID_OPTION` for an unknown or invalid option.
    */
-  decode(ids: Iterable<number>, options: DecodeOptions = {}): string {
+  decode(ids: Iterable<number>, options?: DecodeOptions): string {
+    const skipSpecialTokens = resolveSkipSpecialTokens('Tokenizer.decode', options);
     const oovId = this.#state.oovId;
     const tokens: string[] = [];
     for (const id of ids) {
       const token = this.idToToken(id);
-      if (id === 0 || (options.skipSpecialTokens === true && id === oovId)) continue;
+      if (id === 0 || (skipSpecialTokens && id === oovId)) continue;
       tokens.push(token);
     }
     return tokens.join(this.charLevel ? '' : ' ');
@@ -496,10 +507,7 @@ export class Tokenizer implements Vocabulary {
       }
       return;
     }
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `${method}: text ${position} is ${describeValue(text)}; each text must be a string or an array of string tokens.`,
-    );
+    checkInput.invalid(method, `texts[${position}]`, text, 'must be a string or an array of string tokens');
   }
 
   #requireFitted(method: string): void {

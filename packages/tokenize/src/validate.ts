@@ -1,72 +1,61 @@
-import { describeValue, TokenizeError } from './errors.js';
+import { createValidator, type Validator } from '@rnnkit/core';
+import { TokenizeError } from './errors.js';
+import type { DecodeOptions } from './types.js';
 
-/** Checks that `value` is a string option. */
-export function requireStringOption(value: unknown, name: string, hint: string): string {
-  if (typeof value !== 'string') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      `${name} must be a string, got ${describeValue(value)}. ${hint}`,
-    );
-  }
-  return value;
+/**
+ * The package's one validation dialect (core's {@link Validator}): messages read
+ * `<where>: <name> must be <rule>, got <value>. <fix>`, and an unknown option name fails naming
+ * the closest valid one. `check` reports `TOKENIZE_INVALID_OPTION` (options and settings),
+ * `checkInput` `TOKENIZE_INVALID_INPUT` (the texts, ids and sequences passed in).
+ */
+export const check: Validator = createValidator(
+  (message) => new TokenizeError('TOKENIZE_INVALID_OPTION', message),
+);
+
+/** {@link check} for the data a call is given; failures are `TOKENIZE_INVALID_INPUT`. */
+export const checkInput: Validator = createValidator(
+  (message) => new TokenizeError('TOKENIZE_INVALID_INPUT', message),
+);
+
+/** Checks that `text` is a string. @throws TokenizeError `TOKENIZE_INVALID_INPUT` */
+export function requireText(text: unknown, where: string): string {
+  return checkInput.string(where, 'text', text);
 }
 
-/** Checks that `value` is a boolean option. */
-export function requireBooleanOption(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      `${name} must be true or false, got ${describeValue(value)}.`,
-    );
-  }
-  return value;
-}
-
-/** Checks that `value` is an integer ≥ `min`. */
-export function requireIntegerOption(value: unknown, name: string, min: number, hint: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_OPTION',
-      `${name} must be an integer ≥ ${min}, got ${describeValue(value)}. ${hint}`,
-    );
-  }
-  return value;
+/** Checks `decode`'s options and returns `skipSpecialTokens`. @throws TokenizeError `TOKENIZE_INVALID_OPTION` */
+export function resolveSkipSpecialTokens(where: string, options: DecodeOptions | undefined): boolean {
+  const { skipSpecialTokens = false } = check.options(where, options, ['skipSpecialTokens']);
+  return check.boolean(where, 'skipSpecialTokens', skipSpecialTokens);
 }
 
 /** Checks that `texts` is an iterable collection (of texts or sequences), not a single string. */
-export function requireTextCollection(texts: unknown, method: string, noun = 'texts'): Iterable<unknown> {
+export function requireTextCollection(texts: unknown, where: string, noun = 'texts'): Iterable<unknown> {
   if (typeof texts === 'string') {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `${method} takes a list of ${noun}, got a single string; wrap it: ${method}([text]). ` +
-        '(Keras would treat every character of a bare string as a separate document.)',
+    checkInput.invalid(
+      where,
+      noun,
+      texts,
+      `must be a list of ${noun}, not a single string`,
+      'Wrap it in an array: [text]. (Keras would treat every character of a bare string as a separate document.)',
     );
   }
   if (texts === null || typeof texts !== 'object' || !(Symbol.iterator in texts)) {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `${method} takes an array (or other iterable) of ${noun}, got ${describeValue(texts)}.`,
-    );
+    checkInput.invalid(where, noun, texts, `must be an array (or other iterable) of ${noun}`);
   }
   return texts as Iterable<unknown>;
 }
 
 /** Checks that every element of an id sequence is a non-negative integer and returns it as an array. */
-export function requireIdSequence(sequence: unknown, position: number, method: string): readonly number[] {
+export function requireIdSequence(sequence: unknown, position: number, where: string): readonly number[] {
+  const name = `sequences[${position}]`;
   if (sequence === null || typeof sequence !== 'object' || !(Symbol.iterator in sequence)) {
-    throw new TokenizeError(
-      'TOKENIZE_INVALID_INPUT',
-      `${method}: sequence ${position} must be an array of integer ids, got ${describeValue(sequence)}.`,
-    );
+    checkInput.invalid(where, name, sequence, 'must be an array of integer ids');
   }
   const ids = Array.from(sequence as Iterable<unknown>);
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k];
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new TokenizeError(
-        'TOKENIZE_INVALID_INPUT',
-        `${method}: sequence ${position} holds ${describeValue(id)} at position ${k}; ids are integers ≥ 0.`,
-      );
+      checkInput.invalid(where, `${name}[${k}]`, id, 'must be an integer id ≥ 0');
     }
   }
   return ids as number[];

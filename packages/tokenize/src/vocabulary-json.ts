@@ -1,5 +1,6 @@
+import { describeValue } from '@rnnkit/core';
 import { CharVocabulary } from './char-vocabulary.js';
-import { describeValue, TokenizeError } from './errors.js';
+import { TokenizeError } from './errors.js';
 import { parseJson } from './ordered-json.js';
 import { Tokenizer } from './tokenizer.js';
 import type { Vocabulary } from './types.js';
