@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
 
@@ -60,7 +61,7 @@ export function checkDataSource(source: unknown, what: string): void {
   throw new RnnModelsError(
     'RNN_MODELS_INVALID_OPTION',
     `${what} must be a dataset with iterator(), an array, an (async) iterable of { xs, ys } batches or a ` +
-      `function returning one, received ${describe(source)}.`,
+      `function returning one, received ${describeValue(source)}.`,
   );
 }
 
@@ -94,7 +95,7 @@ export async function openPass<B>(
     if (iterable === null || typeof iterable !== 'object') {
       throw new RnnModelsError(
         'RNN_MODELS_INVALID_OPTION',
-        `The function given as ${what} must return an (async) iterable of batches, returned ${describe(iterable)}.`,
+        `The function given as ${what} must return an (async) iterable of batches, returned ${describeValue(iterable)}.`,
       );
     }
   }
@@ -109,7 +110,7 @@ export async function openPass<B>(
   } else {
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
-      `${what} yielded ${describe(iterable)}, which is not iterable.`,
+      `${what} yielded ${describeValue(iterable)}, which is not iterable.`,
     );
   }
   const array = Array.isArray(iterable) ? (iterable as B[]) : null;
@@ -148,7 +149,7 @@ export function checkBatch(batch: unknown, where: string, needsYs: boolean): voi
   if (!xsOk || !ysOk || !maskOk) {
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
-      `${where} is not a batch { xs: Tensor | Tensor[], ys: Tensor, mask?: Tensor }: received ${describe(batch)}. ` +
+      `${where} is not a batch { xs: Tensor | Tensor[], ys: Tensor, mask?: Tensor }: received ${describeValue(batch)}. ` +
         'Make tensors from arrays first (e.g. @rnnkit/datasets toTensors).',
     );
   }
@@ -162,11 +163,4 @@ export function disposeBatch(batch: Batch): void {
   if (batch.ys instanceof tf.Tensor) tensors.push(batch.ys);
   if (batch.mask instanceof tf.Tensor) tensors.push(batch.mask);
   tf.dispose(tensors);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return `an object with keys [${Object.keys(value).join(', ')}]`;
-  return `${typeof value} ${String(value)}`;
 }

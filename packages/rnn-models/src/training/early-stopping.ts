@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { LOSS_NAMES } from './losses.js';
 
 /** Options of early stopping, as Keras' `EarlyStopping` callback (Keras 3 semantics). */
@@ -59,7 +59,8 @@ export const DEFAULT_EARLY_STOPPING_OPTIONS = {
   restoreBestWeights: false,
 } as const;
 
-const EARLY_STOPPING_KEYS = ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights'];
+const WHERE = 'train({ earlyStopping })';
+
 const HIGHER_IS_BETTER = new Set([
   'acc',
   'accuracy',
@@ -82,63 +83,67 @@ export function resolveEarlyStopping(
   options: EarlyStoppingOptions,
   hasValidationData: boolean,
 ): ResolvedEarlyStopping {
-  if (options === null || typeof options !== 'object') {
-    throw invalid(`earlyStopping must be an object, received ${String(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!EARLY_STOPPING_KEYS.includes(key)) {
-      throw invalid(
-        `Unknown earlyStopping option ${JSON.stringify(key)}; known: ${EARLY_STOPPING_KEYS.join(', ')}.`,
-      );
-    }
-  }
-  const monitor = options.monitor ?? (hasValidationData ? 'val_loss' : 'loss');
-  if (typeof monitor !== 'string' || monitor === '') {
-    throw invalid(`earlyStopping.monitor must be a log key such as 'val_loss', received ${String(monitor)}.`);
-  }
+  const checked = validate.options(WHERE, options ?? null, [
+    'monitor',
+    ...Object.keys(DEFAULT_EARLY_STOPPING_OPTIONS),
+  ]) as EarlyStoppingOptions;
+  const monitor = validate.string(
+    WHERE,
+    'monitor',
+    checked.monitor ?? (hasValidationData ? 'val_loss' : 'loss'),
+    true,
+  );
   if (monitor.startsWith('val_') && !hasValidationData) {
-    throw invalid(
-      `earlyStopping.monitor is ${JSON.stringify(monitor)} but no validationData was given; pass validationData or monitor 'loss'.`,
+    validate.invalid(
+      WHERE,
+      'monitor',
+      monitor,
+      'needs validationData',
+      "Pass validationData, or monitor 'loss'.",
     );
   }
-  const minDelta = options.minDelta ?? DEFAULT_EARLY_STOPPING_OPTIONS.minDelta;
-  if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) {
-    throw invalid(`earlyStopping.minDelta must be a finite number, received ${String(minDelta)}.`);
-  }
-  const patience = options.patience ?? DEFAULT_EARLY_STOPPING_OPTIONS.patience;
-  if (typeof patience !== 'number' || !Number.isInteger(patience) || patience < 0) {
-    throw invalid(`earlyStopping.patience must be an integer ≥ 0, received ${String(patience)}.`);
-  }
-  const baseline = options.baseline;
-  if (baseline !== undefined && (typeof baseline !== 'number' || !Number.isFinite(baseline))) {
-    throw invalid(`earlyStopping.baseline must be a finite number, received ${String(baseline)}.`);
-  }
-  const restoreBestWeights = options.restoreBestWeights ?? DEFAULT_EARLY_STOPPING_OPTIONS.restoreBestWeights;
-  if (typeof restoreBestWeights !== 'boolean') {
-    throw invalid(
-      `earlyStopping.restoreBestWeights must be a boolean, received ${String(restoreBestWeights)}.`,
-    );
-  }
+  const minDelta = validate.number(
+    WHERE,
+    'minDelta',
+    checked.minDelta ?? DEFAULT_EARLY_STOPPING_OPTIONS.minDelta,
+  );
+  const patience = validate.integer(
+    WHERE,
+    'patience',
+    checked.patience ?? DEFAULT_EARLY_STOPPING_OPTIONS.patience,
+    {
+      min: 0,
+    },
+  );
+  const baseline =
+    checked.baseline === undefined ? undefined : validate.number(WHERE, 'baseline', checked.baseline);
+  const restoreBestWeights = validate.boolean(
+    WHERE,
+    'restoreBestWeights',
+    checked.restoreBestWeights ?? DEFAULT_EARLY_STOPPING_OPTIONS.restoreBestWeights,
+  );
   return {
     monitor,
     minDelta: Math.abs(minDelta),
     patience,
-    mode: resolveMode(options.mode ?? DEFAULT_EARLY_STOPPING_OPTIONS.mode, monitor),
+    mode: resolveMode(checked.mode ?? DEFAULT_EARLY_STOPPING_OPTIONS.mode, monitor),
     baseline,
     restoreBestWeights,
   };
 }
 
 function resolveMode(mode: unknown, monitor: string): 'min' | 'max' {
-  if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') {
-    throw invalid(`earlyStopping.mode must be 'auto', 'min' or 'max', received ${String(mode)}.`);
-  }
+  const checked = validate.oneOf(WHERE, 'mode', mode, ['auto', 'min', 'max'] as const);
+  if (checked !== 'auto') return checked;
   const name = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
   if (HIGHER_IS_BETTER.has(name)) return 'max';
   if (name === 'loss' || (LOSS_NAMES as readonly string[]).includes(name)) return 'min';
-  throw invalid(
-    `earlyStopping cannot tell whether ${JSON.stringify(monitor)} should go up or down; pass mode: 'min' or 'max'.`,
+  return validate.invalid(
+    WHERE,
+    'mode',
+    mode,
+    `cannot be 'auto' for ${JSON.stringify(monitor)} (up or down is unknown)`,
+    "Pass mode: 'min' or 'max'.",
   );
 }
 
@@ -178,10 +183,12 @@ export class EarlyStoppingMonitor {
   onEpochEnd(epoch: number, logs: Readonly<Record<string, number>>): boolean {
     const current = logs[this.config.monitor];
     if (current === undefined) {
-      throw invalid(
-        `earlyStopping.monitor ${JSON.stringify(this.config.monitor)} is not in the epoch logs; available: ${Object.keys(
-          logs,
-        ).join(', ')}.`,
+      validate.invalid(
+        WHERE,
+        'monitor',
+        this.config.monitor,
+        'must be a key of the epoch logs',
+        `Available: ${Object.keys(logs).join(', ')}.`,
       );
     }
     if (this.config.restoreBestWeights && this.bestWeights === null) {
@@ -225,8 +232,4 @@ export class EarlyStoppingMonitor {
     if (this.bestWeights !== null) tf.dispose(this.bestWeights);
     this.bestWeights = weights;
   }
-}
-
-function invalid(message: string): RnnModelsError {
-  return new RnnModelsError('RNN_MODELS_INVALID_OPTION', message);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /**
  * Gradient clipping, as Keras' optimizer arguments of the same names. At most one may be set
@@ -46,21 +46,14 @@ export function resolveGradientClipping(options: GradientClippingOptions): Gradi
   const given = (['clipNorm', 'clipValue', 'globalClipNorm'] as const).filter(
     (key) => options[key] !== undefined,
   );
-  for (const key of given) {
-    const value = options[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new RnnModelsError(
-        'RNN_MODELS_INVALID_OPTION',
-        `${key} must be a finite number above 0, received ${String(value)}. Typical values are 1 to 5.`,
-      );
-    }
-  }
+  for (const key of given) validate.number('train', key, options[key], { min: 0, minExclusive: true });
   if (given.length > 1) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `Only one of clipNorm, clipValue and globalClipNorm may be set (as in Keras), received ${given.join(
-        ' and ',
-      )}. Keep one: globalClipNorm is the usual choice for recurrent networks.`,
+    validate.invalid(
+      'train',
+      given.join(' and '),
+      given.map((key) => options[key]),
+      'may not be set together (only one of clipNorm, clipValue and globalClipNorm, as in Keras)',
+      'Keep one: globalClipNorm is the usual choice for recurrent networks.',
     );
   }
   if (options.clipNorm !== undefined) return { kind: 'norm', clipNorm: options.clipNorm };
@@ -95,7 +88,7 @@ export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
  * clipByNorm(tf.tensor1d([3, 4]), 1).dataSync(); // [0.6, 0.8]
  */
 export function clipByNorm<T extends tf.Tensor>(tensor: T, clipNorm: number): T {
-  requirePositive(clipNorm, 'clipNorm');
+  validate.number('clipByNorm', 'clipNorm', clipNorm, { min: 0, minExclusive: true });
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.sum(tf.square(tensor)));
     return tf.mul(tensor, tf.div(clipNorm, tf.maximum(norm, clipNorm))) as T;
@@ -117,7 +110,7 @@ export function clipByGlobalNorm(
   tensors: readonly tf.Tensor[],
   clipNorm: number,
 ): { tensors: tf.Tensor[]; globalNorm: tf.Scalar } {
-  requirePositive(clipNorm, 'clipNorm');
+  validate.number('clipByGlobalNorm', 'clipNorm', clipNorm, { min: 0, minExclusive: true });
   return tf.tidy(() => {
     const norm = globalNorm(tensors);
     const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
@@ -154,17 +147,8 @@ export function clipGradients(
       }
       default: {
         const unknown: never = clipping;
-        throw new RnnModelsError('RNN_MODELS_INVALID_OPTION', `Unknown clipping ${JSON.stringify(unknown)}.`);
+        return validate.invalid('clipGradients', 'clipping', unknown, 'must be from resolveGradientClipping');
       }
     }
   });
-}
-
-function requirePositive(value: number, name: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${name} must be a finite number above 0, received ${String(value)}.`,
-    );
-  }
 }

@@ -1,4 +1,4 @@
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /**
  * A learning rate as a function of the global step (0-based, counting every update across
@@ -73,54 +73,75 @@ export function createLearningRateSchedule(
   schedule: LearningRateScheduleConfig | LearningRateFunction,
   baseLearningRate: number,
 ): LearningRateFunction {
+  return buildLearningRateSchedule('createLearningRateSchedule', schedule, baseLearningRate);
+}
+
+/** The names each schedule kind takes. */
+const SCHEDULE_KEYS: Readonly<Record<LearningRateScheduleKind, readonly string[]>> = Object.freeze({
+  constant: ['kind'],
+  exponentialDecay: ['kind', 'decaySteps', 'decayRate', 'staircase'],
+  stepDecay: ['kind', 'epochsPerDrop', 'factor'],
+  cosineDecay: ['kind', 'decaySteps', 'alpha'],
+  warmup: ['kind', 'warmupSteps', 'after'],
+});
+const SCHEDULE_KINDS = Object.keys(SCHEDULE_KEYS) as LearningRateScheduleKind[];
+
+/**
+ * {@link createLearningRateSchedule} with the name of the public call that failed (`where`),
+ * e.g. `train({ learningRateSchedule })`.
+ */
+export function buildLearningRateSchedule(
+  where: string,
+  schedule: LearningRateScheduleConfig | LearningRateFunction,
+  baseLearningRate: number,
+): LearningRateFunction {
   if (typeof schedule === 'function') return checkedFunction(schedule);
   if (schedule === null || typeof schedule !== 'object') {
-    throw invalid(
-      `learningRateSchedule must be a function (step, epoch) => rate or an object with a kind, received ${String(schedule)}.`,
+    validate.invalid(
+      where,
+      'learningRateSchedule',
+      schedule,
+      'must be a function (step, epoch) => rate or an object with a kind',
     );
   }
+  const kind = validate.oneOf(where, 'kind', (schedule as { kind?: unknown }).kind, SCHEDULE_KINDS);
+  validate.options(where, schedule, SCHEDULE_KEYS[kind]);
   const lr = baseLearningRate;
   const config = schedule as LearningRateScheduleConfig;
+  const steps = (name: string, value: unknown) =>
+    validate.integer(where, `${kind}.${name}`, value, { min: 1 });
+  const fraction = (name: string, value: unknown) =>
+    validate.number(where, `${kind}.${name}`, value, { min: 0, max: 1, minExclusive: true });
   switch (config.kind) {
     case 'constant':
       return () => lr;
     case 'exponentialDecay': {
-      const decaySteps = requireInteger(config.decaySteps, 'exponentialDecay.decaySteps', 1);
-      const decayRate = requireFraction(config.decayRate, 'exponentialDecay.decayRate');
-      const staircase = requireBoolean(config.staircase ?? false, 'exponentialDecay.staircase');
+      const decaySteps = steps('decaySteps', config.decaySteps);
+      const decayRate = fraction('decayRate', config.decayRate);
+      const staircase = validate.boolean(where, 'exponentialDecay.staircase', config.staircase ?? false);
       return (step) => {
         const exponent = step / decaySteps;
         return lr * decayRate ** (staircase ? Math.floor(exponent) : exponent);
       };
     }
     case 'stepDecay': {
-      const epochsPerDrop = requireInteger(config.epochsPerDrop, 'stepDecay.epochsPerDrop', 1);
-      const factor = requireFraction(config.factor, 'stepDecay.factor');
+      const epochsPerDrop = steps('epochsPerDrop', config.epochsPerDrop);
+      const factor = fraction('factor', config.factor);
       return (_step, epoch) => lr * factor ** Math.floor(epoch / epochsPerDrop);
     }
     case 'cosineDecay': {
-      const decaySteps = requireInteger(config.decaySteps, 'cosineDecay.decaySteps', 1);
-      const alpha = config.alpha ?? 0;
-      if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
-        throw invalid(`cosineDecay.alpha must be a number in [0, 1], received ${String(alpha)}.`);
-      }
+      const decaySteps = steps('decaySteps', config.decaySteps);
+      const alpha = validate.number(where, 'cosineDecay.alpha', config.alpha ?? 0, { min: 0, max: 1 });
       return (step) => {
         const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));
         return lr * ((1 - alpha) * cosine + alpha);
       };
     }
     case 'warmup': {
-      const warmupSteps = requireInteger(config.warmupSteps, 'warmup.warmupSteps', 1);
-      const after = createLearningRateSchedule(config.after ?? { kind: 'constant' }, lr);
+      const warmupSteps = steps('warmupSteps', config.warmupSteps);
+      const after = buildLearningRateSchedule(where, config.after ?? { kind: 'constant' }, lr);
       return (step, epoch) =>
         step < warmupSteps ? (lr * (step + 1)) / warmupSteps : after(step - warmupSteps, epoch);
-    }
-    default: {
-      const unknown: never = config;
-      throw invalid(
-        `Unknown learning-rate schedule kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}; ` +
-          "use 'constant', 'exponentialDecay', 'stepDecay', 'cosineDecay', 'warmup' or a function.",
-      );
     }
   }
 }
@@ -129,33 +150,13 @@ function checkedFunction(fn: LearningRateFunction): LearningRateFunction {
   return (step, epoch) => {
     const rate = fn(step, epoch);
     if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
-      throw invalid(
-        `learningRateSchedule returned ${String(rate)} at step ${step} (epoch ${epoch}); it must return a finite number ≥ 0.`,
+      validate.invalid(
+        'learningRateSchedule',
+        `the rate at step ${step} (epoch ${epoch})`,
+        rate,
+        'must be a finite number ≥ 0',
       );
     }
     return rate;
   };
-}
-
-function requireInteger(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(`${name} must be an integer ≥ ${min}, received ${String(value)}.`);
-  }
-  return value;
-}
-
-function requireFraction(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    throw invalid(`${name} must be a number in (0, 1], received ${String(value)}.`);
-  }
-  return value;
-}
-
-function requireBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean, received ${String(value)}.`);
-  return value;
-}
-
-function invalid(message: string): RnnModelsError {
-  return new RnnModelsError('RNN_MODELS_INVALID_OPTION', message);
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { metrics as tflMetrics } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /**
  * A loss or metric: targets and predictions in, per-sample (`[batch]`), per-step
@@ -89,14 +90,7 @@ export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
  * getLoss('sparseCategoricalCrossentropy')(ids, probabilities); // [batch] or [batch, time]
  */
 export function getLoss(name: LossName): LossFunction {
-  const fn = Object.hasOwn(LOSSES, name) ? LOSSES[name] : undefined;
-  if (fn === undefined) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `Unknown loss ${JSON.stringify(name)}; use one of ${LOSS_NAMES.join(', ')} or a function (yTrue, yPred) => tensor.`,
-    );
-  }
-  return fn;
+  return LOSSES[validate.oneOf('getLoss', 'name', name, LOSS_NAMES)];
 }
 
 /**

@@ -1,5 +1,7 @@
+import { closestName } from '@rnnkit/core';
 import { metrics as tflMetrics } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { getLoss, LOSS_NAMES, type LossFunction, type LossName } from './losses.js';
 
 /**
@@ -133,10 +135,13 @@ function metricByName(name: string, index: number, context: AccuracyContext): Me
   const fixed = Object.hasOwn(FIXED, name) ? FIXED[name] : undefined;
   if (fixed !== undefined) return fixed;
   if ((LOSS_NAMES as readonly string[]).includes(name)) return getLoss(name as LossName);
-  throw new RnnModelsError(
-    'RNN_MODELS_INVALID_OPTION',
-    `metrics[${index}] ${JSON.stringify(name)} is not a known metric; use accuracy, ${Object.keys(FIXED).join(
-      ', ',
-    )}, a loss name (${LOSS_NAMES.join(', ')}) or a function.`,
+  const known = ['accuracy', ...Object.keys(FIXED), ...LOSS_NAMES];
+  const closest = closestName(name, known);
+  return validate.invalid(
+    'train',
+    `metrics[${index}]`,
+    name,
+    'is not a known metric',
+    `${closest === null ? '' : `Did you mean '${closest}'? `}Use ${known.join(', ')} or a function.`,
   );
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
+import { compiledLossFunction, compiledOptimizer } from './compiled-model.js';
 import type { Batch, DataSource } from './data-source.js';
 import { checkDataSource } from './data-source.js';
 import {
@@ -9,15 +10,10 @@ import {
   resolveEarlyStopping,
 } from './early-stopping.js';
 import { type GradientClipping, resolveGradientClipping } from './gradient-clipping.js';
+import type { LearningRateFunction, LearningRateScheduleConfig } from './learning-rate-schedules.js';
+import { getLoss, LOSS_NAMES, type LossFunction, type LossName } from './losses.js';
+import type { MetricSpec } from './metrics.js';
 import {
-  createLearningRateSchedule,
-  type LearningRateFunction,
-  type LearningRateScheduleConfig,
-} from './learning-rate-schedules.js';
-import { getLoss, LOSS_NAMES, type LossFunction, type LossName, weightedMean } from './losses.js';
-import { type MetricSpec, type ResolvedMetric, resolveMetrics } from './metrics.js';
-import {
-  createOptimizer,
   DEFAULT_LEARNING_RATES,
   getLearningRate,
   OPTIMIZER_NAMES,
@@ -229,19 +225,35 @@ const TRAIN_OPTION_KEYS: readonly (keyof TrainOptions)[] = [
   'disposeBatches',
 ];
 
-/** {@link TrainOptions} validated, with every default filled in. */
+/** The callbacks a plain callbacks object may hold. */
+const CALLBACK_NAMES: readonly (keyof TrainCallbacks)[] = [
+  'onTrainBegin',
+  'onEpochBegin',
+  'onBatchEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+];
+
+const WHERE = 'train';
+
+/**
+ * {@link TrainOptions} validated, with every default filled in (from {@link DEFAULT_TRAIN_OPTIONS}
+ * and the compiled model). Nothing is built yet: the optimizer, schedule, loss reduction and
+ * metrics are made from it by `train-setup.ts`.
+ */
 export interface ResolvedTrainOptions<B extends Batch> {
   readonly epochs: number;
   readonly initialEpoch: number;
   readonly initialStep: number;
-  readonly optimizer: tf.Optimizer;
-  /** Whether train created the optimizer (and disposes it). */
-  readonly ownsOptimizer: boolean;
-  /** Rate per step, or `null` to leave the optimizer's rate alone. */
-  readonly learningRate: LearningRateFunction | null;
-  /** The loss reduced to a scalar, or undefined (custom step without loss). */
-  readonly computeLoss: ((yTrue: tf.Tensor, yPred: tf.Tensor, mask?: tf.Tensor) => tf.Scalar) | undefined;
-  readonly metrics: readonly ResolvedMetric[];
+  /** The optimizer to use (yours or the compiled one), or the name of one to create. */
+  readonly optimizer: tf.Optimizer | OptimizerName;
+  /** Base rate the schedule scales; `undefined` for an optimizer without a numeric rate (left alone). */
+  readonly baseLearningRate: number | undefined;
+  readonly learningRateSchedule: LearningRateScheduleConfig | LearningRateFunction;
+  /** The loss (option or compiled model's); `undefined` only with a custom step. */
+  readonly loss: LossFunction | undefined;
+  /** The `metrics` option, or `undefined` for the default (compiled model's without `step`). */
+  readonly metrics: readonly MetricSpec[] | undefined;
   readonly validationData: DataSource<B> | undefined;
   readonly clipping: GradientClipping;
   readonly earlyStopping: ResolvedEarlyStopping | undefined;
@@ -258,83 +270,71 @@ export interface ResolvedTrainOptions<B extends Batch> {
 }
 
 /**
- * Validates {@link TrainOptions} against the model and fills in every default (from
- * {@link DEFAULT_TRAIN_OPTIONS} and the compiled model). Creates the named optimizer last, so a
- * validation error leaves nothing to dispose.
+ * Validates {@link TrainOptions} against the model and fills in every default; builds nothing,
+ * so a validation error leaves nothing to dispose.
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` naming the option, the value and the rule.
  */
 export function resolveTrainOptions<B extends Batch>(
   model: LayersModel,
   options: TrainOptions<B>,
 ): ResolvedTrainOptions<B> {
-  if (options === null || typeof options !== 'object') {
-    throw invalid(`train options must be an object, received ${String(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(TRAIN_OPTION_KEYS as readonly string[]).includes(key)) {
-      throw invalid(
-        `Unknown train option ${JSON.stringify(key)}; known options: ${TRAIN_OPTION_KEYS.join(', ')}.`,
-      );
-    }
-  }
-  const epochs = requireInteger(options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs, 'epochs', 0);
-  const initialEpoch = requireInteger(
-    options.initialEpoch ?? DEFAULT_TRAIN_OPTIONS.initialEpoch,
+  validate.options(WHERE, options ?? null, TRAIN_OPTION_KEYS);
+  const epochs = validate.integer(WHERE, 'epochs', options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs, {
+    min: 0,
+  });
+  const initialEpoch = validate.integer(
+    WHERE,
     'initialEpoch',
-    0,
+    options.initialEpoch ?? DEFAULT_TRAIN_OPTIONS.initialEpoch,
+    { min: 0 },
   );
   if (initialEpoch > epochs) {
-    throw invalid(
-      `initialEpoch (${initialEpoch}) is after epochs (${epochs}); epochs is the index to stop before, as in Keras: ` +
-        `to train 3 more epochs from epoch ${initialEpoch}, pass epochs: ${initialEpoch + 3}.`,
+    validate.invalid(
+      WHERE,
+      'initialEpoch',
+      initialEpoch,
+      `must not be after epochs (${epochs}), the index to stop before as in Keras`,
+      `To train 3 more epochs from epoch ${initialEpoch}, pass epochs: ${initialEpoch + 3}.`,
     );
   }
-  const initialStep = requireInteger(
-    options.initialStep ?? DEFAULT_TRAIN_OPTIONS.initialStep,
+  const initialStep = validate.integer(
+    WHERE,
     'initialStep',
-    0,
+    options.initialStep ?? DEFAULT_TRAIN_OPTIONS.initialStep,
+    { min: 0 },
   );
 
   const step = options.step;
   if (step !== undefined && typeof step !== 'function') {
-    throw invalid(`step must be a function (context) => { loss, yPred?, logs? }, received ${String(step)}.`);
+    validate.invalid(WHERE, 'step', step, 'must be a function (context) => { loss, yPred?, logs? }');
   }
-  const compiledLoss = compiledLossFunction(model);
-  let lossFn: LossFunction | undefined;
-  if (options.loss !== undefined) {
-    if (typeof options.loss === 'function') lossFn = options.loss;
-    else if (typeof options.loss === 'string') lossFn = getLoss(options.loss);
-    else
-      throw invalid(
-        `loss must be a loss name or a function (yTrue, yPred) => tensor, received ${String(options.loss)}.`,
-      );
-  } else {
-    lossFn = compiledLoss;
-  }
-  if (lossFn === undefined && step === undefined) {
-    throw invalid(
-      "No loss: pass loss (e.g. 'sparseCategoricalCrossentropy' or a function), compile the model with one, or pass a custom step.",
+  const loss = resolveLoss(model, options.loss);
+  if (loss === undefined && step === undefined) {
+    validate.invalid(
+      WHERE,
+      'loss',
+      undefined,
+      'is required',
+      "Pass loss (e.g. 'sparseCategoricalCrossentropy' or a function), compile the model with one, or pass a custom step.",
     );
   }
   if (step === undefined && model.outputs.length !== 1) {
-    throw invalid(
-      `The model has ${model.outputs.length} outputs; the default step handles one. Pass a custom step that computes the loss.`,
+    validate.invalid(
+      WHERE,
+      'step',
+      undefined,
+      `is required for a model with ${model.outputs.length} outputs (the default step handles one)`,
+      'Pass a custom step that computes the loss.',
     );
   }
-  const computeLoss =
-    lossFn === undefined
-      ? undefined
-      : (yTrue: tf.Tensor, yPred: tf.Tensor, mask?: tf.Tensor) =>
-          weightedMean(lossFn(yTrue, yPred), mask, 'the loss');
-
-  const outputShape = model.outputs[0]?.shape;
-  const accuracyContext = { loss: lossFn, outputUnits: outputShape?.[outputShape.length - 1] };
-  const metrics =
-    options.metrics !== undefined
-      ? resolveMetrics(options.metrics, accuracyContext)
-      : step === undefined
-        ? compiledMetrics(model)
-        : [];
+  if (options.metrics !== undefined && !Array.isArray(options.metrics)) {
+    validate.invalid(
+      WHERE,
+      'metrics',
+      options.metrics,
+      'must be an array of names, functions or { name, fn }',
+    );
+  }
 
   if (options.validationData !== undefined) checkDataSource(options.validationData, 'validationData');
   const clipping = resolveGradientClipping(options);
@@ -342,87 +342,50 @@ export function resolveTrainOptions<B extends Batch>(
     options.earlyStopping === undefined
       ? undefined
       : resolveEarlyStopping(options.earlyStopping, options.validationData !== undefined);
-  const resetStatesEachEpoch = requireBoolean(
-    options.resetStatesEachEpoch ?? DEFAULT_TRAIN_OPTIONS.resetStatesEachEpoch,
+  const resetStatesEachEpoch = validate.boolean(
+    WHERE,
     'resetStatesEachEpoch',
+    options.resetStatesEachEpoch ?? DEFAULT_TRAIN_OPTIONS.resetStatesEachEpoch,
   );
-  const seed = options.seed;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
-    throw invalid(`seed must be an integer, received ${String(seed)}.`);
-  }
+  const seed = options.seed === undefined ? undefined : validate.integer(WHERE, 'seed', options.seed);
   const callbacks = resolveCallbacks(options.callbacks);
-  const verbose = options.verbose ?? DEFAULT_TRAIN_OPTIONS.verbose;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
-    throw invalid(`verbose must be 0, 1 or 2, received ${String(verbose)}.`);
-  }
+  const verbose = validate.oneOf(WHERE, 'verbose', options.verbose ?? DEFAULT_TRAIN_OPTIONS.verbose, [
+    0, 1, 2,
+  ] as const);
   const output = options.output ?? defaultOutput();
   if (output !== undefined && (output === null || typeof output.write !== 'function')) {
-    throw invalid('output must have a write(text) method, like process.stderr.');
+    validate.invalid(WHERE, 'output', output, 'must have a write(text) method, like process.stderr');
   }
   const clock = options.clock ?? (() => performance.now());
-  if (typeof clock !== 'function') throw invalid(`clock must be a function returning milliseconds.`);
-  const logIntervalMs = options.logIntervalMs ?? DEFAULT_TRAIN_OPTIONS.logIntervalMs;
-  if (typeof logIntervalMs !== 'number' || !(logIntervalMs >= 0) || !Number.isFinite(logIntervalMs)) {
-    throw invalid(`logIntervalMs must be a finite number ≥ 0, received ${String(logIntervalMs)}.`);
+  if (typeof clock !== 'function') {
+    validate.invalid(WHERE, 'clock', clock, 'must be a function returning milliseconds');
   }
+  const logIntervalMs = validate.number(
+    WHERE,
+    'logIntervalMs',
+    options.logIntervalMs ?? DEFAULT_TRAIN_OPTIONS.logIntervalMs,
+    { min: 0 },
+  );
   const signal = options.signal;
   if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
-    throw invalid('signal must be an AbortSignal.');
+    validate.invalid(WHERE, 'signal', signal, 'must be an AbortSignal');
   }
-  const disposeBatches = options.disposeBatches ?? DEFAULT_TRAIN_OPTIONS.disposeBatches;
-  if (disposeBatches !== true && disposeBatches !== false && disposeBatches !== 'auto') {
-    throw invalid(`disposeBatches must be true, false or 'auto', received ${String(disposeBatches)}.`);
-  }
-
-  const learningRate = options.learningRate;
-  if (
-    learningRate !== undefined &&
-    (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate < 0)
-  ) {
-    throw invalid(`learningRate must be a finite number ≥ 0, received ${String(learningRate)}.`);
-  }
-  const optimizerOption = options.optimizer ?? compiledOptimizer(model) ?? DEFAULT_TRAIN_OPTIONS.optimizer;
-  let optimizerName: OptimizerName | undefined;
-  if (typeof optimizerOption === 'string') {
-    if (!(OPTIMIZER_NAMES as string[]).includes(optimizerOption)) {
-      throw invalid(
-        `Unknown optimizer ${JSON.stringify(optimizerOption)}; use one of ${OPTIMIZER_NAMES.join(', ')} or a tf.train.* instance.`,
-      );
-    }
-    optimizerName = optimizerOption;
-  } else if (!(optimizerOption instanceof tf.Optimizer)) {
-    throw invalid(`optimizer must be a tf.train.* optimizer or a name, received ${String(optimizerOption)}.`);
-  }
-  const schedule = options.learningRateSchedule ?? DEFAULT_TRAIN_OPTIONS.learningRateSchedule;
-  let base: number | undefined;
-  if (optimizerName !== undefined) {
-    base = learningRate ?? DEFAULT_LEARNING_RATES[optimizerName];
-  } else {
-    const own = getLearningRate(optimizerOption as tf.Optimizer);
-    base = learningRate ?? own;
-    if (
-      own === undefined &&
-      (options.learningRate !== undefined || options.learningRateSchedule !== undefined)
-    ) {
-      throw invalid(
-        `The optimizer ${(optimizerOption as tf.Optimizer).getClassName()} has no numeric learningRate field, so ` +
-          'learningRate and learningRateSchedule cannot be applied to it. Use a tf.train.* optimizer or leave both unset.',
-      );
-    }
-  }
-  // A custom optimizer without a learningRate field (and no schedule asked for) is left alone.
-  const rate = base === undefined ? null : createLearningRateSchedule(schedule, base);
-  const optimizer =
-    optimizerName !== undefined ? createOptimizer(optimizerName, base) : (optimizerOption as tf.Optimizer);
+  const disposeBatches = validate.oneOf(
+    WHERE,
+    'disposeBatches',
+    options.disposeBatches ?? DEFAULT_TRAIN_OPTIONS.disposeBatches,
+    [true, false, 'auto'] as const,
+  );
+  const { optimizer, baseLearningRate } = resolveOptimizer(model, options);
   return {
     epochs,
     initialEpoch,
     initialStep,
     optimizer,
-    ownsOptimizer: optimizerName !== undefined,
-    learningRate: rate,
-    computeLoss,
-    metrics,
+    baseLearningRate,
+    learningRateSchedule: options.learningRateSchedule ?? DEFAULT_TRAIN_OPTIONS.learningRateSchedule,
+    loss,
+    metrics: options.metrics,
     validationData: options.validationData,
     clipping,
     earlyStopping,
@@ -439,30 +402,45 @@ export function resolveTrainOptions<B extends Batch>(
   };
 }
 
-/**
- * The compiled model's single loss: `model.loss` (a Sequential keeps its `lossFunctions` on an
- * inner model, but copies `loss`).
- */
-function compiledLossFunction(model: LayersModel): LossFunction | undefined {
-  const loss = (model as { loss?: unknown }).loss;
-  if (typeof loss === 'function') return loss as LossFunction;
-  if (typeof loss === 'string' && (LOSS_NAMES as readonly string[]).includes(loss))
-    return getLoss(loss as LossName);
-  return undefined;
+/** The `loss` option as a function, else the compiled model's loss. */
+function resolveLoss(model: LayersModel, loss: TrainOptions['loss']): LossFunction | undefined {
+  if (loss === undefined) return compiledLossFunction(model);
+  if (typeof loss === 'function') return loss;
+  if (typeof loss === 'string') return getLoss(validate.oneOf(WHERE, 'loss', loss, LOSS_NAMES));
+  return validate.invalid(WHERE, 'loss', loss, 'must be a loss name or a function (yTrue, yPred) => tensor');
 }
 
-function compiledOptimizer(model: LayersModel): tf.Optimizer | undefined {
-  return (model as { optimizer?: tf.Optimizer }).optimizer ?? undefined;
-}
-
-/** The compiled model's metrics under the names tfjs-layers gives them in `fit` logs. */
-function compiledMetrics(model: LayersModel): ResolvedMetric[] {
-  const names = model.metricsNames ?? [];
-  const tensors = model.metricsTensors ?? [];
-  return tensors.map(([fn], index) => ({
-    name: names[index + 1] ?? `metric_${index}`,
-    fn: fn as LossFunction,
-  }));
+/** The optimizer (option, compiled model's or default) and the base learning rate to schedule. */
+function resolveOptimizer(
+  model: LayersModel,
+  options: Pick<TrainOptions, 'optimizer' | 'learningRate' | 'learningRateSchedule'>,
+): { optimizer: tf.Optimizer | OptimizerName; baseLearningRate: number | undefined } {
+  const learningRate =
+    options.learningRate === undefined
+      ? undefined
+      : validate.number(WHERE, 'learningRate', options.learningRate, { min: 0 });
+  const optimizer = options.optimizer ?? compiledOptimizer(model) ?? DEFAULT_TRAIN_OPTIONS.optimizer;
+  if (typeof optimizer === 'string') {
+    const name = validate.oneOf(WHERE, 'optimizer', optimizer, OPTIMIZER_NAMES);
+    return { optimizer: name, baseLearningRate: learningRate ?? DEFAULT_LEARNING_RATES[name] };
+  }
+  if (!(optimizer instanceof tf.Optimizer)) {
+    validate.invalid(WHERE, 'optimizer', optimizer, 'must be a tf.train.* optimizer or a name');
+  }
+  const own = getLearningRate(optimizer);
+  if (
+    own === undefined &&
+    (options.learningRate !== undefined || options.learningRateSchedule !== undefined)
+  ) {
+    validate.invalid(
+      WHERE,
+      'optimizer',
+      optimizer,
+      'has no numeric learningRate field, so learningRate and learningRateSchedule cannot be applied to it',
+      'Use a tf.train.* optimizer or leave both unset.',
+    );
+  }
+  return { optimizer, baseLearningRate: learningRate ?? own };
 }
 
 function resolveCallbacks(callbacks: TrainOptions['callbacks']): TrainCallbacks[] {
@@ -470,9 +448,17 @@ function resolveCallbacks(callbacks: TrainOptions['callbacks']): TrainCallbacks[
   const list = Array.isArray(callbacks) ? callbacks : [callbacks];
   list.forEach((entry, index) => {
     if (entry === null || typeof entry !== 'object') {
-      throw invalid(
-        `callbacks[${index}] must be an object of onEpochEnd/onBatchEnd/… functions, received ${String(entry)}.`,
+      validate.invalid(
+        WHERE,
+        `callbacks[${index}]`,
+        entry,
+        'must be an object of onEpochEnd/onBatchEnd/… functions',
       );
+    }
+    // Only plain objects: a class instance (ModelCheckpoint) has fields and methods of its own.
+    const prototype = Object.getPrototypeOf(entry);
+    if (prototype === Object.prototype || prototype === null) {
+      validate.options(`train: callbacks[${index}]`, entry, CALLBACK_NAMES);
     }
   });
   return list as TrainCallbacks[];
@@ -480,20 +466,4 @@ function resolveCallbacks(callbacks: TrainOptions['callbacks']): TrainCallbacks[
 
 function defaultOutput(): ProgressOutput | undefined {
   return typeof process !== 'undefined' && process.stderr !== undefined ? process.stderr : undefined;
-}
-
-function requireInteger(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(`${name} must be an integer ≥ ${min}, received ${String(value)}.`);
-  }
-  return value;
-}
-
-function requireBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean, received ${String(value)}.`);
-  return value;
-}
-
-function invalid(message: string): RnnModelsError {
-  return new RnnModelsError('RNN_MODELS_INVALID_OPTION', message);
 }

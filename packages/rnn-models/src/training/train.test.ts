@@ -1,4 +1,4 @@
-import { expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { lstm } from '../layers/recurrent-layers.js';
 import type { Batch } from './data-source.js';
 import { train } from './train.js';
 import { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type TrainOptions } from './train-options.js';
+import { buildSchedule, buildTrainSetup } from './train-setup.js';
 
 const [VOCAB, TIME, BATCH] = [6, 5, 8];
 const QUIET = { verbose: 0 } as const;
@@ -60,16 +61,6 @@ function weightsOf(model: tfl.LayersModel): number[][] {
 
 function disposeAll(batches: readonly Batch[]): void {
   for (const batch of batches) tf.dispose([batch.xs as tf.Tensor, batch.ys]);
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<RnnModelsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
-  return error as RnnModelsError;
 }
 
 describe('train: learning', () => {
@@ -136,8 +127,9 @@ describe('train: learning', () => {
     expect(history.history['loss']![0]).toBeCloseTo(7, 5);
     expect(history.history['meanAbsoluteError']![0]).toBeCloseTo(7 / 3, 5);
     const mismatch = tf.ones([2]);
-    await expectCode(
+    await expectErrorCode(
       train(model, [{ xs, ys, mask: mismatch }], { ...QUIET, loss: 'meanSquaredError' }),
+      RnnModelsError,
       'RNN_MODELS_SHAPE_MISMATCH',
     );
     tf.dispose([xs, ys, mask, mismatch]);
@@ -349,11 +341,19 @@ describe('train: data sources and batch ownership', () => {
       yield linearBatch();
     }
     const opts = { ...QUIET, optimizer: 'sgd', loss: 'meanSquaredError' } as const;
-    const error = await expectCode(train(model, once(), { ...opts, epochs: 2 }), 'RNN_MODELS_INVALID_OPTION');
+    const error = await expectErrorCode(
+      train(model, once(), { ...opts, epochs: 2 }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(error.message).toMatch(/epoch 1/);
-    await expectCode(train(model, [], opts), 'RNN_MODELS_INVALID_OPTION');
-    await expectCode(train(model, [{ xs: [[1, 2]], ys: [[1]] }] as never, opts), 'RNN_MODELS_INVALID_OPTION');
-    await expectCode(train(model, 42 as never, opts), 'RNN_MODELS_INVALID_OPTION');
+    await expectErrorCode(train(model, [], opts), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    await expectErrorCode(
+      train(model, [{ xs: [[1, 2]], ys: [[1]] }] as never, opts),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    await expectErrorCode(train(model, 42 as never, opts), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
     model.dispose();
   });
 });
@@ -372,7 +372,7 @@ describe('train: options', () => {
       disposeBatches: 'auto',
     });
     const model = linearModel();
-    const resolved = resolveTrainOptions(model, { loss: 'meanSquaredError' });
+    const resolved = buildTrainSetup(model, resolveTrainOptions(model, { loss: 'meanSquaredError' }));
     expect(resolved).toMatchObject({
       epochs: 1,
       initialEpoch: 0,
@@ -430,23 +430,23 @@ describe('train: options', () => {
       { epoch: 3 },
     ];
     for (const options of bad) {
-      const call = () => resolveTrainOptions(model, { loss: 'meanSquaredError', ...options } as TrainOptions);
-      expect(call, JSON.stringify(options)).toThrow(RnnModelsError);
-      try {
-        call();
-      } catch (error) {
-        expect((error as RnnModelsError).code, JSON.stringify(options)).toBe('RNN_MODELS_INVALID_OPTION');
-      }
+      const call = () =>
+        buildTrainSetup(
+          model,
+          resolveTrainOptions(model, { loss: 'meanSquaredError', ...options } as TrainOptions),
+        );
+      expectErrorCode(call, RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
     }
-    expect(() => resolveTrainOptions(model, {})).toThrow(/No loss/);
+    expectErrorCode(() => resolveTrainOptions(model, {}), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
     model.dispose();
   });
 
   it('rejects a model without trainable weights and an optimizer it cannot schedule', async () => {
     const frozen = linearModel();
     frozen.layers[0]!.trainable = false;
-    await expectCode(
+    await expectErrorCode(
       train(frozen, [linearBatch()], { ...QUIET, loss: 'meanSquaredError' }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
     const model = linearModel();
@@ -458,7 +458,7 @@ describe('train: options', () => {
     ).toThrow(/no numeric learningRate/);
     // Without a schedule the custom optimizer is used as it is.
     expect(
-      resolveTrainOptions(model, { optimizer: custom, loss: 'meanSquaredError' }).learningRate,
+      buildSchedule(resolveTrainOptions(model, { optimizer: custom, loss: 'meanSquaredError' })),
     ).toBeNull();
     custom.dispose();
     frozen.dispose();

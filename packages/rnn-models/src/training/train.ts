@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayersModel } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import {
   type Batch,
   checkBatch,
@@ -18,12 +19,8 @@ import { weightedMean } from './losses.js';
 import { checkMetricNames } from './metrics.js';
 import { getLearningRate, setLearningRate } from './optimizers.js';
 import { ProgressReporter } from './progress.js';
-import {
-  type ResolvedTrainOptions,
-  resolveTrainOptions,
-  type TrainOptions,
-  type TrainStepResult,
-} from './train-options.js';
+import { resolveTrainOptions, type TrainOptions, type TrainStepResult } from './train-options.js';
+import { buildTrainSetup, type TrainSetup } from './train-setup.js';
 
 /**
  * Trains a tfjs-layers model with rnnkit's own loop (`tf.variableGrads` +
@@ -69,19 +66,23 @@ export async function train<B extends Batch = Batch>(
   options: TrainOptions<B> = {},
 ): Promise<History> {
   if (!(model instanceof LayersModel)) {
-    throw invalid(
-      `model must be a tfjs-layers LayersModel (tfl.sequential, tfl.model), received ${String(model)}.`,
+    validate.invalid(
+      'train',
+      'model',
+      model,
+      'must be a tfjs-layers LayersModel (tfl.sequential, tfl.model)',
     );
   }
   checkDataSource(data, 'data');
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   if (variables.length === 0) {
-    throw invalid(
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
       `The model ${model.name} has no trainable weights: build it first (give its first layer an inputShape or ` +
         'batchInputShape) and check that its layers are trainable.',
     );
   }
-  const o = resolveTrainOptions(model, options);
+  const o = buildTrainSetup(model, resolveTrainOptions(model, options));
   const loop = new TrainingLoop(model, data, o, variables);
   try {
     return await loop.run();
@@ -114,7 +115,7 @@ class TrainingLoop<B extends Batch> {
   constructor(
     private readonly model: LayersModel,
     private readonly data: DataSource<B>,
-    private readonly o: ResolvedTrainOptions<B>,
+    private readonly o: TrainSetup<B>,
     private readonly variables: tf.Variable[],
   ) {
     this.step = o.initialStep;
@@ -215,7 +216,8 @@ class TrainingLoop<B extends Batch> {
       await pass.close();
     }
     if (batchIndex === 0) {
-      throw invalid(
+      throw new RnnModelsError(
+        'RNN_MODELS_INVALID_OPTION',
         `data yielded no batches in epoch ${epoch}. A generator or iterator can be read only once: for several ` +
           'epochs pass a function that creates it (() => generate()) or a dataset.',
       );
@@ -295,7 +297,8 @@ class TrainingLoop<B extends Batch> {
     );
     if (this.o.metrics.length > 0) {
       if (output.yPred === undefined) {
-        throw invalid(
+        throw new RnnModelsError(
+          'RNN_MODELS_INVALID_OPTION',
           'metrics are set but the custom step returned no yPred: return { loss, yPred } or pass metrics: [].',
         );
       }
@@ -313,7 +316,8 @@ class TrainingLoop<B extends Batch> {
     for (const name of this.stepLogNames) {
       const value = logs[name];
       if (!(value instanceof tf.Tensor) || value.rank !== 0) {
-        throw invalid(
+        throw new RnnModelsError(
+          'RNN_MODELS_INVALID_OPTION',
           `The custom step's logs.${name} must be a scalar tensor in every step (the first step returned it).`,
         );
       }
@@ -349,12 +353,14 @@ class TrainingLoop<B extends Batch> {
         typeof result !== 'object' ||
         typeof (result as { then?: unknown }).then === 'function'
       ) {
-        throw invalid(
+        throw new RnnModelsError(
+          'RNN_MODELS_INVALID_OPTION',
           'The custom step must synchronously return { loss, yPred?, logs? } (it runs inside tf.variableGrads; no async).',
         );
       }
       if (!(result.loss instanceof tf.Tensor) || result.loss.rank !== 0) {
-        throw invalid(
+        throw new RnnModelsError(
+          'RNN_MODELS_INVALID_OPTION',
           `The custom step must return { loss } as a scalar tensor, received ${
             result.loss instanceof tf.Tensor ? `shape [${result.loss.shape.join(', ')}]` : String(result.loss)
           }. Reduce it with tf.mean or context.computeLoss.`,
@@ -365,7 +371,10 @@ class TrainingLoop<B extends Batch> {
     const xs = batch.xs as tf.Tensor | tf.Tensor[];
     const yPred = this.model.apply(xs, { training });
     if (!(yPred instanceof tf.Tensor)) {
-      throw invalid('The model returned several outputs; the default step handles one. Pass a custom step.');
+      throw new RnnModelsError(
+        'RNN_MODELS_INVALID_OPTION',
+        'The model returned several outputs; the default step handles one. Pass a custom step.',
+      );
     }
     return { loss: o.computeLoss!(batch.ys, yPred, batch.mask), yPred };
   }
@@ -407,7 +416,8 @@ class TrainingLoop<B extends Batch> {
       await pass.close();
     }
     if (count === 0) {
-      throw invalid(
+      throw new RnnModelsError(
+        'RNN_MODELS_INVALID_OPTION',
         `validationData yielded no batches after epoch ${epoch}. A generator can be read only once: pass a function ` +
           'that creates it, or a dataset.',
       );
@@ -461,8 +471,4 @@ function weightStore(model: LayersModel): WeightStore {
     snapshot: () => model.getWeights().map((weight) => tf.clone(weight)),
     restore: (weights) => model.setWeights(weights as tf.Tensor[]),
   };
-}
-
-function invalid(message: string): RnnModelsError {
-  return new RnnModelsError('RNN_MODELS_INVALID_OPTION', message);
 }
