@@ -1,19 +1,9 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BleuSmoothing, corpusBleu } from './bleu.js';
 import { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
+import { MetricsError } from './errors.js';
 
 const sentence = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 12 });
 const pair = fc.tuple(fc.array(sentence, { minLength: 1, maxLength: 3 }), sentence);
@@ -80,15 +70,19 @@ describe('BleuAccumulator', () => {
 
   it('is empty before the first pair and after reset; rejects bad batches and options', () => {
     const accumulator = new BleuAccumulator();
-    expectMetricsError(() => accumulator.result(), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => accumulator.result(), MetricsError, 'METRICS_EMPTY_INPUT');
     accumulator.update([], []);
-    expectMetricsError(() => accumulator.result(), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => accumulator.result(), MetricsError, 'METRICS_EMPTY_INPUT');
     accumulator.update([[['a', 'b']]], [['a', 'b']]);
     expect(accumulator.result()).toBeGreaterThan(0);
-    expectMetricsError(() => accumulator.update([[['a']]], []), 'METRICS_LENGTH_MISMATCH');
-    expectMetricsError(() => accumulator.update([[['a']], []], [['a'], ['b']]), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => accumulator.update([[['a']]], []), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(
+      () => accumulator.update([[['a']], []], [['a'], ['b']]),
+      MetricsError,
+      'METRICS_EMPTY_INPUT',
+    );
     expect(accumulator.pairs).toBe(1);
-    expectMetricsError(() => accumulator.reset().result(), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => new BleuAccumulator({ weights: [] }), 'METRICS_INVALID_OPTION');
+    expectErrorCode(() => accumulator.reset().result(), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => new BleuAccumulator({ weights: [] }), MetricsError, 'METRICS_INVALID_OPTION');
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,7 +16,7 @@ import {
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import type { Token } from './ngrams.js';
 
 type Value = number | number[] | { error: string };
@@ -46,17 +47,6 @@ interface Fixture {
 const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, '../test/fixtures/nltk/bleu.json'), 'utf8'),
 ) as Fixture;
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
 
 /** Relative difference, with 0 only equal to 0 (a score NLTK rounds to ~1e-77 is not 0). */
 function relativeError(actual: number, expected: number): number {
@@ -92,12 +82,12 @@ function checkCase(
     let warned = 0;
     const run = () => score(entry, () => warned++);
     if (isShortMethod6(entry)) {
-      expectMetricsError(run, 'METRICS_INVALID_OPTION');
+      expectErrorCode(run, MetricsError, 'METRICS_INVALID_OPTION');
       return;
     }
     if (typeof expected === 'object' && !Array.isArray(expected)) {
       expect(expected.error, label).toBe('AssertionError');
-      expectMetricsError(run, 'METRICS_UNDEFINED');
+      expectErrorCode(run, MetricsError, 'METRICS_UNDEFINED');
       return;
     }
     const actual = run();
@@ -317,22 +307,28 @@ describe('BLEU options', () => {
       { onWarning: 'console' },
     ];
     for (const options of bad) {
-      expectMetricsError(() => sentenceBleu([['a']], ['a'], options as never), 'METRICS_INVALID_OPTION');
+      expectErrorCode(
+        () => sentenceBleu([['a']], ['a'], options as never),
+        MetricsError,
+        'METRICS_INVALID_OPTION',
+      );
     }
-    expectMetricsError(
+    expectErrorCode(
       () => corpusBleuScores([[['a']]], [['a']], { weightSets: [] }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
   });
 
   it('rejects mismatched, empty and malformed inputs with typed errors', () => {
-    expectMetricsError(() => corpusBleu([[['a']]], [['a'], ['b']]), 'METRICS_LENGTH_MISMATCH');
-    expectMetricsError(() => corpusBleu([], []), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => sentenceBleu([], ['a']), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => sentenceBleu(['a b'] as never, ['a']), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => sentenceBleu([['a']], 'a b' as never), 'METRICS_INVALID_INPUT');
-    expectMetricsError(
+    expectErrorCode(() => corpusBleu([[['a']]], [['a'], ['b']]), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => corpusBleu([], []), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => sentenceBleu([], ['a']), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => sentenceBleu(['a b'] as never, ['a']), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => sentenceBleu([['a']], 'a b' as never), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(
       () => sentenceBleu([['a', 'b', 'c']], ['a', 'b', 'x'], { smoothing: 'method6' }),
+      MetricsError,
       'METRICS_UNDEFINED',
     );
   });

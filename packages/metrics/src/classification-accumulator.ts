@@ -3,7 +3,9 @@ import {
   type AveragedScores,
   accuracyFromCounts,
   type PerClassScores,
+  PRECISION_RECALL_OPTION_NAMES,
   type PrecisionRecallOptions,
+  resolveAccuracyScoreOptions,
   resolvePrecisionRecallOptions,
   scoresFromCounts,
 } from './classification.js';
@@ -12,12 +14,18 @@ import {
   type ClassificationReport,
   type ClassificationReportOptions,
   classificationReportFromCounts,
+  DEFAULT_CLASSIFICATION_REPORT_OPTIONS,
+  resolveClassificationReportOptions,
 } from './classification-report.js';
 import {
   type ConfusionMatrix,
   type ConfusionMatrixOptions,
   confusionMatrixFromCounts,
+  resolveConfusionMatrixOptions,
 } from './confusion-matrix.js';
+
+/** The accumulator's methods take the one-shot functions' options but `sampleWeight` (given per batch). */
+const withoutWeights = (names: readonly string[]) => names.filter((name) => name !== 'sampleWeight');
 
 /**
  * Streaming classification metrics: `update(yTrue, yPred)` batch by batch, then any of
@@ -54,7 +62,9 @@ export class ClassificationAccumulator {
    * @throws MetricsError `METRICS_EMPTY_INPUT` before any sample.
    */
   accuracy(options: { readonly normalize?: boolean } = {}): number {
-    return accuracyFromCounts(this.counts, options.normalize ?? true);
+    const fn = 'ClassificationAccumulator.accuracy';
+    const { normalize } = resolveAccuracyScoreOptions(options, fn, ['normalize']);
+    return accuracyFromCounts(this.counts, normalize);
   }
 
   /**
@@ -62,7 +72,9 @@ export class ClassificationAccumulator {
    * @throws MetricsError as confusionMatrix.
    */
   confusionMatrix(options: Omit<ConfusionMatrixOptions, 'sampleWeight'> = {}): ConfusionMatrix {
-    return confusionMatrixFromCounts(this.counts, options);
+    const fn = 'ClassificationAccumulator.confusionMatrix';
+    const resolved = resolveConfusionMatrixOptions(options, fn, ['labels', 'normalize']);
+    return confusionMatrixFromCounts(this.counts, resolved, fn);
   }
 
   /**
@@ -78,7 +90,10 @@ export class ClassificationAccumulator {
   precisionRecallFscoreSupport(
     options: Omit<PrecisionRecallOptions, 'sampleWeight'> = {},
   ): PerClassScores | AveragedScores {
-    return scoresFromCounts(this.counts, resolvePrecisionRecallOptions(options, null));
+    const fn = 'ClassificationAccumulator.precisionRecallFscoreSupport';
+    const known = withoutWeights(PRECISION_RECALL_OPTION_NAMES);
+    const resolved = resolvePrecisionRecallOptions(options, null, fn, known);
+    return scoresFromCounts(this.counts, resolved, undefined, fn);
   }
 
   /**
@@ -86,7 +101,13 @@ export class ClassificationAccumulator {
    * @throws MetricsError as classificationReport.
    */
   result(options: Omit<ClassificationReportOptions, 'sampleWeight'> = {}): ClassificationReport {
-    return classificationReportFromCounts(this.counts, options);
+    const fn = 'ClassificationAccumulator.result';
+    const known = withoutWeights(Object.keys(DEFAULT_CLASSIFICATION_REPORT_OPTIONS));
+    return classificationReportFromCounts(
+      this.counts,
+      resolveClassificationReportOptions(options, fn, known),
+      fn,
+    );
   }
 
   /** Forgets every batch. */

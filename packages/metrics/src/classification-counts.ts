@@ -1,4 +1,4 @@
-import { MetricsError } from './errors.js';
+import { check, fail, sampleWeights } from './validate.js';
 
 /**
  * A class label: an integer (`0`, `1`, `-1`, …) or a string (`'NOUN'`). Labels of one problem are
@@ -19,7 +19,7 @@ export type LabelArray = ArrayLike<Label>;
  */
 export function sortLabels(labels: Iterable<Label>): Label[] {
   const sorted = [...labels];
-  checkLabelKinds(sorted, 'labels');
+  checkLabelKinds(sorted, 'sortLabels');
   return sorted.sort(compareLabels);
 }
 
@@ -41,17 +41,17 @@ export function compareLabels(a: Label, b: Label): number {
 }
 
 function checkLabelKinds(labels: readonly Label[], what: string): void {
-  let kind: string | undefined;
-  for (const label of labels) {
-    const k = typeof label;
-    if (kind === undefined) kind = k;
-    else if (k !== kind) {
-      throw new MetricsError(
-        'METRICS_INVALID_LABEL',
-        `${what} mix numbers and strings (${JSON.stringify(labels.find((l) => typeof l === 'number'))} and ` +
-          `${JSON.stringify(labels.find((l) => typeof l === 'string'))}); use one kind of label for all classes.`,
-      );
-    }
+  const kinds = new Set(labels.map((label) => typeof label));
+  if (kinds.size > 1) {
+    const examples = [labels.find((l) => typeof l === 'number'), labels.find((l) => typeof l === 'string')];
+    fail(
+      'METRICS_INVALID_LABEL',
+      what,
+      'labels',
+      examples,
+      'must not mix numbers and strings',
+      'Use one kind of label for all classes.',
+    );
   }
 }
 
@@ -59,48 +59,29 @@ function checkLabelKinds(labels: readonly Label[], what: string): void {
  * Throws unless `label` is an integer or a string.
  * @throws MetricsError `METRICS_NON_FINITE` for NaN/±Infinity; `METRICS_INVALID_LABEL` for other values.
  */
-export function checkLabel(label: unknown, where: string): asserts label is Label {
+export function checkLabel(label: unknown, where: string, name: string): asserts label is Label {
   if (typeof label === 'string') return;
   if (typeof label === 'number') {
     if (!Number.isFinite(label)) {
-      throw new MetricsError(
+      fail(
         'METRICS_NON_FINITE',
-        `${where} is ${label}; class labels must be finite integers or strings (check the predictions for NaN).`,
+        where,
+        name,
+        label,
+        'must be a finite integer or a string',
+        'Check the predictions for NaN.',
       );
     }
     if (Number.isInteger(label)) return;
   }
-  throw new MetricsError(
+  fail(
     'METRICS_INVALID_LABEL',
-    `${where} is ${typeof label === 'number' ? label : (JSON.stringify(label) ?? String(label))}; class labels must be ` +
-      'integers or strings (a fractional number looks like a probability or a regression value: ' +
-      'take the argmax or threshold it first).',
+    where,
+    name,
+    label,
+    'must be an integer or a string class label',
+    'A fractional number looks like a probability or a regression value: take the argmax or threshold it first.',
   );
-}
-
-/** Throws `METRICS_NON_FINITE` / `METRICS_INVALID_OPTION` unless every weight is finite and ≥ 0. */
-export function checkSampleWeight(weights: ArrayLike<number>, length: number, fn: string): void {
-  if (weights.length !== length) {
-    throw new MetricsError(
-      'METRICS_LENGTH_MISMATCH',
-      `${fn}: sampleWeight has ${weights.length} values but there are ${length} samples; pass one weight per sample.`,
-    );
-  }
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i]!;
-    if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new MetricsError(
-        'METRICS_NON_FINITE',
-        `${fn}: sampleWeight[${i}] is ${String(w)}; weights must be finite numbers.`,
-      );
-    }
-    if (w < 0) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: sampleWeight[${i}] is ${w}; weights must be ≥ 0.`,
-      );
-    }
-  }
 }
 
 /** Cell keys pack (true index, predicted index) into one safe integer. */
@@ -137,30 +118,39 @@ export class PairCounts {
    *   `METRICS_INVALID_OPTION` (negative weight). Nothing is added when it throws.
    */
   add(yTrue: LabelArray, yPred: LabelArray, sampleWeight: ArrayLike<number> | undefined, fn: string): void {
-    if (yTrue === null || yTrue === undefined || yPred === null || yPred === undefined) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: yTrue and yPred must be arrays of labels, received ${String(yTrue)} and ${String(yPred)}.`,
-      );
+    for (const [name, labels] of [
+      ['yTrue', yTrue],
+      ['yPred', yPred],
+    ] as const) {
+      if (labels === null || labels === undefined || typeof labels.length !== 'number') {
+        check.invalid(fn, name, labels, 'must be an array of labels');
+      }
     }
     if (yTrue.length !== yPred.length) {
-      throw new MetricsError(
+      fail(
         'METRICS_LENGTH_MISMATCH',
-        `${fn}: yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; pass one prediction per sample.`,
+        fn,
+        'yPred.length',
+        yPred.length,
+        `must equal yTrue.length (${yTrue.length})`,
+        'Pass one prediction per sample.',
       );
     }
     for (let i = 0; i < yTrue.length; i++) {
-      checkLabel(yTrue[i], `${fn}: yTrue[${i}]`);
-      checkLabel(yPred[i], `${fn}: yPred[${i}]`);
+      checkLabel(yTrue[i], fn, `yTrue[${i}]`);
+      checkLabel(yPred[i], fn, `yPred[${i}]`);
     }
-    if (sampleWeight !== undefined) checkSampleWeight(sampleWeight, yTrue.length, fn);
+    if (sampleWeight !== undefined) sampleWeights(fn, sampleWeight, yTrue.length);
     const kinds = new Set<string>(this.seen.length > 0 ? [typeof this.seen[0]] : []);
     for (let i = 0; i < yTrue.length; i++) kinds.add(typeof yTrue[i]).add(typeof yPred[i]);
     if (kinds.size > 1) {
-      throw new MetricsError(
+      fail(
         'METRICS_INVALID_LABEL',
-        `${fn}: labels mix numbers and strings${this.seen.length > 0 ? ' (counting earlier batches)' : ''}; ` +
-          'use one kind of label for all classes.',
+        fn,
+        'labels',
+        [...kinds],
+        `must not mix numbers and strings${this.seen.length > 0 ? ' (counting earlier batches)' : ''}`,
+        'Use one kind of label for all classes.',
       );
     }
     for (let i = 0; i < yTrue.length; i++) {
@@ -183,7 +173,7 @@ export class PairCounts {
     if (i === undefined) {
       i = this.seen.length;
       if (i >= INDEX_LIMIT) {
-        throw new MetricsError('METRICS_INVALID_LABEL', `More than ${INDEX_LIMIT} distinct labels.`);
+        fail('METRICS_INVALID_LABEL', 'labels', 'count', i + 1, `must be at most ${INDEX_LIMIT}`);
       }
       this.seen.push(label);
       this.index.set(label, i);
@@ -265,28 +255,31 @@ export function pairwiseSum(values: readonly number[], start = 0, n = values.len
  */
 export function checkLabelsOption(labels: readonly Label[], fn: string): void {
   if (!Array.isArray(labels) || labels.length === 0) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: labels must be a non-empty array of class labels, received ${JSON.stringify(labels)}; ` +
-        'leave it out to use every label found in yTrue and yPred.',
+    check.invalid(
+      fn,
+      'labels',
+      labels,
+      'must be a non-empty array of class labels',
+      'Leave it out to use every label found in yTrue and yPred.',
     );
   }
-  for (const [i, label] of labels.entries()) checkLabel(label, `${fn}: labels[${i}]`);
-  checkLabelKinds(labels, `${fn}: labels`);
+  for (const [i, label] of labels.entries()) checkLabel(label, fn, `labels[${i}]`);
+  checkLabelKinds(labels, fn);
   if (new Set(labels).size !== labels.length) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: labels ${JSON.stringify(labels)} lists a label twice; list each class once.`,
-    );
+    check.invalid(fn, 'labels', labels, 'must list each class once');
   }
 }
 
 /** Throws `METRICS_EMPTY_INPUT` when no sample was added. */
 export function checkNotEmpty(counts: PairCounts, fn: string): void {
   if (counts.samples === 0) {
-    throw new MetricsError(
+    fail(
       'METRICS_EMPTY_INPUT',
-      `${fn}: there are no samples (yTrue and yPred are empty); pass at least one label pair.`,
+      fn,
+      'yTrue',
+      [],
+      'must hold at least one sample',
+      'Pass at least one label pair.',
     );
   }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import {
   type AveragedScores,
   type PerClassScores,
@@ -13,7 +14,7 @@ import {
   type PairCounts,
   pairwiseSum,
 } from './classification-counts.js';
-import { MetricsError } from './errors.js';
+import { check, fail } from './validate.js';
 
 /** Options of {@link classificationReport}. */
 export interface ClassificationReportOptions {
@@ -102,36 +103,35 @@ export interface ResolvedClassificationReportOptions {
   readonly onWarning: ((message: string) => void) | undefined;
 }
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveClassificationReportOptions(
   options: ClassificationReportOptions = {},
+  fn = 'classificationReport',
+  known: readonly string[] = Object.keys(DEFAULT_CLASSIFICATION_REPORT_OPTIONS),
 ): ResolvedClassificationReportOptions {
-  const fn = 'classificationReport';
+  const given = check.options(fn, options, known);
   const prf = resolvePrecisionRecallOptions(
-    { labels: options.labels, zeroDivision: options.zeroDivision, onWarning: options.onWarning },
+    { labels: given.labels, zeroDivision: given.zeroDivision, onWarning: given.onWarning },
     null,
     fn,
   );
-  const digits = options.digits ?? DEFAULT_CLASSIFICATION_REPORT_OPTIONS.digits;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: digits is ${String(digits)}; it must be an integer from 0 to 20.`,
-    );
-  }
-  const targetNames = options.targetNames;
+  const digits = check.integer(fn, 'digits', given.digits ?? DEFAULT_CLASSIFICATION_REPORT_OPTIONS.digits, {
+    min: 0,
+    max: 20,
+  });
+  const targetNames = given.targetNames;
   if (
     targetNames !== undefined &&
     (!Array.isArray(targetNames) || targetNames.some((n) => typeof n !== 'string'))
   ) {
-    throw new MetricsError('METRICS_INVALID_OPTION', `${fn}: targetNames must be an array of strings.`);
+    check.invalid(fn, 'targetNames', targetNames, 'must be an array of strings', 'Give one name per class.');
   }
   return {
     labels: prf.labels,
     targetNames,
     digits,
     zeroDivision: prf.zeroDivision,
-    sampleWeight: options.sampleWeight,
+    sampleWeight: given.sampleWeight,
     onWarning: prf.onWarning,
   };
 }
@@ -168,13 +168,12 @@ export function classificationReport(
   );
 }
 
-/** {@link classificationReport} of a contingency table. */
+/** {@link classificationReport} of a contingency table, for options resolved by `fn`. */
 export function classificationReportFromCounts(
   counts: PairCounts,
-  options: ClassificationReportOptions = {},
+  resolved: ResolvedClassificationReportOptions,
+  fn = 'classificationReport',
 ): ClassificationReport {
-  const fn = 'classificationReport';
-  const resolved = resolveClassificationReportOptions(options);
   checkNotEmpty(counts, fn);
   const present = counts.present();
   const labels = resolved.labels === undefined ? present : [...resolved.labels];
@@ -183,10 +182,13 @@ export function classificationReportFromCounts(
     (labels.length === present.length && present.every((label) => labels.includes(label)));
   const names = resolved.targetNames ?? labels.map(String);
   if (names.length !== labels.length) {
-    throw new MetricsError(
+    fail(
       'METRICS_LENGTH_MISMATCH',
-      `${fn}: targetNames has ${names.length} names but there are ${labels.length} classes ` +
-        `(${JSON.stringify(labels)}); give one name per class or set labels.`,
+      fn,
+      'targetNames.length',
+      names.length,
+      `must equal the number of classes ${describeValue(labels)}`,
+      'Give one name per class or set labels.',
     );
   }
   const base = {

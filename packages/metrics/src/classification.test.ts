@@ -1,3 +1,4 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,18 +19,7 @@ import {
   pythonFloatRepr,
 } from './classification-report.js';
 import { confusionMatrix, DEFAULT_CONFUSION_MATRIX_OPTIONS } from './confusion-matrix.js';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
-
-function expectCode(fn: () => unknown, code: MetricsErrorCode): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(MetricsError);
-  expect((caught as MetricsError).code).toBe(code);
-}
+import { MetricsError } from './errors.js';
 
 describe('hand-computed values', () => {
   // true:  cat cat cat dog dog pig
@@ -122,14 +112,22 @@ describe('options', () => {
 
 describe('errors', () => {
   it('length mismatches, empty input, NaN predictions, bad labels', () => {
-    expectCode(() => accuracyScore([0, 1], [0]), 'METRICS_LENGTH_MISMATCH');
-    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [1] }), 'METRICS_LENGTH_MISMATCH');
-    expectCode(() => confusionMatrix([], []), 'METRICS_EMPTY_INPUT');
-    expectCode(() => f1Score([0, 1], [0, Number.NaN]), 'METRICS_NON_FINITE');
-    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [1, Number.NaN] }), 'METRICS_NON_FINITE');
-    expectCode(() => accuracyScore([0, 1], [0, 0.7]), 'METRICS_INVALID_LABEL');
-    expectCode(() => accuracyScore([0, 1], [0, '1']), 'METRICS_INVALID_LABEL');
-    expectCode(() => sortLabels([1, 'a']), 'METRICS_INVALID_LABEL');
+    expectErrorCode(() => accuracyScore([0, 1], [0]), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(
+      () => accuracyScore([0, 1], [0, 1], { sampleWeight: [1] }),
+      MetricsError,
+      'METRICS_LENGTH_MISMATCH',
+    );
+    expectErrorCode(() => confusionMatrix([], []), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => f1Score([0, 1], [0, Number.NaN]), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(
+      () => accuracyScore([0, 1], [0, 1], { sampleWeight: [1, Number.NaN] }),
+      MetricsError,
+      'METRICS_NON_FINITE',
+    );
+    expectErrorCode(() => accuracyScore([0, 1], [0, 0.7]), MetricsError, 'METRICS_INVALID_LABEL');
+    expectErrorCode(() => accuracyScore([0, 1], [0, '1']), MetricsError, 'METRICS_INVALID_LABEL');
+    expectErrorCode(() => sortLabels([1, 'a']), MetricsError, 'METRICS_INVALID_LABEL');
   });
 
   it('sorts labels like sklearn: numbers ascending, strings by code point (not UTF-16 unit)', () => {
@@ -141,24 +139,49 @@ describe('errors', () => {
 
   it('unknown averaging modes and bad options', () => {
     const bad = (options: object) => () => precisionRecallFscoreSupport([0, 1], [0, 1], options as never);
-    expectCode(bad({ average: 'samples' }), 'METRICS_INVALID_OPTION');
-    expectCode(bad({ average: 'mean' }), 'METRICS_INVALID_OPTION');
-    expectCode(bad({ beta: -1 }), 'METRICS_INVALID_OPTION');
-    expectCode(bad({ zeroDivision: 'nan' }), 'METRICS_INVALID_OPTION');
-    expectCode(bad({ labels: [] }), 'METRICS_INVALID_OPTION');
-    expectCode(bad({ labels: [1, 1] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => precisionScore([0, 1, 2], [0, 1, 2]), 'METRICS_INVALID_OPTION'); // binary on 3 classes
-    expectCode(() => precisionScore(['a', 'b'], ['a', 'b']), 'METRICS_INVALID_OPTION'); // posLabel 1 absent
-    expectCode(() => precisionScore([0, 1], [0, 1], { average: null as never }), 'METRICS_INVALID_OPTION');
-    expectCode(
-      () => confusionMatrix([0, 1], [0, 1], { normalize: 'rows' as never }),
+    expectErrorCode(bad({ average: 'samples' }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(bad({ average: 'mean' }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(bad({ beta: -1 }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(bad({ zeroDivision: 'nan' }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(bad({ labels: [] }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(bad({ labels: [1, 1] }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(() => precisionScore([0, 1, 2], [0, 1, 2]), MetricsError, 'METRICS_INVALID_OPTION'); // binary on 3 classes
+    expectErrorCode(() => precisionScore(['a', 'b'], ['a', 'b']), MetricsError, 'METRICS_INVALID_OPTION'); // posLabel 1 absent
+    expectErrorCode(
+      () => precisionScore([0, 1], [0, 1], { average: null as never }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
-    expectCode(() => confusionMatrix([0, 1], [0, 1], { labels: [5] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => accuracyScore([0, 1], [0, 1], { sampleWeight: [0, 0] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => accuracyScore([0], [0], { sampleWeight: [-1] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => classificationReport([0, 1], [0, 1], { targetNames: ['a'] }), 'METRICS_LENGTH_MISMATCH');
-    expectCode(() => classificationReport([0, 1], [0, 1], { digits: 1.5 }), 'METRICS_INVALID_OPTION');
+    expectErrorCode(
+      () => confusionMatrix([0, 1], [0, 1], { normalize: 'rows' as never }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => confusionMatrix([0, 1], [0, 1], { labels: [5] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => accuracyScore([0, 1], [0, 1], { sampleWeight: [0, 0] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => accuracyScore([0], [0], { sampleWeight: [-1] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => classificationReport([0, 1], [0, 1], { targetNames: ['a'] }),
+      MetricsError,
+      'METRICS_LENGTH_MISMATCH',
+    );
+    expectErrorCode(
+      () => classificationReport([0, 1], [0, 1], { digits: 1.5 }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
   });
 });
 

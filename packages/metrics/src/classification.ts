@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import {
   checkLabelsOption,
   checkNotEmpty,
@@ -7,7 +8,7 @@ import {
   type PairCounts,
   pairwiseSum,
 } from './classification-counts.js';
-import { MetricsError } from './errors.js';
+import { check, optionalFunction } from './validate.js';
 
 /** Options of {@link accuracyScore}. */
 export interface AccuracyScoreOptions {
@@ -29,19 +30,22 @@ export const DEFAULT_ACCURACY_SCORE_OPTIONS = Object.freeze({
   sampleWeight: undefined,
 } as const satisfies AccuracyScoreOptions);
 
-/** Validates options and fills in the defaults. */
-export function resolveAccuracyScoreOptions(options: AccuracyScoreOptions = {}): {
+/** Validates options and fills in the defaults (internal: not exported from the package). */
+export function resolveAccuracyScoreOptions(
+  options: AccuracyScoreOptions = {},
+  fn = 'accuracyScore',
+  known: readonly string[] = Object.keys(DEFAULT_ACCURACY_SCORE_OPTIONS),
+): {
   normalize: boolean;
   sampleWeight: ArrayLike<number> | undefined;
 } {
-  const normalize = options.normalize ?? DEFAULT_ACCURACY_SCORE_OPTIONS.normalize;
-  if (typeof normalize !== 'boolean') {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `accuracyScore: normalize must be true or false, received ${String(normalize)}.`,
-    );
-  }
-  return { normalize, sampleWeight: options.sampleWeight };
+  const given = check.options(fn, options, known);
+  const normalize = check.boolean(
+    fn,
+    'normalize',
+    given.normalize ?? DEFAULT_ACCURACY_SCORE_OPTIONS.normalize,
+  );
+  return { normalize, sampleWeight: given.sampleWeight };
 }
 
 /**
@@ -69,9 +73,12 @@ export function accuracyFromCounts(counts: PairCounts, normalize = true): number
   const correct = counts.correct();
   if (!normalize) return correct;
   if (counts.totalWeight === 0) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      'accuracyScore: the sample weights sum to zero, so the weighted mean is undefined; give some sample a positive weight.',
+    check.invalid(
+      'accuracyScore',
+      'sampleWeight',
+      0,
+      'must not sum to zero (the weighted mean is undefined)',
+      'Give some sample a positive weight.',
     );
   }
   return correct / counts.totalWeight;
@@ -157,50 +164,62 @@ export interface ResolvedPrecisionRecallOptions {
 }
 
 const AVERAGES: readonly (Average | null)[] = ['binary', 'micro', 'macro', 'weighted', null];
+const ZERO_DIVISIONS: readonly ZeroDivision[] = ['warn', 0, 1];
+
+/** Every option name of {@link PrecisionRecallOptions}. */
+export const PRECISION_RECALL_OPTION_NAMES: readonly string[] = [
+  ...Object.keys(DEFAULT_PRECISION_RECALL_OPTIONS),
+  'average',
+];
+
+/** β ≥ 0; `Infinity` is allowed (the F-score becomes recall). */
+function checkBeta(fn: string, beta: unknown): number {
+  if (typeof beta !== 'number' || Number.isNaN(beta) || beta < 0) {
+    check.invalid(fn, 'beta', beta, 'must be a number ≥ 0', 'Pass 1 for F1, 2 to weigh recall more.');
+  }
+  return beta as number;
+}
 
 /**
- * Validates options and fills in the defaults.
+ * Validates options and fills in the defaults (internal).
  * @param defaultAverage `null` for precisionRecallFscoreSupport, `'binary'` for the single scores.
+ * @param known the option names `fn` takes (f1Score takes no `beta`, the accumulator no `sampleWeight`).
  */
 export function resolvePrecisionRecallOptions(
   options: PrecisionRecallOptions = {},
   defaultAverage: Average | null = null,
   fn = 'precisionRecallFscoreSupport',
+  known: readonly string[] = PRECISION_RECALL_OPTION_NAMES,
 ): ResolvedPrecisionRecallOptions {
+  const given = check.options(fn, options, known);
+  if ((given.average as unknown) === 'samples') {
+    check.invalid(
+      fn,
+      'average',
+      given.average,
+      "must be 'binary', 'micro', 'macro', 'weighted' or null",
+      "'samples' needs multilabel data, which rnnkit does not take.",
+    );
+  }
   const resolved: ResolvedPrecisionRecallOptions = {
-    labels: options.labels,
-    posLabel: options.posLabel ?? DEFAULT_PRECISION_RECALL_OPTIONS.posLabel,
-    average: options.average === undefined ? defaultAverage : options.average,
-    beta: options.beta ?? DEFAULT_PRECISION_RECALL_OPTIONS.beta,
-    zeroDivision: options.zeroDivision ?? DEFAULT_PRECISION_RECALL_OPTIONS.zeroDivision,
-    sampleWeight: options.sampleWeight,
-    onWarning: options.onWarning,
+    labels: given.labels,
+    posLabel: given.posLabel ?? DEFAULT_PRECISION_RECALL_OPTIONS.posLabel,
+    average: check.oneOf(
+      fn,
+      'average',
+      given.average === undefined ? defaultAverage : given.average,
+      AVERAGES,
+    ),
+    beta: checkBeta(fn, given.beta ?? DEFAULT_PRECISION_RECALL_OPTIONS.beta),
+    zeroDivision: check.oneOf(
+      fn,
+      'zeroDivision',
+      given.zeroDivision ?? DEFAULT_PRECISION_RECALL_OPTIONS.zeroDivision,
+      ZERO_DIVISIONS,
+    ),
+    sampleWeight: given.sampleWeight,
+    onWarning: optionalFunction(fn, 'onWarning', given.onWarning),
   };
-  if (!AVERAGES.includes(resolved.average)) {
-    const samples =
-      (resolved.average as unknown) === 'samples'
-        ? " ('samples' needs multilabel data, which rnnkit does not take)"
-        : '';
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: average is ${JSON.stringify(resolved.average)}${samples}; use 'binary', 'micro', 'macro', 'weighted' or null (per class).`,
-    );
-  }
-  if (typeof resolved.beta !== 'number' || Number.isNaN(resolved.beta) || resolved.beta < 0) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: beta is ${String(resolved.beta)}; it must be a number ≥ 0 (1 for F1).`,
-    );
-  }
-  if (!(['warn', 0, 1] as unknown[]).includes(resolved.zeroDivision)) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: zeroDivision is ${JSON.stringify(resolved.zeroDivision)}; use 'warn', 0 or 1.`,
-    );
-  }
-  if (resolved.onWarning !== undefined && typeof resolved.onWarning !== 'function') {
-    throw new MetricsError('METRICS_INVALID_OPTION', `${fn}: onWarning must be a function.`);
-  }
   if (resolved.labels !== undefined) checkLabelsOption(resolved.labels, fn);
   return resolved;
 }
@@ -276,19 +295,21 @@ export function scoresFromCounts(
   let labels = options.labels === undefined ? present : [...options.labels];
   if (average === 'binary') {
     if (present.length > 2) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: average is 'binary' but the data has ${present.length} classes (${present
-          .slice(0, 5)
-          .map((l) => JSON.stringify(l))
-          .join(', ')}${present.length > 5 ? ', …' : ''}); choose 'micro', 'macro', 'weighted' or null.`,
+      check.invalid(
+        fn,
+        'average',
+        average,
+        `needs at most two classes, but the data has ${present.length} (${describeValue(present)})`,
+        "Choose 'micro', 'macro', 'weighted' or null.",
       );
     }
     if (!present.includes(options.posLabel) && present.length >= 2) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: posLabel ${JSON.stringify(options.posLabel)} is not a valid label; it should be one of ` +
-          `${JSON.stringify(present)} (set posLabel to the positive class).`,
+      check.invalid(
+        fn,
+        'posLabel',
+        options.posLabel,
+        `must be one of the labels ${describeValue(present)}`,
+        'Set posLabel to the positive class.',
       );
     }
     labels = [options.posLabel];
@@ -382,12 +403,16 @@ function singleScore(
   options: PrecisionRecallOptions,
   fn: string,
   warnFor: readonly ('precision' | 'recall' | 'f-score')[],
+  known: readonly string[] = PRECISION_RECALL_OPTION_NAMES,
 ): AveragedScores {
-  const resolved = resolvePrecisionRecallOptions(options, 'binary', fn);
+  const resolved = resolvePrecisionRecallOptions(options, 'binary', fn, known);
   if (resolved.average === null) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: average null (per class) is not supported here; use precisionRecallFscoreSupport for per-class scores.`,
+    check.invalid(
+      fn,
+      'average',
+      null,
+      "must be 'binary', 'micro', 'macro' or 'weighted' here",
+      'Use precisionRecallFscoreSupport for per-class scores.',
     );
   }
   const counts = countPairs(yTrue, yPred, resolved.sampleWeight, fn);
@@ -426,7 +451,8 @@ export function f1Score(
   yPred: LabelArray,
   options: Omit<SingleScoreOptions, 'beta'> = {},
 ): number {
-  return singleScore(yTrue, yPred, { ...options, beta: 1 }, 'f1Score', ['f-score']).fScore;
+  const known = PRECISION_RECALL_OPTION_NAMES.filter((name) => name !== 'beta');
+  return singleScore(yTrue, yPred, options, 'f1Score', ['f-score'], known).fScore;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type LabelArray,
   type PairCounts,
 } from './classification-counts.js';
-import { MetricsError } from './errors.js';
+import { check } from './validate.js';
 
 /** How {@link confusionMatrix} normalizes counts (scikit-learn's `normalize`). */
 export type ConfusionMatrixNormalize = 'true' | 'pred' | 'all' | 'none';
@@ -48,22 +48,21 @@ export interface ConfusionMatrix {
 
 const NORMALIZE_MODES: readonly ConfusionMatrixNormalize[] = ['true', 'pred', 'all', 'none'];
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveConfusionMatrixOptions(
   options: ConfusionMatrixOptions = {},
+  fn = 'confusionMatrix',
+  known: readonly string[] = Object.keys(DEFAULT_CONFUSION_MATRIX_OPTIONS),
 ): typeof DEFAULT_CONFUSION_MATRIX_OPTIONS {
-  const resolved = {
-    ...DEFAULT_CONFUSION_MATRIX_OPTIONS,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  } as typeof DEFAULT_CONFUSION_MATRIX_OPTIONS;
-  if (!NORMALIZE_MODES.includes(resolved.normalize)) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `confusionMatrix: normalize is ${JSON.stringify(resolved.normalize)}; use one of ${NORMALIZE_MODES.map((m) => `'${m}'`).join(', ')}.`,
-    );
-  }
-  if (resolved.labels !== undefined) checkLabelsOption(resolved.labels, 'confusionMatrix');
-  return resolved;
+  const given = check.options(fn, options, known);
+  const normalize = check.oneOf(
+    fn,
+    'normalize',
+    given.normalize ?? DEFAULT_CONFUSION_MATRIX_OPTIONS.normalize,
+    NORMALIZE_MODES,
+  );
+  if (given.labels !== undefined) checkLabelsOption(given.labels, fn);
+  return { labels: given.labels, normalize, sampleWeight: given.sampleWeight };
 }
 
 /**
@@ -88,25 +87,28 @@ export function confusionMatrix(
   const resolved = resolveConfusionMatrixOptions(options);
   return confusionMatrixFromCounts(
     countPairs(yTrue, yPred, resolved.sampleWeight, 'confusionMatrix'),
-    options,
+    resolved,
   );
 }
 
-/** {@link confusionMatrix} of a contingency table (shared with the accumulator). */
+/** {@link confusionMatrix} of a contingency table (shared with the accumulator), for resolved options. */
 export function confusionMatrixFromCounts(
   counts: PairCounts,
-  options: Omit<ConfusionMatrixOptions, 'sampleWeight'> = {},
+  resolved: typeof DEFAULT_CONFUSION_MATRIX_OPTIONS,
+  fn = 'confusionMatrix',
 ): ConfusionMatrix {
-  const { labels: given, normalize } = resolveConfusionMatrixOptions(options);
-  checkNotEmpty(counts, 'confusionMatrix');
+  const { labels: given, normalize } = resolved;
+  checkNotEmpty(counts, fn);
   const labels = given === undefined ? counts.present() : [...given];
   if (given !== undefined) {
     const inTrue = new Set(counts.present('true'));
     if (!labels.some((label) => inTrue.has(label))) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `confusionMatrix: none of labels ${JSON.stringify(labels)} occurs in yTrue; list at least one true class ` +
-          '(scikit-learn raises the same error).',
+      check.invalid(
+        fn,
+        'labels',
+        labels,
+        'must include at least one class that occurs in yTrue',
+        'List at least one true class (scikit-learn raises the same error).',
       );
     }
   }

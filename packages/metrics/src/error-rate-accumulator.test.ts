@@ -1,3 +1,4 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,19 +8,8 @@ import {
   ErrorRateAccumulator,
   resolveErrorRateAccumulatorOptions,
 } from './error-rate-accumulator.js';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import { characterErrorRate, tokenErrorRate, wordErrorRate } from './sequence-errors.js';
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
 
 function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
   const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b);
@@ -75,7 +65,7 @@ describe('ErrorRateAccumulator', () => {
             ),
           );
           if (refs.some((r) => r.trim() !== '')) expect(word.result()).toBe(wordErrorRate(refs, hyps));
-          else expectMetricsError(() => word.result(), 'METRICS_EMPTY_INPUT');
+          else expectErrorCode(() => word.result(), MetricsError, 'METRICS_EMPTY_INPUT');
           expect(character.pairs).toBe(pairs.length);
         },
       ),
@@ -84,17 +74,22 @@ describe('ErrorRateAccumulator', () => {
 
   it('counts edits and reference length; is empty before data and after reset', () => {
     const wer = new ErrorRateAccumulator();
-    expectMetricsError(() => wer.result(), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => wer.result(), MetricsError, 'METRICS_EMPTY_INPUT');
     wer.update(['the cat sat'], ['the cat sat down']).update(['hello'], ['hello']).update([], []);
     expect([wer.edits, wer.referenceLength, wer.pairs]).toEqual([1, 4, 2]);
     expect(wer.result()).toBe(1 / 4);
-    expectMetricsError(() => wer.update(['a'], ['a', 'b']), 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => wer.update(['a'], ['a', 'b']), MetricsError, 'METRICS_LENGTH_MISMATCH');
     expect(wer.pairs).toBe(2);
-    expectMetricsError(() => wer.reset().result(), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(
+    expectErrorCode(() => wer.reset().result(), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(
       () => new ErrorRateAccumulator({ unit: 'phoneme' as never }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
-    expectMetricsError(() => new ErrorRateAccumulator({ units: 'word' } as never), 'METRICS_INVALID_OPTION');
+    expectErrorCode(
+      () => new ErrorRateAccumulator({ units: 'word' } as never),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
   });
 });

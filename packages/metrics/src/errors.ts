@@ -1,6 +1,8 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/metrics` reports, as a stable machine-readable code. */
 export type MetricsErrorCode =
-  /** An option (averaging mode, weights, smoothing) is unknown or out of range. */
+  /** An option (averaging mode, weights, smoothing) is unknown, misspelt, of the wrong type or out of range. */
   | 'METRICS_INVALID_OPTION'
   /** Predictions and references differ in length. */
   | 'METRICS_LENGTH_MISMATCH'
@@ -12,7 +14,7 @@ export type MetricsErrorCode =
   | 'METRICS_SHAPE_MISMATCH'
   /** A class label is not an integer or a string, or labels mix numbers and strings. */
   | 'METRICS_INVALID_LABEL'
-  /** An optional peer dependency (tfjs-core, vega, vega-lite, @resvg/resvg-js) is not installed. */
+  /** An optional peer dependency (vega, vega-lite, @resvg/resvg-js for `./plots`) is not installed. */
   | 'METRICS_MISSING_DEPENDENCY'
   /** An input is not what the function takes (a sentence that is not an array of tokens, a non-integer count). */
   | 'METRICS_INVALID_INPUT'
@@ -23,12 +25,6 @@ export type MetricsErrorCode =
  * Error thrown by `@rnnkit/metrics`. Branch on `code`, not on the message: the message is
  * for people and says what was wrong and how to fix it.
  */
-export class MetricsError extends Error {
+export class MetricsError extends RnnkitError<MetricsErrorCode> {
   override readonly name = 'MetricsError';
-  readonly code: MetricsErrorCode;
-
-  constructor(code: MetricsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,7 +1,7 @@
-import { readJsonFixture } from '@rnnkit/test-utils';
+import { expectErrorCode, readJsonFixture } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import {
   DEFAULT_MASE_OPTIONS,
   FORECAST_EPSILON,
@@ -15,17 +15,6 @@ import {
   symmetricMeanAbsolutePercentageError,
 } from './forecast.js';
 import { ForecastAccumulator } from './forecast-accumulator.js';
-
-function expectCode(fn: () => unknown, code: MetricsErrorCode): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(MetricsError);
-  expect((caught as MetricsError).code).toBe(code);
-}
 
 interface ForecastCase {
   name: string;
@@ -124,25 +113,51 @@ describe('hand-computed values', () => {
 
 describe('errors', () => {
   it('length mismatches, empty inputs, NaN predictions, bad options', () => {
-    expectCode(() => meanAbsoluteError([1, 2], [1]), 'METRICS_LENGTH_MISMATCH');
-    expectCode(() => meanAbsoluteError([1, 2], [1, 2], { sampleWeight: [1] }), 'METRICS_LENGTH_MISMATCH');
-    expectCode(() => meanAbsoluteError([], []), 'METRICS_EMPTY_INPUT');
-    expectCode(() => rootMeanSquaredError([1, 2], [1, Number.NaN]), 'METRICS_NON_FINITE');
-    expectCode(() => meanSquaredError([1, Number.POSITIVE_INFINITY], [1, 2]), 'METRICS_NON_FINITE');
-    expectCode(() => meanAbsoluteScaledError([1], [1], { training: [1, Number.NaN] }), 'METRICS_NON_FINITE');
-    expectCode(() => meanAbsoluteScaledError([1], [1], {}), 'METRICS_INVALID_OPTION');
-    expectCode(
+    expectErrorCode(() => meanAbsoluteError([1, 2], [1]), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(
+      () => meanAbsoluteError([1, 2], [1, 2], { sampleWeight: [1] }),
+      MetricsError,
+      'METRICS_LENGTH_MISMATCH',
+    );
+    expectErrorCode(() => meanAbsoluteError([], []), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => rootMeanSquaredError([1, 2], [1, Number.NaN]), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(
+      () => meanSquaredError([1, Number.POSITIVE_INFINITY], [1, 2]),
+      MetricsError,
+      'METRICS_NON_FINITE',
+    );
+    expectErrorCode(
+      () => meanAbsoluteScaledError([1], [1], { training: [1, Number.NaN] }),
+      MetricsError,
+      'METRICS_NON_FINITE',
+    );
+    expectErrorCode(() => meanAbsoluteScaledError([1], [1], {}), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(
       () => meanAbsoluteScaledError([1], [1], { training: [1, 2], seasonalPeriod: 2 }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
-    expectCode(
+    expectErrorCode(
       () => meanAbsoluteScaledError([1], [1], { training: [1, 2, 3], seasonalPeriod: 0.5 }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
-    expectCode(() => meanAbsoluteError([1], [1], { sampleWeight: [-1] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => meanAbsoluteError([1], [1], { sampleWeight: [0] }), 'METRICS_INVALID_OPTION');
-    expectCode(() => new ForecastAccumulator().result(), 'METRICS_EMPTY_INPUT');
-    expectCode(() => new ForecastAccumulator({ seasonalPeriod: 0 }), 'METRICS_INVALID_OPTION');
+    expectErrorCode(
+      () => meanAbsoluteError([1], [1], { sampleWeight: [-1] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => meanAbsoluteError([1], [1], { sampleWeight: [0] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(() => new ForecastAccumulator().result(), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(
+      () => new ForecastAccumulator({ seasonalPeriod: 0 }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
   });
 });
 
@@ -185,7 +200,7 @@ describe('ForecastAccumulator', () => {
 
   it('a rejected batch adds nothing; reset forgets', () => {
     const accumulator = new ForecastAccumulator().update([1, 2], [2, 2]);
-    expectCode(() => accumulator.update([1, 2], [1, Number.NaN]), 'METRICS_NON_FINITE');
+    expectErrorCode(() => accumulator.update([1, 2], [1, Number.NaN]), MetricsError, 'METRICS_NON_FINITE');
     expect(accumulator.result().mae).toBe(0.5);
     accumulator.reset();
     expect(accumulator.count).toBe(0);

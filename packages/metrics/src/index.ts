@@ -3,8 +3,6 @@ export type {
   BleuScoresOptions,
   BleuSmoothing,
   BleuSmoothingMethod,
-  ResolvedBleuOptions,
-  ResolvedBleuSmoothing,
 } from './bleu.js';
 export {
   brevityPenalty,
@@ -14,9 +12,6 @@ export {
   DEFAULT_BLEU_OPTIONS,
   DEFAULT_BLEU_SMOOTHING_PARAMETERS,
   modifiedPrecision,
-  resolveBleuOptions,
-  resolveBleuScoresOptions,
-  resolveBleuSmoothing,
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
@@ -27,7 +22,6 @@ export type {
   AveragedScores,
   PerClassScores,
   PrecisionRecallOptions,
-  ResolvedPrecisionRecallOptions,
   ZeroDivision,
 } from './classification.js';
 export {
@@ -39,8 +33,6 @@ export {
   precisionRecallFscoreSupport,
   precisionScore,
   recallScore,
-  resolveAccuracyScoreOptions,
-  resolvePrecisionRecallOptions,
 } from './classification.js';
 export { ClassificationAccumulator } from './classification-accumulator.js';
 export type { Label, LabelArray } from './classification-counts.js';
@@ -50,12 +42,10 @@ export type {
   ClassificationReportOptions,
   ClassificationReportRow,
   ClassReportRow,
-  ResolvedClassificationReportOptions,
 } from './classification-report.js';
 export {
   classificationReport,
   DEFAULT_CLASSIFICATION_REPORT_OPTIONS,
-  resolveClassificationReportOptions,
 } from './classification-report.js';
 export type {
   ConfusionMatrix,
@@ -66,7 +56,6 @@ export {
   confusionMatrix,
   DEFAULT_CONFUSION_MATRIX_OPTIONS,
   normalizeMatrix,
-  resolveConfusionMatrixOptions,
 } from './confusion-matrix.js';
 export type { ErrorRateAccumulatorOptions } from './error-rate-accumulator.js';
 export {
@@ -74,11 +63,10 @@ export {
   createWerAccumulator,
   DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS,
   ErrorRateAccumulator,
-  resolveErrorRateAccumulatorOptions,
 } from './error-rate-accumulator.js';
 export type { MetricsErrorCode } from './errors.js';
 export { MetricsError } from './errors.js';
-export type { ForecastErrorOptions, ForecastErrors, MaseOptions, ResolvedMaseOptions } from './forecast.js';
+export type { ForecastErrorOptions, ForecastErrors, MaseOptions } from './forecast.js';
 export {
   DEFAULT_MASE_OPTIONS,
   FORECAST_EPSILON,
@@ -87,7 +75,6 @@ export {
   meanAbsolutePercentageError,
   meanAbsoluteScaledError,
   meanSquaredError,
-  resolveMaseOptions,
   rootMeanSquaredError,
   symmetricMeanAbsolutePercentageError,
 } from './forecast.js';
@@ -109,7 +96,6 @@ export {
   characterErrorRates,
   DEFAULT_TOKEN_ACCURACY_OPTIONS,
   phonemeErrorRate,
-  resolveTokenAccuracyOptions,
   sequenceExactMatch,
   tokenAccuracy,
   tokenErrorRate,

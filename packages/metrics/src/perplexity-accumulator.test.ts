@@ -1,19 +1,9 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import { bitsPerTokenFromTotal, perplexityFromTotal } from './perplexity.js';
 import { PerplexityAccumulator } from './perplexity-accumulator.js';
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
 
 describe('PerplexityAccumulator', () => {
   it('equals perplexityFromTotal over all batches, however they are split', () => {
@@ -39,10 +29,10 @@ describe('PerplexityAccumulator', () => {
 
   it('is empty before the first token and after reset', () => {
     const acc = new PerplexityAccumulator();
-    expectMetricsError(() => acc.result(), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => acc.result(), MetricsError, 'METRICS_EMPTY_INPUT');
     acc.update(3, 3);
     expect(acc.result()).toBeCloseTo(Math.E, 14);
-    expectMetricsError(() => acc.update(Number.NaN, 1), 'METRICS_NON_FINITE');
-    expectMetricsError(() => acc.reset().result(), 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => acc.update(Number.NaN, 1), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(() => acc.reset().result(), MetricsError, 'METRICS_EMPTY_INPUT');
   });
 });

@@ -1,5 +1,6 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import {
   bitsPerCharacter,
   bitsPerToken,
@@ -7,17 +8,6 @@ import {
   perplexity,
   perplexityFromTotal,
 } from './perplexity.js';
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
 
 describe('perplexity and bits per token', () => {
   it('a uniform model over V tokens has perplexity V and log2(V) bits', () => {
@@ -42,10 +32,10 @@ describe('perplexity and bits per token', () => {
   });
 
   it('rejects NaN, negative losses and bad counts with typed errors', () => {
-    expectMetricsError(() => perplexity(Number.NaN), 'METRICS_NON_FINITE');
-    expectMetricsError(() => bitsPerToken(-0.1), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => perplexityFromTotal(1, 0), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => perplexityFromTotal(1, 2.5), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => bitsPerTokenFromTotal(Number.NaN, 3), 'METRICS_NON_FINITE');
+    expectErrorCode(() => perplexity(Number.NaN), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(() => bitsPerToken(-0.1), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => perplexityFromTotal(1, 0), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => perplexityFromTotal(1, 2.5), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => bitsPerTokenFromTotal(Number.NaN, 3), MetricsError, 'METRICS_NON_FINITE');
   });
 });

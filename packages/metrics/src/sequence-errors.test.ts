@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MetricsError, type MetricsErrorCode } from './errors.js';
+import { MetricsError } from './errors.js';
 import {
   characterErrorRate,
   characterErrorRates,
@@ -26,17 +27,6 @@ interface EditFixture {
 const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, '../test/fixtures/nltk/edit-distance.json'), 'utf8'),
 ) as EditFixture;
-
-function expectMetricsError(fn: () => unknown, code: MetricsErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(MetricsError);
-  expect((thrown as MetricsError).code).toBe(code);
-}
 
 describe('word, character and token error rates', () => {
   it('equal hand-computed values', () => {
@@ -81,14 +71,18 @@ describe('word, character and token error rates', () => {
   });
 
   it('reject mismatched, empty and ill-typed inputs', () => {
-    expectMetricsError(() => wordErrorRate(['a'], ['a', 'b']), 'METRICS_LENGTH_MISMATCH');
-    expectMetricsError(() => wordErrorRate([], []), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => wordErrorRate(['', ' '], ['a', '']), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => wordErrorRates(['a', ''], ['a', 'b']), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => characterErrorRate([['a']] as never, ['a']), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => tokenErrorRate(['abc'] as never, [['a']]), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => wordErrorRate([null] as never, ['a']), 'METRICS_INVALID_INPUT');
-    expectMetricsError(() => wordErrorRate('a b' as never, 'a b' as never), 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => wordErrorRate(['a'], ['a', 'b']), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => wordErrorRate([], []), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => wordErrorRate(['', ' '], ['a', '']), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => wordErrorRates(['a', ''], ['a', 'b']), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => characterErrorRate([['a']] as never, ['a']), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => tokenErrorRate(['abc'] as never, [['a']]), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => wordErrorRate([null] as never, ['a']), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(
+      () => wordErrorRate('a b' as never, 'a b' as never),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
   });
 
   it('WER of a corpus against itself is 0, and never below |len difference| / len', () => {
@@ -122,8 +116,8 @@ describe('sequenceExactMatch', () => {
     expect(sequenceExactMatch([new Int32Array([1, 2])], [[1, 2]])).toBe(1);
     expect(sequenceExactMatch([[1, 2]], [[1, 2, 0]])).toBe(0);
     expect(sequenceExactMatch([[1]], [['1']])).toBe(0);
-    expectMetricsError(() => sequenceExactMatch([], []), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => sequenceExactMatch([[1]], []), 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => sequenceExactMatch([], []), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => sequenceExactMatch([[1]], []), MetricsError, 'METRICS_LENGTH_MISMATCH');
   });
 });
 
@@ -171,11 +165,19 @@ describe('tokenAccuracy', () => {
   });
 
   it('rejects ragged rows, NaN predictions, all-padding batches and unknown options', () => {
-    expectMetricsError(() => tokenAccuracy([[1, 2]], [[1]]), 'METRICS_LENGTH_MISMATCH');
-    expectMetricsError(() => tokenAccuracy([[1, 2]], [[1, 2], [3]]), 'METRICS_LENGTH_MISMATCH');
-    expectMetricsError(() => tokenAccuracy([[1, 2]], [[1, Number.NaN]]), 'METRICS_NON_FINITE');
-    expectMetricsError(() => tokenAccuracy([[0, 0]], [[1, 2]]), 'METRICS_EMPTY_INPUT');
-    expectMetricsError(() => tokenAccuracy([[1]], [[1]], { pad: 0 } as never), 'METRICS_INVALID_OPTION');
-    expectMetricsError(() => tokenAccuracy([[1]], [[1]], { padId: Number.NaN }), 'METRICS_INVALID_OPTION');
+    expectErrorCode(() => tokenAccuracy([[1, 2]], [[1]]), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => tokenAccuracy([[1, 2]], [[1, 2], [3]]), MetricsError, 'METRICS_LENGTH_MISMATCH');
+    expectErrorCode(() => tokenAccuracy([[1, 2]], [[1, Number.NaN]]), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(() => tokenAccuracy([[0, 0]], [[1, 2]]), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(
+      () => tokenAccuracy([[1]], [[1]], { pad: 0 } as never),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => tokenAccuracy([[1]], [[1]], { padId: Number.NaN }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { confusionMatrix } from '../confusion-matrix.js';
 import { MetricsError } from '../errors.js';
@@ -22,15 +23,6 @@ function cells(svg: string): string[] {
 }
 function texts(svg: string): string[] {
   return [...svg.matchAll(/aria-roledescription="text mark"[^>]*>([^<]*)</g)].map((m) => m[1]!);
-}
-
-async function expectError(promise: Promise<unknown>, code: MetricsError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(MetricsError);
-  expect((error as MetricsError).code).toBe(code);
 }
 
 describe('confusionMatrixSvg', () => {
@@ -75,8 +67,8 @@ describe('confusionMatrixSvg', () => {
     const png = await svgToPng(await confusionMatrixSvg(CM), { width: 300 });
     expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(new DataView(png.buffer, png.byteOffset).getUint32(16)).toBe(300);
-    await expectError(svgToPng('<svg', {}), 'METRICS_INVALID_OPTION');
-    await expectError(svgToPng('<svg/>', { width: 0 }), 'METRICS_INVALID_OPTION');
+    await expectErrorCode(svgToPng('<svg', {}), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(svgToPng('<svg/>', { width: 0 }), MetricsError, 'METRICS_INVALID_OPTION');
   });
 
   it('pins the defaults; rejects bad matrices and options', async () => {
@@ -87,13 +79,25 @@ describe('confusionMatrixSvg', () => {
       title: '',
       cellSize: 40,
     });
-    await expectError(confusionMatrixSvg([[1, 2]]), 'METRICS_SHAPE_MISMATCH');
-    await expectError(confusionMatrixSvg([]), 'METRICS_SHAPE_MISMATCH');
-    await expectError(confusionMatrixSvg([[Number.NaN]]), 'METRICS_NON_FINITE');
-    await expectError(confusionMatrixSvg(CM, { labels: ['a'] }), 'METRICS_SHAPE_MISMATCH');
-    await expectError(confusionMatrixSvg(CM, { labels: ['a', 'a', 'b'] }), 'METRICS_INVALID_OPTION');
-    await expectError(confusionMatrixSvg(CM, { normalize: 'rows' as never }), 'METRICS_INVALID_OPTION');
-    await expectError(confusionMatrixSvg(CM, { cellSize: 2.5 }), 'METRICS_INVALID_OPTION');
-    await expectError(confusionMatrixSvg(CM, { title: 3 as never }), 'METRICS_INVALID_OPTION');
+    await expectErrorCode(confusionMatrixSvg([[1, 2]]), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    await expectErrorCode(confusionMatrixSvg([]), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    await expectErrorCode(confusionMatrixSvg([[Number.NaN]]), MetricsError, 'METRICS_NON_FINITE');
+    await expectErrorCode(confusionMatrixSvg(CM, { labels: ['a'] }), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    await expectErrorCode(
+      confusionMatrixSvg(CM, { labels: ['a', 'a', 'b'] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    await expectErrorCode(
+      confusionMatrixSvg(CM, { normalize: 'rows' as never }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    await expectErrorCode(confusionMatrixSvg(CM, { cellSize: 2.5 }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(
+      confusionMatrixSvg(CM, { title: 3 as never }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
   });
 });

@@ -1,17 +1,14 @@
 /**
- * `@rnnkit/metrics/plots`: a confusion-matrix figure as SVG or PNG. Needs the optional peer
- * dependencies vega, vega-lite and @resvg/resvg-js (`npm install vega vega-lite @resvg/resvg-js`),
- * loaded on first call.
+ * `@rnnkit/metrics/plots`: figures as SVG or PNG — a confusion matrix, training curves, an
+ * embedding scatter. Needs the optional peer dependencies vega, vega-lite and @resvg/resvg-js
+ * (`npm install vega vega-lite @resvg/resvg-js`), loaded on first call.
  */
-export type {
-  ConfusionMatrixPlotOptions,
-  ResolvedConfusionMatrixPlotOptions,
-} from './confusion-matrix-plot.js';
-export {
-  confusionMatrixSvg,
-  DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS,
-  resolveConfusionMatrixPlotOptions,
-} from './confusion-matrix-plot.js';
+export type { ConfusionMatrixPlotOptions } from './confusion-matrix-plot.js';
+export { confusionMatrixSvg, DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS } from './confusion-matrix-plot.js';
+export type { EmbeddingScatterOptions } from './embedding-scatter.js';
+export { DEFAULT_EMBEDDING_SCATTER_OPTIONS, embeddingScatterSvg } from './embedding-scatter.js';
+export type { PlotHistoryOptions, TrainingHistory } from './history-plot.js';
+export { DEFAULT_PLOT_HISTORY_OPTIONS, plotHistorySvg } from './history-plot.js';
 export { PLOTS_INSTALL_HINT } from './optional-deps.js';
 export type { SvgToPngOptions } from './svg-to-png.js';
-export { DEFAULT_SVG_TO_PNG_OPTIONS, resolveSvgToPngOptions, svgToPng } from './svg-to-png.js';
+export { DEFAULT_SVG_TO_PNG_OPTIONS, svgToPng } from './svg-to-png.js';

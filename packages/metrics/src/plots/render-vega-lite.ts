@@ -5,8 +5,7 @@ import { loadVega } from './optional-deps.js';
  * Compiles a vega-lite spec to vega and renders it to an SVG string headlessly (vega's
  * `renderer: 'none'` view; no DOM, no canvas), with vega's and vega-lite's logging off.
  * Same spec → same SVG: vega numbers gradient ids with a process-wide counter, so they are
- * renumbered per document. (The same approach as `@rnnkit/rnn-models/plots`, which metrics does not
- * import so that it stays independent.)
+ * renumbered per document.
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
   const { vega, vegaLite } = await loadVega();

@@ -1,4 +1,5 @@
 import { MetricsError } from '../errors.js';
+import { check, pixels } from '../validate.js';
 import { loadResvg } from './optional-deps.js';
 
 /** Options of {@link svgToPng}. */
@@ -8,47 +9,56 @@ export interface SvgToPngOptions {
    * @default undefined (the SVG's own width)
    */
   readonly width?: number;
+  /**
+   * Background colour (any CSS colour) painted under the SVG; the plots of this module already
+   * draw a white background.
+   * @default undefined (transparent where the SVG draws nothing)
+   */
+  readonly background?: string;
 }
 
 /** The documented defaults of {@link SvgToPngOptions}. */
-export const DEFAULT_SVG_TO_PNG_OPTIONS: Readonly<SvgToPngOptions> = Object.freeze({ width: undefined });
+export const DEFAULT_SVG_TO_PNG_OPTIONS: Readonly<SvgToPngOptions> = Object.freeze({
+  width: undefined,
+  background: undefined,
+});
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveSvgToPngOptions(options: SvgToPngOptions = {}): SvgToPngOptions {
-  const width = options.width ?? DEFAULT_SVG_TO_PNG_OPTIONS.width;
-  if (width !== undefined && (!Number.isInteger(width) || width < 1 || width > 20_000)) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `svgToPng: width must be an integer from 1 to 20000 (pixels), received ${String(width)}.`,
-    );
-  }
-  return { width };
+  const fn = 'svgToPng';
+  const { width, background } = check.withDefaults(fn, options, DEFAULT_SVG_TO_PNG_OPTIONS);
+  return {
+    width: width === undefined ? undefined : pixels(fn, 'width', width, 20_000),
+    background: background === undefined ? undefined : check.string(fn, 'background', background),
+  };
 }
 
 /**
- * Rasterizes an SVG (e.g. from {@link confusionMatrixSvg}) to PNG with resvg (`@resvg/resvg-js`,
- * an optional peer dependency loaded on first call). Text uses the system's fonts; without any,
- * labels are left out of the PNG (the SVG keeps them).
+ * Rasterizes an SVG (from {@link confusionMatrixSvg}, {@link plotHistorySvg},
+ * {@link embeddingScatterSvg}) to PNG with resvg (`@resvg/resvg-js`, an optional peer dependency
+ * loaded on first call). Text uses the system's fonts; without any, labels are left out of the PNG
+ * (the SVG keeps them).
  *
  * @returns the PNG file's bytes.
- * @throws MetricsError `METRICS_INVALID_OPTION` for a bad width or an SVG resvg cannot parse;
+ * @throws MetricsError `METRICS_INVALID_OPTION` for a bad option or an SVG resvg cannot parse;
  *   `METRICS_MISSING_DEPENDENCY` when @resvg/resvg-js is not installed.
  * @example
  * await writeFile('confusion.png', await svgToPng(await confusionMatrixSvg(cm), { width: 800 }));
  */
 export async function svgToPng(svg: string, options: SvgToPngOptions = {}): Promise<Uint8Array> {
-  const { width } = resolveSvgToPngOptions(options);
+  const { width, background } = resolveSvgToPngOptions(options);
   const { Resvg } = await loadResvg();
   let renderer: InstanceType<typeof Resvg>;
   try {
     renderer = new Resvg(svg, {
       fitTo: width === undefined ? { mode: 'original' } : { mode: 'width', value: width },
+      ...(background === undefined ? {} : { background }),
       logLevel: 'off',
     });
   } catch (cause) {
     throw new MetricsError(
       'METRICS_INVALID_OPTION',
-      `svgToPng could not parse the SVG: ${(cause as Error)?.message ?? String(cause)}.`,
+      `svgToPng: svg must be an SVG document resvg can parse, got an error: ${(cause as Error)?.message ?? String(cause)}.`,
       { cause },
     );
   }

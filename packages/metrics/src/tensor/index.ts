@@ -15,9 +15,6 @@ export {
   DEFAULT_MASKED_ACCURACY_OPTIONS,
   DEFAULT_TOP_K_ACCURACY_OPTIONS,
   maskedAccuracy,
-  resolveBinaryAccuracyOptions,
-  resolveMaskedAccuracyOptions,
-  resolveTopKAccuracyOptions,
   sparseCategoricalAccuracy,
   topKAccuracy,
 } from './accuracy.js';
@@ -25,6 +22,5 @@ export type { MaskedLossOptions } from './masked-loss.js';
 export {
   DEFAULT_MASKED_LOSS_OPTIONS,
   maskedSparseCategoricalCrossentropy,
-  resolveMaskedLossOptions,
 } from './masked-loss.js';
 export type { TensorMetric } from './tensor-metric.js';

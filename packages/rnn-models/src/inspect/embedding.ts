@@ -131,7 +131,7 @@ export interface EmbeddingProjection {
 /**
  * Projects the rows of an embedding matrix onto their first two principal components (PCA by SVD,
  * mljs' `ml-pca`), for a scatter plot of the learned embeddings (see `embeddingScatterSvg` in
- * `@rnnkit/rnn-models/plots`).
+ * `@rnnkit/metrics/plots`).
  *
  * The sign of a principal component is arbitrary; it is fixed here so that the largest-magnitude
  * entry of each component vector is positive, so the same matrix always gives the same picture.

@@ -1,6 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { RnnModelsError } from '../errors.js';
-import { checkPixels, checkText, definedOnly } from './plot-options.js';
+import { check, fail, pixels } from '../validate.js';
 import { renderVegaLiteSvg } from './render-vega-lite.js';
 
 /** Options of {@link embeddingScatterSvg}. */
@@ -54,25 +53,21 @@ export const DEFAULT_EMBEDDING_SCATTER_OPTIONS: Readonly<Required<EmbeddingScatt
   visibleWhitespace: true,
 });
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveEmbeddingScatterOptions(
   options: EmbeddingScatterOptions = {},
 ): Required<EmbeddingScatterOptions> {
-  const resolved = { ...DEFAULT_EMBEDDING_SCATTER_OPTIONS, ...definedOnly(options) };
   const fn = 'embeddingScatterSvg';
-  checkPixels(fn, 'width', resolved.width);
-  checkPixels(fn, 'height', resolved.height);
-  checkPixels(fn, 'fontSize', resolved.fontSize, 200);
-  checkText(fn, 'title', resolved.title);
-  checkText(fn, 'xTitle', resolved.xTitle);
-  checkText(fn, 'yTitle', resolved.yTitle);
-  if (typeof resolved.visibleWhitespace !== 'boolean') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${fn} option visibleWhitespace must be true or false, received ${String(resolved.visibleWhitespace)}.`,
-    );
-  }
-  return resolved;
+  const given = check.withDefaults(fn, options, DEFAULT_EMBEDDING_SCATTER_OPTIONS);
+  return {
+    title: check.string(fn, 'title', given.title),
+    width: pixels(fn, 'width', given.width),
+    height: pixels(fn, 'height', given.height),
+    xTitle: check.string(fn, 'xTitle', given.xTitle),
+    yTitle: check.string(fn, 'yTitle', given.yTitle),
+    fontSize: pixels(fn, 'fontSize', given.fontSize, 200),
+    visibleWhitespace: check.boolean(fn, 'visibleWhitespace', given.visibleWhitespace),
+  };
 }
 
 const WHITESPACE_SYMBOLS: Readonly<Record<string, string>> = {
@@ -90,16 +85,17 @@ function visible(label: string): string {
 
 /**
  * A scatter plot of 2-D points with a text label next to each — the "trained character
- * embeddings after PCA" figure. Feed it `projectEmbeddings2d(...)`'s `points` and `labels`.
+ * embeddings after PCA" figure. Feed it `projectEmbeddings2d(...)`'s `points` and `labels`
+ * (from `@rnnkit/rnn-models`).
  * Rendered headlessly by vega-lite + vega (optional peer dependencies, loaded on first call).
  * The same input gives the same SVG.
  *
  * @param points `[x, y]` per item.
  * @param labels one label per point.
  * @returns an SVG document (string) with one circle and one text per point.
- * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` when `labels` and `points` differ in length;
- *   `RNN_MODELS_INVALID_OPTION` for a non-finite coordinate or a bad option;
- *   `RNN_MODELS_BACKEND_UNAVAILABLE` when vega or vega-lite is not installed
+ * @throws MetricsError `METRICS_SHAPE_MISMATCH` when `labels` and `points` differ in length;
+ *   `METRICS_NON_FINITE` for a non-finite coordinate; `METRICS_INVALID_OPTION` for a bad option;
+ *   `METRICS_MISSING_DEPENDENCY` when vega or vega-lite is not installed
  *   (`npm install vega vega-lite @resvg/resvg-js`).
  * @example
  * const { points, labels } = projectEmbeddings2d(embeddingMatrix(model), { labels: vocabulary });
@@ -112,18 +108,22 @@ export async function embeddingScatterSvg(
   options: EmbeddingScatterOptions = {},
 ): Promise<string> {
   const resolved = resolveEmbeddingScatterOptions(options);
+  const fn = 'embeddingScatterSvg';
   if (labels.length !== points.length) {
-    throw new RnnModelsError(
-      'RNN_MODELS_SHAPE_MISMATCH',
-      `embeddingScatterSvg: ${points.length} points but ${labels.length} labels; pass one label per point.`,
+    fail(
+      'METRICS_SHAPE_MISMATCH',
+      fn,
+      'labels.length',
+      labels.length,
+      `must equal points.length (${points.length})`,
+      'Pass one label per point.',
     );
   }
-  const bad = points.findIndex((point) => !Number.isFinite(point[0]) || !Number.isFinite(point[1]));
-  if (bad >= 0) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `embeddingScatterSvg: points[${bad}] is [${points[bad]?.join(', ')}]; coordinates must be finite numbers.`,
-    );
+  for (const [i, point] of points.entries()) {
+    for (const k of [0, 1]) {
+      if (!Number.isFinite(point[k]))
+        fail('METRICS_NON_FINITE', fn, `points[${i}][${k}]`, point[k], 'must be a finite number');
+    }
   }
   return renderVegaLiteSvg(embeddingScatterSpec(points, labels, resolved));
 }

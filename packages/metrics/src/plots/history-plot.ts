@@ -1,12 +1,12 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { RnnModelsError } from '../errors.js';
-import { checkPixels, checkText, definedOnly } from './plot-options.js';
+import { check, fail, pixels } from '../validate.js';
 import { renderVegaLiteSvg } from './render-vega-lite.js';
 
 /**
- * Training history as tfjs' `model.fit` returns it (`History`): `epoch` indices (from 0) and, per
- * metric, one value per epoch (numbers; anything else, like a NaN, leaves a gap); validation
- * metrics are prefixed `val_`.
+ * Training history as tfjs' `model.fit` and rnn-models' `train()` return it (`History`): `epoch`
+ * indices (from 0) and, per metric, one value per epoch (numbers; anything else, like a NaN, leaves
+ * a gap); validation metrics are prefixed `val_`. Declared here structurally, so metrics needs no
+ * tfjs or rnn-models import.
  */
 export interface TrainingHistory {
   readonly epoch: readonly number[];
@@ -51,35 +51,42 @@ export type ResolvedPlotHistoryOptions = Required<PlotHistoryOptions>;
 
 const VALIDATION_PREFIX = 'val_';
 
-/** Validates options against `history` and fills in the defaults. */
+/** Validates options against `history` and fills in the defaults (internal). */
 export function resolvePlotHistoryOptions(
   history: TrainingHistory,
   options: PlotHistoryOptions = {},
 ): ResolvedPlotHistoryOptions {
   const fn = 'plotHistorySvg';
-  const keys = Object.keys(history.history);
-  const resolved = {
-    ...DEFAULT_PLOT_HISTORY_OPTIONS,
-    metrics: keys.filter((key) => !key.startsWith(VALIDATION_PREFIX)),
-    ...definedOnly(options),
+  const given = check.withDefaults(fn, options, DEFAULT_PLOT_HISTORY_OPTIONS, ['metrics']);
+  if (history === null || typeof history !== 'object' || !Array.isArray(history.epoch)) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      fn,
+      'history',
+      history,
+      'must be { epoch, history } as model.fit returns it',
+    );
+  }
+  const keys = Object.keys(history.history ?? {});
+  const metrics = given.metrics ?? keys.filter((key) => !key.startsWith(VALIDATION_PREFIX));
+  if (!Array.isArray(metrics) || metrics.length === 0) {
+    check.invalid(
+      fn,
+      'metrics',
+      metrics,
+      'must name at least one metric',
+      `The history has ${keys.length === 0 ? 'no metrics' : keys.join(', ')}.`,
+    );
+  }
+  for (const metric of metrics) {
+    if (!keys.includes(metric)) check.oneOf(fn, 'metrics', metric, keys);
+  }
+  return {
+    metrics,
+    width: pixels(fn, 'width', given.width),
+    height: pixels(fn, 'height', given.height),
+    title: check.string(fn, 'title', given.title),
   };
-  checkPixels(fn, 'width', resolved.width);
-  checkPixels(fn, 'height', resolved.height);
-  checkText(fn, 'title', resolved.title);
-  if (resolved.metrics.length === 0) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${fn}: nothing to plot — metrics is empty (history has ${keys.length === 0 ? 'no metrics' : `only ${keys.join(', ')}`}).`,
-    );
-  }
-  const missing = resolved.metrics.find((metric) => !keys.includes(metric));
-  if (missing !== undefined) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${fn} option metrics names '${missing}', which the history does not have; it has ${keys.map((k) => `'${k}'`).join(', ')}.`,
-    );
-  }
-  return resolved;
 }
 
 interface Row {
@@ -97,9 +104,9 @@ interface Row {
  *
  * @param history `model.fit`'s `History`, or `{ epoch, history }` built by hand.
  * @returns an SVG document (string) with one line per curve.
- * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` when a plotted series does not have one value
- *   per epoch; `RNN_MODELS_INVALID_OPTION` for unknown or no metrics and bad options;
- *   `RNN_MODELS_BACKEND_UNAVAILABLE` when vega or vega-lite is not installed
+ * @throws MetricsError `METRICS_SHAPE_MISMATCH` when a plotted series does not have one value
+ *   per epoch; `METRICS_INVALID_OPTION` for unknown or no metrics and bad options;
+ *   `METRICS_MISSING_DEPENDENCY` when vega or vega-lite is not installed
  *   (`npm install vega vega-lite @resvg/resvg-js`).
  * @example
  * const history = await model.fit(xs, ys, { epochs: 10, validationSplit: 0.1, metrics: ['acc'] });
@@ -123,10 +130,13 @@ export async function plotHistorySvg(
 function series(history: TrainingHistory, key: string, split: Row['split']): Row[] {
   const values = history.history[key]!;
   if (values.length !== history.epoch.length) {
-    throw new RnnModelsError(
-      'RNN_MODELS_SHAPE_MISMATCH',
-      `plotHistorySvg: history '${key}' has ${values.length} values but epoch has ${history.epoch.length}; ` +
-        'pass one value per epoch.',
+    fail(
+      'METRICS_SHAPE_MISMATCH',
+      'plotHistorySvg',
+      `history.${key}.length`,
+      values.length,
+      `must equal epoch.length (${history.epoch.length})`,
+      'Pass one value per epoch.',
     );
   }
   return values.map((value, i) => ({

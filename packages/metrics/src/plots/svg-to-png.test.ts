@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { RnnModelsError } from '../errors.js';
+import { MetricsError } from '../errors.js';
 import { embeddingScatterSvg } from './embedding-scatter.js';
 import { DEFAULT_SVG_TO_PNG_OPTIONS, resolveSvgToPngOptions, svgToPng } from './svg-to-png.js';
 
@@ -28,15 +29,6 @@ function firstPixel(png: Uint8Array): number[] {
   }
   const raw = inflateSync(Buffer.concat(idat));
   return Array.from(raw.subarray(1, 5));
-}
-
-async function expectError(promise: Promise<unknown>, code: RnnModelsError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
 }
 
 describe('svgToPng', () => {
@@ -79,12 +71,13 @@ describe('svgToPng', () => {
   it('pins the defaults and rejects bad options and malformed SVG', async () => {
     expect(DEFAULT_SVG_TO_PNG_OPTIONS).toEqual({ width: undefined, background: undefined });
     expect(resolveSvgToPngOptions({})).toEqual(DEFAULT_SVG_TO_PNG_OPTIONS);
-    await expectError(svgToPng(EMPTY_SVG, { width: 0 }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(svgToPng(EMPTY_SVG, { width: 10.5 }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(
+    await expectErrorCode(svgToPng(EMPTY_SVG, { width: 0 }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(svgToPng(EMPTY_SVG, { width: 10.5 }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(
       svgToPng(EMPTY_SVG, { background: 3 as unknown as string }),
-      'RNN_MODELS_INVALID_OPTION',
+      MetricsError,
+      'METRICS_INVALID_OPTION',
     );
-    await expectError(svgToPng('<svg><g></svg>'), 'RNN_MODELS_INVALID_OPTION');
+    await expectErrorCode(svgToPng('<svg><g></svg>'), MetricsError, 'METRICS_INVALID_OPTION');
   });
 });

@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { RnnModelsError } from '../errors.js';
+import { MetricsError } from '../errors.js';
 import {
   DEFAULT_EMBEDDING_SCATTER_OPTIONS,
   embeddingScatterSvg,
@@ -45,15 +46,6 @@ function groupTexts(svg: string, role: string): string[] {
 function rootSize(svg: string): [number, number] {
   const match = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
   return [Number(match[1]), Number(match[2])];
-}
-
-async function expectError(promise: Promise<unknown>, code: RnnModelsError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
 }
 
 describe('embeddingScatterSvg', () => {
@@ -129,17 +121,27 @@ describe('embeddingScatterSvg', () => {
   });
 
   it('rejects mismatched labels, non-finite points and bad options', async () => {
-    await expectError(embeddingScatterSvg(POINTS, ['a']), 'RNN_MODELS_SHAPE_MISMATCH');
-    await expectError(embeddingScatterSvg([[0, Number.NaN]], ['a']), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(embeddingScatterSvg(POINTS, LABELS, { width: 0 }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(embeddingScatterSvg(POINTS, LABELS, { fontSize: 2.5 }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(
-      embeddingScatterSvg(POINTS, LABELS, { visibleWhitespace: 1 as unknown as boolean }),
-      'RNN_MODELS_INVALID_OPTION',
+    await expectErrorCode(embeddingScatterSvg(POINTS, ['a']), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    await expectErrorCode(embeddingScatterSvg([[0, Number.NaN]], ['a']), MetricsError, 'METRICS_NON_FINITE');
+    await expectErrorCode(
+      embeddingScatterSvg(POINTS, LABELS, { width: 0 }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
     );
-    await expectError(
+    await expectErrorCode(
+      embeddingScatterSvg(POINTS, LABELS, { fontSize: 2.5 }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    await expectErrorCode(
+      embeddingScatterSvg(POINTS, LABELS, { visibleWhitespace: 1 as unknown as boolean }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    await expectErrorCode(
       embeddingScatterSvg(POINTS, LABELS, { xTitle: 3 as unknown as string }),
-      'RNN_MODELS_INVALID_OPTION',
+      MetricsError,
+      'METRICS_INVALID_OPTION',
     );
   });
 });

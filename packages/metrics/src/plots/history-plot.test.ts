@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { RnnModelsError } from '../errors.js';
+import { MetricsError } from '../errors.js';
 import {
   DEFAULT_PLOT_HISTORY_OPTIONS,
   plotHistorySvg,
@@ -41,15 +42,6 @@ function panelSizes(svg: string): [number, number][] {
   return [...svg.matchAll(/<path class="background" aria-hidden="true" d="M0\.5,0\.5h(\d+)v(\d+)h-/g)].map(
     (m) => [Number(m[1]), Number(m[2])],
   );
-}
-
-async function expectError(promise: Promise<unknown>, code: RnnModelsError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
 }
 
 describe('plotHistorySvg', () => {
@@ -112,17 +104,23 @@ describe('plotHistorySvg', () => {
   });
 
   it('rejects unknown or no metrics, ragged series and bad sizes', async () => {
-    await expectError(plotHistorySvg(HISTORY, { metrics: ['accuracy'] }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(plotHistorySvg(HISTORY, { metrics: [] }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(plotHistorySvg({ epoch: [], history: {} }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(
-      plotHistorySvg({ epoch: [0, 1], history: { loss: [1, 0.5], val_loss: [1] } }),
-      'RNN_MODELS_SHAPE_MISMATCH',
+    await expectErrorCode(
+      plotHistorySvg(HISTORY, { metrics: ['accuracy'] }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
     );
-    await expectError(plotHistorySvg(HISTORY, { height: -1 }), 'RNN_MODELS_INVALID_OPTION');
-    await expectError(
+    await expectErrorCode(plotHistorySvg(HISTORY, { metrics: [] }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(plotHistorySvg({ epoch: [], history: {} }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(
+      plotHistorySvg({ epoch: [0, 1], history: { loss: [1, 0.5], val_loss: [1] } }),
+      MetricsError,
+      'METRICS_SHAPE_MISMATCH',
+    );
+    await expectErrorCode(plotHistorySvg(HISTORY, { height: -1 }), MetricsError, 'METRICS_INVALID_OPTION');
+    await expectErrorCode(
       plotHistorySvg(HISTORY, { title: null as unknown as string }),
-      'RNN_MODELS_INVALID_OPTION',
+      MetricsError,
+      'METRICS_INVALID_OPTION',
     );
   });
 });
