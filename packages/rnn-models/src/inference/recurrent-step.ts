@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
-import { type LayerActivation, type StepActivation, stepActivation } from './step-activations.js';
+import { type CellActivations, gruStep, lstmStep, simpleRnnStep } from '../ops/cell-steps.js';
+import { type LayerActivation, stepActivation } from './step-activations.js';
 
 /** The recurrent cells {@link recurrentStep} can step, by the cell's class name (ours and tfjs-layers'). */
 export type RecurrentStepKind = 'lstm' | 'peepholeLSTM' | 'gru' | 'simpleRNN';
@@ -118,7 +119,7 @@ export function recurrentStep(layer: layers.Layer, where: string): RecurrentStep
         kind,
         ...common,
         stateCount: 2,
-        step: (x, [h, c]) => lstmStep(x, h!, c!, weights, peephole, activation, recurrentActivation),
+        step: (x, [h, c]) => lstmStepOf(x, h!, c!, weights, peephole, { activation, recurrentActivation }),
       };
     }
     case 'gru': {
@@ -129,8 +130,8 @@ export function recurrentStep(layer: layers.Layer, where: string): RecurrentStep
         stateCount: 1,
         step: (x, [h]) =>
           resetAfter
-            ? gruResetAfterStep(x, h!, weights, units, activation, recurrentActivation)
-            : gruResetBeforeStep(x, h!, weights, units, activation, recurrentActivation),
+            ? gruResetAfterStep(x, h!, weights, units, { activation, recurrentActivation })
+            : gruResetBeforeStep(x, h!, weights, units, { activation, recurrentActivation }),
       };
     }
     case 'simpleRNN':
@@ -139,7 +140,7 @@ export function recurrentStep(layer: layers.Layer, where: string): RecurrentStep
         ...common,
         stateCount: 1,
         step: (x, [h]) => [
-          activation(tf.add(project(x, weights), tf.matMul(h!, recurrentKernel.read()))) as tf.Tensor2D,
+          simpleRnnStep(tf.add(project(x, weights), tf.matMul(h!, recurrentKernel.read())), activation),
         ],
       };
   }
@@ -180,25 +181,27 @@ function project(x: tf.Tensor2D, { kernel, bias }: Weights): tf.Tensor2D {
 }
 
 /** Keras' LSTM (gates i, f, c, o), with Keras' peephole connections when given. */
-function lstmStep(
+function lstmStepOf(
   x: tf.Tensor2D,
   h: tf.Tensor2D,
   c: tf.Tensor2D,
   weights: Weights,
   peephole: PeepholeVariables | null,
-  act: StepActivation,
-  gate: StepActivation,
+  activations: CellActivations,
 ): tf.Tensor2D[] {
   const z = tf.add(project(x, weights), tf.matMul(h, weights.recurrentKernel.read() as tf.Tensor2D));
-  let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  if (peephole !== null) {
-    zi = tf.add(zi, tf.mul(peephole.input.read(), c));
-    zf = tf.add(zf, tf.mul(peephole.forget.read(), c));
-  }
-  const cNext = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), act(zg))) as tf.Tensor2D;
-  if (peephole !== null) zo = tf.add(zo, tf.mul(peephole.output.read(), cNext));
-  const hNext = tf.mul(gate(zo), act(cNext)) as tf.Tensor2D;
-  return [hNext, cNext];
+  const next = lstmStep(z as tf.Tensor2D, c, activations, {
+    ...(peephole === null
+      ? {}
+      : {
+          peephole: {
+            input: peephole.input.read(),
+            forget: peephole.forget.read(),
+            output: peephole.output.read(),
+          },
+        }),
+  });
+  return [next.h, next.c];
 }
 
 /** Keras 2's GRU default (`r ⊙ (h·U_h + b_h)`, bias `[2, 3·units]`: input row, recurrent row). */
@@ -207,24 +210,20 @@ function gruResetAfterStep(
   h: tf.Tensor2D,
   weights: Weights,
   units: number,
-  act: StepActivation,
-  gate: StepActivation,
+  activations: CellActivations,
 ): tf.Tensor2D[] {
   let projected = tf.matMul(x, weights.kernel.read() as tf.Tensor2D);
   let inner = tf.matMul(h, weights.recurrentKernel.read() as tf.Tensor2D);
   if (weights.bias !== null) {
     // Separate adds, not the fused product's bias: the rows are new tensors every step, and
-    // the wasm backend re-packs the weights for every bias tensor it has not seen (≈0.8 ms a
-    // step at 256 units, against ≈10 µs for two adds).
+    // the wasm backend re-packs the weights for every bias tensor it has not seen.
     const [inputBias, recurrentBias] = tf.unstack(weights.bias.read());
     projected = tf.add(projected, inputBias!);
     inner = tf.add(inner, recurrentBias!);
   }
-  const [xzr, xh] = tf.split(projected, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-  const [hzr, hh] = tf.split(inner, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-  const [z, r] = tf.split(gate(tf.add(xzr, hzr)), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-  const candidate = act(tf.add(xh, tf.mul(r, hh)));
-  return [mix(z, h, candidate)];
+  const [inputZR, inputH] = tf.split(projected, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  const [recurrentZR, recurrentH] = tf.split(inner, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+  return [gruStep({ inputZR, inputH, recurrentZR, h }, { resetAfter: true, recurrentH }, activations).h];
 }
 
 /** The original GRU (`(r ⊙ h)·U_h`, bias `[3·units]`): tfjs-layers' only mode. */
@@ -233,24 +232,19 @@ function gruResetBeforeStep(
   h: tf.Tensor2D,
   weights: Weights,
   units: number,
-  act: StepActivation,
-  gate: StepActivation,
+  activations: CellActivations,
 ): tf.Tensor2D[] {
   const recurrentKernel = weights.recurrentKernel.read() as tf.Tensor2D;
-  const [xzr, xh] = tf.split(project(x, weights), [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-  // Products with the whole recurrent kernel, then the columns needed: cutting U's columns
-  // apart would copy the weights on every step (and caching the cut would need invalidation).
-  const [hzr] = tf.split(tf.matMul(h, recurrentKernel), [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-  const [z, r] = tf.split(gate(tf.add(xzr, hzr)), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-  const [, rhU] = tf.split(tf.matMul(tf.mul(r, h), recurrentKernel), [2 * units, units], 1) as [
+  const [inputZR, inputH] = tf.split(project(x, weights), [2 * units, units], 1) as [
     tf.Tensor2D,
     tf.Tensor2D,
   ];
-  const candidate = act(tf.add(xh, rhU));
-  return [mix(z, h, candidate)];
-}
-
-/** `z ⊙ h + (1 − z) ⊙ candidate`, as `candidate + z ⊙ (h − candidate)` (three ops instead of four). */
-function mix(z: tf.Tensor2D, h: tf.Tensor2D, candidate: tf.Tensor): tf.Tensor2D {
-  return tf.add(candidate, tf.mul(z, tf.sub(h, candidate))) as tf.Tensor2D;
+  // Products with the whole recurrent kernel, then the columns needed: cutting U's columns
+  // apart would copy the weights on every step (and caching the cut would need invalidation).
+  const [recurrentZR] = tf.split(tf.matMul(h, recurrentKernel), [2 * units, units], 1) as [tf.Tensor2D];
+  const product = (resetState: tf.Tensor2D) =>
+    (
+      tf.split(tf.matMul(resetState, recurrentKernel), [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D]
+    )[1];
+  return [gruStep({ inputZR, inputH, recurrentZR, h }, { resetAfter: false, product }, activations).h];
 }

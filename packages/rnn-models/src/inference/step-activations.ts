@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { StepActivation } from '../ops/cell-steps.js';
 import { fusedActivation } from '../ops/fused-activations.js';
-
-/** An elementwise (or, for softmax, last-axis) activation on one step's `[batch, features]` tensor. */
-export type StepActivation = (z: tf.Tensor) => tf.Tensor;
 
 /** The part of a tfjs-layers `Activation` object we use. */
 export interface LayerActivation {

@@ -8,6 +8,13 @@ import type {
   SimpleRNNCellLayerArgs,
 } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import {
+  type CellActivations,
+  type GruCandidateTerm,
+  gruStep,
+  lstmStep,
+  simpleRnnStep,
+} from '../ops/cell-steps.js';
 import { type FusedActivationName, fusedActivation } from '../ops/fused-activations.js';
 import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
@@ -123,6 +130,17 @@ function stepInputs(inputs: tf.Tensor | tf.Tensor[], stateCount: number, cellNam
   return list as tf.Tensor2D[];
 }
 
+/** A cell's tfjs activations as the step functions of ops/cell-steps.ts. */
+function activationsOf(cell: {
+  readonly activation: { apply(z: tf.Tensor): tf.Tensor };
+  readonly recurrentActivation: { apply(z: tf.Tensor): tf.Tensor };
+}): CellActivations {
+  return {
+    activation: (z) => cell.activation.apply(z),
+    recurrentActivation: (z) => cell.recurrentActivation.apply(z),
+  };
+}
+
 function applyMask(value: tf.Tensor2D, mask: tf.Tensor2D | null | undefined): tf.Tensor2D {
   return mask == null ? value : (tf.mul(value, mask) as tf.Tensor2D);
 }
@@ -150,7 +168,7 @@ export class SimpleRNNCell extends StockSimpleRNNCellClass implements FusedCell 
         tf.matMul(applyMask(h, this.stepMasks?.recurrent), this.recurrentKernel.read()),
       );
       if (this.bias != null) z = tf.add(z, this.bias.read());
-      const output = this.activation.apply(z);
+      const output = simpleRnnStep(z as tf.Tensor2D, (t) => this.activation.apply(t));
       return [output, output];
     });
   }
@@ -218,15 +236,9 @@ export class LSTMCell extends StockLSTMCellClass implements FusedCell {
         tf.matMul(applyMask(h, this.stepMasks?.recurrent), this.recurrentKernel.read()),
       );
       if (this.bias != null) z = tf.add(z, this.bias.read());
-      const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const peephole = this.peepholeTensors();
-      const gate = (pre: tf.Tensor2D, weight: tf.Tensor1D | undefined, cell: tf.Tensor2D) =>
-        this.recurrentActivation.apply(weight === undefined ? pre : tf.add(pre, tf.mul(weight, cell)));
-      const i = gate(zi, peephole?.input, c);
-      const f = gate(zf, peephole?.forget, c);
-      const cNext = tf.add(tf.mul(f, c), tf.mul(i, this.activation.apply(zg)));
-      const o = gate(zo, peephole?.output, cNext as tf.Tensor2D);
-      const hNext = tf.mul(o, this.activation.apply(cNext));
+      const { h: hNext, c: cNext } = lstmStep(z as tf.Tensor2D, c, activationsOf(this), {
+        peephole: this.peepholeTensors() ?? undefined,
+      });
       return [hNext, hNext, cNext];
     });
   }
@@ -380,9 +392,8 @@ export class GRUCell extends StockGRUCellClass implements FusedCell {
       const hMasked = applyMask(h, this.stepMasks?.recurrent);
       let projected = tf.matMul(applyMask(x, this.stepMasks?.input), this.kernel.read());
       const recurrentKernel = this.recurrentKernel.read() as tf.Tensor2D;
-      let z: tf.Tensor;
-      let r: tf.Tensor;
-      let candidate: tf.Tensor;
+      let recurrentZR: tf.Tensor2D;
+      let term: GruCandidateTerm;
       if (this.resetAfter) {
         let inner = tf.matMul(hMasked, recurrentKernel);
         if (bias !== null) {
@@ -390,22 +401,18 @@ export class GRUCell extends StockGRUCellClass implements FusedCell {
           projected = tf.add(projected, inputBias!);
           inner = tf.add(inner, recurrentBias!);
         }
-        const [xz, xr, xh] = tf.split(projected, 3, 1);
-        const [hz, hr, hh] = tf.split(inner, 3, 1);
-        z = this.recurrentActivation.apply(tf.add(xz!, hz!));
-        r = this.recurrentActivation.apply(tf.add(xr!, hr!));
-        candidate = this.activation.apply(tf.add(xh!, tf.mul(r, hh!)));
+        const [zr, hh] = tf.split(inner, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
+        recurrentZR = zr;
+        term = { resetAfter: true, recurrentH: hh };
       } else {
         if (bias !== null) projected = tf.add(projected, bias);
-        const [xz, xr, xh] = tf.split(projected, 3, 1);
         const [gatesKernel, candidateKernel] = tf.split(recurrentKernel, [2 * units, units], 1);
-        const [hz, hr] = tf.split(tf.matMul(hMasked, gatesKernel!), 2, 1);
-        z = this.recurrentActivation.apply(tf.add(xz!, hz!));
-        r = this.recurrentActivation.apply(tf.add(xr!, hr!));
-        candidate = this.activation.apply(tf.add(xh!, tf.matMul(tf.mul(r, hMasked), candidateKernel!)));
+        recurrentZR = tf.matMul(hMasked, gatesKernel!);
+        term = { resetAfter: false, product: (resetState) => tf.matMul(resetState, candidateKernel!) };
       }
+      const [inputZR, inputH] = tf.split(projected, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
       // Keras and tfjs mix with the (recurrent-dropout-masked) previous state.
-      const hNext = tf.add(tf.mul(z, hMasked), tf.mul(tf.sub(1, z), candidate));
+      const hNext = gruStep({ inputZR, inputH, recurrentZR, h: hMasked }, term, activationsOf(this)).h;
       return [hNext, hNext];
     });
   }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type GruCandidateTerm, gruStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import { checkRecurrentShapes, checkShape, columnSums, resolveActivation } from './fused-sequence.js';
 
@@ -146,6 +147,7 @@ interface GruLayout {
  */
 function fusedGru(layout: GruLayout): (...inputs: tf.Tensor[]) => tf.Tensor {
   const { resetAfter, activation, recurrentActivation } = layout;
+  const activations = { activation: activation.apply, recurrentActivation: recurrentActivation.apply };
   return tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as (tensors: tf.Tensor[]) => void;
     const [x, kernel, recurrentKernel, h0, ...optional] = args as [
@@ -209,28 +211,34 @@ function fusedGru(layout: GruLayout): (...inputs: tf.Tensor[]) => tf.Tensor {
       const step = tf.tidy(() => {
         const hp = recurrentMask === undefined ? h : (tf.mul(h, recurrentMask) as tf.Tensor2D);
         let innerZR: tf.Tensor2D;
-        let innerH: tf.Tensor2D | undefined;
+        let term: GruCandidateTerm;
         if (resetAfter) {
+          let innerH: tf.Tensor2D;
           [innerZR, innerH] = tf.split(tf.matMul(hp, recurrentKernel), [2 * units, units], 1) as [
             tf.Tensor2D,
             tf.Tensor2D,
           ];
+          term = {
+            resetAfter: true,
+            recurrentH:
+              recurrentBiasH === undefined ? innerH : (tf.add(innerH, recurrentBiasH) as tf.Tensor2D),
+          };
         } else {
           innerZR = tf.matMul(hp, recurrentZR!);
+          term = { resetAfter: false, product: (resetState) => tf.matMul(resetState, recurrentH!) };
         }
-        const zr = recurrentActivation.apply(tf.add(stepsZR[t]!, innerZR));
-        const [z, r] = tf.split(zr, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-        let candidate: tf.Tensor2D;
-        let operand: tf.Tensor2D;
-        if (innerH !== undefined) {
-          operand = recurrentBiasH === undefined ? innerH : (tf.add(innerH, recurrentBiasH) as tf.Tensor2D);
-          candidate = activation.apply(tf.add(stepsH[t]!, tf.mul(r, operand))) as tf.Tensor2D;
-        } else {
-          operand = tf.mul(r, hp) as tf.Tensor2D;
-          candidate = activation.apply(tf.add(stepsH[t]!, tf.matMul(operand, recurrentH!))) as tf.Tensor2D;
-        }
-        // z ⊙ hp + (1 − z) ⊙ candidate, in three ops.
-        let next = tf.add(candidate, tf.mul(z, tf.sub(hp, candidate))) as tf.Tensor2D;
+        const {
+          z,
+          r,
+          candidate,
+          resetOperand: operand,
+          h: hNew,
+        } = gruStep(
+          { inputZR: stepsZR[t]!, inputH: stepsH[t]!, recurrentZR: innerZR, h: hp },
+          term,
+          activations,
+        );
+        let next = hNew;
         if (maskSteps !== undefined && keepSteps !== undefined) {
           next = tf.add(tf.mul(next, maskSteps[t]!), tf.mul(h, keepSteps[t]!)) as tf.Tensor2D;
         }

@@ -5,6 +5,7 @@ import {
   lstmCellKernelsAvailable,
   lstmForwardStep,
 } from '../backend/wasm-cells.js';
+import { lstmStep } from './cell-steps.js';
 import {
   candidateColumnScale,
   type FusedActivation,
@@ -233,6 +234,10 @@ function lstmForward(
   // columns of the weights are doubled (exact in floating point), so z carries 2·z_g.
   const oneSigmoid = !peephole && gate.name === 'sigmoid' && act.name === 'tanh' && tanhUsesSigmoid();
   const columnScale = oneSigmoid ? candidateColumnScale(units) : undefined;
+  const activations = { activation: act.apply, recurrentActivation: gate.apply };
+  const weights = peephole
+    ? { input: peepholeInput, forget: peepholeForget, output: peepholeOutput }
+    : undefined;
   const scaled = <T extends tf.Tensor>(w: T): T => (columnScale === undefined ? w : tf.mul(w, columnScale));
   const { xs, steps } = projectInputs(
     t.x,
@@ -258,32 +263,16 @@ function lstmForward(
     // which keeps long sequences within the wasm heap.
     const out = tf.tidy(() => {
       const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
-      const z = tf.add(steps[step]!, tf.matMul(hIn, recurrentKernel));
-      let i: tf.Tensor2D;
-      let f: tf.Tensor2D;
-      let g: tf.Tensor2D;
-      let o: tf.Tensor2D;
-      let cNew: tf.Tensor2D;
-      if (oneSigmoid) {
-        let sg: tf.Tensor2D;
-        [i, f, sg, o] = tf.split(tf.sigmoid(z), 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        g = tf.sub(tf.mul(sg, 2), 1);
-        cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-      } else {
-        let [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        if (peephole) {
-          zi = tf.add(zi, tf.mul(peepholeInput, c));
-          zf = tf.add(zf, tf.mul(peepholeForget, c));
-        }
-        i = gate.apply(zi) as tf.Tensor2D;
-        f = gate.apply(zf) as tf.Tensor2D;
-        g = act.apply(zg) as tf.Tensor2D;
-        cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-        if (peephole) zo = tf.add(zo, tf.mul(peepholeOutput, cNew));
-        o = gate.apply(zo) as tf.Tensor2D;
-      }
-      const actC = act.apply(cNew) as tf.Tensor2D;
-      const hNew = tf.mul(o, actC) as tf.Tensor2D;
+      const z = tf.add(steps[step]!, tf.matMul(hIn, recurrentKernel)) as tf.Tensor2D;
+      const {
+        i,
+        f,
+        g,
+        o,
+        actC,
+        c: cNew,
+        h: hNew,
+      } = lstmStep(z, c, activations, { peephole: weights, oneSigmoid });
       let hNext = hNew;
       let cNext = cNew;
       if (stepMasks !== undefined) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { simpleRnnStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import {
   checkRecurrentShapes,
@@ -145,7 +146,7 @@ function simpleRnnForward(
   const unmasked: tf.Tensor2D[] = [];
   for (let step = 0; step < time; step++) {
     const hIn = recurrentMask === undefined ? h : tf.mul(h, recurrentMask);
-    const hNew = act.apply(tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel))) as tf.Tensor2D;
+    const hNew = simpleRnnStep(tf.add(steps[step]!, tf.matMul(hIn, t.recurrentKernel)), act.apply);
     if (stepMasks === undefined) {
       h = hNew;
     } else {
