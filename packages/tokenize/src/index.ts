@@ -1,3 +1,4 @@
+export type { MatrixMode } from './bag-of-words.js';
 export type { CharEncodeOptions, CharSpecialTokens, CharVocabularyOptions } from './char-vocabulary.js';
 export { CharVocabulary } from './char-vocabulary.js';
 export type { TokenizeErrorCode } from './errors.js';
@@ -20,7 +21,7 @@ export {
 } from './standardize.js';
 export type { TextToWordSequenceOptions } from './text-to-word-sequence.js';
 export { KERAS_DEFAULT_FILTERS, textToWordSequence } from './text-to-word-sequence.js';
-export type { MatrixMode, TokenizerText } from './tokenizer.js';
+export type { TokenizerText } from './tokenizer.js';
 export { Tokenizer } from './tokenizer.js';
 export type { TokenizerOptions } from './tokenizer-options.js';
 export { DEFAULT_TOKENIZER_OPTIONS } from './tokenizer-options.js';

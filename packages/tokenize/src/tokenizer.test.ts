@@ -237,6 +237,7 @@ describe('Tokenizer.fromJSON errors', () => {
     ['not JSON', '{"class_name": '],
     ['another class', JSON.stringify({ class_name: 'TextVectorization', config: {} })],
     ['no config', JSON.stringify({ class_name: 'Tokenizer' })],
+    ['JSON null', 'null'],
     ['word_index not a string', withConfig({ word_index: { a: 1 } })],
     ['word_index not a dict', withConfig({ word_index: '[1, 2]' })],
     ['a non-integer id', withConfig({ word_index: '{"the": 1.5}' })],

@@ -1,7 +1,6 @@
 import { describeValue } from '@rnnkit/core';
+import { bagOfWordsRows, MATRIX_MODES, type MatrixMode } from './bag-of-words.js';
 import { TokenizeError } from './errors.js';
-import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
-import { pythonJsonDumps } from './python-json.js';
 import {
   characterTable,
   createWordScanner,
@@ -12,6 +11,12 @@ import {
   type TokenVisitor,
 } from './token-scanner.js';
 import { hashUnits, IDENTITY_UNITS, toUnits } from './token-table.js';
+import {
+  malformed,
+  readKerasDictionaries,
+  readKerasTokenizerConfig,
+  writeKerasTokenizerJson,
+} from './tokenizer-json.js';
 import { resolveTokenizerOptions, type TokenizerOptions } from './tokenizer-options.js';
 import { type DocumentScanner, TokenizerState } from './tokenizer-state.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
@@ -26,11 +31,6 @@ import {
 
 /** A document: a text, or a list of tokens that are used as they are (lowercased if `lower`). */
 export type TokenizerText = string | readonly string[];
-
-/** How {@link Tokenizer.sequencesToMatrix} weights a word. */
-export type MatrixMode = 'binary' | 'count' | 'tfidf' | 'freq';
-
-const MATRIX_MODES: readonly MatrixMode[] = ['binary', 'count', 'tfidf', 'freq'];
 
 /**
  * Keras' `keras_preprocessing.text.Tokenizer`, with identical results: the same word index
@@ -279,39 +279,12 @@ export class Tokenizer implements Vocabulary {
    *   `TOKENIZE_INVALID_OPTION` for an unknown mode (naming the closest one) or `tfidf` before fitting.
    */
   sequencesToMatrix(sequences: Iterable<Iterable<number>>, mode: MatrixMode = 'binary'): Float64Array[] {
-    const where = 'Tokenizer.sequencesToMatrix';
-    check.oneOf(where, 'mode', mode, MATRIX_MODES);
     const indexSize = this.#state.indexSize;
-    const columns = this.numWords ?? (indexSize > 0 ? indexSize + 1 : 0);
-    if (columns === 0) {
-      throw new TokenizeError(
-        'TOKENIZE_NOT_FITTED',
-        `${where} needs a column count: set numWords, or fit the tokenizer on texts first.`,
-      );
-    }
-    if (mode === 'tfidf' && this.#documentCount === 0) {
-      check.invalid(
-        where,
-        'mode',
-        mode,
-        'needs document frequencies, and none were counted',
-        'Call fitOnTexts or fitOnSequences first, or pick another mode.',
-      );
-    }
-    const indexDocs = this.#state.indexDocs();
-    const rows: Float64Array[] = [];
-    let position = 0;
-    for (const sequence of requireTextCollection(sequences, where, 'sequences')) {
-      const ids = requireIdSequence(sequence, position++, where);
-      const row = new Float64Array(columns);
-      rows.push(row);
-      const counts = new Map<number, number>();
-      for (const id of ids) if (id < columns) counts.set(id, (counts.get(id) ?? 0) + 1);
-      for (const [id, count] of counts) {
-        row[id] = matrixWeight(mode, count, ids.length, this.#documentCount, indexDocs.get(id) ?? 0);
-      }
-    }
-    return rows;
+    return bagOfWordsRows('Tokenizer.sequencesToMatrix', sequences, mode, {
+      columns: this.numWords ?? (indexSize > 0 ? indexSize + 1 : 0),
+      documentCount: this.#documentCount,
+      indexDocs: this.#state.indexDocs(),
+    });
   }
 
   // ---- Vocabulary ----
@@ -390,23 +363,7 @@ export class Tokenizer implements Vocabulary {
    * `index_docs` may list their keys in another order than Python, which iterates a hash set.
    */
   toJSON(): string {
-    return pythonJsonDumps({
-      class_name: 'Tokenizer',
-      config: {
-        num_words: this.numWords,
-        filters: this.filters,
-        lower: this.lower,
-        split: this.split,
-        char_level: this.charLevel,
-        oov_token: this.oovToken,
-        document_count: this.#documentCount,
-        word_counts: pythonJsonDumps(this.wordCounts),
-        word_docs: pythonJsonDumps(this.wordDocs),
-        index_docs: pythonJsonDumps(this.indexDocs),
-        index_word: pythonJsonDumps(this.indexWord),
-        word_index: pythonJsonDumps(this.wordIndex),
-      },
-    });
+    return writeKerasTokenizerJson(this);
   }
 
   /**
@@ -418,66 +375,15 @@ export class Tokenizer implements Vocabulary {
    *   inconsistent index; `TOKENIZE_INVALID_OPTION` for invalid settings in it.
    */
   static fromJSON(json: string | object): Tokenizer {
-    const outer = typeof json === 'string' ? parseJson(json, 'Tokenizer JSON') : json;
-    const config = (outer as { config?: unknown } | null)?.config;
+    const { options, fields } = readKerasTokenizerConfig(json);
+    const tokenizer = new Tokenizer(options);
+    const dictionaries = readKerasDictionaries(fields);
+    tokenizer.#state.load(dictionaries);
     if (
-      (outer as { class_name?: unknown }).class_name !== 'Tokenizer' ||
-      config === null ||
-      typeof config !== 'object'
+      tokenizer.oovToken !== null &&
+      dictionaries.wordIndex.length > 0 &&
+      tokenizer.#state.oovId === undefined
     ) {
-      throw malformed(
-        'it is not a serialized Tokenizer: expected {"class_name": "Tokenizer", "config": {...}}' +
-          ' as written by Keras tokenizer.to_json() or Tokenizer#toJSON()',
-      );
-    }
-    const fields = config as Record<string, unknown>;
-    const tokenizer = new Tokenizer({
-      numWords: fields['num_words'] as number | null,
-      filters: fields['filters'] as string,
-      lower: fields['lower'] as boolean,
-      split: fields['split'] as string,
-      charLevel: fields['char_level'] as boolean,
-      oovToken: fields['oov_token'] as string | null,
-      documentCount: fields['document_count'] as number,
-    });
-    const dictionary = (key: string) => {
-      const value = fields[key];
-      if (typeof value !== 'string') {
-        throw malformed(`config.${key} must be a JSON string of a dictionary, got ${describeValue(value)}`);
-      }
-      return parseOrderedFlatObject(value, `config.${key}`);
-    };
-    const indexWord = new Map(
-      dictionary('index_word').map(([id, word]) => {
-        if (typeof word !== 'string')
-          throw malformed(`index_word[${id}] must be a string, got ${describeValue(word)}`);
-        return [idKey(id, 'index_word'), word] as const;
-      }),
-    );
-    const wordIndex = dictionary('word_index').map(([word, id]) => {
-      // Ids ≥ 0: tutorials add '<pad>' at 0 by hand before saving, and Keras keeps it.
-      const value = idValue(id, 'word_index');
-      if (indexWord.get(value) !== word) {
-        throw malformed(
-          `word_index maps ${JSON.stringify(word)} to ${value} but index_word[${value}] disagrees`,
-        );
-      }
-      return [word, value] as const;
-    });
-    tokenizer.#state.load({
-      wordCounts: dictionary('word_counts').map(
-        ([word, count]) => [word, countValue(count, 'word_counts')] as const,
-      ),
-      wordDocs: dictionary('word_docs').map(
-        ([word, count]) => [word, countValue(count, 'word_docs')] as const,
-      ),
-      indexDocs: dictionary('index_docs').map(
-        ([id, count]) => [idKey(id, 'index_docs'), countValue(count, 'index_docs')] as const,
-      ),
-      wordIndex,
-      indexWord,
-    });
-    if (tokenizer.oovToken !== null && wordIndex.length > 0 && tokenizer.#state.oovId === undefined) {
       throw malformed(`oov_token ${JSON.stringify(tokenizer.oovToken)} is missing from word_index`);
     }
     return tokenizer;
@@ -518,51 +424,4 @@ export class Tokenizer implements Vocabulary {
       );
     }
   }
-}
-
-function matrixWeight(
-  mode: MatrixMode,
-  count: number,
-  sequenceLength: number,
-  documents: number,
-  docsWithId: number,
-): number {
-  switch (mode) {
-    case 'binary':
-      return 1;
-    case 'count':
-      return count;
-    case 'freq':
-      return count / sequenceLength;
-    case 'tfidf':
-      // Keras' weighting: tf = 1 + ln(count), idf = ln(1 + documents / (1 + documents with the id)).
-      return (1 + Math.log(count)) * Math.log(1 + documents / (1 + docsWithId));
-  }
-}
-
-function malformed(problem: string): TokenizeError {
-  return new TokenizeError(
-    'TOKENIZE_MALFORMED_JSON',
-    `Cannot load the tokenizer: ${problem}. Pass the JSON exactly as Keras tokenizer.to_json() or Tokenizer#toJSON() wrote it.`,
-  );
-}
-
-function countValue(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw malformed(`${field} holds ${describeValue(value)} where a count (integer ≥ 0) belongs`);
-  }
-  return value;
-}
-
-function idValue(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw malformed(`${field} holds ${describeValue(value)} where an id (integer ≥ 0) belongs`);
-  }
-  return value;
-}
-
-function idKey(key: string, field: string): number {
-  if (!/^(0|[1-9]\d*)$/.test(key))
-    throw malformed(`${field} has key ${JSON.stringify(key)}, not an integer id`);
-  return Number(key);
 }
