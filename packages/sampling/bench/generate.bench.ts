@@ -8,9 +8,8 @@
 
 import { parseArgs } from 'node:util';
 import { initBackend, languageModel, toStepModel } from '@rnnkit/rnn-models';
-import { CharVocabulary } from '@rnnkit/tokenize';
 import * as tf from '@tensorflow/tfjs-core';
-import { beamSearch, generate, type StepModel, windowedStepModel } from '../src/index.js';
+import { beamSearch, generate, type StepModel, type TokenDecoder, windowedStepModel } from '../src/index.js';
 
 const USAGE = `pnpm --filter @rnnkit/sampling bench -- [options]
 
@@ -94,7 +93,7 @@ async function timeGenerate(
   name: string,
   model: StepModel<unknown>,
   prompt: string,
-  vocab: CharVocabulary,
+  vocab: TokenDecoder,
   tokens: number,
   seed: number,
   batchSize = 1,
@@ -135,11 +134,12 @@ async function timeGenerate(
 async function timeBeam(
   model: StepModel<unknown>,
   prompt: string,
-  vocab: CharVocabulary,
+  vocab: TokenDecoder,
   tokens: number,
 ): Promise<CaseRecord> {
-  const run = () => beamSearch(model, { prompt, decoder: vocab, beamWidth: BEAM_WIDTH, maxLength: tokens });
-  await beamSearch(model, { prompt, decoder: vocab, beamWidth: BEAM_WIDTH, maxLength: 20 });
+  const run = () =>
+    beamSearch(model, { prompt, decoder: vocab, beamWidth: BEAM_WIDTH, maxNewTokens: tokens });
+  await beamSearch(model, { prompt, decoder: vocab, beamWidth: BEAM_WIDTH, maxNewTokens: 20 });
   const start = performance.now();
   const result = await run();
   const totalMs = performance.now() - start;
@@ -177,7 +177,11 @@ async function main(): Promise<void> {
   const backend = await initBackend({ backend: options.backend });
   const out = options.json ? process.stderr : process.stdout;
   // 90 printable ASCII characters: ids 0 … 89.
-  const vocab = new CharVocabulary(Array.from({ length: VOCAB }, (_, i) => String.fromCharCode(32 + i)));
+  // Id i is the character U+0020 + i, as a CharVocabulary of those VOCAB characters would give.
+  const vocab: TokenDecoder = {
+    decode: (ids) => String.fromCharCode(...Array.from(ids, (id) => 32 + id)),
+    encode: (text) => Array.from(text, (char) => char.charCodeAt(0) - 32),
+  };
   const prompt =
     'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of f';
   const common = { vocabularySize: VOCAB, embeddingDim: EMBEDDING, units: UNITS, seed: options.seed };
@@ -202,7 +206,7 @@ async function main(): Promise<void> {
   records.push(incremental);
   const refeed = await timeGenerate(
     `(b) re-feed ${WINDOW}-token window (predict [1, ${WINDOW}])`,
-    windowedStepModel(windowed, { length: WINDOW, outputs: 'probabilities' }),
+    windowedStepModel(windowed, { sequenceLength: WINDOW, outputs: 'probabilities' }),
     prompt,
     vocab,
     options.windowTokens,

@@ -1,20 +1,15 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  charDecoder,
-  expectErrorCode,
-  expectRejectCode,
-  randomTable,
-  SecondOrderStepModel,
-} from '../test/support.js';
+import { charDecoder, randomTable, SecondOrderStepModel } from '../test/support.js';
+import { beamSearch } from './beam-search.js';
 import {
   type BeamSearchOptions,
-  beamSearch,
   DEFAULT_BEAM_SEARCH_OPTIONS,
   resolveBeamSearchOptions,
-} from './beam-search.js';
+} from './beam-search-options.js';
+import { SamplingError } from './errors.js';
 import { generate } from './generate.js';
 import { noRepeatNgramProcessor } from './logits-processors.js';
 import { logSoftmax } from './softmax.js';
@@ -33,15 +28,15 @@ afterAll(() => model.dispose());
 function exhaustiveBest(
   m: SecondOrderStepModel,
   prompt: number[],
-  maxLength: number,
-  eosId: number | null,
+  maxNewTokens: number,
+  stop: readonly number[],
   lengthPenalty: number,
 ): { ids: number[]; score: number } {
   let best = { ids: [] as number[], score: Number.NEGATIVE_INFINITY };
   const visit = (ids: number[], logProbability: number) => {
     const history = [...prompt, ...ids];
-    const ended = ids.length > 0 && ids.at(-1) === eosId;
-    if (ended || ids.length === maxLength) {
+    const ended = ids.length > 0 && stop.includes(ids.at(-1)!);
+    if (ended || ids.length === maxNewTokens) {
       const score = logProbability / ids.length ** lengthPenalty;
       if (score > best.score) best = { ids, score };
       return;
@@ -58,9 +53,9 @@ describe('resolveBeamSearchOptions', () => {
   it('pins the documented defaults', () => {
     expect(DEFAULT_BEAM_SEARCH_OPTIONS).toEqual({
       beamWidth: 4,
-      maxLength: 50,
+      maxNewTokens: 50,
       lengthPenalty: 1,
-      eosId: null,
+      stop: [],
       earlyStopping: false,
       numReturnSequences: 1,
       processors: [],
@@ -70,12 +65,16 @@ describe('resolveBeamSearchOptions', () => {
     expect(resolveBeamSearchOptions({ prompt: [1] }, V)).toMatchObject({
       promptIds: [1],
       beamWidth: 4,
-      maxLength: 50,
+      maxNewTokens: 50,
     });
   });
 
   it('rejects a model that is not a StepModel', async () => {
-    await expectRejectCode(beamSearch({ step: () => 0 } as never, { prompt: [0] }), 'SAMPLING_INVALID_INPUT');
+    await expectErrorCode(
+      beamSearch({ step: () => 0 } as never, { prompt: [0] }),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
   });
 
   it('rejects bad options', () => {
@@ -83,16 +82,21 @@ describe('resolveBeamSearchOptions', () => {
       { prompt: [] },
       { prompt: [0], beamWidth: 0 },
       { prompt: [0], beamWidth: 2, numReturnSequences: 3 },
-      { prompt: [0], eosId: V },
+      { prompt: [0], stop: [V] },
+      { prompt: [0], stop: V },
+      { prompt: [0], stop: ['x'] },
+      { prompt: [0], eosId: 2 },
+      { prompt: [0], maxLength: 5 },
       { prompt: [0], earlyStopping: 'always' },
       { prompt: [0], lengthPenalty: Number.NaN },
-      { prompt: [0], maxLength: 0 },
+      { prompt: [0], maxNewTokens: 0 },
       { prompt: [0], num_beams: 4 },
       { prompt: 'ab' },
     ];
     for (const options of bad) {
       expectErrorCode(
         () => resolveBeamSearchOptions(options as unknown as BeamSearchOptions, V),
+        SamplingError,
         'SAMPLING_INVALID_OPTION',
       );
     }
@@ -103,14 +107,14 @@ describe('beamSearch', () => {
   it('with width 1 equals greedy decoding (without EOS, and with EOS and early stopping)', async () => {
     for (const prompt of [[0], [1, 2], [3, 3, 1]]) {
       const greedy = await generate(model, { prompt, temperature: 0, maxNewTokens: 12 });
-      const beam = await beamSearch(model, { prompt, beamWidth: 1, maxLength: 12 });
+      const beam = await beamSearch(model, { prompt, beamWidth: 1, maxNewTokens: 12 });
       expect(beam.ids).toEqual(greedy.ids);
       const greedyEos = await generate(model, { prompt, temperature: 0, maxNewTokens: 12, stop: [2] });
       const beamEos = await beamSearch(model, {
         prompt,
         beamWidth: 1,
-        maxLength: 12,
-        eosId: 2,
+        maxNewTokens: 12,
+        stop: [2],
         earlyStopping: true,
       });
       expect(beamEos.ids).toEqual(greedyEos.ids);
@@ -123,19 +127,21 @@ describe('beamSearch', () => {
         randomTable(V, seed).flatMap((_, a) => randomTable(V, seed * 10 + a, 2)),
       );
       for (const lengthPenalty of [0, 1, 2, -0.5]) {
-        const expected = exhaustiveBest(m, [1, 2], 4, 3, lengthPenalty);
+        const expected = exhaustiveBest(m, [1, 2], 4, [3], lengthPenalty);
         const result = await beamSearch(m, {
           prompt: [1, 2],
           beamWidth: 128,
-          maxLength: 4,
-          eosId: 3,
+          maxNewTokens: 4,
+          stop: [3],
           lengthPenalty,
           earlyStopping: 'never',
         });
         expect(result.ids).toEqual(expected.ids);
         expect(result.sequences[0]!.score).toBeCloseTo(expected.score, 5);
-        const noEos = exhaustiveBest(m, [0], 5, null, 1);
-        expect((await beamSearch(m, { prompt: [0], beamWidth: 256, maxLength: 5 })).ids).toEqual(noEos.ids);
+        const noEos = exhaustiveBest(m, [0], 5, [], 1);
+        expect((await beamSearch(m, { prompt: [0], beamWidth: 256, maxNewTokens: 5 })).ids).toEqual(
+          noEos.ids,
+        );
       }
       m.dispose();
     }
@@ -156,7 +162,7 @@ describe('beamSearch', () => {
     const beam = await beamSearch(trap, {
       prompt: [0],
       beamWidth: 2,
-      maxLength: 2,
+      maxNewTokens: 2,
       lengthPenalty: 0,
       numReturnSequences: 2,
     });
@@ -172,7 +178,7 @@ describe('beamSearch', () => {
     const result = await beamSearch(counting, {
       prompt: [0, 1, 2],
       beamWidth: 3,
-      maxLength: 6,
+      maxNewTokens: 6,
       numReturnSequences: 3,
       decoder: charDecoder('wxyz'),
     });
@@ -194,7 +200,7 @@ describe('beamSearch', () => {
     const result = await beamSearch(model, {
       prompt: [0],
       beamWidth: 3,
-      maxLength: 10,
+      maxNewTokens: 10,
       processors: [noRepeatNgramProcessor(2)],
     });
     const ids = [0, ...result.ids];
@@ -207,8 +213,8 @@ describe('beamSearch', () => {
     const result = await beamSearch(counting, {
       prompt: [1],
       beamWidth: 2,
-      maxLength: 40,
-      eosId: 3,
+      maxNewTokens: 40,
+      stop: [3],
       earlyStopping: true,
     });
     expect(result.sequences[0]!.finished).toBe(true);
@@ -218,23 +224,26 @@ describe('beamSearch', () => {
   });
 
   it('leaks no tensors, and aborts with SAMPLING_ABORTED', async () => {
-    await expectNoLeaks(() => beamSearch(model, { prompt: [0, 1], beamWidth: 5, maxLength: 200, eosId: 3 }));
-    await expectNoLeaks(() => beamSearch(model, { prompt: [0, 1], beamWidth: 5, maxLength: 300 }));
+    await expectNoLeaks(() =>
+      beamSearch(model, { prompt: [0, 1], beamWidth: 5, maxNewTokens: 200, stop: [3] }),
+    );
+    await expectNoLeaks(() => beamSearch(model, { prompt: [0, 1], beamWidth: 5, maxNewTokens: 300 }));
     const baseline = tf.memory().numTensors;
-    await expectRejectCode(
+    await expectErrorCode(
       beamSearch(model, { prompt: [0], signal: AbortSignal.abort() }),
+      SamplingError,
       'SAMPLING_ABORTED',
     );
     const controller = new AbortController();
     const search = beamSearch(model, {
       prompt: [0],
       beamWidth: 4,
-      maxLength: 10_000,
+      maxNewTokens: 10_000,
       signal: controller.signal,
     });
     await Promise.resolve();
     controller.abort();
-    await expectRejectCode(search, 'SAMPLING_ABORTED');
+    await expectErrorCode(search, SamplingError, 'SAMPLING_ABORTED');
     expect(tf.memory().numTensors).toBe(baseline);
   });
 });

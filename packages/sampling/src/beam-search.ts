@@ -1,180 +1,11 @@
-import {
-  checkModel,
-  feedPrompt,
-  resolveDecoder,
-  resolvePrompt,
-  resolveSignal,
-  stepAndRead,
-  throwIfAborted,
-} from './generate.js';
+import { throwIfAborted } from './abort.js';
+import { type BeamSearchOptions, resolveBeamSearchOptions } from './beam-search-options.js';
 import { applyProcessors } from './logits-processors.js';
+import { advance, checkModel, feedPrompt, regather } from './model-step.js';
 import { logSoftmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
-import type { LogitsProcessor, StepModel, TokenDecoder } from './types.js';
-import {
-  checkIdList,
-  checkInteger,
-  checkNumber,
-  checkOptionsObject,
-  fail,
-  invalidOption,
-} from './validate.js';
-
-/** When beam search stops before `maxLength` (HF's `early_stopping`). */
-export type EarlyStopping = boolean | 'never';
-
-/** Options of {@link beamSearch}. */
-export interface BeamSearchOptions {
-  /** The text (needs `decoder.encode`) or token ids to continue; at least one token. */
-  readonly prompt: string | ArrayLike<number>;
-  /**
-   * Beams kept per step; 1 is greedy decoding.
-   * @default 4
-   */
-  readonly beamWidth?: number;
-  /**
-   * New tokens per hypothesis at most (prompt excluded, unlike HF's `max_length`).
-   * @default 50
-   */
-  readonly maxLength?: number;
-  /**
-   * Exponent of the length normalisation: a hypothesis scores `Σ log p / length^lengthPenalty`,
-   * `length` = its generated tokens including the EOS token (HF counts them without it). `> 0`
-   * favours longer sequences, `< 0` shorter ones, `0` compares raw log-probabilities.
-   * @default 1
-   */
-  readonly lengthPenalty?: number;
-  /**
-   * Token id that ends a hypothesis. `null`: every hypothesis runs to `maxLength`.
-   * @default null
-   */
-  readonly eosId?: number | null;
-  /**
-   * `true`: stop as soon as `beamWidth` hypotheses have ended. `false`: also stop when the best
-   * running beam, at its current length, cannot beat the worst of those (HF's heuristic).
-   * `'never'`: stop only when no running beam can beat them at any length up to `maxLength` —
-   * the exact criterion.
-   * @default false
-   */
-  readonly earlyStopping?: EarlyStopping;
-  /**
-   * Hypotheses to return, best first; at most `beamWidth`.
-   * @default 1
-   */
-  readonly numReturnSequences?: number;
-  /**
-   * Logits processors applied to each beam's logits before the log-softmax (e.g.
-   * `noRepeatNgramProcessor(3)`, `bannedTokensProcessor([pad])`).
-   * @default []
-   */
-  readonly processors?: readonly LogitsProcessor[];
-  /**
-   * Turns ids into text (`text` of each hypothesis) and string prompts into ids. `null`: ids only.
-   * @default null
-   */
-  readonly decoder?: TokenDecoder | null;
-  /**
-   * Cancels the search: the promise rejects with `SAMPLING_ABORTED`.
-   * @default null
-   */
-  readonly signal?: AbortSignal | null;
-}
-
-/** {@link BeamSearchOptions} validated, with every default filled in and the prompt as ids. */
-export interface ResolvedBeamSearchOptions {
-  readonly promptIds: readonly number[];
-  readonly beamWidth: number;
-  readonly maxLength: number;
-  readonly lengthPenalty: number;
-  readonly eosId: number | null;
-  readonly earlyStopping: EarlyStopping;
-  readonly numReturnSequences: number;
-  readonly processors: readonly LogitsProcessor[];
-  readonly decoder: TokenDecoder | null;
-  readonly signal: AbortSignal | null;
-}
-
-/** The documented defaults of the optional {@link BeamSearchOptions} fields. */
-export const DEFAULT_BEAM_SEARCH_OPTIONS = Object.freeze({
-  beamWidth: 4,
-  maxLength: 50,
-  lengthPenalty: 1,
-  eosId: null,
-  earlyStopping: false,
-  numReturnSequences: 1,
-  processors: Object.freeze([]) as readonly LogitsProcessor[],
-  decoder: null,
-  signal: null,
-} as const);
-
-const WHERE = 'beamSearch';
-
-/**
- * Validates {@link BeamSearchOptions} against a vocabulary size and fills in the defaults.
- *
- * @throws SamplingError `SAMPLING_INVALID_OPTION` for unknown keys, values of the wrong type or
- *   range, `numReturnSequences > beamWidth`, an `eosId` outside the vocabulary, or a bad prompt.
- * @example
- * resolveBeamSearchOptions({ prompt: [1] }, 90).beamWidth; // 4
- */
-export function resolveBeamSearchOptions(
-  options: BeamSearchOptions,
-  vocabularySize: number,
-): ResolvedBeamSearchOptions {
-  checkOptionsObject(WHERE, options, ['prompt', ...Object.keys(DEFAULT_BEAM_SEARCH_OPTIONS)]);
-  const merged = { ...DEFAULT_BEAM_SEARCH_OPTIONS } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
-  const decoder = resolveDecoder(WHERE, merged['decoder']);
-  const beamWidth = checkInteger(WHERE, 'beamWidth', merged['beamWidth'], 1);
-  const numReturnSequences = checkInteger(WHERE, 'numReturnSequences', merged['numReturnSequences'], 1);
-  if (numReturnSequences > beamWidth) {
-    invalidOption(
-      WHERE,
-      'numReturnSequences',
-      numReturnSequences,
-      `must be at most beamWidth (${beamWidth})`,
-      'Raise beamWidth or ask for fewer sequences.',
-    );
-  }
-  const earlyStopping = merged['earlyStopping'];
-  if (earlyStopping !== true && earlyStopping !== false && earlyStopping !== 'never') {
-    invalidOption(
-      WHERE,
-      'earlyStopping',
-      earlyStopping,
-      "must be true, false or 'never'",
-      'See the option docs.',
-    );
-  }
-  const processors = merged['processors'];
-  if (!Array.isArray(processors) || processors.some((p) => typeof p !== 'function')) {
-    invalidOption(
-      WHERE,
-      'processors',
-      processors,
-      'must be an array of functions',
-      'Pass e.g. [noRepeatNgramProcessor(3)].',
-    );
-  }
-  const eosId =
-    merged['eosId'] === null ? null : checkIdList(WHERE, 'eosId', [merged['eosId']], vocabularySize)[0]!;
-  return {
-    promptIds: resolvePrompt(WHERE, merged['prompt'], decoder, vocabularySize),
-    beamWidth,
-    maxLength: checkInteger(WHERE, 'maxLength', merged['maxLength'], 1),
-    lengthPenalty: checkNumber(WHERE, 'lengthPenalty', merged['lengthPenalty'], {
-      min: Number.NEGATIVE_INFINITY,
-      minInclusive: false,
-      max: Number.POSITIVE_INFINITY,
-    }),
-    eosId,
-    earlyStopping,
-    numReturnSequences,
-    processors: processors as LogitsProcessor[],
-    decoder,
-    signal: resolveSignal(WHERE, merged['signal']),
-  };
-}
+import type { StepModel } from './types.js';
+import { fail } from './validate.js';
 
 /** One hypothesis of {@link beamSearch}. Plain data, owned by the caller. */
 export interface BeamHypothesis {
@@ -186,7 +17,7 @@ export interface BeamHypothesis {
   readonly score: number;
   /** Σ of the natural-log probabilities of the ids (after the processors). */
   readonly logProbability: number;
-  /** Whether it ended on `eosId` (else it reached `maxLength`). */
+  /** Whether it ended on a `stop` id (else it reached `maxNewTokens`). */
   readonly finished: boolean;
 }
 
@@ -218,31 +49,32 @@ interface Finished extends Beam {
  * Beam search over a {@link StepModel}: keeps the `beamWidth` best partial hypotheses by
  * summed log-probability and runs all of them as one batch — one `step` call per time step —
  * reordering the state by parent beam with `gatherState`. Per step it considers the
- * `2 × beamWidth` best (beam, token) extensions; an extension by `eosId` ranked within the
+ * `2 × beamWidth` best (beam, token) extensions; an extension by a `stop` id ranked within the
  * first `beamWidth` becomes a finished hypothesis scored `Σ log p / length^lengthPenalty`
  * (HF's length penalty; see {@link BeamSearchOptions.lengthPenalty}), the others continue.
- * At `maxLength` the running beams are scored the same way; the best `numReturnSequences`
+ * At `maxNewTokens` the running beams are scored the same way; the best `numReturnSequences`
  * of all finished hypotheses (at most `beamWidth` are kept) are returned. Deterministic: ties
  * go to the lower beam, then the lower token id.
  *
  * Tensors: logits and states are created and freed here, nothing is left behind, on success,
  * error or abort. Only plain numbers and strings are returned.
  *
- * @throws SamplingError `SAMPLING_INVALID_OPTION` (see {@link resolveBeamSearchOptions}),
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown option (naming the closest known
+ *   one), a value of the wrong type or range, a stop string, or a bad prompt;
  *   `SAMPLING_INVALID_INPUT` for a model returning logits of the wrong shape, NaN, or a fully
  *   masked row, `SAMPLING_ABORTED` when `signal` aborts.
  * @example
  * const { text, sequences } = await beamSearch(toStepModel(model), {
- *   prompt: 'The ', decoder: vocab, beamWidth: 5, maxLength: 40, numReturnSequences: 3,
+ *   prompt: 'The ', decoder: vocab, beamWidth: 5, maxNewTokens: 40, numReturnSequences: 3,
  * });
  */
 export async function beamSearch<State>(
   model: StepModel<State>,
   options: BeamSearchOptions,
 ): Promise<BeamSearchResult> {
-  checkModel(WHERE, model);
+  checkModel('beamSearch', model);
   const resolved = resolveBeamSearchOptions(options, model.vocabularySize);
-  const { promptIds, beamWidth, maxLength, lengthPenalty, eosId, earlyStopping, processors, signal } =
+  const { promptIds, beamWidth, maxNewTokens, lengthPenalty, stop, earlyStopping, processors, signal } =
     resolved;
   const vocab = model.vocabularySize;
   const normalise = (logProbability: number, length: number) => logProbability / length ** lengthPenalty;
@@ -256,7 +88,7 @@ export async function beamSearch<State>(
     if (finished.length < beamWidth) return false;
     if (earlyStopping === true) return true;
     const worst = finished.at(-1)!.score;
-    const boundLength = earlyStopping === 'never' && lengthPenalty > 0 ? maxLength : length;
+    const boundLength = earlyStopping === 'never' && lengthPenalty > 0 ? maxNewTokens : length;
     return worst >= normalise(bestRunning, boundLength);
   };
 
@@ -267,7 +99,7 @@ export async function beamSearch<State>(
   let logits = prompt.logits;
   let beams: Beam[] = [{ ids: [], logProbability: 0 }];
   try {
-    for (let t = 0; t < maxLength; t++) {
+    for (let t = 0; t < maxNewTokens; t++) {
       throwIfAborted(signal);
       const totals = new Float64Array(beams.length * vocab);
       beams.forEach((beam, b) => {
@@ -287,30 +119,27 @@ export async function beamSearch<State>(
         const parent = Math.floor(candidate / vocab);
         const token = candidate - parent * vocab;
         const beam = { ids: [...beams[parent]!.ids, token], logProbability: totals[candidate]! };
-        if (token === eosId) {
+        if (stop.ids.has(token)) {
           if (rank < beamWidth) addFinished(beam, true);
         } else {
           next.push(beam);
           parents.push(parent);
         }
       }
-      if (t === maxLength - 1) {
+      if (t === maxNewTokens - 1) {
         for (const beam of next) addFinished(beam, false);
         break;
       }
       if (next.length === 0 || isDone(next[0]!.logProbability, t + 1)) break;
-      const gathered = model.gatherState(state, Int32Array.from(parents));
-      model.disposeState(state);
-      state = gathered;
+      state = regather(model, state, Int32Array.from(parents));
       beams = next;
       throwIfAborted(signal);
-      const stepped = await stepAndRead(
+      const stepped = await advance(
         model,
         Int32Array.from(next, (beam) => beam.ids.at(-1)!),
         state,
       );
       steps += 1;
-      if (stepped.state !== state) model.disposeState(state);
       state = stepped.state;
       logits = stepped.logits;
     }

@@ -1,6 +1,8 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/sampling` reports, as a stable machine-readable code. */
 export type SamplingErrorCode =
-  /** A decoding option is missing, of the wrong type or out of range. */
+  /** A decoding option is unknown, missing, of the wrong type or out of range. */
   | 'SAMPLING_INVALID_OPTION'
   /** Logits, prompts or ids are not of the shape or range the function accepts. */
   | 'SAMPLING_INVALID_INPUT'
@@ -11,12 +13,6 @@ export type SamplingErrorCode =
  * Error thrown by `@rnnkit/sampling`. Branch on `code`, not on the message: the message is
  * for people and says what was wrong and how to fix it.
  */
-export class SamplingError extends Error {
+export class SamplingError extends RnnkitError<SamplingErrorCode> {
   override readonly name = 'SamplingError';
-  readonly code: SamplingErrorCode;
-
-  constructor(code: SamplingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,23 +1,21 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHI_SQUARE_CRITICAL_0_001,
   charDecoder,
   chiSquare,
-  expectErrorCode,
-  expectRejectCode,
   randomTable,
   TableStepModel,
 } from '../test/support.js';
+import { SamplingError } from './errors.js';
+import { generate, stream } from './generate.js';
 import {
   DEFAULT_GENERATE_OPTIONS,
   type GenerateOptions,
-  generate,
   resolveGenerateOptions,
-  stream,
-} from './generate.js';
+} from './generate-options.js';
 import {
   bannedTokensProcessor,
   minPProcessor,
@@ -104,13 +102,14 @@ describe('resolveGenerateOptions', () => {
     for (const options of bad) {
       expectErrorCode(
         () => resolveGenerateOptions(options as unknown as GenerateOptions, 6),
+        SamplingError,
         'SAMPLING_INVALID_OPTION',
       );
     }
   });
 
   it('rejects a model that is not a StepModel', () => {
-    expectErrorCode(() => stream({} as StepModel, { prompt: [0] }), 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => stream({} as StepModel, { prompt: [0] }), SamplingError, 'SAMPLING_INVALID_INPUT');
   });
 });
 
@@ -138,6 +137,23 @@ describe('generate', () => {
       const cold = await generate(model, { prompt: [3], temperature: 1e-4, maxNewTokens: 30, seed });
       expect(cold.ids).toEqual(greedy.ids);
     }
+  });
+
+  it('pins the ids of a seed (core’s SeededRandom draws exactly what sampling’s own did)', async () => {
+    const single = await generate(model, { prompt: [0], maxNewTokens: 24, seed: 7 });
+    expect(single.ids).toEqual([4, 5, 2, 0, 3, 2, 0, 4, 0, 4, 2, 0, 4, 2, 0, 4, 3, 5, 2, 0, 3, 3, 2, 0]);
+    const batch = await generate(model, {
+      prompt: [1, 2],
+      maxNewTokens: 8,
+      seed: -3,
+      batchSize: 3,
+      topP: 0.9,
+    });
+    expect(batch.sequences.map((sequence) => sequence.ids)).toEqual([
+      [0, 3, 0, 1, 0, 3, 2, 0],
+      [0, 1, 2, 0, 4, 2, 0, 4],
+      [0, 1, 4, 2, 0, 1, 5, 2],
+    ]);
   });
 
   it('same seed → same text; another seed → another text', async () => {
@@ -188,8 +204,9 @@ describe('generate', () => {
     expect(new Set(allowed.ids)).toEqual(new Set([3, 5]));
     const unique = await generate(model, { prompt: [0, 1], maxNewTokens: 4, noRepeatNgramSize: 1 });
     expect(new Set([0, 1, ...unique.ids]).size).toBe(6);
-    await expectRejectCode(
+    await expectErrorCode(
       generate(model, { prompt: [0, 1], maxNewTokens: 5, noRepeatNgramSize: 1 }),
+      SamplingError,
       'SAMPLING_INVALID_INPUT', // the 5th token has nothing left to choose from
     );
   });
@@ -318,7 +335,11 @@ describe('generate', () => {
     expect(tf.memory().numTensors).toBe(baseline);
 
     const stepsBefore = model.steps;
-    await expectRejectCode(generate(model, { prompt: [0], signal: AbortSignal.abort() }), 'SAMPLING_ABORTED');
+    await expectErrorCode(
+      generate(model, { prompt: [0], signal: AbortSignal.abort() }),
+      SamplingError,
+      'SAMPLING_ABORTED',
+    );
     expect(model.steps).toBe(stepsBefore);
   });
 
@@ -353,8 +374,8 @@ describe('generate', () => {
     };
     await generate(model, { prompt: [0], maxNewTokens: 1 });
     const baseline = tf.memory().numTensors;
-    await expectRejectCode(generate(broken, { prompt: [0, 1, 2] }), 'SAMPLING_INVALID_INPUT');
-    await expectRejectCode(generate(broken, { prompt: [0] }), 'SAMPLING_INVALID_INPUT');
+    await expectErrorCode(generate(broken, { prompt: [0, 1, 2] }), SamplingError, 'SAMPLING_INVALID_INPUT');
+    await expectErrorCode(generate(broken, { prompt: [0] }), SamplingError, 'SAMPLING_INVALID_INPUT');
     expect(tf.memory().numTensors).toBe(baseline);
   });
 });

@@ -1,20 +1,14 @@
-export type {
-  BeamHypothesis,
-  BeamSearchOptions,
-  BeamSearchResult,
-  EarlyStopping,
-  ResolvedBeamSearchOptions,
-} from './beam-search.js';
-export { beamSearch, DEFAULT_BEAM_SEARCH_OPTIONS, resolveBeamSearchOptions } from './beam-search.js';
+export { SeededRandom } from '@rnnkit/core';
+export type { BeamHypothesis, BeamSearchResult } from './beam-search.js';
+export { beamSearch } from './beam-search.js';
+export type { BeamSearchOptions, EarlyStopping } from './beam-search-options.js';
+export { DEFAULT_BEAM_SEARCH_OPTIONS } from './beam-search-options.js';
 export type { SamplingErrorCode } from './errors.js';
 export { SamplingError } from './errors.js';
-export type {
-  GeneratedSequence,
-  GenerateOptions,
-  GenerateResult,
-  ResolvedGenerateOptions,
-} from './generate.js';
-export { DEFAULT_GENERATE_OPTIONS, generate, resolveGenerateOptions, stream } from './generate.js';
+export type { GeneratedSequence, GenerateResult } from './generate.js';
+export { generate, stream } from './generate.js';
+export type { GenerateOptions } from './generate-options.js';
+export { DEFAULT_GENERATE_OPTIONS } from './generate-options.js';
 export type { LogitsProcessorConfig } from './logits-processors.js';
 export {
   allowedTokensProcessor,
@@ -28,7 +22,6 @@ export {
   topKProcessor,
   topPProcessor,
 } from './logits-processors.js';
-export { SeededRandom } from './random.js';
 export type { SamplerConfig } from './samplers.js';
 export { createSampler, greedySampler, multinomialSampler, SAMPLER_TYPES } from './samplers.js';
 export { logSoftmax, softmax } from './softmax.js';
@@ -47,15 +40,10 @@ export type {
   TokenEvent,
 } from './types.js';
 export type {
-  ResolvedWindowedStepModelOptions,
   WindowedModel,
   WindowedOutputs,
   WindowedStepModel,
   WindowedStepModelOptions,
   WindowState,
 } from './windowed-step-model.js';
-export {
-  DEFAULT_WINDOWED_STEP_MODEL_OPTIONS,
-  resolveWindowedStepModelOptions,
-  windowedStepModel,
-} from './windowed-step-model.js';
+export { DEFAULT_WINDOWED_STEP_MODEL_OPTIONS, windowedStepModel } from './windowed-step-model.js';

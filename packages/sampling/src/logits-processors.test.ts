@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/support.js';
+import { SamplingError } from './errors.js';
 import {
   allowedTokensProcessor,
   applyProcessors,
@@ -37,7 +38,7 @@ describe('temperatureProcessor', () => {
 
   it('rejects temperatures that are not finite and positive', () => {
     for (const t of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
-      expectErrorCode(() => temperatureProcessor(t as number), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => temperatureProcessor(t as number), SamplingError, 'SAMPLING_INVALID_OPTION');
     }
   });
 });
@@ -70,7 +71,7 @@ describe('topKProcessor', () => {
 
   it('rejects k that is not an integer ≥ 1', () => {
     for (const k of [0, -1, 2.5, Number.NaN])
-      expectErrorCode(() => topKProcessor(k), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => topKProcessor(k), SamplingError, 'SAMPLING_INVALID_OPTION');
   });
 });
 
@@ -105,7 +106,7 @@ describe('topPProcessor', () => {
 
   it('rejects p outside (0, 1]', () => {
     for (const p of [0, -0.1, 1.01, Number.NaN])
-      expectErrorCode(() => topPProcessor(p), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => topPProcessor(p), SamplingError, 'SAMPLING_INVALID_OPTION');
   });
 });
 
@@ -120,7 +121,7 @@ describe('minPProcessor', () => {
 
   it('rejects p outside [0, 1]', () => {
     for (const p of [-0.1, 1.5, Number.NaN])
-      expectErrorCode(() => minPProcessor(p), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => minPProcessor(p), SamplingError, 'SAMPLING_INVALID_OPTION');
   });
 });
 
@@ -138,7 +139,7 @@ describe('repetitionPenaltyProcessor', () => {
 
   it('rejects penalties that are not finite and positive', () => {
     for (const p of [0, -1, Number.POSITIVE_INFINITY]) {
-      expectErrorCode(() => repetitionPenaltyProcessor(p), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => repetitionPenaltyProcessor(p), SamplingError, 'SAMPLING_INVALID_OPTION');
     }
   });
 });
@@ -187,12 +188,17 @@ describe('bannedTokensProcessor and allowedTokensProcessor', () => {
   });
 
   it('reject bad id lists, and ids beyond the logits when processing', () => {
-    expectErrorCode(() => bannedTokensProcessor([-1]), 'SAMPLING_INVALID_OPTION');
-    expectErrorCode(() => bannedTokensProcessor('ab' as unknown as number[]), 'SAMPLING_INVALID_OPTION');
-    expectErrorCode(() => allowedTokensProcessor([]), 'SAMPLING_INVALID_OPTION');
-    expectErrorCode(() => allowedTokensProcessor([1.5]), 'SAMPLING_INVALID_OPTION');
+    expectErrorCode(() => bannedTokensProcessor([-1]), SamplingError, 'SAMPLING_INVALID_OPTION');
+    expectErrorCode(
+      () => bannedTokensProcessor('ab' as unknown as number[]),
+      SamplingError,
+      'SAMPLING_INVALID_OPTION',
+    );
+    expectErrorCode(() => allowedTokensProcessor([]), SamplingError, 'SAMPLING_INVALID_OPTION');
+    expectErrorCode(() => allowedTokensProcessor([1.5]), SamplingError, 'SAMPLING_INVALID_OPTION');
     expectErrorCode(
       () => bannedTokensProcessor([4])(Float32Array.of(1, 2, 3, 4), NONE),
+      SamplingError,
       'SAMPLING_INVALID_OPTION',
     );
   });
@@ -252,6 +258,7 @@ describe('processors', () => {
     ]) {
       expectErrorCode(
         () => createLogitsProcessor(config as LogitsProcessorConfig),
+        SamplingError,
         'SAMPLING_INVALID_OPTION',
       );
     }

@@ -1,14 +1,10 @@
 import { softmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
 import type { LogitsProcessor, LogitsProcessorContext } from './types.js';
-import {
-  checkIdList,
-  checkInteger,
-  checkNumber,
-  checkOptionsObject,
-  fail,
-  invalidOption,
-} from './validate.js';
+import { check, checkIdList } from './validate.js';
+
+/** A number > 0 (temperatures, penalties). */
+const POSITIVE = Object.freeze({ min: 0, minExclusive: true });
 
 /**
  * Divides every logit by `temperature`: below 1 sharpens the distribution, above 1 flattens
@@ -21,11 +17,7 @@ import {
  * temperatureProcessor(0.5)(Float32Array.of(1, 2), context); // Float32Array [2, 4]
  */
 export function temperatureProcessor(temperature: number): LogitsProcessor {
-  checkNumber('temperatureProcessor', 'temperature', temperature, {
-    min: 0,
-    minInclusive: false,
-    max: Number.POSITIVE_INFINITY,
-  });
+  check.number('temperatureProcessor', 'temperature', temperature, POSITIVE);
   return (logits) => logits.map((value) => value / temperature);
 }
 
@@ -41,7 +33,7 @@ export function temperatureProcessor(temperature: number): LogitsProcessor {
  * topKProcessor(2)(Float32Array.of(1, 3, 2), context); // Float32Array [-Infinity, 3, 2]
  */
 export function topKProcessor(k: number): LogitsProcessor {
-  checkInteger('topKProcessor', 'k', k, 1);
+  check.integer('topKProcessor', 'k', k, { min: 1 });
   return (logits) => {
     if (k >= logits.length) return logits.slice();
     const out = new Float32Array(logits.length).fill(Number.NEGATIVE_INFINITY);
@@ -62,7 +54,7 @@ export function topKProcessor(k: number): LogitsProcessor {
  * topPProcessor(0.7)(Float32Array.from([0.5, 0.3, 0.2], Math.log), context);
  */
 export function topPProcessor(p: number): LogitsProcessor {
-  checkNumber('topPProcessor', 'p', p, { min: 0, minInclusive: false, max: 1 });
+  check.number('topPProcessor', 'p', p, { min: 0, minExclusive: true, max: 1 });
   return (logits) => {
     if (p === 1) return logits.slice();
     const probabilities = softmax(logits);
@@ -89,7 +81,7 @@ export function topPProcessor(p: number): LogitsProcessor {
  * minPProcessor(0.2)(Float32Array.from([0.6, 0.3, 0.1], Math.log), context);
  */
 export function minPProcessor(p: number): LogitsProcessor {
-  checkNumber('minPProcessor', 'p', p, { min: 0, minInclusive: true, max: 1 });
+  check.number('minPProcessor', 'p', p, { min: 0, max: 1 });
   return (logits) => {
     const probabilities = softmax(logits);
     let top = 0;
@@ -111,11 +103,7 @@ export function minPProcessor(p: number): LogitsProcessor {
  * // Float32Array [2, -8, 4]
  */
 export function repetitionPenaltyProcessor(penalty: number): LogitsProcessor {
-  checkNumber('repetitionPenaltyProcessor', 'penalty', penalty, {
-    min: 0,
-    minInclusive: false,
-    max: Number.POSITIVE_INFINITY,
-  });
+  check.number('repetitionPenaltyProcessor', 'penalty', penalty, POSITIVE);
   return (logits, { ids }) => {
     const out = logits.slice();
     const seen = new Set<number>();
@@ -140,7 +128,7 @@ export function repetitionPenaltyProcessor(penalty: number): LogitsProcessor {
  * noRepeatNgramProcessor(3)(logits, { ids: [1, 2, 3, 1, 2], promptLength: 0 });
  */
 export function noRepeatNgramProcessor(size: number): LogitsProcessor {
-  checkInteger('noRepeatNgramProcessor', 'size', size, 1);
+  check.integer('noRepeatNgramProcessor', 'size', size, { min: 1 });
   return (logits, { ids }) => {
     const out = logits.slice();
     const prefix = size - 1;
@@ -158,10 +146,12 @@ export function noRepeatNgramProcessor(size: number): LogitsProcessor {
 function checkIdsInVocabulary(where: string, ids: readonly number[], logits: Float32Array): void {
   for (const id of ids) {
     if (id >= logits.length) {
-      fail(
-        'SAMPLING_INVALID_OPTION',
-        `${where}: token id ${id} is outside the model's vocabulary of ${logits.length} logits. ` +
-          `Pass ids in 0 … ${logits.length - 1}.`,
+      check.invalid(
+        where,
+        'ids',
+        id,
+        `must be below the model's vocabulary of ${logits.length} logits`,
+        `Pass ids in 0 … ${logits.length - 1}.`,
       );
     }
   }
@@ -198,7 +188,7 @@ export function bannedTokensProcessor(ids: ArrayLike<number>): LogitsProcessor {
 export function allowedTokensProcessor(ids: ArrayLike<number>): LogitsProcessor {
   const allowed = checkIdList('allowedTokensProcessor', 'ids', ids, null);
   if (allowed.length === 0) {
-    invalidOption(
+    check.invalid(
       'allowedTokensProcessor',
       'ids',
       ids,
@@ -237,52 +227,53 @@ export const LOGITS_PROCESSOR_TYPES: readonly LogitsProcessorConfig['type'][] = 
   'allowedTokens',
 ]);
 
+const WHERE = 'createLogitsProcessor';
+
+/** `config` after checking it names only `type` and `names` (a misspelt key names the closest). */
+function fields<C extends LogitsProcessorConfig>(config: C, ...names: string[]): C {
+  return check.options(WHERE, config, ['type', ...names]);
+}
+
 /**
  * Builds a built-in processor from its config (for processors stored in JSON).
  *
- * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown `type`, unknown keys or an
- *   invalid parameter.
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown `type` or unknown keys (both
+ *   naming the closest known one) or an invalid parameter.
  * @example
  * const processors = [{ type: 'topK', k: 5 }, { type: 'temperature', temperature: 0.8 }]
  *   .map(createLogitsProcessor);
  */
 export function createLogitsProcessor(config: LogitsProcessorConfig): LogitsProcessor {
-  const where = 'createLogitsProcessor';
-  const type = (config as { type?: unknown } | null)?.type;
-  switch (config?.type) {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    check.invalid(
+      WHERE,
+      'config',
+      config,
+      'must be an object { type, … }',
+      "Pass e.g. { type: 'topK', k: 5 }.",
+    );
+  }
+  switch (config.type) {
     case 'temperature':
-      checkOptionsObject(where, config, ['type', 'temperature']);
-      return temperatureProcessor(config.temperature);
+      return temperatureProcessor(fields(config, 'temperature').temperature);
     case 'topK':
-      checkOptionsObject(where, config, ['type', 'k']);
-      return topKProcessor(config.k);
+      return topKProcessor(fields(config, 'k').k);
     case 'topP':
-      checkOptionsObject(where, config, ['type', 'p']);
-      return topPProcessor(config.p);
+      return topPProcessor(fields(config, 'p').p);
     case 'minP':
-      checkOptionsObject(where, config, ['type', 'p']);
-      return minPProcessor(config.p);
+      return minPProcessor(fields(config, 'p').p);
     case 'repetitionPenalty':
-      checkOptionsObject(where, config, ['type', 'penalty']);
-      return repetitionPenaltyProcessor(config.penalty);
+      return repetitionPenaltyProcessor(fields(config, 'penalty').penalty);
     case 'noRepeatNgram':
-      checkOptionsObject(where, config, ['type', 'size']);
-      return noRepeatNgramProcessor(config.size);
+      return noRepeatNgramProcessor(fields(config, 'size').size);
     case 'bannedTokens':
-      checkOptionsObject(where, config, ['type', 'ids']);
-      return bannedTokensProcessor(config.ids);
+      return bannedTokensProcessor(fields(config, 'ids').ids);
     case 'allowedTokens':
-      checkOptionsObject(where, config, ['type', 'ids']);
-      return allowedTokensProcessor(config.ids);
+      return allowedTokensProcessor(fields(config, 'ids').ids);
     default: {
       const exhaustive: never = config;
-      return invalidOption(
-        where,
-        'type',
-        type ?? exhaustive,
-        'is not a known logits processor',
-        `Use one of ${LOGITS_PROCESSOR_TYPES.join(', ')}.`,
-      );
+      check.oneOf(WHERE, 'type', (exhaustive as { type?: unknown }).type, LOGITS_PROCESSOR_TYPES); // throws: no known type reaches here
+      return exhaustive;
     }
   }
 }

@@ -1,8 +1,10 @@
+import { SeededRandom } from '@rnnkit/core';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHI_SQUARE_CRITICAL_0_001, chiSquare, degreesOfFreedom, expectErrorCode } from '../test/support.js';
+import { CHI_SQUARE_CRITICAL_0_001, chiSquare, degreesOfFreedom } from '../test/support.js';
+import { SamplingError } from './errors.js';
 import { applyProcessors, temperatureProcessor, topKProcessor } from './logits-processors.js';
-import { SeededRandom } from './random.js';
 import { createSampler, greedySampler, multinomialSampler, type SamplerConfig } from './samplers.js';
 import { softmax } from './softmax.js';
 
@@ -36,12 +38,21 @@ describe('greedySampler', () => {
 
   it('rejects NaN, +Infinity and fully masked logits', () => {
     const random = new SeededRandom(0);
-    expectErrorCode(() => greedySampler(Float32Array.of(1, Number.NaN), random), 'SAMPLING_INVALID_INPUT');
     expectErrorCode(
-      () => greedySampler(Float32Array.of(1, Number.POSITIVE_INFINITY), random),
+      () => greedySampler(Float32Array.of(1, Number.NaN), random),
+      SamplingError,
       'SAMPLING_INVALID_INPUT',
     );
-    expectErrorCode(() => greedySampler(Float32Array.of(NEG, NEG), random), 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(
+      () => greedySampler(Float32Array.of(1, Number.POSITIVE_INFINITY), random),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => greedySampler(Float32Array.of(NEG, NEG), random),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
   });
 });
 
@@ -136,7 +147,7 @@ describe('createSampler', () => {
     expect(createSampler({ type: 'greedy' })).toBe(greedySampler);
     expect(createSampler({ type: 'multinomial' })).toBe(multinomialSampler);
     for (const config of [{ type: 'beam' }, { type: 'greedy', k: 1 }, null]) {
-      expectErrorCode(() => createSampler(config as SamplerConfig), 'SAMPLING_INVALID_OPTION');
+      expectErrorCode(() => createSampler(config as SamplerConfig), SamplingError, 'SAMPLING_INVALID_OPTION');
     }
   });
 });

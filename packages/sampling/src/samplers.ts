@@ -1,6 +1,6 @@
 import { softmax } from './softmax.js';
 import type { RandomSource, Sampler } from './types.js';
-import { checkOptionsObject, invalidOption } from './validate.js';
+import { check } from './validate.js';
 
 /**
  * Greedy decoding: the id of the largest logit, the lowest id among ties (numpy's `argmax`).
@@ -52,28 +52,26 @@ export const SAMPLER_TYPES: readonly SamplerConfig['type'][] = Object.freeze(['g
 /**
  * Returns the built-in sampler described by `config`.
  *
- * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown `type` or unknown keys.
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown `type` or unknown keys (both
+ *   naming the closest known one).
  * @example
  * createSampler({ type: 'greedy' }) === greedySampler; // true
  */
 export function createSampler(config: SamplerConfig): Sampler {
-  const type = (config as { type?: unknown } | null)?.type;
-  switch (config?.type) {
+  const where = 'createSampler';
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    check.invalid(where, 'config', config, 'must be an object { type }', "Pass e.g. { type: 'greedy' }.");
+  }
+  check.options(where, config, ['type']);
+  switch (config.type) {
     case 'greedy':
-      checkOptionsObject('createSampler', config, ['type']);
       return greedySampler;
     case 'multinomial':
-      checkOptionsObject('createSampler', config, ['type']);
       return multinomialSampler;
     default: {
       const exhaustive: never = config;
-      return invalidOption(
-        'createSampler',
-        'type',
-        type ?? exhaustive,
-        'is not a known sampler',
-        `Use one of ${SAMPLER_TYPES.join(', ')}.`,
-      );
+      check.oneOf(where, 'type', (exhaustive as { type?: unknown }).type, SAMPLER_TYPES); // throws: no known type reaches here
+      return exhaustive;
     }
   }
 }

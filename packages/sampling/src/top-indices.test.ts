@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/support.js';
+import { SamplingError } from './errors.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
 
@@ -36,8 +37,8 @@ describe('softmax and logSoftmax', () => {
   });
 
   it('reject NaN, +Infinity and fully masked rows', () => {
-    expectErrorCode(() => softmax([Number.NaN]), 'SAMPLING_INVALID_INPUT');
-    expectErrorCode(() => logSoftmax([Number.POSITIVE_INFINITY]), 'SAMPLING_INVALID_INPUT');
-    expectErrorCode(() => softmax([Number.NEGATIVE_INFINITY]), 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => softmax([Number.NaN]), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => logSoftmax([Number.POSITIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => softmax([Number.NEGATIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
   });
 });

@@ -40,7 +40,7 @@ export interface LogitsProcessorContext {
  */
 export type LogitsProcessor = (logits: Float32Array, context: LogitsProcessorContext) => Float32Array;
 
-/** A random source in `[0, 1)`; {@link SeededRandom} is the one rnnkit uses. */
+/** A random source in `[0, 1)`; `SeededRandom` of `@rnnkit/core` (re-exported here) is the one rnnkit uses. */
 export interface RandomSource {
   /** A float uniform in `[0, 1)`. */
   nextFloat(): number;

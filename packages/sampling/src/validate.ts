@@ -1,89 +1,40 @@
+import { createValidator, describeValue, type Validator } from '@rnnkit/core';
 import { SamplingError, type SamplingErrorCode } from './errors.js';
 
-/** A short description of `value` for error messages: its JSON, or its type. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  try {
-    const json = JSON.stringify(value);
-    if (json === undefined) return typeof value;
-    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-  } catch {
-    return typeof value;
-  }
-}
+/**
+ * Sampling's option checks, in the one rnnkit dialect (`createValidator` of `@rnnkit/core`):
+ * every failure is a `SamplingError` `SAMPLING_INVALID_OPTION` reading
+ * `<function>: <option> must be <rule>, got <value>. <fix>`.
+ */
+export const check: Validator = createValidator(
+  (message) => new SamplingError('SAMPLING_INVALID_OPTION', message),
+);
 
-/** Throws `SAMPLING_INVALID_OPTION` naming the function, the option, the value, the rule and the fix. */
-export function invalidOption(where: string, name: string, value: unknown, rule: string, fix: string): never {
-  throw new SamplingError(
-    'SAMPLING_INVALID_OPTION',
-    `${where}: ${name} ${rule}, got ${describeValue(value)}. ${fix}`,
-  );
-}
-
-/** Throws a {@link SamplingError} with `code` and `message`. */
+/** Throws a {@link SamplingError} with `code` and `message` (for codes other than invalid options). */
 export function fail(code: SamplingErrorCode, message: string): never {
   throw new SamplingError(code, message);
 }
 
 /**
- * Checks that `options` is a plain object whose keys are all in `known`, so a misspelt
- * option (`top_k`, `max_new_tokens`) fails instead of being silently ignored.
+ * Rejects option names that rnnkit spells differently (`maxLength` of beam search is
+ * `maxNewTokens`, Keras' `maxlen` is `sequenceLength`), naming the one to use: the edit
+ * distance alone would not find it.
  */
-export function checkOptionsObject(where: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    fail('SAMPLING_INVALID_OPTION', `${where}: options must be an object, got ${describeValue(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
+export function rejectRenamed(
+  where: string,
+  options: unknown,
+  renamed: Readonly<Record<string, string>>,
+): void {
+  if (options === null || typeof options !== 'object') return;
+  for (const [old, name] of Object.entries(renamed)) {
+    if (Object.hasOwn(options, old)) {
       fail(
         'SAMPLING_INVALID_OPTION',
-        `${where}: unknown option '${key}'. Known options: ${known.join(', ')} ` +
-          '(Python snake_case names are camelCase here).',
+        `${where}: unknown option '${old}'. Did you mean '${name}'? (rnnkit spells this concept ` +
+          `'${name}' in every package.)`,
       );
     }
   }
-}
-
-/** An integer in `[min, max]`. */
-export function checkInteger(
-  where: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min} … ${max}`;
-    invalidOption(where, name, value, `must be an integer ${range}`, `Pass an integer ${range}.`);
-  }
-  return value;
-}
-
-/** A finite number with `min < value` (or `≤` with `minInclusive`) and `value ≤ max`. */
-export function checkNumber(
-  where: string,
-  name: string,
-  value: unknown,
-  range: { readonly min: number; readonly minInclusive: boolean; readonly max: number },
-): number {
-  const { min, minInclusive, max } = range;
-  const aboveMin = typeof value === 'number' && (minInclusive ? value >= min : value > min);
-  if (typeof value !== 'number' || !Number.isFinite(value) || !aboveMin || value > max) {
-    const low = `${minInclusive ? '≥' : '>'} ${min}`;
-    const rule = max === Number.POSITIVE_INFINITY ? low : `${low} and ≤ ${max}`;
-    invalidOption(where, name, value, `must be a finite number ${rule}`, `Pass a number ${rule}.`);
-  }
-  return value;
-}
-
-/** A boolean. */
-export function checkBoolean(where: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    invalidOption(where, name, value, 'must be a boolean', 'Pass true or false.');
-  return value;
 }
 
 /** A list of token ids, each an integer in `[0, vocabularySize)` when `vocabularySize` is known. */
@@ -96,17 +47,16 @@ export function checkIdList(
   if (
     value === null ||
     typeof value !== 'object' ||
-    typeof (value as ArrayLike<unknown>).length !== 'number' ||
-    typeof value === 'string'
+    typeof (value as ArrayLike<unknown>).length !== 'number'
   ) {
-    invalidOption(where, name, value, 'must be an array of token ids', 'Pass an array such as [0, 5].');
+    check.invalid(where, name, value, 'must be an array of token ids', 'Pass an array such as [0, 5].');
   }
   const ids = Array.from(value as ArrayLike<unknown>);
+  const limit = vocabularySize === null ? Number.MAX_SAFE_INTEGER : vocabularySize - 1;
   for (const id of ids) {
-    const limit = vocabularySize === null ? Number.MAX_SAFE_INTEGER : vocabularySize - 1;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > limit) {
       const range = vocabularySize === null ? 'a non-negative integer' : `an integer in 0 … ${limit}`;
-      invalidOption(
+      check.invalid(
         where,
         name,
         value,
@@ -116,4 +66,20 @@ export function checkIdList(
     }
   }
   return ids as number[];
+}
+
+/** An array of functions (processors, stopping criteria). */
+export function checkFunctionList<T>(where: string, name: string, value: unknown): readonly T[] {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
+    check.invalid(where, name, value, 'must be an array of functions', 'Pass an array, e.g. [myProcessor].');
+  }
+  return value as T[];
+}
+
+/** A function or `null` (a custom sampler, an `onToken` callback). */
+export function checkNullableFunction<T>(where: string, name: string, value: unknown): T | null {
+  if (value !== null && typeof value !== 'function') {
+    check.invalid(where, name, value, 'must be a function or null', 'Pass a function, or null.');
+  }
+  return value as T | null;
 }

@@ -1,9 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/support.js';
+import { SamplingError } from './errors.js';
 import { generate } from './generate.js';
 import {
   DEFAULT_WINDOWED_STEP_MODEL_OPTIONS,
@@ -65,26 +65,30 @@ describe('resolveWindowedStepModelOptions', () => {
       padId: 0,
       vocabularySize: null,
     });
-    expect(resolveWindowedStepModelOptions({ length: 10 })).toEqual({
-      length: 10,
+    expect(resolveWindowedStepModelOptions({ sequenceLength: 10 })).toEqual({
+      sequenceLength: 10,
       outputs: 'probabilities',
       padId: 0,
       vocabularySize: null,
     });
     for (const bad of [
       {},
-      { length: 0 },
-      { length: 3, outputs: 'softmax' },
-      { length: 3, padId: -1 },
-      { length: 3, maxlen: 3 },
+      { sequenceLength: 0 },
+      { sequenceLength: 3, outputs: 'softmax' },
+      { sequenceLength: 3, padId: -1 },
+      { sequenceLength: 3, maxlen: 3 },
+      { length: 3 },
+      { sequenceLength: 3, padid: 0 },
     ]) {
       expectErrorCode(
         () => resolveWindowedStepModelOptions(bad as WindowedStepModelOptions),
+        SamplingError,
         'SAMPLING_INVALID_OPTION',
       );
     }
     expectErrorCode(
-      () => windowedStepModel({ predict: () => tf.scalar(0) }, { length: 3 }),
+      () => windowedStepModel({ predict: () => tf.scalar(0) }, { sequenceLength: 3 }),
+      SamplingError,
       'SAMPLING_INVALID_OPTION',
     );
   });
@@ -92,7 +96,7 @@ describe('resolveWindowedStepModelOptions', () => {
 
 describe('windowedStepModel', () => {
   it('equals model.predict on the pre-padded windows, step by step, with log-probabilities as logits', () => {
-    const stepModel = windowedStepModel(probabilities, { length: LENGTH, padId: 0 });
+    const stepModel = windowedStepModel(probabilities, { sequenceLength: LENGTH, padId: 0 });
     expect(stepModel.vocabularySize).toBe(VOCAB);
     // two rows: 4, 2, 5, 1 and 3, 3, 6, 2
     const feeds = [
@@ -134,14 +138,14 @@ describe('windowedStepModel', () => {
 
   it('passes logits through, and takes the last step of a sequence model', () => {
     const logitsModel = nextCharModel('linear');
-    const stepModel = windowedStepModel(logitsModel, { length: LENGTH, outputs: 'logits', padId: 6 });
+    const stepModel = windowedStepModel(logitsModel, { sequenceLength: LENGTH, outputs: 'logits', padId: 6 });
     const { logits } = stepModel.step(Int32Array.of(2), stepModel.initialState(1));
     const expected = predictWindows(logitsModel, [[6, 6, 2]]);
     expectTensorsClose(logits, expected, { rtol: 1e-6, atol: 1e-7 });
     tf.dispose([logits, expected]);
 
     const sequenceModel = nextCharModel('softmax', true);
-    const sequenceStep = windowedStepModel(sequenceModel, { length: LENGTH });
+    const sequenceStep = windowedStepModel(sequenceModel, { sequenceLength: LENGTH });
     const { logits: last } = sequenceStep.step(Int32Array.of(5), sequenceStep.initialState(1));
     const full = predictWindows(sequenceModel, [[0, 0, 5]]);
     const lastStep = tf.tidy(() => tf.log(tf.reshape(tf.slice(full, [0, 2, 0], [1, 1, VOCAB]), [1, VOCAB])));
@@ -150,22 +154,27 @@ describe('windowedStepModel', () => {
   });
 
   it('gathers rows by index, and rejects mismatched ids and states', () => {
-    const stepModel = windowedStepModel(probabilities, { length: LENGTH });
+    const stepModel = windowedStepModel(probabilities, { sequenceLength: LENGTH });
     const state = { batchSize: 2, windows: Int32Array.of(1, 2, 3, 4, 5, 6) };
     expect([...stepModel.gatherState(state, Int32Array.of(1, 1, 0)).windows]).toEqual([
       4, 5, 6, 4, 5, 6, 1, 2, 3,
     ]);
-    expectErrorCode(() => stepModel.gatherState(state, Int32Array.of(2)), 'SAMPLING_INVALID_INPUT');
-    expectErrorCode(() => stepModel.step(Int32Array.of(1), state), 'SAMPLING_INVALID_INPUT');
-    const wrongVocabulary = windowedStepModel(probabilities, { length: LENGTH, vocabularySize: 9 });
+    expectErrorCode(
+      () => stepModel.gatherState(state, Int32Array.of(2)),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+    expectErrorCode(() => stepModel.step(Int32Array.of(1), state), SamplingError, 'SAMPLING_INVALID_INPUT');
+    const wrongVocabulary = windowedStepModel(probabilities, { sequenceLength: LENGTH, vocabularySize: 9 });
     expectErrorCode(
       () => wrongVocabulary.step(Int32Array.of(1), wrongVocabulary.initialState(1)),
+      SamplingError,
       'SAMPLING_INVALID_INPUT',
     );
   });
 
   it('drives generate: greedy equals argmax of predict over the sliding window; no leaks', async () => {
-    const stepModel = windowedStepModel(probabilities, { length: LENGTH });
+    const stepModel = windowedStepModel(probabilities, { sequenceLength: LENGTH });
     const result = await generate(stepModel, { prompt: [3, 1], temperature: 0, maxNewTokens: 6 });
     const window = [0, 3, 1];
     const expected: number[] = [];

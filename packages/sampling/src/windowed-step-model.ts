@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepModel } from './types.js';
-import { checkInteger, checkOptionsObject, fail, invalidOption } from './validate.js';
+import { check, fail, rejectRenamed } from './validate.js';
 
 /**
  * What {@link windowedStepModel} needs of a model: tfjs-layers' `LayersModel` (and
  * `Sequential`) fits. `outputs` is read only to find the vocabulary size.
  */
 export interface WindowedModel {
-  /** Ids `[batch, length]` → `[batch, vocab]` (or `[batch, length, vocab]`, last step used). */
+  /** Ids `[batch, sequenceLength]` → `[batch, vocab]` (or `[batch, sequenceLength, vocab]`, last step used). */
   predict(x: tf.Tensor): tf.Tensor | tf.Tensor[];
   /** The model's symbolic outputs; the last dimension of the first is the vocabulary size. */
   readonly outputs?: readonly { readonly shape: readonly (number | null)[] }[];
@@ -19,7 +19,7 @@ export type WindowedOutputs = 'probabilities' | 'logits';
 /** Options of {@link windowedStepModel}. */
 export interface WindowedStepModelOptions {
   /** Ids per window: the `sequenceLength` (Keras `maxlen`) the model was trained on; an integer ≥ 1. Required. */
-  readonly length: number;
+  readonly sequenceLength: number;
   /**
    * `'probabilities'` (a softmax output layer, turned into logits with a clamped log) or
    * `'logits'` (a linear output layer, used as is).
@@ -27,7 +27,7 @@ export interface WindowedStepModelOptions {
    */
   readonly outputs?: WindowedOutputs;
   /**
-   * The id that fills a window before `length` ids have been fed (pre-padding, as Keras'
+   * The id that fills a window before `sequenceLength` ids have been fed (pre-padding, as Keras'
    * `pad_sequences` default).
    * @default 0
    */
@@ -41,58 +41,54 @@ export interface WindowedStepModelOptions {
 
 /** {@link WindowedStepModelOptions} with every default filled in. */
 export interface ResolvedWindowedStepModelOptions {
-  readonly length: number;
+  readonly sequenceLength: number;
   readonly outputs: WindowedOutputs;
   readonly padId: number;
   readonly vocabularySize: number | null;
 }
 
 /** The documented defaults of the optional {@link WindowedStepModelOptions} fields. */
-export const DEFAULT_WINDOWED_STEP_MODEL_OPTIONS: Readonly<Omit<ResolvedWindowedStepModelOptions, 'length'>> =
-  Object.freeze({ outputs: 'probabilities', padId: 0, vocabularySize: null });
+export const DEFAULT_WINDOWED_STEP_MODEL_OPTIONS: Readonly<
+  Required<Omit<WindowedStepModelOptions, 'sequenceLength'>>
+> = Object.freeze({ outputs: 'probabilities', padId: 0, vocabularySize: null });
 
 const WHERE = 'windowedStepModel';
 
+/** Names that rnnkit spells `sequenceLength` (the option was `length`; Keras says `maxlen`). */
+const RENAMED = Object.freeze({ length: 'sequenceLength', maxlen: 'sequenceLength' });
+
 /**
- * Validates {@link WindowedStepModelOptions} and fills in the defaults.
+ * Validates {@link WindowedStepModelOptions} and fills in the defaults. Internal: the resolved
+ * shape is not API.
  *
- * @throws SamplingError `SAMPLING_INVALID_OPTION` for unknown keys, a missing or non-positive
- *   `length`, an unknown `outputs`, a negative `padId` or a bad `vocabularySize`.
- * @example
- * resolveWindowedStepModelOptions({ length: 10 }); // { length: 10, outputs: 'probabilities', padId: 0, vocabularySize: null }
+ * @throws SamplingError `SAMPLING_INVALID_OPTION` for unknown keys (naming the closest known
+ *   one), a missing or non-positive `sequenceLength`, an unknown `outputs`, a negative `padId`
+ *   or a bad `vocabularySize`.
  */
 export function resolveWindowedStepModelOptions(
   options: WindowedStepModelOptions,
 ): ResolvedWindowedStepModelOptions {
-  checkOptionsObject(WHERE, options, ['length', ...Object.keys(DEFAULT_WINDOWED_STEP_MODEL_OPTIONS)]);
-  const defaults = DEFAULT_WINDOWED_STEP_MODEL_OPTIONS;
-  const outputs = options.outputs ?? defaults.outputs;
-  if (outputs !== 'probabilities' && outputs !== 'logits') {
-    invalidOption(
-      WHERE,
-      'outputs',
-      outputs,
-      "must be 'probabilities' or 'logits'",
-      'Use logits for a linear output layer.',
-    );
-  }
-  const vocabularySize = options.vocabularySize ?? defaults.vocabularySize;
+  rejectRenamed(WHERE, options, RENAMED);
+  const merged = check.withDefaults(WHERE, options, DEFAULT_WINDOWED_STEP_MODEL_OPTIONS, ['sequenceLength']);
   return {
-    length: checkInteger(WHERE, 'length', options.length, 1),
-    outputs,
-    padId: checkInteger(WHERE, 'padId', options.padId ?? defaults.padId, 0, 2 ** 31 - 1),
-    vocabularySize: vocabularySize === null ? null : checkInteger(WHERE, 'vocabularySize', vocabularySize, 1),
+    sequenceLength: check.integer(WHERE, 'sequenceLength', merged.sequenceLength, { min: 1 }),
+    outputs: check.oneOf<WindowedOutputs>(WHERE, 'outputs', merged.outputs, ['probabilities', 'logits']),
+    padId: check.integer(WHERE, 'padId', merged.padId, { min: 0, max: 2 ** 31 - 1 }),
+    vocabularySize:
+      merged.vocabularySize === null
+        ? null
+        : check.integer(WHERE, 'vocabularySize', merged.vocabularySize, { min: 1 }),
   };
 }
 
 /**
- * State of a {@link windowedStepModel}: the last `length` ids of each row, row-major
- * `[batch × length]`. Plain numbers, no tensors.
+ * State of a {@link windowedStepModel}: the last `sequenceLength` ids of each row, row-major
+ * `[batch × sequenceLength]`. Plain numbers, no tensors.
  */
 export interface WindowState {
   /** Rows in the batch. */
   readonly batchSize: number;
-  /** `int32`, `[batchSize * length]`: row b is `windows[b*length … (b+1)*length)`, oldest first. */
+  /** `int32`, `[batchSize * sequenceLength]`: row b is `windows[b*sequenceLength … (b+1)*sequenceLength)`, oldest first. */
   readonly windows: Int32Array;
 }
 
@@ -102,25 +98,25 @@ const TINY = 1.1754943508222875e-38;
 /** A {@link StepModel} over a fixed-window model; see {@link windowedStepModel}. */
 export interface WindowedStepModel extends StepModel<WindowState> {
   /** Ids per window. */
-  readonly length: number;
+  readonly sequenceLength: number;
 }
 
 /**
- * Adapts a model trained many-to-one on fixed windows — ids `[batch, length]` → the next
+ * Adapts a model trained many-to-one on fixed windows — ids `[batch, sequenceLength]` → the next
  * token's distribution `[batch, vocab]`, as the Keras poetry notebook's 10-character model —
- * to a {@link StepModel}. The state is the last `length` ids of each row; each `step` slides
+ * to a {@link StepModel}. The state is the last `sequenceLength` ids of each row; each `step` slides
  * the window by one id and runs the whole model on it.
  *
  * This re-feeding is the correct semantics for such models, not a slow approximation: they
- * were trained to predict from exactly `length` ids starting from a zero state, so carrying a
- * recurrent state across windows would ask them something they never learned. Before `length`
+ * were trained to predict from exactly `sequenceLength` ids starting from a zero state, so carrying a
+ * recurrent state across windows would ask them something they never learned. Before `sequenceLength`
  * ids have been fed, the window is pre-padded with `padId`. For models trained on whole
  * sequences (`mode: 'shifted'`), use `toStepModel` from `@rnnkit/rnn-models`, which costs one
- * recurrent step per token instead of `length`.
+ * recurrent step per token instead of `sequenceLength`.
  *
  * Probability outputs become logits as `log(max(p, 1.1754944e-38))` (the smallest normal
  * float32), so `softmax(logits)` gives the model's probabilities back and zero probabilities
- * stay practically impossible. A model output of `[batch, length, vocab]` (a sequence model)
+ * stay practically impossible. A model output of `[batch, sequenceLength, vocab]` (a sequence model)
  * is also accepted: the last time step is used.
  *
  * Tensors: the model is borrowed, never disposed. States hold no tensors
@@ -133,7 +129,7 @@ export interface WindowedStepModel extends StepModel<WindowState> {
  * @example
  * const poetry = languageModel({ vocabularySize: 28, sequenceLength: 10, mode: 'next', units: 128 });
  * // … train …
- * const stepModel = windowedStepModel(poetry, { length: 10 });
+ * const stepModel = windowedStepModel(poetry, { sequenceLength: 10 });
  * const { text } = await generate(stepModel, { prompt: 'the moon ', decoder: vocab, maxNewTokens: 200, topK: 5 });
  */
 export function windowedStepModel(
@@ -141,13 +137,13 @@ export function windowedStepModel(
   options: WindowedStepModelOptions,
 ): WindowedStepModel {
   if (model === null || typeof model !== 'object' || typeof model.predict !== 'function') {
-    invalidOption(WHERE, 'model', model, 'must have predict()', 'Pass a tfjs-layers LayersModel.');
+    check.invalid(WHERE, 'model', model, 'must have predict()', 'Pass a tfjs-layers LayersModel.');
   }
-  const { length, outputs, padId, vocabularySize: given } = resolveWindowedStepModelOptions(options);
+  const { sequenceLength, outputs, padId, vocabularySize: given } = resolveWindowedStepModelOptions(options);
   const inferred = model.outputs?.[0]?.shape.at(-1);
   const vocabularySize = given ?? (typeof inferred === 'number' && inferred > 0 ? inferred : null);
   if (vocabularySize === null) {
-    invalidOption(
+    check.invalid(
       WHERE,
       'vocabularySize',
       null,
@@ -161,18 +157,21 @@ export function windowedStepModel(
       state === null ||
       typeof state !== 'object' ||
       !(state.windows instanceof Int32Array) ||
-      state.windows.length !== state.batchSize * length
+      state.windows.length !== state.batchSize * sequenceLength
     ) {
-      fail('SAMPLING_INVALID_INPUT', `${what}: state is not a WindowState of this model (length ${length}).`);
+      fail(
+        'SAMPLING_INVALID_INPUT',
+        `${what}: state is not a WindowState of this model (sequenceLength ${sequenceLength}).`,
+      );
     }
   };
 
   return {
     vocabularySize,
-    length,
+    sequenceLength,
     initialState(batchSize: number): WindowState {
-      checkInteger(WHERE, 'batchSize', batchSize, 1);
-      return { batchSize, windows: new Int32Array(batchSize * length).fill(padId) };
+      check.integer(WHERE, 'batchSize', batchSize, { min: 1 });
+      return { batchSize, windows: new Int32Array(batchSize * sequenceLength).fill(padId) };
     },
     step(ids: Int32Array, state: WindowState) {
       checkWindows(state, 'step');
@@ -184,12 +183,12 @@ export function windowedStepModel(
       }
       const windows = new Int32Array(state.windows.length);
       for (let row = 0; row < state.batchSize; row++) {
-        const start = row * length;
-        windows.set(state.windows.subarray(start + 1, start + length), start);
-        windows[start + length - 1] = ids[row]!;
+        const start = row * sequenceLength;
+        windows.set(state.windows.subarray(start + 1, start + sequenceLength), start);
+        windows[start + sequenceLength - 1] = ids[row]!;
       }
       const logits = tf.tidy(() => {
-        const output = model.predict(tf.tensor2d(windows, [state.batchSize, length], 'int32'));
+        const output = model.predict(tf.tensor2d(windows, [state.batchSize, sequenceLength], 'int32'));
         let y = Array.isArray(output) ? output[0]! : (output as tf.Tensor);
         if (y.rank === 3 && y.shape[0] === state.batchSize && y.shape[2] === vocabularySize) {
           y = tf.squeeze(tf.slice(y, [0, y.shape[1]! - 1, 0], [-1, 1, -1]), [1]);
@@ -197,7 +196,7 @@ export function windowedStepModel(
         if (y.rank !== 2 || y.shape[0] !== state.batchSize || y.shape[1] !== vocabularySize) {
           fail(
             'SAMPLING_INVALID_INPUT',
-            `step: the model returned shape [${y.shape.join(', ')}] for windows [${state.batchSize}, ${length}]; ` +
+            `step: the model returned shape [${y.shape.join(', ')}] for windows [${state.batchSize}, ${sequenceLength}]; ` +
               `expected [${state.batchSize}, ${vocabularySize}]. Wrap a next-token (many-to-one) model, or pass ` +
               'the right vocabularySize.',
           );
@@ -209,12 +208,15 @@ export function windowedStepModel(
     },
     gatherState(state: WindowState, rows: Int32Array): WindowState {
       checkWindows(state, 'gatherState');
-      const windows = new Int32Array(rows.length * length);
+      const windows = new Int32Array(rows.length * sequenceLength);
       rows.forEach((source, row) => {
         if (!Number.isInteger(source) || source < 0 || source >= state.batchSize) {
           fail('SAMPLING_INVALID_INPUT', `gatherState: row ${source} is outside 0 … ${state.batchSize - 1}.`);
         }
-        windows.set(state.windows.subarray(source * length, (source + 1) * length), row * length);
+        windows.set(
+          state.windows.subarray(source * sequenceLength, (source + 1) * sequenceLength),
+          row * sequenceLength,
+        );
       });
       return { batchSize: rows.length, windows };
     },

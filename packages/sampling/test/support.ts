@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { SamplingError, type SamplingErrorCode } from '../src/errors.js';
 import type { StepModel } from '../src/types.js';
 
 /** Upper 0.1% points of the chi-square distribution, by degrees of freedom. */
@@ -40,31 +39,6 @@ export function chiSquare(counts: readonly number[], probabilities: ArrayLike<nu
 /** Degrees of freedom of {@link chiSquare}: categories with non-zero probability, minus one. */
 export function degreesOfFreedom(probabilities: ArrayLike<number>): number {
   return Array.from(probabilities).filter((p) => p > 0).length - 1;
-}
-
-/** Asserts that `fn` throws a {@link SamplingError} with `code` (never the wording). */
-export function expectErrorCode(fn: () => unknown, code: SamplingErrorCode): SamplingError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(SamplingError);
-  expect((thrown as SamplingError).code).toBe(code);
-  return thrown as SamplingError;
-}
-
-/** Async {@link expectErrorCode}. */
-export async function expectRejectCode(promise: Promise<unknown>, code: SamplingErrorCode): Promise<void> {
-  let thrown: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(SamplingError);
-  expect((thrown as SamplingError).code).toBe(code);
 }
 
 /** State of {@link TableStepModel}: the last id per row, as an int32 tensor `[batch]`. */

@@ -1,12 +1,13 @@
-// generate and beamSearch over @rnnkit/rnn-models' toStepModel (which implements StepModel
-// structurally): greedy generation equals the argmax of model.predict on the whole prefix.
+// @rnnkit/sampling's generate and beamSearch over @rnnkit/rnn-models' toStepModel (which
+// implements StepModel structurally): greedy generation equals the argmax of model.predict on
+// the whole prefix.
 import { initBackend, languageModel, toStepModel } from '@rnnkit/rnn-models';
+import { beamSearch, generate, type StepModel } from '@rnnkit/sampling';
 import { expectNoLeaks } from '@rnnkit/test-utils';
 import { CharVocabulary } from '@rnnkit/tokenize';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beamSearch, generate, type StepModel } from '../src/index.js';
 
 let model: tfl.Sequential;
 const vocab = CharVocabulary.fromText('abcdefgh ');
@@ -54,7 +55,7 @@ describe('generate over toStepModel', () => {
         topP: 0.9,
         stop: ['h'],
       });
-      await beamSearch(stepModel, { prompt: 'ab', decoder: vocab, beamWidth: 4, maxLength: 30 });
+      await beamSearch(stepModel, { prompt: 'ab', decoder: vocab, beamWidth: 4, maxNewTokens: 30 });
     });
   });
 });
