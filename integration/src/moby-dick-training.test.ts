@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataset, mobyDick, shiftedChunks, toTensors } from '@rnnkit/datasets';
+import { Dataset, mobyDick, shiftedChunks } from '@rnnkit/datasets';
+import { toTensors } from '@rnnkit/datasets/tensor';
 import { initBackend, languageModel, train } from '@rnnkit/rnn-models';
 import { loadModel, saveModel } from '@rnnkit/rnn-models/node';
 import { CharVocabulary, standardize } from '@rnnkit/tokenize';
@@ -49,7 +50,7 @@ describe('Moby-Dick char-level language model', () => {
     const vocabulary = CharVocabulary.fromText(text);
     const ids = vocabulary.encode(text);
     const batches = toTensors(
-      Dataset.from(() => shiftedChunks(ids, { length: SEQ_LENGTH }))
+      Dataset.from(() => shiftedChunks(ids, { sequenceLength: SEQ_LENGTH }))
         .shuffle(1024, SEED)
         .batch(BATCH),
       { xsDtype: 'int32', ysDtype: 'int32' },

@@ -1,6 +1,7 @@
 // tokenize → datasets → tfjs-layers: the char-level text-generation notebook's data path,
 // lazily, into a stock tfjs-layers model.
-import { Dataset, slidingWindows, toTensors } from '@rnnkit/datasets';
+import { Dataset, slidingWindows } from '@rnnkit/datasets';
+import { toTensors } from '@rnnkit/datasets/tensor';
 import { expectNoLeaks } from '@rnnkit/test-utils';
 import { CharVocabulary, standardize } from '@rnnkit/tokenize';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,7 +22,7 @@ describe('text pipeline', () => {
   it('trains a next-character model from lazy windows without leaking tensors', async () => {
     const vocabulary = CharVocabulary.fromText(text);
     const ids = vocabulary.encode(text);
-    const windows = Dataset.from(() => slidingWindows(ids, { length: 8, stride: 2 })).map((window) => ({
+    const windows = Dataset.from(() => slidingWindows(ids, { sequenceLength: 8, stride: 2 })).map((window) => ({
       xs: window.xs,
       ys: window.ys[0]!,
     }));

@@ -2,7 +2,8 @@
 // text → CharVocabulary → shifted chunks → shuffled batches → LSTM language model → train()
 // → checkpoint → toStepModel → streamed sampling. main.ts runs it on Moby-Dick; the smoke test
 // runs it on one chapter.
-import { Dataset, mobyDick, shiftedChunks, toTensors } from '@rnnkit/datasets';
+import { Dataset, mobyDick, shiftedChunks } from '@rnnkit/datasets';
+import { toTensors } from '@rnnkit/datasets/tensor';
 import { type History, languageModel, toStepModel, train } from '@rnnkit/rnn-models';
 import { generate, type TokenEvent } from '@rnnkit/sampling';
 import { CharVocabulary, standardize } from '@rnnkit/tokenize';
@@ -48,7 +49,7 @@ export async function trainCharModel(options: TrainCharModelOptions): Promise<Tr
   const vocabulary = CharVocabulary.fromText(text);
   const ids = vocabulary.encode(text);
   const batches = toTensors(
-    Dataset.from(() => shiftedChunks(ids, { length: sequenceLength }))
+    Dataset.from(() => shiftedChunks(ids, { sequenceLength }))
       .shuffle(10_000, seed)
       .batch(batchSize, { dropRemainder: true })
       .take(stepsPerEpoch),

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Dataset } from '../src/dataset.js';
 import { slidingWindows } from '../src/sliding-windows.js';
-import { toTensors } from '../src/to-tensors.js';
+import { toTensors } from '../src/tensor/index.js';
 
 const LENGTH = 100;
 const BATCH = 64;
@@ -53,7 +53,7 @@ async function run(variant: Variant): Promise<Result> {
     }
     for (let b = 0; b < count; b += BATCH) windows += Math.min(BATCH, count - b) + (xs[b * LENGTH]! & 0);
   } else {
-    const examples = Dataset.from(() => slidingWindows(ids, { length: LENGTH })).map((window) => ({
+    const examples = Dataset.from(() => slidingWindows(ids, { sequenceLength: LENGTH })).map((window) => ({
       xs: window.xs,
       ys: window.ys[0]!,
     }));

@@ -1,6 +1,6 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
 import {
   type BucketByLengthOptions,
   bucketByLength,
@@ -9,6 +9,7 @@ import {
   measureBucketPadding,
   resolveBucketByLengthOptions,
 } from './bucket-by-length.js';
+import { DatasetsError } from './errors.js';
 
 // The elements of tf.data.experimental.bucket_by_sequence_length's docstring examples.
 const TF_DOC_ELEMENTS = [[0], [1, 2, 3, 4], [5, 6, 7], [7, 8, 9, 10, 11], [13, 14, 15, 16, 19, 20], [21, 22]];
@@ -123,8 +124,16 @@ describe('bucketByLength', () => {
       savedFraction: 21 / 32,
     });
     expect(measureBucketPadding([]).savedFraction).toBe(0);
-    expectErrorCode(() => measureBucketPadding(null as unknown as LengthBucket[]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => measureBucketPadding([{}] as LengthBucket[]), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(
+      () => measureBucketPadding(null as unknown as LengthBucket[]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => measureBucketPadding([{}] as LengthBucket[]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
   });
 
   it('rejects bad options at the call with DATASETS_INVALID_OPTION', () => {
@@ -151,6 +160,7 @@ describe('bucketByLength', () => {
     for (const options of bad) {
       expectErrorCode(
         () => bucketByLength([[1]], options as BucketByLengthOptions),
+        DatasetsError,
         'DATASETS_INVALID_OPTION',
       );
     }
@@ -158,16 +168,30 @@ describe('bucketByLength', () => {
 
   it('rejects bad input with DATASETS_INVALID_INPUT (the iterable at the call, elements when reached)', () => {
     const options = { boundaries: [3], batchSizes: [2, 2] };
-    expectErrorCode(() => bucketByLength(42 as unknown as number[][], options), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => bucketByLength('abc' as unknown as number[][], options), 'DATASETS_INVALID_INPUT');
     expectErrorCode(
-      () => [...bucketByLength([[1], 'ab' as unknown as number[]], options)],
+      () => bucketByLength(42 as unknown as number[][], options),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
-    expectErrorCode(() => [...bucketByLength([[1, Number.NaN]], options)], 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => [...bucketByLength([[2 ** 31]], options)], 'DATASETS_INVALID_INPUT');
+    expectErrorCode(
+      () => bucketByLength('abc' as unknown as number[][], options),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => [...bucketByLength([[1], 'ab' as unknown as number[]], options)],
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => [...bucketByLength([[1, Number.NaN]], options)],
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(() => [...bucketByLength([[2 ** 31]], options)], DatasetsError, 'DATASETS_INVALID_INPUT');
     expectErrorCode(
       () => [...bucketByLength([[1, 2, 3]], { ...options, padToBucketBoundary: true })],
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
   });

@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import {
   DenseMatrix,
   MATRIX_DTYPES,
@@ -5,14 +6,14 @@ import {
   requireSequenceFitsDtype,
   requireValueForDtype,
 } from './dense-matrix.js';
-import { DatasetsError, describeValue } from './errors.js';
-import { mergeKnownOptions } from './known-options.js';
+import { DatasetsError } from './errors.js';
 import {
+  check,
   type IdSequence,
-  requireBoolean,
-  requireChoice,
-  requireInteger,
+  integerList,
+  isIterableObject,
   requireNumberSequence,
+  withDefaults,
 } from './validate.js';
 
 /**
@@ -81,47 +82,39 @@ export const DEFAULT_BUCKET_BY_LENGTH_OPTIONS: Omit<
  *   `boundaries.length + 1`, or a bad `padValue`, `padToBucketBoundary`, `dropRemainder` or `dtype`.
  */
 export function resolveBucketByLengthOptions(options: BucketByLengthOptions): ResolvedBucketByLengthOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_BUCKET_BY_LENGTH_OPTIONS, 'bucketByLength', [
-    'boundaries',
-    'batchSizes',
-  ]);
-  const boundaries = requireIntegerList(merged['boundaries'], 'boundaries');
+  const where = 'bucketByLength';
+  const merged = withDefaults(where, options, DEFAULT_BUCKET_BY_LENGTH_OPTIONS, ['boundaries', 'batchSizes']);
+  const boundaries = integerList(where, 'boundaries', merged.boundaries, { min: 1 });
   boundaries.forEach((boundary, k) => {
     if (k > 0 && boundary <= boundaries[k - 1]!) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `boundaries must be strictly increasing, but boundaries[${k}] = ${boundary} follows ` +
-          `${boundaries[k - 1]}; sort them and drop duplicates.`,
+      check.invalid(
+        where,
+        'boundaries',
+        boundaries,
+        'must be strictly increasing',
+        'Sort them and drop duplicates.',
       );
     }
   });
-  const batchSizes = requireIntegerList(merged['batchSizes'], 'batchSizes');
+  const batchSizes = integerList(where, 'batchSizes', merged.batchSizes, { min: 1 });
   if (batchSizes.length !== boundaries.length + 1) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `batchSizes needs one size per bucket, boundaries.length + 1 = ${boundaries.length + 1}, ` +
-        `got ${batchSizes.length}; the last size is for sequences of length ≥ the last boundary.`,
+    check.invalid(
+      where,
+      'batchSizes',
+      batchSizes,
+      `must hold one size per bucket, boundaries.length + 1 = ${boundaries.length + 1}`,
+      'The last size is for sequences of length ≥ the last boundary.',
     );
   }
-  const dtype = requireChoice(merged['dtype'], 'dtype', MATRIX_DTYPES);
+  const dtype = check.oneOf(where, 'dtype', merged.dtype, MATRIX_DTYPES);
   return {
     boundaries: Object.freeze(boundaries),
     batchSizes: Object.freeze(batchSizes),
-    padValue: requireValueForDtype(merged['padValue'], 'padValue', dtype),
-    padToBucketBoundary: requireBoolean(merged['padToBucketBoundary'], 'padToBucketBoundary'),
-    dropRemainder: requireBoolean(merged['dropRemainder'], 'dropRemainder'),
+    padValue: requireValueForDtype(where, 'padValue', merged.padValue, dtype),
+    padToBucketBoundary: check.boolean(where, 'padToBucketBoundary', merged.padToBucketBoundary),
+    dropRemainder: check.boolean(where, 'dropRemainder', merged.dropRemainder),
     dtype,
   };
-}
-
-function requireIntegerList(value: unknown, name: string): number[] {
-  if (!Array.isArray(value)) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${name} must be an array of integers ≥ 1, got ${describeValue(value)}.`,
-    );
-  }
-  return value.map((item: unknown, k) => requireInteger(item, `${name}[${k}]`, 1));
 }
 
 /** One padded batch from {@link bucketByLength}. */
@@ -150,8 +143,8 @@ export interface LengthBucket<D extends MatrixDtype = MatrixDtype> {
  *
  * @param sequences any iterable (an array, a generator…) of arrays or typed arrays of numbers.
  * @returns a generator of {@link LengthBucket}s; each `padded` matrix is new and belongs to the caller.
- * @throws DatasetsError at the call, `DATASETS_INVALID_OPTION` (see
- *   {@link resolveBucketByLengthOptions}) or `DATASETS_INVALID_INPUT` if `sequences` is not
+ * @throws DatasetsError at the call, `DATASETS_INVALID_OPTION` (unknown
+ *   option, boundaries not strictly increasing integers ≥ 1, not one batch size per bucket…) or `DATASETS_INVALID_INPUT` if `sequences` is not
  *   iterable; while iterating, `DATASETS_INVALID_INPUT` for an element that is not a sequence
  *   of numbers (fitting the dtype), or, with `padToBucketBoundary`, is as long as the last boundary or longer.
  * @example
@@ -181,11 +174,7 @@ export function bucketByLength(
   options: BucketByLengthOptions,
 ): Generator<LengthBucket, void, undefined> {
   const resolved = resolveBucketByLengthOptions(options);
-  if (
-    sequences === null ||
-    typeof sequences !== 'object' ||
-    typeof (sequences as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-  ) {
+  if (!isIterableObject(sequences)) {
     throw new DatasetsError(
       'DATASETS_INVALID_INPUT',
       `bucketByLength takes an iterable of sequences (an array or a generator), got ${describeValue(sequences)}.`,
@@ -295,11 +284,7 @@ export interface BucketPaddingReport {
  * measureBucketPadding(batches).savedFraction // e.g. 0.62: 62% fewer cells than padSequences(encoded)
  */
 export function measureBucketPadding(batches: Iterable<LengthBucket>): BucketPaddingReport {
-  if (
-    batches === null ||
-    typeof batches !== 'object' ||
-    typeof (batches as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-  ) {
+  if (!isIterableObject(batches)) {
     throw new DatasetsError(
       'DATASETS_INVALID_INPUT',
       `measureBucketPadding takes an iterable of batches from bucketByLength, got ${describeValue(batches)}.`,

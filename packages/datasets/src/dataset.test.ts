@@ -1,19 +1,10 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
 import { Dataset } from './dataset.js';
 import { DatasetsError } from './errors.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, k) => k);
-
-async function expectDatasetsError(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(DatasetsError);
-  expect((error as DatasetsError).code).toBe(code);
-}
 
 describe('Dataset sources', () => {
   it('reads arrays, iterables, async iterables and factories', async () => {
@@ -35,7 +26,7 @@ describe('Dataset sources', () => {
     }
     const once = Dataset.from(numbers());
     expect(await once.toArray()).toEqual([1]);
-    await expectDatasetsError(once.toArray(), 'DATASETS_INVALID_INPUT');
+    await expectErrorCode(once.toArray(), DatasetsError, 'DATASETS_INVALID_INPUT');
   });
 
   it('refuses things that are not sources', () => {
@@ -167,7 +158,11 @@ describe('Dataset.shuffle', () => {
     for (let pass = 0; pass < 4; pass++) passes.push(await uninterrupted.toArray());
     const resumed = Dataset.from(range(30)).shuffle(8, 5, { firstPass: 2 });
     expect([await resumed.toArray(), await resumed.toArray()]).toEqual(passes.slice(2));
-    expectErrorCode(() => Dataset.from(range(3)).shuffle(3, 1, { firstPass: -1 }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(
+      () => Dataset.from(range(3)).shuffle(3, 1, { firstPass: -1 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
   });
 
   it('with a full buffer, puts every element first about equally often (chi-square)', async () => {

@@ -1,6 +1,6 @@
-import { DatasetsError, describeValue } from './errors.js';
-import { SeededRandom } from './random.js';
-import { requireInteger } from './validate.js';
+import { describeValue, SeededRandom } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
+import { check, withDefaults } from './validate.js';
 
 /**
  * Where a {@link Dataset} reads from. Arrays and functions returning a fresh iterable can be
@@ -37,6 +37,15 @@ export interface ShuffleOptions {
   readonly firstPass?: number;
 }
 
+/** The documented defaults of {@link BatchOptions}. */
+export const DEFAULT_BATCH_OPTIONS: Required<BatchOptions> = Object.freeze({ dropRemainder: false });
+
+/** The documented defaults of {@link ShuffleOptions}. */
+export const DEFAULT_SHUFFLE_OPTIONS: Required<ShuffleOptions> = Object.freeze({
+  reshuffleEachIteration: true,
+  firstPass: 0,
+});
+
 /** What tfjs-layers' `model.fitDataset()` needs of a dataset. */
 export interface TfjsDatasetLike<T> {
   iterator(): Promise<{ next(): Promise<IteratorResult<T>> }>;
@@ -51,7 +60,7 @@ type IteratorFactory<T> = (pass: number) => AsyncIterator<T>;
  * bounded by the largest buffer asked for (`shuffle`, `batch`).
  *
  * Iterate with `for await (const item of dataset)`, or hand it to tfjs-layers'
- * `model.fitDataset()` after {@link toTensors}. Tensor ownership: a dataset never
+ * `model.fitDataset()` after `toTensors` (from `@rnnkit/datasets/tensor`). Tensor ownership: a dataset never
  * disposes what it yields; whoever consumes an element owns it (`fitDataset` disposes
  * `xs`/`ys` itself).
  *
@@ -162,11 +171,14 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
 
   /**
    * Groups consecutive elements into arrays of `size`.
-   * @throws DatasetsError `DATASETS_INVALID_OPTION` for a size that is not a positive integer.
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` for a size that is not a positive integer or
+   *   an unknown option.
    */
   batch(size: number, options: BatchOptions = {}): Dataset<T[]> {
-    requireInteger(size, 'batch size');
-    const dropRemainder = options.dropRemainder ?? false;
+    const where = 'Dataset.batch';
+    check.integer(where, 'size', size, { min: 1 });
+    const { dropRemainder } = withDefaults(where, options, DEFAULT_BATCH_OPTIONS);
+    check.boolean(where, 'dropRemainder', dropRemainder);
     const batches = dropRemainder ? Math.floor(this.size / size) : Math.ceil(this.size / size);
     return this.#derive(batches, (source) =>
       generate(async function* () {
@@ -188,14 +200,25 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
    * output is drawn at random from the buffer and replaced by the next input. A buffer at
    * least as large as the dataset gives a uniform permutation; smaller ones trade
    * randomness for memory.
-   * @throws DatasetsError `DATASETS_INVALID_OPTION` for a non-positive buffer or a non-integer seed.
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` for a non-positive buffer, a non-integer seed
+   *   or an unknown option.
    */
   shuffle(bufferSize: number, seed: number, options: ShuffleOptions = {}): Dataset<T> {
-    requireInteger(bufferSize, 'shuffle bufferSize');
-    requireInteger(seed, 'shuffle seed', Number.MIN_SAFE_INTEGER);
-    const reshuffle = options.reshuffleEachIteration ?? true;
-    const firstPass = options.firstPass ?? 0;
-    requireInteger(firstPass, 'shuffle firstPass', 0);
+    const where = 'Dataset.shuffle';
+    check.integer(where, 'bufferSize', bufferSize, { min: 1 });
+    if (typeof seed === 'object' && seed !== null) {
+      check.invalid(
+        where,
+        'seed',
+        seed,
+        'must be an integer (the second argument)',
+        'Call shuffle(bufferSize, seed, options).',
+      );
+    }
+    check.integer(where, 'seed', seed);
+    const merged = withDefaults(where, options, DEFAULT_SHUFFLE_OPTIONS);
+    const reshuffle = check.boolean(where, 'reshuffleEachIteration', merged.reshuffleEachIteration);
+    const firstPass = check.integer(where, 'firstPass', merged.firstPass, { min: 0 });
     return this.#derive(this.size, (source, pass) =>
       generate(async function* () {
         // Pass k draws from a generator seeded by (seed, k): reruns repeat exactly.
@@ -218,7 +241,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
 
   /** The first `count` elements. */
   take(count: number): Dataset<T> {
-    requireInteger(count, 'take count', 0);
+    check.integer('Dataset.take', 'count', count, { min: 0 });
     return this.#derive(Math.min(this.size, count), (source) =>
       generate(async function* () {
         if (count === 0) return;
@@ -233,7 +256,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
 
   /** All but the first `count` elements. */
   skip(count: number): Dataset<T> {
-    requireInteger(count, 'skip count', 0);
+    check.integer('Dataset.skip', 'count', count, { min: 0 });
     return this.#derive(Math.max(0, this.size - count), (source) =>
       generate(async function* () {
         let skipped = 0;
@@ -251,7 +274,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
    * must be re-iterable.
    */
   repeat(count?: number): Dataset<T> {
-    if (count !== undefined) requireInteger(count, 'repeat count', 0);
+    if (count !== undefined) check.integer('Dataset.repeat', 'count', count, { min: 0 });
     const size = count === undefined ? (this.size === 0 ? 0 : Number.POSITIVE_INFINITY) : this.size * count;
     const open = (pass: number) => this.#open(pass);
     let passes = 0; // every round is a new pass of the source (a shuffle reshuffles)

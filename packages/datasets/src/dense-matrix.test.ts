@@ -1,7 +1,8 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
 import { DenseMatrix, requireSequenceFitsDtype, requireValueForDtype } from './dense-matrix.js';
+import { DatasetsError } from './errors.js';
 
 describe('DenseMatrix', () => {
   it('wraps data without copying and takes its dtype from the array type', () => {
@@ -32,36 +33,58 @@ describe('DenseMatrix', () => {
   });
 
   it('rejects bad data, shapes and row indexes with typed errors', () => {
-    expectErrorCode(() => DenseMatrix.from(new Int32Array(5), [2, 3]), 'DATASETS_SHAPE_MISMATCH');
-    expectErrorCode(() => DenseMatrix.from(new Int32Array(0), [-1, 0]), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(
+      () => DenseMatrix.from(new Int32Array(5), [2, 3]),
+      DatasetsError,
+      'DATASETS_SHAPE_MISMATCH',
+    );
+    expectErrorCode(
+      () => DenseMatrix.from(new Int32Array(0), [-1, 0]),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
     expectErrorCode(
       () => DenseMatrix.from(new Int32Array(2), [1.5, 2] as [number, number]),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
     expectErrorCode(
       () => DenseMatrix.from(new Int32Array(2), [2] as unknown as [number, number]),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
     expectErrorCode(
       () => DenseMatrix.from(new Float64Array(2) as unknown as Float32Array, [1, 2]),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
     expectErrorCode(
       () => DenseMatrix.from([1, 2] as unknown as Int32Array, [1, 2]),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
     const matrix = DenseMatrix.from(new Int32Array(4), [2, 2]);
-    for (const i of [-1, 2, 0.5]) expectErrorCode(() => matrix.row(i), 'DATASETS_INVALID_OPTION');
+    for (const i of [-1, 2, 0.5])
+      expectErrorCode(() => matrix.row(i), DatasetsError, 'DATASETS_INVALID_OPTION');
   });
 
   it('checks values against the int32 range only for int32', () => {
-    expect(requireValueForDtype(-2147483648, 'value', 'int32')).toBe(-2147483648);
-    expect(requireValueForDtype(2147483647.5, 'value', 'int32')).toBe(2147483647.5);
-    expectErrorCode(() => requireValueForDtype(2 ** 31, 'value', 'int32'), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => requireValueForDtype(Number.NaN, 'value', 'float32'), 'DATASETS_INVALID_OPTION');
-    expect(requireValueForDtype(1e30, 'value', 'float32')).toBe(1e30);
+    expect(requireValueForDtype('f', 'value', -2147483648, 'int32')).toBe(-2147483648);
+    expect(requireValueForDtype('f', 'value', 2147483647.5, 'int32')).toBe(2147483647.5);
+    expectErrorCode(
+      () => requireValueForDtype('f', 'value', 2 ** 31, 'int32'),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => requireValueForDtype('f', 'value', Number.NaN, 'float32'),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expect(requireValueForDtype('f', 'value', 1e30, 'float32')).toBe(1e30);
     expectErrorCode(
       () => requireSequenceFitsDtype([0, -(2 ** 31) - 1], 's', 'int32'),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
     expect(() => requireSequenceFitsDtype([2 ** 40], 's', 'float32')).not.toThrow();

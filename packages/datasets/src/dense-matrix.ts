@@ -1,5 +1,6 @@
-import { DatasetsError, describeValue } from './errors.js';
-import type { IdSequence } from './validate.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
+import { check, type IdSequence } from './validate.js';
 
 /** Element types a {@link DenseMatrix} can hold: the two dtypes sequence models feed on. */
 export type MatrixDtype = 'int32' | 'float32';
@@ -64,22 +65,14 @@ export class DenseMatrix<D extends MatrixDtype = MatrixDtype> {
       );
     }
     if (!Array.isArray(shape) || shape.length !== 2) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `DenseMatrix shape must be [rows, columns], got ${describeValue(shape)}.`,
-      );
+      check.invalid('DenseMatrix.from', 'shape', shape, 'must be [rows, columns]');
     }
     const [rows, columns] = shape;
     for (const [name, size] of [
       ['rows', rows],
       ['columns', columns],
     ] as const) {
-      if (!Number.isSafeInteger(size) || size < 0) {
-        throw new DatasetsError(
-          'DATASETS_INVALID_OPTION',
-          `DenseMatrix ${name} must be an integer ≥ 0, got ${describeValue(size)}.`,
-        );
-      }
+      check.integer('DenseMatrix.from', `shape ${name}`, size, { min: 0 });
     }
     if (data.length !== rows * columns) {
       throw new DatasetsError(
@@ -110,12 +103,7 @@ export class DenseMatrix<D extends MatrixDtype = MatrixDtype> {
    */
   row(i: number): MatrixDataByDtype[D] {
     const [rows, columns] = this.shape;
-    if (!Number.isSafeInteger(i) || i < 0 || i >= rows) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `Row index must be an integer in [0, ${rows}), got ${describeValue(i)}.`,
-      );
-    }
+    check.integer('DenseMatrix.row', 'i', i, { min: 0, max: rows, maxExclusive: true });
     return this.data.subarray(i * columns, (i + 1) * columns) as MatrixDataByDtype[D];
   }
 
@@ -134,20 +122,23 @@ export class DenseMatrix<D extends MatrixDtype = MatrixDtype> {
  * toward zero, as numpy does).
  * @throws DatasetsError `DATASETS_INVALID_OPTION`
  */
-export function requireValueForDtype(value: unknown, name: string, dtype: MatrixDtype): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${name} must be a finite number, got ${describeValue(value)}.`,
+export function requireValueForDtype(
+  where: string,
+  name: string,
+  value: unknown,
+  dtype: MatrixDtype,
+): number {
+  const number = check.number(where, name, value);
+  if (dtype === 'int32' && (number <= MIN_INT32 - 1 || number >= MAX_INT32 + 1)) {
+    check.invalid(
+      where,
+      name,
+      value,
+      `must fit dtype 'int32' ([${MIN_INT32}, ${MAX_INT32}])`,
+      "Use dtype 'float32' or a smaller value.",
     );
   }
-  if (dtype === 'int32' && (value <= MIN_INT32 - 1 || value >= MAX_INT32 + 1)) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${name} ${value} does not fit dtype 'int32' ([${MIN_INT32}, ${MAX_INT32}]); use dtype 'float32' or a smaller value.`,
-    );
-  }
-  return value;
+  return number;
 }
 
 /**

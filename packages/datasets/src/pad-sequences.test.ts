@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
 import { DenseMatrix } from './dense-matrix.js';
 import type { DatasetsErrorCode } from './errors.js';
+import { DatasetsError } from './errors.js';
 import {
   DEFAULT_PAD_SEQUENCES_OPTIONS,
   type PadSequencesOptions,
@@ -57,9 +58,11 @@ describe('padSequences: Keras parity (fixtures from keras_preprocessing 1.1.0)',
   });
 
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const options: PadSequencesOptions = c.kwargs;
+    // The fixtures hold Keras' keyword arguments; rnnkit spells maxlen maxLength.
+    const { maxlen, ...rest } = c.kwargs;
+    const options: PadSequencesOptions = { ...rest, maxLength: maxlen };
     if (c.error) {
-      expectErrorCode(() => padSequences(c.sequences, options), c.error.code);
+      expectErrorCode(() => padSequences(c.sequences, options), DatasetsError, c.error.code);
       return;
     }
     const result = padSequences(c.sequences, options);
@@ -78,14 +81,14 @@ describe('padSequences', () => {
 
   it('pins the documented defaults (Keras defaults)', () => {
     expect(DEFAULT_PAD_SEQUENCES_OPTIONS).toEqual({
-      maxlen: null,
+      maxLength: null,
       padding: 'pre',
       truncating: 'pre',
       value: 0,
       dtype: 'int32',
     });
     expect(resolvePadSequencesOptions()).toEqual(DEFAULT_PAD_SEQUENCES_OPTIONS);
-    expect(resolvePadSequencesOptions({ maxlen: undefined, value: undefined })).toEqual(
+    expect(resolvePadSequencesOptions({ maxLength: undefined, value: undefined })).toEqual(
       DEFAULT_PAD_SEQUENCES_OPTIONS,
     );
   });
@@ -102,7 +105,7 @@ describe('padSequences', () => {
 
   it('accepts typed arrays and leaves its inputs untouched', () => {
     const sequences = [new Int32Array([5, 6, 7]), [8]];
-    const result = padSequences(sequences, { maxlen: 2 });
+    const result = padSequences(sequences, { maxLength: 2 });
     expect(result.rows()).toEqual([
       [6, 7],
       [0, 8],
@@ -126,9 +129,9 @@ describe('padSequences', () => {
       { padding: 'middle' },
       { truncating: 'both' },
       { padding: 'PRE' },
-      { maxlen: -1 },
-      { maxlen: 2.5 },
-      { maxlen: '3' },
+      { maxLength: -1 },
+      { maxLength: 2.5 },
+      { maxLength: '3' },
       { value: Number.NaN },
       { value: 2 ** 31 },
       { dtype: 'float64' },
@@ -137,10 +140,18 @@ describe('padSequences', () => {
       null,
     ];
     for (const options of bad) {
-      expectErrorCode(() => padSequences([[1]], options as PadSequencesOptions), 'DATASETS_INVALID_OPTION');
+      expectErrorCode(
+        () => padSequences([[1]], options as PadSequencesOptions),
+        DatasetsError,
+        'DATASETS_INVALID_OPTION',
+      );
     }
     // Unlike Keras, bad padding is reported even when there is nothing to pad.
-    expectErrorCode(() => padSequences([[]], { padding: 'foo' as 'pre' }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(
+      () => padSequences([[]], { padding: 'foo' as 'pre' }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
   });
 
   it('rejects bad input with DATASETS_INVALID_INPUT', () => {
@@ -154,13 +165,13 @@ describe('padSequences', () => {
       { length: 1 },
     ];
     for (const sequences of bad) {
-      expectErrorCode(() => padSequences(sequences as number[][]), 'DATASETS_INVALID_INPUT');
+      expectErrorCode(() => padSequences(sequences as number[][]), DatasetsError, 'DATASETS_INVALID_INPUT');
     }
     // float32 takes values beyond the int32 range.
     expect(padSequences([[2 ** 31]], { dtype: 'float32' }).rows()).toEqual([[2 ** 31]]);
   });
 
-  it('has rows of maxlen holding the kept end (or start) of every sequence (property)', () => {
+  it('has rows of maxLength holding the kept end (or start) of every sequence (property)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 12 }), {
@@ -170,9 +181,9 @@ describe('padSequences', () => {
         fc.option(fc.integer({ min: 1, max: 15 }), { nil: null }),
         fc.constantFrom('pre', 'post'),
         fc.constantFrom('pre', 'post'),
-        (sequences, maxlen, padding, truncating) => {
-          const result = padSequences(sequences, { maxlen, padding, truncating });
-          const width = maxlen ?? Math.max(...sequences.map((s) => s.length));
+        (sequences, maxLength, padding, truncating) => {
+          const result = padSequences(sequences, { maxLength, padding, truncating });
+          const width = maxLength ?? Math.max(...sequences.map((s) => s.length));
           expect(result.shape).toEqual([sequences.length, width]);
           result.rows().forEach((row, i) => {
             const sequence = sequences[i]!;

@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import {
   DenseMatrix,
   MATRIX_DTYPES,
@@ -5,9 +6,8 @@ import {
   requireSequenceFitsDtype,
   requireValueForDtype,
 } from './dense-matrix.js';
-import { DatasetsError, describeValue } from './errors.js';
-import { mergeKnownOptions } from './known-options.js';
-import { type IdSequence, requireChoice, requireInteger, requireNumberSequence } from './validate.js';
+import { DatasetsError } from './errors.js';
+import { check, type IdSequence, requireNumberSequence, withDefaults } from './validate.js';
 
 /** Which end of a sequence gets padding or loses elements: Keras' `'pre'` or `'post'`. */
 export type PadSide = 'pre' | 'post';
@@ -15,14 +15,17 @@ export type PadSide = 'pre' | 'post';
 /** The two {@link PadSide}s. */
 export const PAD_SIDES: readonly PadSide[] = Object.freeze(['pre', 'post']);
 
-/** Options of {@link padSequences}; names and defaults are those of Keras' `pad_sequences`. */
+/**
+ * Options of {@link padSequences}; defaults and names are those of Keras' `pad_sequences`, except
+ * `maxlen`, which is `maxLength` here as everywhere in rnnkit.
+ */
 export interface PadSequencesOptions {
   /**
    * Length of every output row: longer sequences are truncated, shorter ones padded.
    * `null` uses the length of the longest sequence.
    * @default null
    */
-  readonly maxlen?: number | null;
+  readonly maxLength?: number | null;
   /**
    * Pad before (`'pre'`) or after (`'post'`) each sequence.
    * @default 'pre'
@@ -30,7 +33,7 @@ export interface PadSequencesOptions {
   readonly padding?: PadSide;
   /**
    * Drop the first (`'pre'`, keeping the end) or the last (`'post'`) elements of sequences
-   * longer than `maxlen`.
+   * longer than `maxLength`.
    * @default 'pre'
    */
   readonly truncating?: PadSide;
@@ -50,7 +53,7 @@ export interface PadSequencesOptions {
 
 /** {@link PadSequencesOptions} with every default filled in. */
 export interface ResolvedPadSequencesOptions {
-  readonly maxlen: number | null;
+  readonly maxLength: number | null;
   readonly padding: PadSide;
   readonly truncating: PadSide;
   readonly value: number;
@@ -59,7 +62,7 @@ export interface ResolvedPadSequencesOptions {
 
 /** The documented defaults, which are Keras' defaults. */
 export const DEFAULT_PAD_SEQUENCES_OPTIONS: ResolvedPadSequencesOptions = Object.freeze({
-  maxlen: null,
+  maxLength: null,
   padding: 'pre',
   truncating: 'pre',
   value: 0,
@@ -68,46 +71,49 @@ export const DEFAULT_PAD_SEQUENCES_OPTIONS: ResolvedPadSequencesOptions = Object
 
 /**
  * Validates {@link padSequences} options and fills in defaults.
- * @throws DatasetsError `DATASETS_INVALID_OPTION` for an unknown key, a `maxlen` that is not
- *   `null` or an integer ≥ 0, a `padding`/`truncating` other than `'pre'`/`'post'`, a
- *   `dtype` other than `'int32'`/`'float32'`, or a `value` that is not finite or does not fit the dtype.
+ * @throws DatasetsError `DATASETS_INVALID_OPTION` for an unknown key (Keras' `maxlen` names
+ *   `maxLength`), a `maxLength` that is not `null` or an integer ≥ 0, a `padding`/`truncating`
+ *   other than `'pre'`/`'post'`, a `dtype` other than `'int32'`/`'float32'`, or a `value` that is
+ *   not finite or does not fit the dtype.
  */
 export function resolvePadSequencesOptions(options: PadSequencesOptions = {}): ResolvedPadSequencesOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_PAD_SEQUENCES_OPTIONS, 'padSequences');
-  const dtype = requireChoice(merged['dtype'], 'dtype', MATRIX_DTYPES);
+  const where = 'padSequences';
+  const merged = withDefaults(where, options, DEFAULT_PAD_SEQUENCES_OPTIONS);
+  const dtype = check.oneOf(where, 'dtype', merged.dtype, MATRIX_DTYPES);
   return {
-    maxlen: merged['maxlen'] === null ? null : requireInteger(merged['maxlen'], 'maxlen', 0),
-    padding: requireChoice(merged['padding'], 'padding', PAD_SIDES),
-    truncating: requireChoice(merged['truncating'], 'truncating', PAD_SIDES),
-    value: requireValueForDtype(merged['value'], 'value', dtype),
+    maxLength:
+      merged.maxLength === null ? null : check.integer(where, 'maxLength', merged.maxLength, { min: 0 }),
+    padding: check.oneOf(where, 'padding', merged.padding, PAD_SIDES),
+    truncating: check.oneOf(where, 'truncating', merged.truncating, PAD_SIDES),
+    value: requireValueForDtype(where, 'value', merged.value, dtype),
     dtype,
   };
 }
 
 /**
  * Keras `pad_sequences`: makes a list of sequences rectangular, shape `[sequences.length,
- * maxlen]`, by padding short sequences with `value` and truncating long ones — same results,
+ * maxLength]`, by padding short sequences with `value` and truncating long ones — same results,
  * element for element, as `keras_preprocessing.sequence.pad_sequences` (checked against
  * fixtures Keras wrote). Inputs are not modified.
  *
  * Edge cases, as in Keras: empty sequences become rows of `value`; an empty list gives shape
- * `[0, maxlen]`; all-empty sequences without `maxlen` give shape `[n, 0]`.
+ * `[0, maxLength]`; all-empty sequences without `maxLength` give shape `[n, 0]`.
  * Unlike Keras, bad `padding`/`truncating` values are reported even when every sequence is
  * empty, and only flat sequences of numbers are accepted (no `dtype=object`, no strings).
  *
  * @param sequences arrays or typed arrays of finite numbers (token ids, usually).
- * @returns a {@link DenseMatrix} `[sequences.length, maxlen]` of `dtype` (default `int32`);
+ * @returns a {@link DenseMatrix} `[sequences.length, maxLength]` of `dtype` (default `int32`);
  *   `tf.tensor2d(result.data, result.shape, result.dtype)` makes a tensor without copying.
  * @throws DatasetsError `DATASETS_INVALID_OPTION` for bad options (see
- *   {@link resolvePadSequencesOptions}) and for `maxlen: 0` with `truncating: 'pre'` when a
+ *   `resolvePadSequencesOptions`) and for `maxLength: 0` with `truncating: 'pre'` when a
  *   sequence is not empty (Keras fails there too: `s[-0:]` keeps the whole sequence);
  *   `DATASETS_INVALID_INPUT` if `sequences` is not an array of number sequences, or an element
- *   does not fit `'int32'`; `DATASETS_EMPTY_INPUT` for an empty list without `maxlen` (Keras
+ *   does not fit `'int32'`; `DATASETS_EMPTY_INPUT` for an empty list without `maxLength` (Keras
  *   cannot take the maximum of no lengths either).
  * @example
  * padSequences([[1, 2, 3], [4, 5], [6]]).rows()
  * // [[1, 2, 3], [0, 4, 5], [0, 0, 6]]
- * padSequences([[1, 2, 3], [4]], { maxlen: 2, padding: 'post', truncating: 'post' }).rows()
+ * padSequences([[1, 2, 3], [4]], { maxLength: 2, padding: 'post', truncating: 'post' }).rows()
  * // [[1, 2], [4, 0]]
  * padSequences([[1], [2, 3]], { value: -1.5, dtype: 'float32' }).data
  * // Float32Array [-1.5, 1, 2, 3]
@@ -125,7 +131,7 @@ export function padSequences(
   sequences: readonly IdSequence[],
   options: PadSequencesOptions = {},
 ): DenseMatrix {
-  const { maxlen, padding, truncating, value, dtype } = resolvePadSequencesOptions(options);
+  const { maxLength, padding, truncating, value, dtype } = resolvePadSequencesOptions(options);
   if (!Array.isArray(sequences)) {
     throw new DatasetsError(
       'DATASETS_INVALID_INPUT',
@@ -140,21 +146,23 @@ export function padSequences(
     longest = Math.max(longest, checked.length);
     anyNonEmpty ||= checked.length > 0;
   }
-  if (maxlen === null && sequences.length === 0) {
+  if (maxLength === null && sequences.length === 0) {
     throw new DatasetsError(
       'DATASETS_EMPTY_INPUT',
-      'padSequences got no sequences and no maxlen, so the row length is unknown; pass at least one ' +
-        'sequence, or maxlen to get a [0, maxlen] result.',
+      'padSequences got no sequences and no maxLength, so the row length is unknown; pass at least one ' +
+        'sequence, or maxLength to get a [0, maxLength] result.',
     );
   }
-  if (maxlen === 0 && truncating === 'pre' && anyNonEmpty) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      "maxlen 0 with truncating 'pre' fails in Keras (s[-0:] keeps the whole sequence, which does not " +
-        "fit a row of length 0); use truncating 'post' to get empty rows, or maxlen ≥ 1.",
+  if (maxLength === 0 && truncating === 'pre' && anyNonEmpty) {
+    check.invalid(
+      'padSequences',
+      'maxLength',
+      0,
+      "must be ≥ 1 with truncating 'pre' when a sequence is not empty (Keras fails too: s[-0:] keeps the whole sequence)",
+      "Use truncating 'post' to get empty rows, or maxLength ≥ 1.",
     );
   }
-  const columns = maxlen ?? longest;
+  const columns = maxLength ?? longest;
   const matrix = DenseMatrix.filled(dtype, sequences.length, columns, value);
   for (const [i, sequence] of sequences.entries()) {
     const length = sequence.length;

@@ -1,5 +1,6 @@
-import { DatasetsError, describeValue } from './errors.js';
-import { requireNumberSequence } from './validate.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
+import { check, requireNumberSequence } from './validate.js';
 
 /**
  * A time series: univariate (`number[]`, a typed array: one value per step) or multivariate
@@ -54,34 +55,29 @@ export function readSeries(series: unknown, what: string): SeriesView {
 }
 
 /**
- * Checks optional column names: `null`, or one distinct string per feature.
- * @throws DatasetsError `DATASETS_INVALID_OPTION` (not strings, duplicates),
- *   `DATASETS_SHAPE_MISMATCH` (not one name per feature).
+ * Checks that already validated column names (see `optionalNameList`) give one name per feature.
+ * @throws DatasetsError `DATASETS_SHAPE_MISMATCH` (not one name per feature).
  */
-export function resolveColumnNames(names: unknown, features: number, what: string): readonly string[] | null {
+export function resolveColumnNames(
+  names: readonly string[] | null,
+  features: number,
+  what: string,
+): readonly string[] | null {
   if (names === null) return null;
-  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${what} must be null or an array of column names (strings), got ${describeValue(names)}.`,
-    );
-  }
-  if (new Set(names).size !== names.length) {
-    throw new DatasetsError('DATASETS_INVALID_OPTION', `${what} has duplicate names: ${names.join(', ')}.`);
-  }
   if (names.length !== features) {
     throw new DatasetsError(
       'DATASETS_SHAPE_MISMATCH',
       `${what} names ${names.length} columns but the series has ${features}; give one name per column.`,
     );
   }
-  return Object.freeze([...(names as string[])]);
+  return Object.freeze([...names]);
 }
 
 /** Checks the type of a column selection option before the series is known. */
 export function requireColumnSelection(
+  where: string,
+  name: string,
   selection: unknown,
-  what: string,
 ): readonly (number | string)[] | null {
   if (selection === null) return null;
   if (
@@ -89,10 +85,11 @@ export function requireColumnSelection(
     selection.length === 0 ||
     selection.some((column) => typeof column !== 'string' && !Number.isSafeInteger(column))
   ) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${what} must be null (every column) or a non-empty array of column indices or names, ` +
-        `got ${describeValue(selection)}.`,
+    check.invalid(
+      where,
+      name,
+      selection,
+      'must be null (every column) or a non-empty array of column indices or names',
     );
   }
   return selection as readonly (number | string)[];
@@ -105,42 +102,32 @@ export function requireColumnSelection(
  *   without column names, duplicates).
  */
 export function resolveColumnSelection(
+  where: string,
+  name: string,
   selection: readonly (number | string)[] | null,
   features: number,
   names: readonly string[] | null,
-  what: string,
 ): number[] {
   if (selection === null) return Array.from({ length: features }, (_, k) => k);
   const indices = selection.map((column) => {
     if (typeof column === 'number') {
       if (column < 0 || column >= features) {
-        throw new DatasetsError(
-          'DATASETS_INVALID_OPTION',
-          `${what} holds column ${column}, but the series has columns 0…${features - 1}.`,
-        );
+        check.invalid(where, name, selection, `must hold column indices in 0…${features - 1}`);
       }
       return column;
     }
-    if (names === null) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `${what} names column '${column}' but no column names were given; pass columns, or use indices.`,
-      );
-    }
-    const index = names.indexOf(column);
+    const index = names === null ? -1 : names.indexOf(column);
     if (index < 0) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `${what} names column '${column}', which is not one of ${names.join(', ')}.`,
-      );
+      const rule =
+        names === null
+          ? 'may name columns only when column names are given'
+          : `must name columns among ${names.join(', ')}`;
+      check.invalid(where, name, selection, rule, 'Pass columns, or select by index.');
     }
     return index;
   });
   if (new Set(indices).size !== indices.length) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `${what} selects a column twice: ${selection.join(', ')}.`,
-    );
+    check.invalid(where, name, selection, 'must not select a column twice');
   }
   return indices;
 }

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import {
   countShiftedChunks,
   DEFAULT_SHIFTED_CHUNK_OPTIONS,
@@ -16,17 +17,18 @@ const plain = (chunks: Iterable<ShiftedChunk>) =>
 describe('resolveShiftedChunkOptions', () => {
   it('has no defaults: length is required', () => {
     expect(DEFAULT_SHIFTED_CHUNK_OPTIONS).toEqual({});
-    expect(resolveShiftedChunkOptions({ length: 5 })).toEqual({ length: 5 });
+    expect(resolveShiftedChunkOptions({ sequenceLength: 5 })).toEqual({ sequenceLength: 5 });
     for (const options of [
       {},
-      { length: 0 },
-      { length: -1 },
-      { length: 1.5 },
-      { length: 3, stride: 2 },
+      { sequenceLength: 0 },
+      { sequenceLength: -1 },
+      { sequenceLength: 1.5 },
+      { sequenceLength: 3, stride: 2 },
       null,
     ]) {
       expectErrorCode(
         () => resolveShiftedChunkOptions(options as ShiftedChunkOptions),
+        DatasetsError,
         'DATASETS_INVALID_OPTION',
       );
     }
@@ -35,24 +37,24 @@ describe('resolveShiftedChunkOptions', () => {
 
 describe('shiftedChunks', () => {
   it('splits chunks of length + 1 into xs and ys, dropping the remainder (hand-computed)', () => {
-    expect(plain(shiftedChunks([1, 2, 3, 4, 5, 6, 7, 8, 9], { length: 3 }))).toEqual([
+    expect(plain(shiftedChunks([1, 2, 3, 4, 5, 6, 7, 8, 9], { sequenceLength: 3 }))).toEqual([
       { xs: [1, 2, 3], ys: [2, 3, 4], start: 0 },
       { xs: [5, 6, 7], ys: [6, 7, 8], start: 4 },
     ]);
     // The TensorFlow tutorial's split_input_target(list("Tensorflow")).
     const text = [...'Tensorflow'].map((c) => c.charCodeAt(0));
-    const [chunk] = plain(shiftedChunks(text, { length: 9 }));
+    const [chunk] = plain(shiftedChunks(text, { sequenceLength: 9 }));
     expect(String.fromCharCode(...chunk!.xs)).toBe('Tensorflo');
     expect(String.fromCharCode(...chunk!.ys)).toBe('ensorflow');
   });
 
   it('matches the tutorial count for Shakespeare (1 115 394 characters, seq_length 100)', () => {
-    expect(countShiftedChunks(new Uint8Array(1_115_394), { length: 100 })).toBe(11_043);
+    expect(countShiftedChunks(new Uint8Array(1_115_394), { sequenceLength: 100 })).toBe(11_043);
   });
 
   it('yields fresh int32 arrays and leaves the corpus alone', () => {
     const ids = Int32Array.of(1, 2, 3, 4, 5, 6);
-    const chunks = [...shiftedChunks(ids, { length: 2 })];
+    const chunks = [...shiftedChunks(ids, { sequenceLength: 2 })];
     expect(chunks[0]!.xs).toBeInstanceOf(Int32Array);
     chunks[0]!.xs[0] = 42;
     chunks[0]!.ys[0] = 42;
@@ -61,10 +63,18 @@ describe('shiftedChunks', () => {
   });
 
   it('rejects bad input with typed codes, at call time', () => {
-    expectErrorCode(() => shiftedChunks([], { length: 2 }), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => shiftedChunks([1, 2], { length: 2 }), 'DATASETS_TOO_SHORT');
-    expectErrorCode(() => countShiftedChunks([1, 2], { length: 2 }), 'DATASETS_TOO_SHORT');
-    expectErrorCode(() => shiftedChunks([1, 2, 3], { length: 0 }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => shiftedChunks([], { sequenceLength: 2 }), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => shiftedChunks([1, 2], { sequenceLength: 2 }), DatasetsError, 'DATASETS_TOO_SHORT');
+    expectErrorCode(
+      () => countShiftedChunks([1, 2], { sequenceLength: 2 }),
+      DatasetsError,
+      'DATASETS_TOO_SHORT',
+    );
+    expectErrorCode(
+      () => shiftedChunks([1, 2, 3], { sequenceLength: 0 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
     for (const input of [
       [[1, 2, 3]],
       'abc',
@@ -73,7 +83,11 @@ describe('shiftedChunks', () => {
       [1, Number.POSITIVE_INFINITY, 3],
       undefined,
     ]) {
-      expectErrorCode(() => shiftedChunks(input as number[], { length: 2 }), 'DATASETS_INVALID_INPUT');
+      expectErrorCode(
+        () => shiftedChunks(input as number[], { sequenceLength: 2 }),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
     }
   });
 
@@ -84,9 +98,9 @@ describe('shiftedChunks', () => {
         fc.integer({ min: 1, max: 12 }),
         (ids, length) => {
           fc.pre(ids.length >= length + 1);
-          const chunks = plain(shiftedChunks(ids, { length }));
+          const chunks = plain(shiftedChunks(ids, { sequenceLength: length }));
           expect(chunks.length).toBe(Math.floor(ids.length / (length + 1)));
-          expect(countShiftedChunks(ids, { length })).toBe(chunks.length);
+          expect(countShiftedChunks(ids, { sequenceLength: length })).toBe(chunks.length);
           chunks.forEach(({ xs, ys, start }, k) => {
             const chunk = ids.slice(k * (length + 1), (k + 1) * (length + 1));
             expect(start).toBe(k * (length + 1));

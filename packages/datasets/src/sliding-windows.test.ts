@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import {
   countSlidingWindows,
   DEFAULT_SLIDING_WINDOW_OPTIONS,
@@ -25,19 +26,23 @@ const documentsArb = fc.array(fc.array(fc.integer({ min: 0, max: 1000 }), { maxL
   maxLength: 6,
 });
 const optionsArb = fc.record({
-  length: fc.integer({ min: 1, max: 8 }),
+  sequenceLength: fc.integer({ min: 1, max: 8 }),
   stride: fc.integer({ min: 1, max: 5 }),
   target: fc.constantFrom('next' as const, 'sequence' as const),
 });
-const producesWindows = (documents: number[][], { length }: { length: number }) =>
+const producesWindows = (documents: number[][], { sequenceLength: length }: { sequenceLength: number }) =>
   documents.some((document) => document.length > length);
 
 describe('resolveSlidingWindowOptions', () => {
   it('pins the documented defaults', () => {
     expect(DEFAULT_SLIDING_WINDOW_OPTIONS).toEqual({ stride: 1, target: 'next' });
-    expect(resolveSlidingWindowOptions({ length: 4 })).toEqual({ length: 4, stride: 1, target: 'next' });
-    expect(resolveSlidingWindowOptions({ length: 4, stride: undefined })).toEqual({
-      length: 4,
+    expect(resolveSlidingWindowOptions({ sequenceLength: 4 })).toEqual({
+      sequenceLength: 4,
+      stride: 1,
+      target: 'next',
+    });
+    expect(resolveSlidingWindowOptions({ sequenceLength: 4, stride: undefined })).toEqual({
+      sequenceLength: 4,
       stride: 1,
       target: 'next',
     });
@@ -46,20 +51,21 @@ describe('resolveSlidingWindowOptions', () => {
   it('rejects missing, zero, negative and fractional sizes, unknown targets and unknown keys', () => {
     const bad: unknown[] = [
       {},
-      { length: 0 },
-      { length: -3 },
-      { length: 2.5 },
-      { length: '4' },
-      { length: 4, stride: 0 },
-      { length: 4, stride: -1 },
-      { length: 4, target: 'previous' },
-      { length: 4, step: 3 },
+      { sequenceLength: 0 },
+      { sequenceLength: -3 },
+      { sequenceLength: 2.5 },
+      { sequenceLength: '4' },
+      { sequenceLength: 4, stride: 0 },
+      { sequenceLength: 4, stride: -1 },
+      { sequenceLength: 4, target: 'previous' },
+      { sequenceLength: 4, step: 3 },
       null,
       [],
     ];
     for (const options of bad) {
       expectErrorCode(
         () => resolveSlidingWindowOptions(options as SlidingWindowOptions),
+        DatasetsError,
         'DATASETS_INVALID_OPTION',
       );
     }
@@ -68,7 +74,7 @@ describe('resolveSlidingWindowOptions', () => {
 
 describe('slidingWindows', () => {
   it('cuts next-token windows like the Keras loop (hand-computed)', () => {
-    expect(plain(slidingWindows([10, 11, 12, 13, 14], { length: 3 }))).toEqual([
+    expect(plain(slidingWindows([10, 11, 12, 13, 14], { sequenceLength: 3 }))).toEqual([
       { xs: [10, 11, 12], ys: [13], document: 0, start: 0 },
       { xs: [11, 12, 13], ys: [14], document: 0, start: 1 },
     ]);
@@ -77,16 +83,18 @@ describe('slidingWindows', () => {
   it('includes the last window only when range(0, n - length, stride) reaches it', () => {
     // n = 10, length = 3: valid starts 0…6. stride 3 → 0, 3, 6 (last included); stride 4 → 0, 4.
     const ids = Array.from({ length: 10 }, (_, k) => k);
-    expect(plain(slidingWindows(ids, { length: 3, stride: 3 })).map((w) => w.start)).toEqual([0, 3, 6]);
-    expect(plain(slidingWindows(ids, { length: 3, stride: 4 })).map((w) => w.start)).toEqual([0, 4]);
-    expect(plain(slidingWindows(ids, { length: 3, stride: 3 })).at(-1)).toEqual({
+    expect(plain(slidingWindows(ids, { sequenceLength: 3, stride: 3 })).map((w) => w.start)).toEqual([
+      0, 3, 6,
+    ]);
+    expect(plain(slidingWindows(ids, { sequenceLength: 3, stride: 4 })).map((w) => w.start)).toEqual([0, 4]);
+    expect(plain(slidingWindows(ids, { sequenceLength: 3, stride: 3 })).at(-1)).toEqual({
       xs: [6, 7, 8],
       ys: [9],
       document: 0,
       start: 6,
     });
     // The Keras tutorial's own numbers: maxlen 40, step 3.
-    expect(countSlidingWindows(new Int32Array(600_893), { length: 40, stride: 3 })).toBe(200_285);
+    expect(countSlidingWindows(new Int32Array(600_893), { sequenceLength: 40, stride: 3 })).toBe(200_285);
   });
 
   it('yields xs shifted by one as ys with target "sequence", per document', () => {
@@ -97,7 +105,7 @@ describe('slidingWindows', () => {
             [1, 2, 3],
             [7, 8, 9, 10],
           ],
-          { length: 2, target: 'sequence' },
+          { sequenceLength: 2, target: 'sequence' },
         ),
       ),
     ).toEqual([
@@ -109,14 +117,14 @@ describe('slidingWindows', () => {
 
   it('skips documents shorter than length + 1 and accepts typed arrays', () => {
     const windows = plain(
-      slidingWindows([new Int32Array([5, 6]), [], Uint16Array.of(1, 2, 3)], { length: 2 }),
+      slidingWindows([new Int32Array([5, 6]), [], Uint16Array.of(1, 2, 3)], { sequenceLength: 2 }),
     );
     expect(windows).toEqual([{ xs: [1, 2], ys: [3], document: 2, start: 0 }]);
   });
 
   it('returns int32 arrays that are fresh for every window', () => {
     const source = [1, 2, 3, 4, 5, 6];
-    const windows = [...slidingWindows(source, { length: 2, target: 'sequence' })];
+    const windows = [...slidingWindows(source, { sequenceLength: 2, target: 'sequence' })];
     expect(windows[0]!.xs).toBeInstanceOf(Int32Array);
     expect(windows[0]!.ys).toBeInstanceOf(Int32Array);
     windows[0]!.xs[1] = 99;
@@ -136,7 +144,7 @@ describe('slidingWindows', () => {
         },
       },
     );
-    const iterator = slidingWindows(ids, { length: 4 });
+    const iterator = slidingWindows(ids, { sequenceLength: 4 });
     const afterValidation = reads;
     iterator.next();
     iterator.next();
@@ -144,13 +152,21 @@ describe('slidingWindows', () => {
   });
 
   it('validates at call time, not at the first next()', () => {
-    expectErrorCode(() => slidingWindows([1, 2], { length: 2 }), 'DATASETS_TOO_SHORT');
+    expectErrorCode(() => slidingWindows([1, 2], { sequenceLength: 2 }), DatasetsError, 'DATASETS_TOO_SHORT');
   });
 
   it('rejects empty, non-numeric and non-integer input with typed codes', () => {
-    expectErrorCode(() => slidingWindows([], { length: 2 }), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => slidingWindows([[], []], { length: 2 }), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => slidingWindows(new Int32Array(0), { length: 2 }), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => slidingWindows([], { sequenceLength: 2 }), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(
+      () => slidingWindows([[], []], { sequenceLength: 2 }),
+      DatasetsError,
+      'DATASETS_EMPTY_INPUT',
+    );
+    expectErrorCode(
+      () => slidingWindows(new Int32Array(0), { sequenceLength: 2 }),
+      DatasetsError,
+      'DATASETS_EMPTY_INPUT',
+    );
     const bad: unknown[] = [
       'abc',
       42,
@@ -163,10 +179,22 @@ describe('slidingWindows', () => {
       [1, [2]],
     ];
     for (const input of bad) {
-      expectErrorCode(() => slidingWindows(input as number[], { length: 1 }), 'DATASETS_INVALID_INPUT');
+      expectErrorCode(
+        () => slidingWindows(input as number[], { sequenceLength: 1 }),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
     }
-    expectErrorCode(() => countSlidingWindows([[1, 2], [3]], { length: 2 }), 'DATASETS_TOO_SHORT');
-    expectErrorCode(() => countSlidingWindows([1, 2, 3], { length: 0 }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(
+      () => countSlidingWindows([[1, 2], [3]], { sequenceLength: 2 }),
+      DatasetsError,
+      'DATASETS_TOO_SHORT',
+    );
+    expectErrorCode(
+      () => countSlidingWindows([1, 2, 3], { sequenceLength: 0 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
   });
 
   it('property: the count matches iteration and the Keras loop', () => {
@@ -174,7 +202,8 @@ describe('slidingWindows', () => {
       fc.property(documentsArb, optionsArb, (documents, options) => {
         fc.pre(producesWindows(documents, options));
         const expected = documents.reduce(
-          (sum, document) => sum + kerasLoopStarts(document.length, options.length, options.stride).length,
+          (sum, document) =>
+            sum + kerasLoopStarts(document.length, options.sequenceLength, options.stride).length,
           0,
         );
         expect(countSlidingWindows(documents, options)).toBe(expected);
@@ -187,7 +216,7 @@ describe('slidingWindows', () => {
     fc.assert(
       fc.property(documentsArb, optionsArb, (documents, options) => {
         fc.pre(producesWindows(documents, options));
-        const { length, stride, target } = options;
+        const { sequenceLength: length, stride, target } = options;
         const windows = plain(slidingWindows(documents, options));
         const expected = documents.flatMap((document, d) =>
           kerasLoopStarts(document.length, length, stride).map((start) => ({ document: d, start })),
@@ -210,7 +239,7 @@ describe('slidingWindows', () => {
   it('property: a flat sequence behaves as a list of one document', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 2, maxLength: 40 }), optionsArb, (ids, options) => {
-        fc.pre(ids.length > options.length);
+        fc.pre(ids.length > options.sequenceLength);
         expect(plain(slidingWindows(ids, options))).toEqual(plain(slidingWindows([ids], options)));
         expect(plain(slidingWindows(Int32Array.from(ids), options))).toEqual(
           plain(slidingWindows([ids], options)),
@@ -223,8 +252,8 @@ describe('slidingWindows', () => {
     fc.assert(
       fc.property(documentsArb, optionsArb, (documents, options) => {
         fc.pre(!producesWindows(documents, options) && documents.some((document) => document.length > 0));
-        expectErrorCode(() => slidingWindows(documents, options), 'DATASETS_TOO_SHORT');
-        expectErrorCode(() => countSlidingWindows(documents, options), 'DATASETS_TOO_SHORT');
+        expectErrorCode(() => slidingWindows(documents, options), DatasetsError, 'DATASETS_TOO_SHORT');
+        expectErrorCode(() => countSlidingWindows(documents, options), DatasetsError, 'DATASETS_TOO_SHORT');
       }),
     );
   });

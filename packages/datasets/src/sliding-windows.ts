@@ -1,7 +1,6 @@
 import { DatasetsError } from './errors.js';
 import { copyIds, toIdDocuments } from './id-input.js';
-import { mergeKnownOptions } from './known-options.js';
-import { type IdSequence, requireChoice, requireInteger } from './validate.js';
+import { check, type IdSequence, withDefaults } from './validate.js';
 
 /**
  * What a sliding window predicts: `'next'` the one id after the window (Keras' character
@@ -12,16 +11,16 @@ export type SlidingWindowTarget = 'next' | 'sequence';
 /** Options of {@link slidingWindows} and {@link countSlidingWindows}. */
 export interface SlidingWindowOptions {
   /** Ids per input window (Keras' `maxlen`); an integer ≥ 1. Required. */
-  readonly length: number;
+  readonly sequenceLength: number;
   /**
    * Distance between the starts of consecutive windows of one document (Keras' `step`); an
-   * integer ≥ 1. `stride: length` gives non-overlapping windows.
+   * integer ≥ 1. `stride: sequenceLength` gives non-overlapping windows.
    * @default 1
    */
   readonly stride?: number;
   /**
    * `'next'`: `ys` is the single id that follows the window. `'sequence'`: `ys` is the window
-   * shifted by one (`length` ids).
+   * shifted by one (`sequenceLength` ids).
    * @default 'next'
    */
   readonly target?: SlidingWindowTarget;
@@ -29,7 +28,7 @@ export interface SlidingWindowOptions {
 
 /** {@link SlidingWindowOptions} with every default filled in. */
 export interface ResolvedSlidingWindowOptions {
-  readonly length: number;
+  readonly sequenceLength: number;
   readonly stride: number;
   readonly target: SlidingWindowTarget;
 }
@@ -44,16 +43,19 @@ const SLIDING_WINDOW_TARGETS: readonly SlidingWindowTarget[] = ['next', 'sequenc
 /**
  * Validates sliding-window options and fills in defaults.
  * @example
- * resolveSlidingWindowOptions({ length: 40 }); // { length: 40, stride: 1, target: 'next' }
- * @throws DatasetsError `DATASETS_INVALID_OPTION` for a missing or non-positive `length`, a
+ * resolveSlidingWindowOptions({ sequenceLength: 40 }); // { sequenceLength: 40, stride: 1, target: 'next' }
+ * @throws DatasetsError `DATASETS_INVALID_OPTION` for a missing or non-positive `sequenceLength`, a
  *   non-positive `stride`, an unknown `target` or an unknown option.
  */
-export function resolveSlidingWindowOptions(options: SlidingWindowOptions): ResolvedSlidingWindowOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_SLIDING_WINDOW_OPTIONS, 'slidingWindows', ['length']);
+export function resolveSlidingWindowOptions(
+  options: SlidingWindowOptions,
+  where = 'slidingWindows',
+): ResolvedSlidingWindowOptions {
+  const merged = withDefaults(where, options, DEFAULT_SLIDING_WINDOW_OPTIONS, ['sequenceLength']);
   return {
-    length: requireInteger(merged['length'], 'length'),
-    stride: requireInteger(merged['stride'], 'stride'),
-    target: requireChoice(merged['target'], 'target', SLIDING_WINDOW_TARGETS),
+    sequenceLength: check.integer(where, 'sequenceLength', merged.sequenceLength, { min: 1 }),
+    stride: check.integer(where, 'stride', merged.stride, { min: 1 }),
+    target: check.oneOf(where, 'target', merged.target, SLIDING_WINDOW_TARGETS),
   };
 }
 
@@ -62,10 +64,10 @@ export function resolveSlidingWindowOptions(options: SlidingWindowOptions): Reso
  * the caller owns them and may keep or mutate them.
  */
 export interface SlidingWindow {
-  /** The input ids, `int32`, shape `[length]`. */
+  /** The input ids, `int32`, shape `[sequenceLength]`. */
   readonly xs: Int32Array;
   /**
-   * The target ids, `int32`: shape `[1]` (the next id) for `target: 'next'`, shape `[length]`
+   * The target ids, `int32`: shape `[1]` (the next id) for `target: 'next'`, shape `[sequenceLength]`
    * (`xs` shifted by one) for `target: 'sequence'`.
    */
   readonly ys: Int32Array;
@@ -83,19 +85,20 @@ function windowsInDocument(size: number, length: number, stride: number): number
 function prepare(
   sequences: ArrayLike<number> | readonly ArrayLike<number>[],
   options: SlidingWindowOptions,
+  where: string,
 ): { documents: IdSequence[]; resolved: ResolvedSlidingWindowOptions; count: number } {
-  const resolved = resolveSlidingWindowOptions(options);
+  const resolved = resolveSlidingWindowOptions(options, where);
   const documents = toIdDocuments(sequences, 'sequences');
   let count = 0;
   for (const document of documents)
-    count += windowsInDocument(document.length, resolved.length, resolved.stride);
+    count += windowsInDocument(document.length, resolved.sequenceLength, resolved.stride);
   if (count === 0) {
     const longest = documents.reduce((most, document) => Math.max(most, document.length), 0);
     throw new DatasetsError(
       'DATASETS_TOO_SHORT',
-      `No document is long enough for one window: a window needs length + 1 = ${resolved.length + 1} ids ` +
-        `(${resolved.length} inputs and the id after them), the longest document has ${longest}. ` +
-        'Lower length or pass longer documents.',
+      `No document is long enough for one window: a window needs sequenceLength + 1 = ${resolved.sequenceLength + 1} ids ` +
+        `(${resolved.sequenceLength} inputs and the id after them), the longest document has ${longest}. ` +
+        'Lower sequenceLength or pass longer documents.',
     );
   }
   return { documents, resolved, count };
@@ -106,12 +109,12 @@ function prepare(
  * window ever spans two documents.
  *
  * Within a document of `n` ids, windows start at `i = 0, stride, 2·stride, …` while
- * `i < n − length`, exactly Keras' `for i in range(0, len(text) - maxlen, step)`: `xs` is
- * `ids[i : i + length]` and `ys` is `ids[i + length]` (or `ids[i + 1 : i + length + 1]` with
+ * `i < n − L` (`L = sequenceLength`), exactly Keras' `for i in range(0, len(text) - maxlen, step)`:
+ * `xs` is `ids[i : i + L]` and `ys` is `ids[i + L]` (or `ids[i + 1 : i + L + 1]` with
  * `target: 'sequence'`). That range is every start whose target still lies in the document,
- * so the last possible window (start `n − length − 1`) is included exactly when
- * `(n − length − 1)` is a multiple of `stride`; a document gives
- * `⌈(n − length) / stride⌉` windows if `n > length`, else none. Windows come in document
+ * so the last possible window (start `n − L − 1`) is included exactly when
+ * `(n − L − 1)` is a multiple of `stride`; a document gives
+ * `⌈(n − L) / stride⌉` windows if `n > L`, else none. Windows come in document
  * order, then start order.
  *
  * Pass one flat sequence (`number[]` or a typed array) or a list of documents. Validation
@@ -121,25 +124,25 @@ function prepare(
  * @param sequences one sequence of ids or a list of documents; ids are integers in `[0, 2³¹ − 1]`.
  * @returns an iterator over {@link SlidingWindow}s whose arrays are fresh and owned by the caller.
  * @example
- * const windows = [...slidingWindows([1, 2, 3, 4, 5], { length: 3 })];
+ * const windows = [...slidingWindows([1, 2, 3, 4, 5], { sequenceLength: 3 })];
  * // xs [1,2,3] ys [4]; xs [2,3,4] ys [5]
- * [...slidingWindows([[1, 2, 3], [7, 8, 9, 10]], { length: 2, target: 'sequence' })];
+ * [...slidingWindows([[1, 2, 3], [7, 8, 9, 10]], { sequenceLength: 2, target: 'sequence' })];
  * // xs [1,2] ys [2,3] (document 0); xs [7,8] ys [8,9]; xs [8,9] ys [9,10] (document 1)
  * @throws DatasetsError `DATASETS_INVALID_OPTION` (bad options), `DATASETS_INVALID_INPUT`
  *   (not integer ids), `DATASETS_EMPTY_INPUT` (no ids at all), `DATASETS_TOO_SHORT` (no
- *   document has `length + 1` ids).
+ *   document has `sequenceLength + 1` ids).
  */
 export function slidingWindows(
   sequences: ArrayLike<number> | readonly ArrayLike<number>[],
   options: SlidingWindowOptions,
 ): Generator<SlidingWindow, void, undefined> {
-  const { documents, resolved } = prepare(sequences, options);
+  const { documents, resolved } = prepare(sequences, options, 'slidingWindows');
   return generateSlidingWindows(documents, resolved);
 }
 
 function* generateSlidingWindows(
   documents: readonly IdSequence[],
-  { length, stride, target }: ResolvedSlidingWindowOptions,
+  { sequenceLength: length, stride, target }: ResolvedSlidingWindowOptions,
 ): Generator<SlidingWindow, void, undefined> {
   for (let d = 0; d < documents.length; d++) {
     const ids = documents[d]!;
@@ -155,13 +158,13 @@ function* generateSlidingWindows(
  * The exact number of windows {@link slidingWindows} yields for the same arguments, computed
  * from the document lengths without cutting any window (to size epochs and progress bars).
  * @example
- * countSlidingWindows([1, 2, 3, 4, 5], { length: 3 }); // 2
- * countSlidingWindows(new Int32Array(100), { length: 40, stride: 3 }); // ⌈60 / 3⌉ = 20
+ * countSlidingWindows([1, 2, 3, 4, 5], { sequenceLength: 3 }); // 2
+ * countSlidingWindows(new Int32Array(100), { sequenceLength: 40, stride: 3 }); // ⌈60 / 3⌉ = 20
  * @throws DatasetsError the same errors as {@link slidingWindows}, so it never returns 0.
  */
 export function countSlidingWindows(
   sequences: ArrayLike<number> | readonly ArrayLike<number>[],
   options: SlidingWindowOptions,
 ): number {
-  return prepare(sequences, options).count;
+  return prepare(sequences, options, 'countSlidingWindows').count;
 }

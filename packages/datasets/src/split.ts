@@ -1,6 +1,6 @@
-import { DatasetsError, describeValue } from './errors.js';
-import { SeededRandom } from './random.js';
-import { requireInteger } from './validate.js';
+import { describeValue, SeededRandom } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
+import { check, withDefaults } from './validate.js';
 
 /** A part's size: a fraction of all items in (0, 1), or a count of items (an integer ≥ 1). */
 export type SplitSize = number;
@@ -22,10 +22,18 @@ export interface SplitOptions<T> {
   readonly stratify?: (item: T) => string | number;
 }
 
+/** The documented defaults of the optional {@link SplitOptions} fields. */
+export const DEFAULT_SPLIT_OPTIONS: Readonly<{ shuffle: boolean; stratify: undefined }> = Object.freeze({
+  shuffle: true,
+  stratify: undefined,
+});
+
 /**
  * Splits `items` into parts of the given sizes plus a remainder (the last part), after a
- * seeded shuffle. A fraction `f` takes `ceil(f · n)` items — scikit-learn's
- * `train_test_split` rounding for the test part.
+ * seeded shuffle. Each size is a fraction in (0, 1) of all `n` items, taking `ceil(f · n)` of
+ * them (scikit-learn's `train_test_split` rounding for the test part), or a count (an
+ * integer ≥ 1); fractions and counts may be mixed. The parts must leave at least one item for
+ * the remainder.
  *
  * @returns `sizes.length + 1` new arrays; `items` is not modified.
  * @throws DatasetsError `DATASETS_EMPTY_INPUT` for no items, `DATASETS_INVALID_OPTION` for
@@ -39,26 +47,48 @@ export function splitDataset<T>(
   sizes: readonly SplitSize[],
   options: SplitOptions<T>,
 ): T[][] {
+  return split('splitDataset', items, sizes, options, ['seed']);
+}
+
+function split<T>(
+  where: string,
+  items: readonly T[],
+  sizes: readonly SplitSize[],
+  options: SplitOptions<T>,
+  required: readonly string[],
+): T[][] {
+  const merged = withDefaults(where, options, DEFAULT_SPLIT_OPTIONS, required);
   if (!Array.isArray(items) || items.length === 0) {
-    throw new DatasetsError('DATASETS_EMPTY_INPUT', `Nothing to split: got ${describeValue(items)}.`);
-  }
-  requireInteger(options?.seed, 'seed', Number.MIN_SAFE_INTEGER);
-  const counts = sizes.map((size, k) => partCount(size, items.length, k));
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total >= items.length) {
     throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `The parts take ${total} of ${items.length} items and leave none for the remainder; use smaller sizes.`,
+      'DATASETS_EMPTY_INPUT',
+      `${where}: nothing to split, got ${describeValue(items)}.`,
     );
   }
-  const random = new SeededRandom(options.seed);
-  const shuffle = options.shuffle ?? true;
-  if (!options.stratify) {
+  const seed = check.integer(where, 'seed', merged.seed);
+  const shuffle = check.boolean(where, 'shuffle', merged.shuffle);
+  const stratify = merged.stratify as SplitOptions<T>['stratify'] | undefined;
+  if (stratify !== undefined && typeof stratify !== 'function') {
+    check.invalid(where, 'stratify', stratify, 'must be a function from an item to its label');
+  }
+  if (!Array.isArray(sizes)) check.invalid(where, 'sizes', sizes, 'must be an array of fractions or counts');
+  const counts = sizes.map((size, k) => partCount(where, size, items.length, k));
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total >= items.length) {
+    check.invalid(
+      where,
+      'sizes',
+      sizes,
+      `must leave at least one of the ${items.length} items for the remainder (the parts take ${total})`,
+      'Use smaller sizes.',
+    );
+  }
+  const random = new SeededRandom(seed);
+  if (!stratify) {
     const order = items.slice();
     if (shuffle) random.shuffleInPlace(order);
     return cut(order, counts);
   }
-  return stratifiedSplit(items, counts, options.stratify, shuffle ? random : null);
+  return stratifiedSplit(items, counts, stratify, shuffle ? random : null);
 }
 
 /**
@@ -71,16 +101,23 @@ export function trainValTestSplit<T>(
   items: readonly T[],
   options: SplitOptions<T> & { readonly validation: SplitSize; readonly test: SplitSize },
 ): { train: T[]; validation: T[]; test: T[] } {
-  const [validation, test, train] = splitDataset(items, [options.validation, options.test], options);
-  return { train: train!, validation: validation!, test: test! };
+  const { validation, test, ...rest } = options ?? ({} as typeof options);
+  const [validationPart, testPart, train] = split('trainValTestSplit', items, [validation, test], rest, [
+    'seed',
+    'validation',
+    'test',
+  ]);
+  return { train: train!, validation: validationPart!, test: testPart! };
 }
 
-function partCount(size: unknown, total: number, index: number): number {
+function partCount(where: string, size: unknown, total: number, index: number): number {
   if (typeof size === 'number' && size > 0 && size < 1) return Math.ceil(size * total);
-  if (typeof size === 'number' && Number.isInteger(size) && size >= 1) return size;
-  throw new DatasetsError(
-    'DATASETS_INVALID_OPTION',
-    `Split size ${index} is ${describeValue(size)}; give a fraction in (0, 1) or a count (integer ≥ 1).`,
+  if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 1) return size;
+  return check.invalid(
+    where,
+    `sizes[${index}]`,
+    size,
+    'must be a fraction in (0, 1) or a count (an integer ≥ 1)',
   );
 }
 

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import {
   countStatefulBatches,
   DEFAULT_STATEFUL_STREAM_OPTIONS,
@@ -31,23 +32,24 @@ function streamOf(batches: StatefulBatch[], j: number, key: 'xs' | 'ys'): number
 describe('resolveStatefulStreamOptions', () => {
   it('pins the documented defaults and rejects bad sizes', () => {
     expect(DEFAULT_STATEFUL_STREAM_OPTIONS).toEqual({ dropRemainder: true });
-    expect(resolveStatefulStreamOptions({ batchSize: 20, seqLength: 35 })).toEqual({
+    expect(resolveStatefulStreamOptions({ batchSize: 20, sequenceLength: 35 })).toEqual({
       batchSize: 20,
-      seqLength: 35,
+      sequenceLength: 35,
       dropRemainder: true,
     });
     const bad: unknown[] = [
-      { seqLength: 3 },
+      { sequenceLength: 3 },
       { batchSize: 2 },
-      { batchSize: 0, seqLength: 3 },
-      { batchSize: 2, seqLength: -1 },
-      { batchSize: 2.5, seqLength: 3 },
-      { batchSize: 2, seqLength: 3, dropRemainder: 'yes' },
-      { batchSize: 2, seqLength: 3, bptt: 3 },
+      { batchSize: 0, sequenceLength: 3 },
+      { batchSize: 2, sequenceLength: -1 },
+      { batchSize: 2.5, sequenceLength: 3 },
+      { batchSize: 2, sequenceLength: 3, dropRemainder: 'yes' },
+      { batchSize: 2, sequenceLength: 3, bptt: 3 },
     ];
     for (const options of bad) {
       expectErrorCode(
         () => resolveStatefulStreamOptions(options as StatefulStreamOptions),
+        DatasetsError,
         'DATASETS_INVALID_OPTION',
       );
     }
@@ -58,7 +60,7 @@ describe('statefulStreams', () => {
   const abc = alphabet('abcdefghijklmnopqrstuvwxyz');
 
   it('lays the alphabet out like PyTorch batchify + get_batch (hand-computed)', () => {
-    const batches = [...statefulStreams(abc, { batchSize: 4, seqLength: 2 })];
+    const batches = [...statefulStreams(abc, { batchSize: 4, sequenceLength: 2 })];
     expect(batches.map(letters)).toEqual([
       { xs: ['ab', 'gh', 'mn', 'st'], ys: ['bc', 'hi', 'no', 'tu'] },
       { xs: ['cd', 'ij', 'op', 'uv'], ys: ['de', 'jk', 'pq', 'vw'] },
@@ -67,22 +69,22 @@ describe('statefulStreams', () => {
       [[4, 2], 0],
       [[4, 2], 1],
     ]);
-    expect(countStatefulBatches(abc, { batchSize: 4, seqLength: 2 })).toBe(2);
+    expect(countStatefulBatches(abc, { batchSize: 4, sequenceLength: 2 })).toBe(2);
   });
 
   it('keeps a short last batch with dropRemainder: false, as PyTorch does', () => {
-    const batches = [...statefulStreams(abc, { batchSize: 4, seqLength: 2, dropRemainder: false })];
+    const batches = [...statefulStreams(abc, { batchSize: 4, sequenceLength: 2, dropRemainder: false })];
     expect(batches.map((batch) => batch.shape)).toEqual([
       [4, 2],
       [4, 2],
       [4, 1],
     ]);
     expect(letters(batches[2]!)).toEqual({ xs: ['e', 'k', 'q', 'w'], ys: ['f', 'l', 'r', 'x'] });
-    expect(countStatefulBatches(abc, { batchSize: 4, seqLength: 2, dropRemainder: false })).toBe(3);
+    expect(countStatefulBatches(abc, { batchSize: 4, sequenceLength: 2, dropRemainder: false })).toBe(3);
   });
 
   it('yields fresh int32 arrays', () => {
-    const [first, second] = [...statefulStreams(abc, { batchSize: 2, seqLength: 3 })];
+    const [first, second] = [...statefulStreams(abc, { batchSize: 2, sequenceLength: 3 })];
     expect(first!.xs).toBeInstanceOf(Int32Array);
     expect(first!.ys).toBeInstanceOf(Int32Array);
     first!.xs[0] = 99;
@@ -91,17 +93,31 @@ describe('statefulStreams', () => {
   });
 
   it('rejects bad input with typed codes, at call time', () => {
-    expectErrorCode(() => statefulStreams([], { batchSize: 1, seqLength: 1 }), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => statefulStreams([1, 2, 3], { batchSize: 2, seqLength: 1 }), 'DATASETS_TOO_SHORT');
-    expectErrorCode(() => statefulStreams(abc, { batchSize: 4, seqLength: 6 }), 'DATASETS_TOO_SHORT');
-    expect(countStatefulBatches(abc, { batchSize: 4, seqLength: 6, dropRemainder: false })).toBe(1);
     expectErrorCode(
-      () => countStatefulBatches(abc, { batchSize: 0, seqLength: 6 }),
+      () => statefulStreams([], { batchSize: 1, sequenceLength: 1 }),
+      DatasetsError,
+      'DATASETS_EMPTY_INPUT',
+    );
+    expectErrorCode(
+      () => statefulStreams([1, 2, 3], { batchSize: 2, sequenceLength: 1 }),
+      DatasetsError,
+      'DATASETS_TOO_SHORT',
+    );
+    expectErrorCode(
+      () => statefulStreams(abc, { batchSize: 4, sequenceLength: 6 }),
+      DatasetsError,
+      'DATASETS_TOO_SHORT',
+    );
+    expect(countStatefulBatches(abc, { batchSize: 4, sequenceLength: 6, dropRemainder: false })).toBe(1);
+    expectErrorCode(
+      () => countStatefulBatches(abc, { batchSize: 0, sequenceLength: 6 }),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
     for (const input of [[[1, 2]], 'abcdef', [1, null, 2, 3], [1, 2, -3, 4]]) {
       expectErrorCode(
-        () => statefulStreams(input as number[], { batchSize: 1, seqLength: 1 }),
+        () => statefulStreams(input as number[], { batchSize: 1, sequenceLength: 1 }),
+        DatasetsError,
         'DATASETS_INVALID_INPUT',
       );
     }
@@ -111,18 +127,18 @@ describe('statefulStreams', () => {
     .record({
       ids: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 120 }),
       batchSize: fc.integer({ min: 1, max: 6 }),
-      seqLength: fc.integer({ min: 1, max: 10 }),
+      sequenceLength: fc.integer({ min: 1, max: 10 }),
       dropRemainder: fc.boolean(),
     })
-    .filter(({ ids, batchSize, seqLength, dropRemainder }) => {
+    .filter(({ ids, batchSize, sequenceLength, dropRemainder }) => {
       const streamLength = Math.floor(ids.length / batchSize);
-      return streamLength - 1 >= (dropRemainder ? seqLength : 1);
+      return streamLength - 1 >= (dropRemainder ? sequenceLength : 1);
     });
 
   it('property: row j across batches is a contiguous corpus slice, and ys continue across batches', () => {
     fc.assert(
       fc.property(caseArb, ({ ids, ...options }) => {
-        const { batchSize, seqLength } = options;
+        const { batchSize, sequenceLength } = options;
         const batches = [...statefulStreams(ids, options)];
         const streamLength = Math.floor(ids.length / batchSize);
         for (let j = 0; j < batchSize; j++) {
@@ -135,10 +151,10 @@ describe('statefulStreams', () => {
         }
         for (let i = 0; i + 1 < batches.length; i++) {
           const [current, next] = [batches[i]!, batches[i + 1]!];
-          expect(current.shape).toEqual([batchSize, seqLength]);
+          expect(current.shape).toEqual([batchSize, sequenceLength]);
           for (let j = 0; j < batchSize; j++) {
             // The last target of row j is the first input of row j in the next batch.
-            expect(current.ys[j * seqLength + seqLength - 1]).toBe(next.xs[j * next.shape[1]]);
+            expect(current.ys[j * sequenceLength + sequenceLength - 1]).toBe(next.xs[j * next.shape[1]]);
           }
         }
       }),
@@ -172,10 +188,10 @@ describe('statefulStreams', () => {
       fc.property(caseArb, ({ ids, ...options }) => {
         const streamLength = Math.floor(ids.length / options.batchSize);
         let pytorch = 0;
-        for (let i = 0; i < streamLength - 1; i += options.seqLength) {
+        for (let i = 0; i < streamLength - 1; i += options.sequenceLength) {
           if (
             !options.dropRemainder ||
-            Math.min(options.seqLength, streamLength - 1 - i) === options.seqLength
+            Math.min(options.sequenceLength, streamLength - 1 - i) === options.sequenceLength
           ) {
             pytorch++;
           }

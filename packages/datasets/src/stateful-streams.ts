@@ -1,18 +1,17 @@
 import { DatasetsError } from './errors.js';
 import { requireIdCorpus } from './id-input.js';
-import { mergeKnownOptions } from './known-options.js';
-import { type IdSequence, requireBoolean, requireInteger } from './validate.js';
+import { check, type IdSequence, withDefaults } from './validate.js';
 
 /** Options of {@link statefulStreams} and {@link countStatefulBatches}. */
 export interface StatefulStreamOptions {
   /** Number of parallel streams, i.e. rows per batch (PyTorch's `bsz`); an integer ≥ 1. Required. */
   readonly batchSize: number;
   /** Time steps per batch, the truncated-BPTT length (PyTorch's `bptt`); an integer ≥ 1. Required. */
-  readonly seqLength: number;
+  readonly sequenceLength: number;
   /**
-   * Drop the last, shorter batch so every batch has shape `[batchSize, seqLength]` (what a
+   * Drop the last, shorter batch so every batch has shape `[batchSize, sequenceLength]` (what a
    * stateful Keras / tfjs RNN with a fixed `batchInputShape` needs). `false` keeps it with
-   * shape `[batchSize, r]`, `r < seqLength`, as PyTorch's `get_batch` does.
+   * shape `[batchSize, r]`, `r < sequenceLength`, as PyTorch's `get_batch` does.
    * @default true
    */
   readonly dropRemainder?: boolean;
@@ -21,7 +20,7 @@ export interface StatefulStreamOptions {
 /** {@link StatefulStreamOptions} with every default filled in. */
 export interface ResolvedStatefulStreamOptions {
   readonly batchSize: number;
-  readonly seqLength: number;
+  readonly sequenceLength: number;
   readonly dropRemainder: boolean;
 }
 
@@ -32,20 +31,23 @@ export const DEFAULT_STATEFUL_STREAM_OPTIONS: Readonly<Pick<ResolvedStatefulStre
 /**
  * Validates stateful-stream options and fills in defaults.
  * @example
- * resolveStatefulStreamOptions({ batchSize: 20, seqLength: 35 });
- * // { batchSize: 20, seqLength: 35, dropRemainder: true }
+ * resolveStatefulStreamOptions({ batchSize: 20, sequenceLength: 35 });
+ * // { batchSize: 20, sequenceLength: 35, dropRemainder: true }
  * @throws DatasetsError `DATASETS_INVALID_OPTION` for missing or non-positive sizes, a
  *   non-boolean `dropRemainder` or an unknown option.
  */
-export function resolveStatefulStreamOptions(options: StatefulStreamOptions): ResolvedStatefulStreamOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_STATEFUL_STREAM_OPTIONS, 'statefulStreams', [
+export function resolveStatefulStreamOptions(
+  options: StatefulStreamOptions,
+  where = 'statefulStreams',
+): ResolvedStatefulStreamOptions {
+  const merged = withDefaults(where, options, DEFAULT_STATEFUL_STREAM_OPTIONS, [
     'batchSize',
-    'seqLength',
+    'sequenceLength',
   ]);
   return {
-    batchSize: requireInteger(merged['batchSize'], 'batchSize'),
-    seqLength: requireInteger(merged['seqLength'], 'seqLength'),
-    dropRemainder: requireBoolean(merged['dropRemainder'], 'dropRemainder'),
+    batchSize: check.integer(where, 'batchSize', merged.batchSize, { min: 1 }),
+    sequenceLength: check.integer(where, 'sequenceLength', merged.sequenceLength, { min: 1 }),
+    dropRemainder: check.boolean(where, 'dropRemainder', merged.dropRemainder),
   };
 }
 
@@ -59,7 +61,7 @@ export interface StatefulBatch {
   readonly xs: Int32Array;
   /** Target ids, `int32`, `[batchSize, steps]`: each row of `xs` shifted by one step, across batch boundaries too. */
   readonly ys: Int32Array;
-  /** `[batchSize, steps]`; `steps` is `seqLength` except for a kept short last batch. */
+  /** `[batchSize, steps]`; `steps` is `sequenceLength` except for a kept short last batch. */
   readonly shape: readonly [number, number];
   /** Position of the batch in the epoch, from 0. */
   readonly index: number;
@@ -68,29 +70,29 @@ export interface StatefulBatch {
 interface StreamLayout {
   readonly corpus: IdSequence;
   readonly batchSize: number;
-  readonly seqLength: number;
+  readonly sequenceLength: number;
   /** Ids per stream: `⌊n / batchSize⌋`. */
   readonly streamLength: number;
   readonly count: number;
 }
 
-function prepare(ids: ArrayLike<number>, options: StatefulStreamOptions): StreamLayout {
-  const { batchSize, seqLength, dropRemainder } = resolveStatefulStreamOptions(options);
+function prepare(ids: ArrayLike<number>, options: StatefulStreamOptions, where: string): StreamLayout {
+  const { batchSize, sequenceLength, dropRemainder } = resolveStatefulStreamOptions(options, where);
   const corpus = requireIdCorpus(ids, 'ids');
   const streamLength = Math.floor(corpus.length / batchSize);
   // The last id of a stream is only ever a target, so a stream offers streamLength − 1 input steps.
   const steps = Math.max(streamLength - 1, 0);
-  const count = dropRemainder ? Math.floor(steps / seqLength) : Math.ceil(steps / seqLength);
+  const count = dropRemainder ? Math.floor(steps / sequenceLength) : Math.ceil(steps / sequenceLength);
   if (count === 0) {
-    const needed = batchSize * ((dropRemainder ? seqLength : 1) + 1);
+    const needed = batchSize * ((dropRemainder ? sequenceLength : 1) + 1);
     throw new DatasetsError(
       'DATASETS_TOO_SHORT',
-      `ids has ${corpus.length} ids; ${batchSize} streams of ${dropRemainder ? seqLength : 1} input steps ` +
-        `plus one target each need at least ${needed}. Lower batchSize or seqLength` +
+      `ids has ${corpus.length} ids; ${batchSize} streams of ${dropRemainder ? sequenceLength : 1} input steps ` +
+        `plus one target each need at least ${needed}. Lower batchSize or sequenceLength` +
         `${dropRemainder ? ', set dropRemainder: false,' : ''} or pass a longer corpus.`,
     );
   }
-  return { corpus, batchSize, seqLength, streamLength, count };
+  return { corpus, batchSize, sequenceLength, streamLength, count };
 }
 
 /**
@@ -100,10 +102,10 @@ function prepare(ids: ArrayLike<number>, options: StatefulStreamOptions): Stream
  *
  * The corpus is cut to `batchSize · S` ids, `S = ⌊n / batchSize⌋`; stream `j` is
  * `ids[j·S : (j + 1)·S]`. Batch `i` holds, for every stream `j`, inputs
- * `stream_j[i·seqLength : (i + 1)·seqLength]` in row `j` of `xs` and the same slice moved one
+ * `stream_j[i·sequenceLength : (i + 1)·sequenceLength]` in row `j` of `xs` and the same slice moved one
  * step on in row `j` of `ys`. Hence row `j` read across all batches is one contiguous slice of
  * the corpus, and the last target of a row is the first input of that row in the next batch.
- * There are `⌊(S − 1) / seqLength⌋` batches (`⌈(S − 1) / seqLength⌉` with
+ * There are `⌊(S − 1) / sequenceLength⌋` batches (`⌈(S − 1) / sequenceLength⌉` with
  * `dropRemainder: false`). Reset the RNN state at the start of every epoch, not between
  * batches.
  *
@@ -114,7 +116,7 @@ function prepare(ids: ArrayLike<number>, options: StatefulStreamOptions): Stream
  * @returns an iterator over {@link StatefulBatch}es whose arrays are fresh and owned by the caller.
  * @example
  * // 'abcdefghijklmnopqrstuvwxyz' as ids 0…25, batchSize 4: streams abcdef, ghijkl, mnopqr, stuvwx
- * const batches = [...statefulStreams(ids, { batchSize: 4, seqLength: 2 })];
+ * const batches = [...statefulStreams(ids, { batchSize: 4, sequenceLength: 2 })];
  * // batch 0: xs rows ab gh mn st, ys rows bc hi no tu
  * // batch 1: xs rows cd ij op uv, ys rows de jk pq vw   (2 batches; 'ef' rows would lack a target for f)
  * @throws DatasetsError `DATASETS_INVALID_OPTION` (bad sizes), `DATASETS_INVALID_INPUT` (not
@@ -125,14 +127,14 @@ export function statefulStreams(
   ids: ArrayLike<number>,
   options: StatefulStreamOptions,
 ): Generator<StatefulBatch, void, undefined> {
-  return generateStatefulBatches(prepare(ids, options));
+  return generateStatefulBatches(prepare(ids, options, 'statefulStreams'));
 }
 
 function* generateStatefulBatches(layout: StreamLayout): Generator<StatefulBatch, void, undefined> {
-  const { corpus, batchSize, seqLength, streamLength, count } = layout;
+  const { corpus, batchSize, sequenceLength, streamLength, count } = layout;
   for (let i = 0; i < count; i++) {
-    const offset = i * seqLength;
-    const steps = Math.min(seqLength, streamLength - 1 - offset);
+    const offset = i * sequenceLength;
+    const steps = Math.min(sequenceLength, streamLength - 1 - offset);
     const xs = new Int32Array(batchSize * steps);
     const ys = new Int32Array(batchSize * steps);
     for (let j = 0; j < batchSize; j++) {
@@ -149,10 +151,10 @@ function* generateStatefulBatches(layout: StreamLayout): Generator<StatefulBatch
 /**
  * The number of batches {@link statefulStreams} yields per epoch, without building any.
  * @example
- * countStatefulBatches(new Int32Array(26), { batchSize: 4, seqLength: 2 }); // 2
- * countStatefulBatches(new Int32Array(26), { batchSize: 4, seqLength: 2, dropRemainder: false }); // 3
+ * countStatefulBatches(new Int32Array(26), { batchSize: 4, sequenceLength: 2 }); // 2
+ * countStatefulBatches(new Int32Array(26), { batchSize: 4, sequenceLength: 2, dropRemainder: false }); // 3
  * @throws DatasetsError the same errors as {@link statefulStreams}, so it never returns 0.
  */
 export function countStatefulBatches(ids: ArrayLike<number>, options: StatefulStreamOptions): number {
-  return prepare(ids, options).count;
+  return prepare(ids, options, 'countStatefulBatches').count;
 }

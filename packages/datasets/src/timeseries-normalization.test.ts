@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import {
   DEFAULT_FIT_NORMALIZATION_OPTIONS,
   DEFAULT_NORMALIZATION_STATS_OPTIONS,
@@ -73,10 +74,11 @@ describe('normalization options', () => {
     for (const options of bad) {
       expectErrorCode(
         () => resolveFitNormalizationOptions(options as FitNormalizationOptions),
+        DatasetsError,
         'DATASETS_INVALID_OPTION',
       );
     }
-    expectErrorCode(() => resolveNormalizeOptions({ columns: [] }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => resolveNormalizeOptions({ columns: [] }), DatasetsError, 'DATASETS_INVALID_OPTION');
   });
 });
 
@@ -119,13 +121,25 @@ describe('normalizationStats / fitNormalization', () => {
   });
 
   it('rejects bad series with typed codes', () => {
-    expectErrorCode(() => normalizationStats([]), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => normalizationStats([[1, 2], [3]]), 'DATASETS_SHAPE_MISMATCH');
-    expectErrorCode(() => normalizationStats([1, '2'] as unknown as number[]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => normalizationStats([1]), 'DATASETS_TOO_SHORT'); // ddof 1 needs ≥ 2 rows
+    expectErrorCode(() => normalizationStats([]), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => normalizationStats([[1, 2], [3]]), DatasetsError, 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => normalizationStats([1, '2'] as unknown as number[]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(() => normalizationStats([1]), DatasetsError, 'DATASETS_TOO_SHORT'); // ddof 1 needs ≥ 2 rows
     expect(normalizationStats([1], { ddof: 0 }).std).toEqual([0]);
-    expectErrorCode(() => fitNormalization([1, 2], { trainFraction: 0.5 }), 'DATASETS_TOO_SHORT');
-    expectErrorCode(() => fitNormalization(jena, { columns: ['p', 'T'] }), 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => fitNormalization([1, 2], { trainFraction: 0.5 }),
+      DatasetsError,
+      'DATASETS_TOO_SHORT',
+    );
+    expectErrorCode(
+      () => fitNormalization(jena, { columns: ['p', 'T'] }),
+      DatasetsError,
+      'DATASETS_SHAPE_MISMATCH',
+    );
   });
 });
 
@@ -150,14 +164,14 @@ describe('normalize / denormalize', () => {
   it('treats flat values as row-major rows of the selected columns (window ys)', () => {
     const normalized = normalize(jena, stats);
     const [window] = [
-      ...timeseriesWindows(normalized, { inputWidth: 3, labelWidth: 2, shift: 2, targetColumns: [1] }),
+      ...timeseriesWindows(normalized, { inputSteps: 3, outputSteps: 2, shift: 2, targetColumns: [1] }),
     ];
     const labelsInDegrees = denormalize(window!.ys, stats, { columns: ['T'] });
     expectClose(labelsInDegrees, [jena[3]![1]!, jena[4]![1]!], 4);
     const inputs = denormalize(window!.xs, stats);
     expectClose(inputs, jena.slice(0, 3).flat(), 2);
-    expectErrorCode(() => normalize([1, 2, 3, 4], stats), 'DATASETS_SHAPE_MISMATCH'); // 4 is not a multiple of 3
-    expectErrorCode(() => normalize([[1, 2]], stats), 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(() => normalize([1, 2, 3, 4], stats), DatasetsError, 'DATASETS_SHAPE_MISMATCH'); // 4 is not a multiple of 3
+    expectErrorCode(() => normalize([[1, 2]], stats), DatasetsError, 'DATASETS_SHAPE_MISMATCH');
   });
 
   it('centres a constant column instead of dividing by zero', () => {
@@ -187,11 +201,23 @@ describe('normalize / denormalize', () => {
       { mean: ['a'], std: [1] },
     ];
     for (const candidate of bad) {
-      expectErrorCode(() => normalize([1, 2], candidate as NormalizationStats), 'DATASETS_INVALID_INPUT');
+      expectErrorCode(
+        () => normalize([1, 2], candidate as NormalizationStats),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
     }
-    expectErrorCode(() => normalize([1, 2], stats, { columns: ['x'] }), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => normalize([1, 2], stats, { columns: [3] }), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => normalize([], stats), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(
+      () => normalize([1, 2], stats, { columns: ['x'] }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => normalize([1, 2], stats, { columns: [3] }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(() => normalize([], stats), DatasetsError, 'DATASETS_EMPTY_INPUT');
   });
 
   it('property: denormalize(normalize(x)) ≈ x and training columns get mean 0, std 1', () => {

@@ -1,5 +1,5 @@
-import { DatasetsError, describeValue } from './errors.js';
-import { mergeKnownOptions } from './known-options.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from './errors.js';
 import {
   readSeries,
   requireColumnSelection,
@@ -8,7 +8,7 @@ import {
   type SeriesInput,
   type SeriesView,
 } from './series-input.js';
-import { requireInteger, requireNumberInRange } from './validate.js';
+import { check, optionalNameList, withDefaults } from './validate.js';
 
 /**
  * Per-column statistics for z-score normalization, `(x − mean) / std`. Plain numbers, so the
@@ -77,16 +77,6 @@ export const DEFAULT_FIT_NORMALIZATION_OPTIONS: ResolvedFitNormalizationOptions 
   ...DEFAULT_NORMALIZATION_STATS_OPTIONS,
 });
 
-function requireNames(value: unknown): readonly string[] | null {
-  if (value !== null && (!Array.isArray(value) || value.some((name) => typeof name !== 'string'))) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `columns must be null or an array of column names (strings), got ${describeValue(value)}.`,
-    );
-  }
-  return value as readonly string[] | null;
-}
-
 /**
  * Validates {@link normalizationStats} options and fills in defaults.
  * @example
@@ -96,8 +86,12 @@ function requireNames(value: unknown): readonly string[] | null {
 export function resolveNormalizationStatsOptions(
   options: NormalizationStatsOptions = {},
 ): ResolvedNormalizationStatsOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_NORMALIZATION_STATS_OPTIONS, 'normalizationStats');
-  return { ddof: requireInteger(merged['ddof'], 'ddof', 0), columns: requireNames(merged['columns']) };
+  const where = 'normalizationStats';
+  const merged = withDefaults(where, options, DEFAULT_NORMALIZATION_STATS_OPTIONS);
+  return {
+    ddof: check.integer(where, 'ddof', merged.ddof, { min: 0 }),
+    columns: optionalNameList(where, 'columns', merged.columns),
+  };
 }
 
 /**
@@ -110,18 +104,16 @@ export function resolveNormalizationStatsOptions(
 export function resolveFitNormalizationOptions(
   options: FitNormalizationOptions = {},
 ): ResolvedFitNormalizationOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_FIT_NORMALIZATION_OPTIONS, 'fitNormalization');
-  const trainFraction = requireNumberInRange(merged['trainFraction'], 'trainFraction', 0, 1);
-  if (trainFraction === 0) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      'trainFraction must be above 0 (statistics need training rows); the tutorial uses 0.7.',
-    );
-  }
+  const where = 'fitNormalization';
+  const merged = withDefaults(where, options, DEFAULT_FIT_NORMALIZATION_OPTIONS);
   return {
-    trainFraction,
-    ddof: requireInteger(merged['ddof'], 'ddof', 0),
-    columns: requireNames(merged['columns']),
+    trainFraction: check.number(where, 'trainFraction', merged.trainFraction, {
+      min: 0,
+      max: 1,
+      minExclusive: true,
+    }),
+    ddof: check.integer(where, 'ddof', merged.ddof, { min: 0 }),
+    columns: optionalNameList(where, 'columns', merged.columns),
   };
 }
 
@@ -215,14 +207,17 @@ export interface ResolvedNormalizeOptions {
 export const DEFAULT_NORMALIZE_OPTIONS: ResolvedNormalizeOptions = Object.freeze({ columns: null });
 
 /**
- * Validates {@link normalize} options and fills in defaults.
+ * Validates {@link normalize} and {@link denormalize} options and fills in defaults.
  * @example
  * resolveNormalizeOptions({}); // { columns: null }
  * @throws DatasetsError `DATASETS_INVALID_OPTION` (malformed column list, unknown option).
  */
-export function resolveNormalizeOptions(options: NormalizeOptions = {}): ResolvedNormalizeOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_NORMALIZE_OPTIONS, 'normalize');
-  return { columns: requireColumnSelection(merged['columns'], 'columns') };
+export function resolveNormalizeOptions(
+  options: NormalizeOptions = {},
+  where = 'normalize',
+): ResolvedNormalizeOptions {
+  const merged = withDefaults(where, options, DEFAULT_NORMALIZE_OPTIONS);
+  return { columns: requireColumnSelection(where, 'columns', merged.columns) };
 }
 
 /** `Float32Array` for flat values, one `Float32Array` per row for rows. */
@@ -258,10 +253,11 @@ function transform(
   options: NormalizeOptions,
   direction: 1 | -1,
 ): Float32Array | Float32Array[] {
+  const where = direction === 1 ? 'normalize' : 'denormalize';
   const checked = requireStats(stats);
-  const { columns } = resolveNormalizeOptions(options);
+  const { columns } = resolveNormalizeOptions(options, where);
   const names = checked.columns ?? null;
-  const selected = resolveColumnSelection(columns, checked.mean.length, names, 'columns');
+  const selected = resolveColumnSelection(where, 'columns', columns, checked.mean.length, names);
   const width = selected.length;
   // A zero std (a constant column) scales by 1 instead of dividing by 0, as scikit-learn does.
   const scale = selected.map((c) => (checked.std[c] === 0 ? 1 : checked.std[c]!));

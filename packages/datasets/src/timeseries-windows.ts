@@ -1,5 +1,4 @@
 import { DatasetsError } from './errors.js';
-import { mergeKnownOptions } from './known-options.js';
 import {
   readSeries,
   requireColumnSelection,
@@ -8,20 +7,23 @@ import {
   type SeriesInput,
   type SeriesView,
 } from './series-input.js';
-import { requireInteger } from './validate.js';
+import { check, optionalNameList, withDefaults } from './validate.js';
 
-/** Options of {@link timeseriesWindows}; names follow the TensorFlow tutorial's `WindowGenerator`. */
+/**
+ * Options of {@link timeseriesWindows}: the TensorFlow tutorial's `WindowGenerator`, with
+ * rnnkit's names for its widths (`input_width` is `inputSteps`, `label_width` `outputSteps`).
+ */
 export interface TimeseriesWindowOptions {
   /** Time steps fed to the model (`input_width`); an integer ≥ 1. Required. */
-  readonly inputWidth: number;
+  readonly inputSteps: number;
   /**
-   * Time steps predicted (`label_width`): the last `labelWidth` steps of the total window of
-   * `inputWidth + shift` steps; an integer in `[1, inputWidth + shift]`. Required.
+   * Time steps predicted (`label_width`): the last `outputSteps` steps of the total window of
+   * `inputSteps + shift` steps; an integer in `[1, inputSteps + shift]`. Required.
    */
-  readonly labelWidth: number;
+  readonly outputSteps: number;
   /**
    * How far the end of the labels lies beyond the end of the inputs (`shift`); an integer ≥ 1.
-   * `shift: 1, labelWidth: 1` predicts the next step; `shift: 24, labelWidth: 24` the next 24.
+   * `shift: 1, outputSteps: 1` predicts the next step; `shift: 24, outputSteps: 24` the next 24.
    * Required.
    */
   readonly shift: number;
@@ -47,14 +49,14 @@ export interface TimeseriesWindowOptions {
 
 /** {@link TimeseriesWindowOptions} with every default filled in. */
 export interface ResolvedTimeseriesWindowOptions {
-  readonly inputWidth: number;
-  readonly labelWidth: number;
+  readonly inputSteps: number;
+  readonly outputSteps: number;
   readonly shift: number;
   readonly stride: number;
   readonly targetColumns: readonly (number | string)[] | null;
   readonly columns: readonly string[] | null;
-  /** `inputWidth + shift`, the tutorial's `total_window_size`. */
-  readonly totalWidth: number;
+  /** `inputSteps + shift`, the tutorial's `total_window_size`. */
+  readonly totalSteps: number;
 }
 
 /** The documented defaults of the optional {@link TimeseriesWindowOptions} fields. */
@@ -66,44 +68,40 @@ export const DEFAULT_TIMESERIES_WINDOW_OPTIONS: Readonly<
  * Validates time-series window options (everything that does not depend on the series) and
  * fills in defaults.
  * @example
- * resolveTimeseriesWindowOptions({ inputWidth: 24, labelWidth: 1, shift: 24 }).totalWidth; // 48
- * @throws DatasetsError `DATASETS_INVALID_OPTION` for missing or non-positive widths, a
- *   `labelWidth` above `inputWidth + shift`, a malformed column list or an unknown option.
+ * resolveTimeseriesWindowOptions({ inputSteps: 24, outputSteps: 1, shift: 24 }).totalSteps; // 48
+ * @throws DatasetsError `DATASETS_INVALID_OPTION` for missing or non-positive step counts, an
+ *   `outputSteps` above `inputSteps + shift`, a malformed column list or an unknown option.
  */
 export function resolveTimeseriesWindowOptions(
   options: TimeseriesWindowOptions,
+  where = 'timeseriesWindows',
 ): ResolvedTimeseriesWindowOptions {
-  const merged = mergeKnownOptions(options, DEFAULT_TIMESERIES_WINDOW_OPTIONS, 'timeseriesWindows', [
-    'inputWidth',
-    'labelWidth',
+  const merged = withDefaults(where, options, DEFAULT_TIMESERIES_WINDOW_OPTIONS, [
+    'inputSteps',
+    'outputSteps',
     'shift',
   ]);
-  const inputWidth = requireInteger(merged['inputWidth'], 'inputWidth');
-  const labelWidth = requireInteger(merged['labelWidth'], 'labelWidth');
-  const shift = requireInteger(merged['shift'], 'shift');
-  const totalWidth = inputWidth + shift;
-  if (labelWidth > totalWidth) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `labelWidth ${labelWidth} exceeds the total window inputWidth + shift = ${totalWidth}; ` +
-        'labels are the last labelWidth steps of that window. Lower labelWidth or raise shift.',
-    );
-  }
-  const columns = merged['columns'];
-  if (columns !== null && (!Array.isArray(columns) || columns.some((name) => typeof name !== 'string'))) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      'columns must be null or an array of column names (strings).',
+  const inputSteps = check.integer(where, 'inputSteps', merged.inputSteps, { min: 1 });
+  const outputSteps = check.integer(where, 'outputSteps', merged.outputSteps, { min: 1 });
+  const shift = check.integer(where, 'shift', merged.shift, { min: 1 });
+  const totalSteps = inputSteps + shift;
+  if (outputSteps > totalSteps) {
+    check.invalid(
+      where,
+      'outputSteps',
+      outputSteps,
+      `must be ≤ inputSteps + shift = ${totalSteps} (outputs are the last outputSteps steps of that window)`,
+      'Lower outputSteps or raise shift.',
     );
   }
   return {
-    inputWidth,
-    labelWidth,
+    inputSteps,
+    outputSteps,
     shift,
-    stride: requireInteger(merged['stride'], 'stride'),
-    targetColumns: requireColumnSelection(merged['targetColumns'], 'targetColumns'),
-    columns: columns as readonly string[] | null,
-    totalWidth,
+    stride: check.integer(where, 'stride', merged.stride, { min: 1 }),
+    targetColumns: requireColumnSelection(where, 'targetColumns', merged.targetColumns),
+    columns: optionalNameList(where, 'columns', merged.columns),
+    totalSteps,
   };
 }
 
@@ -112,17 +110,17 @@ export function resolveTimeseriesWindowOptions(
  * the caller. Values are stored as `float32`.
  */
 export interface TimeseriesWindow {
-  /** `float32`, row-major `[inputWidth, features]`: every column of steps `start … start + inputWidth − 1`. */
+  /** `float32`, row-major `[inputSteps, features]`: every column of steps `start … start + inputSteps − 1`. */
   readonly xs: Float32Array;
-  /** `float32`, row-major `[labelWidth, targets]`: the target columns of steps `labelStart … labelStart + labelWidth − 1`. */
+  /** `float32`, row-major `[outputSteps, targets]`: the target columns of steps `labelStart … labelStart + outputSteps − 1`. */
   readonly ys: Float32Array;
-  /** `[inputWidth, features]` (`features` is 1 for a univariate series). */
+  /** `[inputSteps, features]` (`features` is 1 for a univariate series). */
   readonly xsShape: number[];
-  /** `[labelWidth, targets]`. */
+  /** `[outputSteps, targets]`. */
   readonly ysShape: number[];
   /** Time step of `xs`' first row. */
   readonly start: number;
-  /** Time step of `ys`' first row: `start + inputWidth + shift − labelWidth`. */
+  /** Time step of `ys`' first row: `start + inputSteps + shift − outputSteps`. */
   readonly labelStart: number;
 }
 
@@ -133,19 +131,25 @@ interface WindowPlan {
   readonly count: number;
 }
 
-function prepare(series: SeriesInput, options: TimeseriesWindowOptions): WindowPlan {
-  const resolved = resolveTimeseriesWindowOptions(options);
+function prepare(series: SeriesInput, options: TimeseriesWindowOptions, where: string): WindowPlan {
+  const resolved = resolveTimeseriesWindowOptions(options, where);
   const view = readSeries(series, 'series');
   const names = resolveColumnNames(resolved.columns, view.features, 'columns');
-  const targets = resolveColumnSelection(resolved.targetColumns, view.features, names, 'targetColumns');
-  if (view.rows < resolved.totalWidth) {
+  const targets = resolveColumnSelection(
+    where,
+    'targetColumns',
+    resolved.targetColumns,
+    view.features,
+    names,
+  );
+  if (view.rows < resolved.totalSteps) {
     throw new DatasetsError(
       'DATASETS_TOO_SHORT',
-      `series has ${view.rows} time steps but one window needs inputWidth + shift = ${resolved.totalWidth}. ` +
+      `series has ${view.rows} time steps but one window needs inputSteps + shift = ${resolved.totalSteps}. ` +
         'Shorten the window or pass a longer series.',
     );
   }
-  const count = Math.floor((view.rows - resolved.totalWidth) / resolved.stride) + 1;
+  const count = Math.floor((view.rows - resolved.totalSteps) / resolved.stride) + 1;
   return { series: view, resolved, targets, count };
 }
 
@@ -153,13 +157,13 @@ function prepare(series: SeriesInput, options: TimeseriesWindowOptions): WindowP
  * Cuts forecasting windows out of a time series, lazily, with the TensorFlow time-series
  * tutorial's `WindowGenerator` semantics.
  *
- * A window spans `totalWidth = inputWidth + shift` consecutive steps starting at
- * `start = 0, stride, 2·stride, …` while `start + totalWidth ≤ n` (as
+ * A window spans `totalSteps = inputSteps + shift` consecutive steps starting at
+ * `start = 0, stride, 2·stride, …` while `start + totalSteps ≤ n` (as
  * `timeseries_dataset_from_array(sequence_length=total_window_size)`), so there are
- * `⌊(n − totalWidth) / stride⌋ + 1` windows. `xs` are its first `inputWidth` steps with
- * every column (`features[:, input_slice, :]`); `ys` (the labels) are its last `labelWidth` steps with
+ * `⌊(n − totalSteps) / stride⌋ + 1` windows. `xs` are its first `inputSteps` steps with
+ * every column (`features[:, input_slice, :]`); `ys` (the labels) are its last `outputSteps` steps with
  * the `targetColumns` only, in the order given (`labels_slice` + `label_columns`). Labels may
- * overlap inputs when `labelWidth > shift` (the tutorial's `wide_window`).
+ * overlap inputs when `outputSteps > shift` (the tutorial's `wide_window`).
  *
  * Validation happens at call time; windows are copied out only as the iterator advances. The
  * series is read, never modified; do not mutate it while iterating. Normalize first with
@@ -170,44 +174,44 @@ function prepare(series: SeriesInput, options: TimeseriesWindowOptions): WindowP
  * @returns an iterator over {@link TimeseriesWindow}s whose arrays are fresh and owned by the caller.
  * @example
  * // Single-step: 3 steps in, predict the next one.
- * [...timeseriesWindows([1, 2, 3, 4, 5], { inputWidth: 3, labelWidth: 1, shift: 1 })];
+ * [...timeseriesWindows([1, 2, 3, 4, 5], { inputSteps: 3, outputSteps: 1, shift: 1 })];
  * // xs [1,2,3] ys [4]; xs [2,3,4] ys [5]
  * // Multi-step, multivariate, one named target column:
- * timeseriesWindows(rows, { inputWidth: 24, labelWidth: 24, shift: 24, columns: ['p', 'T'], targetColumns: ['T'] });
+ * timeseriesWindows(rows, { inputSteps: 24, outputSteps: 24, shift: 24, columns: ['p', 'T'], targetColumns: ['T'] });
  * // xsShape [24, 2], ysShape [24, 1]
  * @throws DatasetsError `DATASETS_INVALID_OPTION` (bad widths or columns),
  *   `DATASETS_INVALID_INPUT` (non-numeric or non-finite values), `DATASETS_EMPTY_INPUT` (no
  *   steps), `DATASETS_SHAPE_MISMATCH` (ragged rows, `columns` not one name per column),
- *   `DATASETS_TOO_SHORT` (fewer than `inputWidth + shift` steps).
+ *   `DATASETS_TOO_SHORT` (fewer than `inputSteps + shift` steps).
  */
 export function timeseriesWindows(
   series: SeriesInput,
   options: TimeseriesWindowOptions,
 ): Generator<TimeseriesWindow, void, undefined> {
-  return generateTimeseriesWindows(prepare(series, options));
+  return generateTimeseriesWindows(prepare(series, options, 'timeseriesWindows'));
 }
 
 function* generateTimeseriesWindows(plan: WindowPlan): Generator<TimeseriesWindow, void, undefined> {
   const { series, targets, count } = plan;
-  const { inputWidth, labelWidth, stride, totalWidth } = plan.resolved;
+  const { inputSteps, outputSteps, stride, totalSteps } = plan.resolved;
   const features = series.features;
   for (let w = 0; w < count; w++) {
     const start = w * stride;
-    const labelStart = start + totalWidth - labelWidth;
-    const xs = new Float32Array(inputWidth * features);
-    for (let t = 0; t < inputWidth; t++) {
+    const labelStart = start + totalSteps - outputSteps;
+    const xs = new Float32Array(inputSteps * features);
+    for (let t = 0; t < inputSteps; t++) {
       for (let c = 0; c < features; c++) xs[t * features + c] = series.at(start + t, c);
     }
-    const ys = new Float32Array(labelWidth * targets.length);
-    for (let t = 0; t < labelWidth; t++) {
+    const ys = new Float32Array(outputSteps * targets.length);
+    for (let t = 0; t < outputSteps; t++) {
       for (let k = 0; k < targets.length; k++)
         ys[t * targets.length + k] = series.at(labelStart + t, targets[k]!);
     }
     yield {
       xs,
       ys,
-      xsShape: [inputWidth, features],
-      ysShape: [labelWidth, targets.length],
+      xsShape: [inputSteps, features],
+      ysShape: [outputSteps, targets.length],
       start,
       labelStart,
     };
@@ -215,12 +219,12 @@ function* generateTimeseriesWindows(plan: WindowPlan): Generator<TimeseriesWindo
 }
 
 /**
- * The number of windows {@link timeseriesWindows} yields, `⌊(n − inputWidth − shift) / stride⌋ + 1`
+ * The number of windows {@link timeseriesWindows} yields, `⌊(n − inputSteps − shift) / stride⌋ + 1`
  * for `n` steps, without cutting any.
  * @example
- * countTimeseriesWindows(new Float32Array(100), { inputWidth: 24, labelWidth: 1, shift: 1 }); // 76
+ * countTimeseriesWindows(new Float32Array(100), { inputSteps: 24, outputSteps: 1, shift: 1 }); // 76
  * @throws DatasetsError the same errors as {@link timeseriesWindows}, so it never returns 0.
  */
 export function countTimeseriesWindows(series: SeriesInput, options: TimeseriesWindowOptions): number {
-  return prepare(series, options).count;
+  return prepare(series, options, 'countTimeseriesWindows').count;
 }

@@ -1,6 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
+import { DatasetsError } from './errors.js';
 import { toCategorical } from './to-categorical.js';
 
 describe('toCategorical', () => {
@@ -33,15 +34,27 @@ describe('toCategorical', () => {
   });
 
   it('reports bad labels and numClasses with typed errors', () => {
-    expectErrorCode(() => toCategorical([]), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => toCategorical([0, 3], 3), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => toCategorical([-1, 0]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => toCategorical([0.5]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => toCategorical([Number.NaN]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => toCategorical('012' as unknown as number[]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => toCategorical([[0]] as unknown as number[]), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => toCategorical([]), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => toCategorical([0, 3], 3), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => toCategorical([-1, 0]), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => toCategorical([0.5]), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => toCategorical([Number.NaN]), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(
+      () => toCategorical('012' as unknown as number[]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => toCategorical([[0]] as unknown as number[]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
     for (const numClasses of [0, -2, 2.5, '3', Number.POSITIVE_INFINITY]) {
-      expectErrorCode(() => toCategorical([0], numClasses as number), 'DATASETS_INVALID_OPTION');
+      expectErrorCode(
+        () => toCategorical([0], numClasses as number),
+        DatasetsError,
+        'DATASETS_INVALID_OPTION',
+      );
     }
   });
 

@@ -1,6 +1,7 @@
+import { describeValue } from '@rnnkit/core';
 import { DenseMatrix } from './dense-matrix.js';
-import { DatasetsError, describeValue } from './errors.js';
-import { requireInteger, requireNumberSequence } from './validate.js';
+import { DatasetsError } from './errors.js';
+import { check, requireNumberSequence } from './validate.js';
 
 /**
  * Keras `to_categorical`: one-hot encodes integer class labels. Row `i` of the result is all
@@ -51,7 +52,7 @@ export function toCategorical(
     }
     columns = largest + 1;
   } else {
-    columns = requireInteger(numClasses, 'numClasses', 1);
+    columns = check.integer('toCategorical', 'numClasses', numClasses, { min: 1 });
     if (largest >= columns) {
       const at = Array.prototype.findIndex.call(values, (label: number) => label >= columns);
       throw new DatasetsError(

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../../test/expect-error-code.js';
+import { DatasetsError } from '../errors.js';
 import { DEFAULT_CSV_OPTIONS, parseCsv, readCsv, resolveCsvOptions } from './csv.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/loaders/poems.csv', import.meta.url));
@@ -45,28 +46,38 @@ describe('parseCsv', () => {
   it('reports a missing required column, ragged rows and broken quotes as parse errors with the line', () => {
     const missing = expectErrorCode(
       () => parseCsv('\nAuthor,Title\nBlake,Tyger\n', { requiredColumns: ['Author', 'Content'] }),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
     expect(missing.message).toMatch(/\bline 2\b/);
-    const ragged = expectErrorCode(() => parseCsv('a,b\n1,2\n1,2,3\n'), 'DATASETS_PARSE_ERROR');
+    const ragged = expectErrorCode(
+      () => parseCsv('a,b\n1,2\n1,2,3\n'),
+      DatasetsError,
+      'DATASETS_PARSE_ERROR',
+    );
     expect(ragged.message).toMatch(/\bline 3\b/);
-    const quote = expectErrorCode(() => parseCsv('a,b\n1,"x"y\n'), 'DATASETS_PARSE_ERROR');
+    const quote = expectErrorCode(() => parseCsv('a,b\n1,"x"y\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
     expect(quote.message).toMatch(/\bline 2\b/);
-    expectErrorCode(() => parseCsv('a,b\n1,"open\n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseCsv('a,a\n1,2\n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseCsv('a,,b\n1,2,3\n'), 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseCsv('a,b\n1,"open\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseCsv('a,a\n1,2\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseCsv('a,,b\n1,2,3\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
   });
 
   it('reports empty input and bad options by code', () => {
-    expectErrorCode(() => parseCsv(''), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => parseCsv('Author,Title\n'), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => parseCsv('a\n1', { delimiter: '||' }), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => parseCsv('a\n1', { columns: ['x', 'x'] }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => parseCsv(''), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseCsv('Author,Title\n'), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseCsv('a\n1', { delimiter: '||' }), DatasetsError, 'DATASETS_INVALID_OPTION');
+    expectErrorCode(
+      () => parseCsv('a\n1', { columns: ['x', 'x'] }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
     expectErrorCode(
       () => parseCsv('a\n1', { columns: ['x'], requiredColumns: ['y'] }),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
-    expectErrorCode(() => parseCsv(null as unknown as string), 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => parseCsv(null as unknown as string), DatasetsError, 'DATASETS_INVALID_INPUT');
   });
 
   it('round-trips any fields written with RFC 4180 quoting', () => {

@@ -1,8 +1,8 @@
 import { stripBom } from '@rnnkit/tokenize';
 import { parse } from 'csv-parse/sync';
-import { DatasetsError, describeValue } from '../errors.js';
-import { requireNameList } from '../validate.js';
-import { readTextFile } from './read-text-file.js';
+import { DatasetsError } from '../errors.js';
+import { check, nameList, withDefaults } from '../validate.js';
+import { readAndParse } from './read-text-file.js';
 import { requireText } from './text-lines.js';
 
 /**
@@ -51,18 +51,18 @@ export const DEFAULT_CSV_OPTIONS: ResolvedCsvOptions = Object.freeze({
  * Validates `options` and fills in the defaults.
  * @throws DatasetsError `DATASETS_INVALID_OPTION`
  */
-export function resolveCsvOptions(options: CsvOptions<string> = {}): ResolvedCsvOptions {
-  const d = DEFAULT_CSV_OPTIONS;
-  const columns = options.columns === undefined ? d.columns : requireNameList(options.columns, 'columns');
-  const requiredColumns =
-    options.requiredColumns === undefined
-      ? d.requiredColumns
-      : requireNameList(options.requiredColumns, 'requiredColumns');
-  const delimiter = options.delimiter ?? d.delimiter;
+export function resolveCsvOptions(options: CsvOptions<string> = {}, where = 'parseCsv'): ResolvedCsvOptions {
+  const merged = withDefaults(where, options, DEFAULT_CSV_OPTIONS);
+  const columns = merged.columns === undefined ? undefined : nameList(where, 'columns', merged.columns);
+  const requiredColumns = nameList(where, 'requiredColumns', merged.requiredColumns);
+  const delimiter = merged.delimiter;
   if (typeof delimiter !== 'string' || [...delimiter].length !== 1 || /[\r\n"]/.test(delimiter)) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `delimiter must be one character other than a quote or newline (',' or '\\t' or ';'), got ${describeValue(delimiter)}.`,
+    check.invalid(
+      where,
+      'delimiter',
+      delimiter,
+      'must be one character other than a quote or newline',
+      "Pass e.g. ',', '\\t' or ';'.",
     );
   }
   if (columns !== undefined) checkRequired(columns, requiredColumns, 'the columns option');
@@ -126,8 +126,7 @@ export async function readCsv<const Required extends string = never>(
   path: string,
   options: CsvOptions<Required> = {},
 ): Promise<CsvRecord<Required>[]> {
-  resolveCsvOptions(options);
-  return parseCsv(await readTextFile(path, 'readCsv'), options);
+  return readAndParse(path, 'readCsv', options, resolveCsvOptions, parseCsv<Required>);
 }
 
 function checkHeader(header: string[], required: readonly string[], line: number): string[] {

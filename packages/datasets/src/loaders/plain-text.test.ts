@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../../test/expect-error-code.js';
 import { DatasetsError } from '../errors.js';
 import {
   DEFAULT_PLAIN_TEXT_OPTIONS,
@@ -69,25 +69,36 @@ describe('parsePlainText', () => {
   });
 
   it('reports empty input, missing required markers and bad options by code', () => {
-    expectErrorCode(() => parsePlainText(''), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => parsePlainText('\ufeff \r\n'), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parsePlainText(''), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parsePlainText('\ufeff \r\n'), DatasetsError, 'DATASETS_EMPTY_INPUT');
     expectErrorCode(
       () =>
         parsePlainText(
           'x\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***',
           { stripGutenberg: true },
         ),
+      DatasetsError,
       'DATASETS_EMPTY_INPUT',
     );
     expectErrorCode(
       () => parsePlainText('no markers', { stripGutenberg: { requireMarkers: true } }),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
-    expectErrorCode(() => parsePlainText(42 as unknown as string), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => parsePlainText('a', { split: 'words' as 'lines' }), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => parsePlainText('a', { dropEmptyLines: true }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => parsePlainText(42 as unknown as string), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(
+      () => parsePlainText('a', { split: 'words' as 'lines' }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => parsePlainText('a', { dropEmptyLines: true }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
     expectErrorCode(
       () => parsePlainText('a', { lowercase: 'yes' as unknown as boolean }),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
   });

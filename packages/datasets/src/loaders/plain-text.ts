@@ -1,7 +1,7 @@
 import { type StripGutenbergOptions, stripBom, stripGutenbergBoilerplate } from '@rnnkit/tokenize';
-import { DatasetsError, describeValue } from '../errors.js';
-import { requireBoolean, requireChoice } from '../validate.js';
-import { readTextFile } from './read-text-file.js';
+import { DatasetsError } from '../errors.js';
+import { check, knownOptions, withDefaults } from '../validate.js';
+import { readAndParse } from './read-text-file.js';
 import { normalizeNewlines, requireText } from './text-lines.js';
 
 /** How {@link parsePlainText} cuts the text. */
@@ -58,31 +58,34 @@ const SPLITS: readonly PlainTextSplit[] = ['none', 'lines', 'paragraphs'];
  * @throws DatasetsError `DATASETS_INVALID_OPTION` for a wrong type, an unknown `split`, or
  *   `dropEmptyLines` without `split: 'lines'`.
  */
-export function resolvePlainTextOptions(options: PlainTextOptions = {}): ResolvedPlainTextOptions {
-  const d = DEFAULT_PLAIN_TEXT_OPTIONS;
-  const stripGutenberg = options.stripGutenberg ?? d.stripGutenberg;
-  if (
-    typeof stripGutenberg !== 'boolean' &&
-    (typeof stripGutenberg !== 'object' || stripGutenberg === null)
-  ) {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `stripGutenberg must be a boolean or { requireMarkers }, got ${describeValue(stripGutenberg)}.`,
-    );
+export function resolvePlainTextOptions(
+  options: PlainTextOptions = {},
+  where = 'parsePlainText',
+): ResolvedPlainTextOptions {
+  const merged = withDefaults(where, options, DEFAULT_PLAIN_TEXT_OPTIONS);
+  const stripGutenberg = merged.stripGutenberg;
+  let strip: false | StripGutenbergOptions = false;
+  if (typeof stripGutenberg === 'object' && stripGutenberg !== null) {
+    const given = knownOptions(`${where} stripGutenberg`, stripGutenberg, ['requireMarkers']);
+    const requireMarkers = given.requireMarkers ?? false;
+    strip = { requireMarkers: check.boolean(where, 'stripGutenberg.requireMarkers', requireMarkers) };
+  } else if (check.boolean(where, 'stripGutenberg', stripGutenberg)) {
+    strip = {};
   }
-  const lowercase = requireBoolean(options.lowercase ?? d.lowercase, 'lowercase');
-  const split = requireChoice(options.split ?? d.split, 'split', SPLITS);
-  const dropEmptyLines = requireBoolean(options.dropEmptyLines ?? d.dropEmptyLines, 'dropEmptyLines');
+  const split = check.oneOf(where, 'split', merged.split, SPLITS);
+  const dropEmptyLines = check.boolean(where, 'dropEmptyLines', merged.dropEmptyLines);
   if (dropEmptyLines && split !== 'lines') {
-    throw new DatasetsError(
-      'DATASETS_INVALID_OPTION',
-      `dropEmptyLines only applies to split: 'lines', got split: '${split}'. ` +
-        "Set split: 'lines' or leave dropEmptyLines out.",
+    check.invalid(
+      where,
+      'dropEmptyLines',
+      true,
+      "applies only to split: 'lines'",
+      "Set split: 'lines' or leave dropEmptyLines out.",
     );
   }
   return {
-    stripGutenberg: stripGutenberg === true ? {} : stripGutenberg,
-    lowercase,
+    stripGutenberg: strip,
+    lowercase: check.boolean(where, 'lowercase', merged.lowercase),
     split,
     dropEmptyLines,
   };
@@ -160,6 +163,5 @@ export async function readPlainText(
   path: string,
   options: PlainTextOptions = {},
 ): Promise<string | string[]> {
-  resolvePlainTextOptions(options);
-  return parsePlainText(await readTextFile(path, 'readPlainText'), options);
+  return readAndParse(path, 'readPlainText', options, resolvePlainTextOptions, parsePlainText);
 }

@@ -1,4 +1,5 @@
-import { DatasetsError, describeValue } from '../errors.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from '../errors.js';
 
 /**
  * Reads a UTF-8 text file with Node's `fs/promises`, imported only when called so that
@@ -44,4 +45,19 @@ export async function readTextFile(path: string, fn: string): Promise<string> {
       { cause },
     );
   }
+}
+
+/**
+ * The `read*` loaders: checks `options` first (so a bad option fails before any I/O, naming
+ * `where`), then reads the file at `path` and hands its text to `parse`.
+ */
+export async function readAndParse<O, R>(
+  path: string,
+  where: string,
+  options: O,
+  resolve: (options: O, where: string) => unknown,
+  parse: (text: string, options: O) => R,
+): Promise<R> {
+  resolve(options, where);
+  return parse(await readTextFile(path, where), options);
 }

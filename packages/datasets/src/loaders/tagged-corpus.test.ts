@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../../test/expect-error-code.js';
+import { DatasetsError } from '../errors.js';
 import { brownToUniversal, UNIVERSAL_TAGS } from './brown-universal.js';
 import {
   DEFAULT_TAGGED_SENTENCES_OPTIONS,
@@ -107,14 +108,16 @@ describe('parseTaggedSentences', () => {
   it('names the line of a token that is not word/TAG, and reports empty input and bad options', () => {
     const noSlash = expectErrorCode(
       () => parseTaggedSentences('a/at b/nn\n\nword\n'),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
     expect(noSlash.message).toMatch(/\bLine 3\b/);
-    expectErrorCode(() => parseTaggedSentences('a/at b/\n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseTaggedSentences('/nn\n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseTaggedSentences(' \n\t\n'), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseTaggedSentences('a/at b/\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseTaggedSentences('/nn\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseTaggedSentences(' \n\t\n'), DatasetsError, 'DATASETS_EMPTY_INPUT');
     expectErrorCode(
       () => parseTaggedSentences('a/at', { tagset: 'ptb' as 'brown' }),
+      DatasetsError,
       'DATASETS_INVALID_OPTION',
     );
   });

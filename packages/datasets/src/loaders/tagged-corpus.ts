@@ -1,9 +1,9 @@
-import { stripBom } from '@rnnkit/tokenize';
-import { DatasetsError, describeValue } from '../errors.js';
-import { requireBoolean, requireChoice } from '../validate.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from '../errors.js';
+import { check, withDefaults } from '../validate.js';
 import { brownToUniversal } from './brown-universal.js';
-import { readTextFile } from './read-text-file.js';
-import { nonEmptyLines, requireText } from './text-lines.js';
+import { readAndParse } from './read-text-file.js';
+import { forEachLine } from './text-lines.js';
 
 /** A word with its part-of-speech tag. */
 export interface TaggedToken {
@@ -53,11 +53,13 @@ const TAGSETS: readonly Tagset[] = ['brown', 'universal'];
  */
 export function resolveTaggedSentencesOptions(
   options: TaggedSentencesOptions = {},
+  where = 'parseTaggedSentences',
+  extra: readonly string[] = [],
 ): ResolvedTaggedSentencesOptions {
-  const d = DEFAULT_TAGGED_SENTENCES_OPTIONS;
+  const merged = withDefaults(where, options, DEFAULT_TAGGED_SENTENCES_OPTIONS, extra);
   return {
-    tagset: requireChoice(options.tagset ?? d.tagset, 'tagset', TAGSETS),
-    lowercase: requireBoolean(options.lowercase ?? d.lowercase, 'lowercase'),
+    tagset: check.oneOf(where, 'tagset', merged.tagset, TAGSETS),
+    lowercase: check.boolean(where, 'lowercase', merged.lowercase),
   };
 }
 
@@ -75,9 +77,8 @@ export function resolveTaggedSentencesOptions(
  */
 export function parseTaggedSentences(text: string, options: TaggedSentencesOptions = {}): TaggedSentence[] {
   const { tagset, lowercase } = resolveTaggedSentencesOptions(options);
-  const body = stripBom(requireText(text, 'parseTaggedSentences'));
   const sentences: TaggedSentence[] = [];
-  for (const { text: line, lineNumber } of nonEmptyLines(body)) {
+  forEachLine(text, 'parseTaggedSentences', (line, lineNumber) => {
     const sentence: TaggedToken[] = [];
     for (const token of line.trim().split(/\s+/)) {
       const slash = token.lastIndexOf('/');
@@ -96,7 +97,8 @@ export function parseTaggedSentences(text: string, options: TaggedSentencesOptio
       });
     }
     sentences.push(sentence);
-  }
+    return true;
+  });
   return sentences;
 }
 
@@ -108,6 +110,11 @@ export async function readTaggedSentences(
   path: string,
   options: TaggedSentencesOptions = {},
 ): Promise<TaggedSentence[]> {
-  resolveTaggedSentencesOptions(options);
-  return parseTaggedSentences(await readTextFile(path, 'readTaggedSentences'), options);
+  return readAndParse(
+    path,
+    'readTaggedSentences',
+    options,
+    resolveTaggedSentencesOptions,
+    parseTaggedSentences,
+  );
 }

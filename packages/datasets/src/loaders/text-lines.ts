@@ -1,4 +1,6 @@
-import { DatasetsError, describeValue } from '../errors.js';
+import { describeValue } from '@rnnkit/core';
+import { stripBom } from '@rnnkit/tokenize';
+import { DatasetsError } from '../errors.js';
 
 /**
  * Checks that `text` is a string and not empty (after the caller's clean-up).
@@ -41,4 +43,18 @@ export function nonEmptyLines(text: string): NumberedLine[] {
     if (line.trim().length > 0) out.push({ text: line, lineNumber: k + 1 });
   }
   return out;
+}
+
+/**
+ * The line-oriented parsers: checks `text` (see {@link requireText}), drops a byte-order mark
+ * and calls `parseLine` on every non-blank line until it returns `false`.
+ */
+export function forEachLine(
+  text: unknown,
+  where: string,
+  parseLine: (line: string, lineNumber: number) => boolean | undefined,
+): void {
+  for (const { text: line, lineNumber } of nonEmptyLines(stripBom(requireText(text, where)))) {
+    if (parseLine(line, lineNumber) === false) return;
+  }
 }

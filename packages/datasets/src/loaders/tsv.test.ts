@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../../test/expect-error-code.js';
+import { DatasetsError } from '../errors.js';
 import {
   DEFAULT_SENTENCE_PAIRS_OPTIONS,
   parseLabelledSentences,
@@ -50,21 +51,23 @@ describe('parseLabelledSentences', () => {
   it('names the line of a malformed row', () => {
     const noTab = expectErrorCode(
       () => parseLabelledSentences('fine\t1\n\nno tab here\n'),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
     expect(noTab.message).toMatch(/\bLine 3\b/);
     const badLabel = expectErrorCode(
       () => parseLabelledSentences('fine\t1\nbad\t2\n'),
+      DatasetsError,
       'DATASETS_PARSE_ERROR',
     );
     expect(badLabel.message).toMatch(/\bLine 2\b/);
-    expectErrorCode(() => parseLabelledSentences('ok\t1\n\t0\n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseLabelledSentences('ok\tpositive\n'), 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseLabelledSentences('ok\t1\n\t0\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseLabelledSentences('ok\tpositive\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
   });
 
   it('reports empty input', () => {
-    expectErrorCode(() => parseLabelledSentences(''), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => parseLabelledSentences('\n\n'), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseLabelledSentences(''), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(() => parseLabelledSentences('\n\n'), DatasetsError, 'DATASETS_EMPTY_INPUT');
   });
 });
 
@@ -90,14 +93,30 @@ describe('parseSentencePairs', () => {
   });
 
   it('names the line of a malformed row and checks options', () => {
-    const one = expectErrorCode(() => parseSentencePairs('a\tb\n\nonly one field\n'), 'DATASETS_PARSE_ERROR');
+    const one = expectErrorCode(
+      () => parseSentencePairs('a\tb\n\nonly one field\n'),
+      DatasetsError,
+      'DATASETS_PARSE_ERROR',
+    );
     expect(one.message).toMatch(/\bLine 3\b/);
-    const four = expectErrorCode(() => parseSentencePairs('a\tb\tc\td\n'), 'DATASETS_PARSE_ERROR');
+    const four = expectErrorCode(
+      () => parseSentencePairs('a\tb\tc\td\n'),
+      DatasetsError,
+      'DATASETS_PARSE_ERROR',
+    );
     expect(four.message).toMatch(/\bLine 1\b/);
-    expectErrorCode(() => parseSentencePairs('a\t \n'), 'DATASETS_PARSE_ERROR');
-    expectErrorCode(() => parseSentencePairs(''), 'DATASETS_EMPTY_INPUT');
-    expectErrorCode(() => parseSentencePairs('a\tb', { maxPairs: 0 }), 'DATASETS_INVALID_OPTION');
-    expectErrorCode(() => parseSentencePairs('a\tb', { maxPairs: 1.5 }), 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => parseSentencePairs('a\t \n'), DatasetsError, 'DATASETS_PARSE_ERROR');
+    expectErrorCode(() => parseSentencePairs(''), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(
+      () => parseSentencePairs('a\tb', { maxPairs: 0 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => parseSentencePairs('a\tb', { maxPairs: 1.5 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
   });
 });
 

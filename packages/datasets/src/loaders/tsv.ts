@@ -1,8 +1,8 @@
-import { stripBom } from '@rnnkit/tokenize';
-import { DatasetsError, describeValue } from '../errors.js';
-import { requireInteger } from '../validate.js';
-import { readTextFile } from './read-text-file.js';
-import { nonEmptyLines, requireText } from './text-lines.js';
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from '../errors.js';
+import { check, withDefaults } from '../validate.js';
+import { readAndParse, readTextFile } from './read-text-file.js';
+import { forEachLine } from './text-lines.js';
 
 /** A sentence with its 0/1 sentiment label (UCI "Sentiment Labelled Sentences"). */
 export interface LabelledSentence {
@@ -24,9 +24,8 @@ export interface LabelledSentence {
  *   empty sentence or with a label other than 0/1; `DATASETS_EMPTY_INPUT`; `DATASETS_INVALID_INPUT`.
  */
 export function parseLabelledSentences(text: string): LabelledSentence[] {
-  const body = stripBom(requireText(text, 'parseLabelledSentences'));
   const out: LabelledSentence[] = [];
-  for (const { text: line, lineNumber } of nonEmptyLines(body)) {
+  forEachLine(text, 'parseLabelledSentences', (line, lineNumber) => {
     const tab = line.lastIndexOf('\t');
     if (tab < 0) {
       throw new DatasetsError(
@@ -46,7 +45,8 @@ export function parseLabelledSentences(text: string): LabelledSentence[] {
       throw new DatasetsError('DATASETS_PARSE_ERROR', `Line ${lineNumber} has a label but no sentence.`);
     }
     out.push({ sentence, label: label === '1' ? 1 : 0 });
-  }
+    return true;
+  });
   return out;
 }
 
@@ -92,10 +92,14 @@ export const DEFAULT_SENTENCE_PAIRS_OPTIONS: ResolvedSentencePairsOptions = Obje
  */
 export function resolveSentencePairsOptions(
   options: SentencePairsOptions = {},
+  where = 'parseSentencePairs',
 ): ResolvedSentencePairsOptions {
-  const maxPairs = options.maxPairs ?? DEFAULT_SENTENCE_PAIRS_OPTIONS.maxPairs;
+  const { maxPairs } = withDefaults(where, options, DEFAULT_SENTENCE_PAIRS_OPTIONS);
   return {
-    maxPairs: maxPairs === Number.POSITIVE_INFINITY ? maxPairs : requireInteger(maxPairs, 'maxPairs'),
+    maxPairs:
+      maxPairs === Number.POSITIVE_INFINITY
+        ? maxPairs
+        : check.integer(where, 'maxPairs', maxPairs, { min: 1 }),
   };
 }
 
@@ -115,10 +119,9 @@ export function resolveSentencePairsOptions(
  */
 export function parseSentencePairs(text: string, options: SentencePairsOptions = {}): SentencePair[] {
   const { maxPairs } = resolveSentencePairsOptions(options);
-  const body = stripBom(requireText(text, 'parseSentencePairs'));
   const out: SentencePair[] = [];
-  for (const { text: line, lineNumber } of nonEmptyLines(body)) {
-    if (out.length >= maxPairs) break;
+  forEachLine(text, 'parseSentencePairs', (line, lineNumber) => {
+    if (out.length >= maxPairs) return false;
     const fields = line.split('\t');
     if (fields.length < 2 || fields.length > 3) {
       throw new DatasetsError(
@@ -135,7 +138,8 @@ export function parseSentencePairs(text: string, options: SentencePairsOptions =
       );
     }
     out.push(attribution === undefined ? { source, target } : { source, target, attribution });
-  }
+    return true;
+  });
   return out;
 }
 
@@ -147,6 +151,5 @@ export async function readSentencePairs(
   path: string,
   options: SentencePairsOptions = {},
 ): Promise<SentencePair[]> {
-  resolveSentencePairsOptions(options);
-  return parseSentencePairs(await readTextFile(path, 'readSentencePairs'), options);
+  return readAndParse(path, 'readSentencePairs', options, resolveSentencePairsOptions, parseSentencePairs);
 }

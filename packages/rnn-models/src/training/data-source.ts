@@ -150,7 +150,7 @@ export function checkBatch(batch: unknown, where: string, needsYs: boolean): voi
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
       `${where} is not a batch { xs: Tensor | Tensor[], ys: Tensor, mask?: Tensor }: received ${describeValue(batch)}. ` +
-        'Make tensors from arrays first (e.g. @rnnkit/datasets toTensors).',
+        'Make tensors from arrays first (e.g. toTensors from @rnnkit/datasets/tensor).',
     );
   }
 }

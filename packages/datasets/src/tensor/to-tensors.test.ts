@@ -1,11 +1,11 @@
 import { expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectErrorCode } from '../test/expect-error-code.js';
-import { Dataset } from './dataset.js';
-import { DatasetsError } from './errors.js';
+import { Dataset } from '../dataset.js';
+import { DatasetsError } from '../errors.js';
 import { type Example, tensorBatch, toTensors } from './to-tensors.js';
 
 beforeAll(async () => {
@@ -73,6 +73,7 @@ describe('tensorBatch', () => {
     }
     expectErrorCode(
       () => tensorBatch([{ xs: Float32Array.from([0.5]), ys: 0 }], { xsDtype: 'int32' }),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
   });
@@ -92,6 +93,7 @@ describe('tensorBatch', () => {
     tf.dispose([xs, ys]);
     expectErrorCode(
       () => tensorBatch([{ xs: [1, 2, 3], xsShape: [2, 2], ys: 0 }]),
+      DatasetsError,
       'DATASETS_SHAPE_MISMATCH',
     );
   });
@@ -102,7 +104,7 @@ describe('tensorBatch', () => {
         { xs: [5, 6, 7], ys: [6, 7, 8] },
         { xs: [9], ys: [10] },
       ],
-      { xsDtype: 'int32', padding: { value: 0 }, mask: true },
+      { xsDtype: 'int32', padding: { padValue: 0 }, mask: true },
     );
     expect(xs.shape).toEqual([2, 3]);
     expect(Array.from(xs.dataSync())).toEqual([5, 6, 7, 9, 0, 0]);
@@ -112,7 +114,7 @@ describe('tensorBatch', () => {
   });
 
   it('pads to a fixed length', () => {
-    const { xs, ys } = tensorBatch([{ xs: [1], ys: 1 }], { padding: { value: -1, length: 3 } });
+    const { xs, ys } = tensorBatch([{ xs: [1], ys: 1 }], { padding: { padValue: -1, maxLength: 3 } });
     expect(Array.from(xs.dataSync())).toEqual([1, -1, -1]);
     expect(ys.shape).toEqual([1]);
     tf.dispose([xs, ys]);
@@ -125,20 +127,35 @@ describe('tensorBatch', () => {
           { xs: [1, 2], ys: 0 },
           { xs: [1], ys: 0 },
         ]),
+      DatasetsError,
       'DATASETS_SHAPE_MISMATCH',
     );
     expectErrorCode(
-      () => tensorBatch([{ xs: [1, 2, 3], ys: 0 }], { padding: { length: 2 } }),
+      () => tensorBatch([{ xs: [1, 2, 3], ys: 0 }], { padding: { maxLength: 2 } }),
+      DatasetsError,
       'DATASETS_SHAPE_MISMATCH',
     );
-    expectErrorCode(() => tensorBatch([{ xs: [[1, 2], [3]], ys: 0 }]), 'DATASETS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => tensorBatch([{ xs: [[1, 2], [3]], ys: 0 }]),
+      DatasetsError,
+      'DATASETS_SHAPE_MISMATCH',
+    );
     expectErrorCode(
       () => tensorBatch([{ xs: [1.5], ys: 0 }], { xsDtype: 'int32' }),
+      DatasetsError,
       'DATASETS_INVALID_INPUT',
     );
-    expectErrorCode(() => tensorBatch([{ xs: [Number.NaN], ys: 0 }]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => tensorBatch([{ ys: 0 } as unknown as Example]), 'DATASETS_INVALID_INPUT');
-    expectErrorCode(() => tensorBatch([]), 'DATASETS_EMPTY_INPUT');
+    expectErrorCode(
+      () => tensorBatch([{ xs: [Number.NaN], ys: 0 }]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => tensorBatch([{ ys: 0 } as unknown as Example]),
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(() => tensorBatch([]), DatasetsError, 'DATASETS_EMPTY_INPUT');
   });
 
   it('leaves no tensors behind when it throws', () => {

@@ -1,14 +1,15 @@
+import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from './dataset.js';
-import { DatasetsError, describeValue } from './errors.js';
-import { requireChoice, requireInteger } from './validate.js';
+import type { Dataset } from '../dataset.js';
+import { DatasetsError } from '../errors.js';
+import { check, isArrayLike, knownOptions, withDefaults } from '../validate.js';
 
 /** A number, a sequence of numbers, or a sequence of feature vectors. */
 export type NumericValue = number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /**
  * One training example. Flat typed arrays may carry their shape (`xsShape`/`ysShape`, e.g.
- * a time-series window's `[inputWidth, features]`); nested arrays carry it themselves.
+ * a time-series window's `[inputSteps, features]`); nested arrays carry it themselves.
  */
 export interface Example {
   readonly xs: NumericValue;
@@ -40,17 +41,76 @@ export interface TensorBatchOptions {
    */
   readonly ysDtype?: 'float32' | 'int32';
   /**
-   * Pad sequences of different lengths at the end (Keras `padding='post'`) with `value`,
-   * to `length` or to the longest in the batch. Without it, ragged batches are an error.
+   * Pad sequences of different lengths at the end (Keras `padding='post'`) with `padValue`
+   * (default 0), to `maxLength` or, without it, to the longest in the batch. A sequence longer
+   * than `maxLength` is an error (truncate with `padSequences` first). Without `padding`,
+   * ragged batches are an error.
    * @default undefined (no padding)
    */
-  readonly padding?: { readonly value?: number; readonly length?: number };
+  readonly padding?: TensorPaddingOptions;
   /**
    * Also return a `[batch, time]` mask of the real (unpadded) steps of `xs`. tfjs-layers'
    * `fitDataset` ignores and does not dispose it: use it with your own loop.
    * @default false
    */
   readonly mask?: boolean;
+}
+
+/** How {@link TensorBatchOptions.padding} pads. */
+export interface TensorPaddingOptions {
+  /**
+   * Value written into padded steps.
+   * @default 0
+   */
+  readonly padValue?: number;
+  /**
+   * Length every sequence is padded to (an integer ≥ 1); longer ones are an error.
+   * @default undefined (the longest in the batch)
+   */
+  readonly maxLength?: number;
+}
+
+/** The documented defaults of {@link TensorBatchOptions}. */
+export const DEFAULT_TENSOR_BATCH_OPTIONS: Readonly<{
+  xsDtype: 'float32' | 'int32';
+  ysDtype: 'float32' | 'int32';
+  padding: TensorPaddingOptions | undefined;
+  mask: boolean;
+}> = Object.freeze({ xsDtype: 'float32', ysDtype: 'float32', padding: undefined, mask: false });
+
+const DTYPES = ['float32', 'int32'] as const;
+
+interface ResolvedPadding {
+  readonly padValue: number;
+  readonly maxLength: number | undefined;
+}
+
+interface ResolvedTensorBatchOptions {
+  readonly xsDtype: 'float32' | 'int32';
+  readonly ysDtype: 'float32' | 'int32';
+  readonly padding: ResolvedPadding | undefined;
+  readonly mask: boolean;
+}
+
+function resolveTensorBatchOptions(options: TensorBatchOptions, where: string): ResolvedTensorBatchOptions {
+  const merged = withDefaults(where, options, DEFAULT_TENSOR_BATCH_OPTIONS);
+  let padding: ResolvedPadding | undefined;
+  if (merged.padding !== undefined) {
+    const given = knownOptions(`${where} padding`, merged.padding, ['padValue', 'maxLength']);
+    padding = {
+      padValue: check.number(where, 'padding.padValue', given.padValue ?? 0),
+      maxLength:
+        given.maxLength === undefined
+          ? undefined
+          : check.integer(where, 'padding.maxLength', given.maxLength, { min: 1 }),
+    };
+  }
+  return {
+    xsDtype: check.oneOf(where, 'xsDtype', merged.xsDtype, DTYPES),
+    ysDtype: check.oneOf(where, 'ysDtype', merged.ysDtype, DTYPES),
+    padding,
+    mask: check.boolean(where, 'mask', merged.mask),
+  };
 }
 
 interface Flattened {
@@ -65,24 +125,25 @@ interface Flattened {
  *
  * @returns new tensors owned by the caller.
  * @throws DatasetsError `DATASETS_EMPTY_INPUT` for an empty batch, `DATASETS_SHAPE_MISMATCH`
- *   for ragged examples without padding (or longer than `padding.length`),
+ *   for ragged examples without padding (or longer than `padding.maxLength`),
  *   `DATASETS_INVALID_INPUT` for non-numeric values or non-integers with an int32 dtype.
  * @example
  * const { xs, ys } = tensorBatch([{ xs: [1, 2, 3], ys: 4 }, { xs: [2, 3, 4], ys: 5 }], { xsDtype: 'int32' });
  * xs.shape; // [2, 3]
  */
 export function tensorBatch(examples: readonly Example[], options: TensorBatchOptions = {}): TensorBatch {
+  return stackBatch(examples, resolveTensorBatchOptions(options, 'tensorBatch'));
+}
+
+function stackBatch(examples: readonly Example[], options: ResolvedTensorBatchOptions): TensorBatch {
   if (!Array.isArray(examples) || examples.length === 0) {
     throw new DatasetsError(
       'DATASETS_EMPTY_INPUT',
       `tensorBatch needs a non-empty array of { xs, ys } examples, got ${describeValue(examples)}.`,
     );
   }
-  const xsDtype = requireChoice(options.xsDtype ?? 'float32', 'xsDtype', ['float32', 'int32']);
-  const ysDtype = requireChoice(options.ysDtype ?? 'float32', 'ysDtype', ['float32', 'int32']);
-  const padding = options.padding;
-  if (padding?.length !== undefined) requireInteger(padding.length, 'padding.length');
-  if (options.mask !== true) {
+  const { xsDtype, ysDtype, padding, mask } = options;
+  if (!mask) {
     const xsFast = stackUniform(examples, 'xs', xsDtype);
     const ysFast = xsFast && stackUniform(examples, 'ys', ysDtype);
     if (xsFast && ysFast) {
@@ -103,9 +164,7 @@ export function tensorBatch(examples: readonly Example[], options: TensorBatchOp
   return {
     xs: tf.tensor(xsValues, xsStacked.shape, xsDtype),
     ys: tf.tensor(ysValues, ysStacked.shape, ysDtype),
-    ...(options.mask === true
-      ? { mask: tf.tensor2d(maskValues(xs, steps), [examples.length, steps], 'float32') }
-      : {}),
+    ...(mask ? { mask: tf.tensor2d(maskValues(xs, steps), [examples.length, steps], 'float32') } : {}),
   };
 }
 
@@ -122,7 +181,8 @@ export function toTensors(
   batches: Dataset<readonly Example[]>,
   options: TensorBatchOptions = {},
 ): Dataset<TensorBatch> {
-  return batches.map((batch) => tensorBatch(batch, options));
+  const resolved = resolveTensorBatchOptions(options, 'toTensors');
+  return batches.map((batch) => stackBatch(batch, resolved));
 }
 
 const INTEGER_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array];
@@ -228,12 +288,12 @@ function flatten(value: unknown, what: string): Flattened {
 function stack(
   items: readonly Flattened[],
   field: 'xs' | 'ys',
-  padding: TensorBatchOptions['padding'],
+  padding: ResolvedPadding | undefined,
 ): { values: number[]; shape: number[] } {
   const first = items[0]!.shape;
   const sameShape = items.every((item) => sameArray(item.shape, first));
   // Scalars (class labels) never pad; sequences pad only when asked, or to a fixed length.
-  if (sameShape && (padding?.length === undefined || first.length === 0)) {
+  if (sameShape && (padding?.maxLength === undefined || first.length === 0)) {
     return { values: items.flatMap((item) => item.values), shape: [items.length, ...first] };
   }
   const inner = first.slice(1);
@@ -246,20 +306,20 @@ function stack(
       'DATASETS_SHAPE_MISMATCH',
       `${field} of example ${Math.max(index, 0)} has shape [${items[Math.max(index, 0)]!.shape}] but example 0 has [${first}]. ` +
         (paddable
-          ? 'Pass padding: { value: 0 } to pad sequences to a common length, or pad them with padSequences.'
+          ? 'Pass padding: { padValue: 0 } to pad sequences to a common length, or pad them with padSequences.'
           : 'Only the sequence length (first dimension) may differ, and only with padding.'),
     );
   }
   const longest = Math.max(...items.map((item) => item.shape[0]!));
-  const length = padding.length ?? longest;
+  const length = padding.maxLength ?? longest;
   if (longest > length) {
     throw new DatasetsError(
       'DATASETS_SHAPE_MISMATCH',
-      `A ${field} sequence has ${longest} steps, more than padding.length ${length}; truncate with padSequences first.`,
+      `A ${field} sequence has ${longest} steps, more than padding.maxLength ${length}; truncate with padSequences first.`,
     );
   }
   const stepSize = inner.reduce((a, b) => a * b, 1);
-  const value = padding.value ?? 0;
+  const value = padding.padValue;
   const values: number[] = [];
   for (const item of items) {
     for (const v of item.values) values.push(v);
@@ -289,10 +349,6 @@ function toDtype(values: number[], dtype: 'float32' | 'int32', field: string): F
     }
   }
   return dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
-}
-
-function isArrayLike(value: unknown): value is ArrayLike<unknown> {
-  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
 function sameArray(a: readonly number[], b: readonly number[]): boolean {
