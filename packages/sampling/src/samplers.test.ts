@@ -57,6 +57,14 @@ describe('greedySampler', () => {
 });
 
 describe('multinomialSampler', () => {
+  it('rejects a random source without nextFloat()', () => {
+    expectErrorCode(
+      () => multinomialSampler(Float32Array.of(0, 1), {} as never),
+      SamplingError,
+      'SAMPLING_INVALID_OPTION',
+    );
+  });
+
   it('draws from softmax(logits): chi-square test, 20,000 draws, fixed seed', () => {
     const probabilities = [0.1, 0.2, 0.3, 0.4, 0];
     const logits = Float32Array.from(probabilities, Math.log);

@@ -24,12 +24,21 @@ export const greedySampler: Sampler = (logits) => {
  * are never drawn. Same random state, same id.
  *
  * @throws SamplingError `SAMPLING_INVALID_INPUT` for NaN or `+Infinity` logits, or when all
- *   are `-Infinity`.
+ *   are `-Infinity`; `SAMPLING_INVALID_OPTION` for a `random` without `nextFloat()`.
  * @example
  * multinomialSampler(Float32Array.of(0, Math.log(3)), new SeededRandom(1)); // 1 three times in four
  */
 export const multinomialSampler: Sampler = (logits, random: RandomSource) => {
   const probabilities = softmax(logits);
+  if (typeof (random as Partial<RandomSource> | null)?.nextFloat !== 'function') {
+    check.invalid(
+      'multinomialSampler',
+      'random',
+      random,
+      'must have nextFloat()',
+      'Pass a SeededRandom, e.g. new SeededRandom(42).',
+    );
+  }
   const u = random.nextFloat();
   let cumulative = 0;
   let last = -1;

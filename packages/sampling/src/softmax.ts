@@ -1,6 +1,7 @@
-import { fail } from './validate.js';
+import { checkArrayLike, fail } from './validate.js';
 
 function maxFinite(logits: ArrayLike<number>, where: string): number {
+  checkArrayLike(where, 'logits', logits);
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < logits.length; i++) {
     const value = logits[i]!;

@@ -11,6 +11,8 @@ describe('topIndices', () => {
     expect([...topIndices([5, 1, 5, 9], 3)]).toEqual([3, 0, 2]);
     expect([...topIndices([Number.NEGATIVE_INFINITY, 1], 2)]).toEqual([1]);
     expect([...topIndices([1, 2], 0)]).toEqual([]);
+    expectErrorCode(() => topIndices([1, 2], 1.5), SamplingError, 'SAMPLING_INVALID_OPTION');
+    expectErrorCode(() => topIndices('12' as never, 1), SamplingError, 'SAMPLING_INVALID_INPUT');
   });
 
   it('equals a stable sort by descending value (property)', () => {
@@ -40,5 +42,6 @@ describe('softmax and logSoftmax', () => {
     expectErrorCode(() => softmax([Number.NaN]), SamplingError, 'SAMPLING_INVALID_INPUT');
     expectErrorCode(() => logSoftmax([Number.POSITIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
     expectErrorCode(() => softmax([Number.NEGATIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => softmax(null as never), SamplingError, 'SAMPLING_INVALID_INPUT');
   });
 });

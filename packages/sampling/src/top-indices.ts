@@ -1,12 +1,18 @@
+import { check, checkArrayLike } from './validate.js';
+
 /**
  * Indices of the `k` largest values of `values`, largest first; equal values are ordered by
  * lower index first, and `-Infinity` entries are never selected (fewer than `k` come back
  * when fewer are finite or `+Infinity`). A binary min-heap of size `k`: O(n log k).
  *
+ * @throws SamplingError `SAMPLING_INVALID_INPUT` when `values` is not an array or typed array,
+ *   `SAMPLING_INVALID_OPTION` when `k` is not an integer (`k ≤ 0` gives no indices).
  * @example
  * topIndices([0.1, 3, 3, -1], 2); // Int32Array [1, 2]
  */
 export function topIndices(values: ArrayLike<number>, k: number): Int32Array {
+  checkArrayLike('topIndices', 'values', values);
+  check.integer('topIndices', 'k', k);
   const heap: number[] = [];
   // `a` ranks below `b`: smaller value, or equal value and larger index.
   const below = (a: number, b: number) => values[a]! < values[b]! || (values[a]! === values[b]! && a > b);

@@ -37,6 +37,20 @@ export function rejectRenamed(
   }
 }
 
+/** Throws `SAMPLING_INVALID_INPUT` unless `value` is an array or typed array (a row of logits). */
+export function checkArrayLike(
+  where: string,
+  name: string,
+  value: unknown,
+): asserts value is ArrayLike<unknown> {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    fail(
+      'SAMPLING_INVALID_INPUT',
+      `${where}: ${name} must be an array or a typed array such as a Float32Array, got ${describeValue(value)}.`,
+    );
+  }
+}
+
 /** A list of token ids, each an integer in `[0, vocabularySize)` when `vocabularySize` is known. */
 export function checkIdList(
   where: string,
