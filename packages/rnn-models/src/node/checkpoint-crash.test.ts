@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCrashModel, versionWeights } from '../../test/fixtures/checkpoints/crash-model.js';
 import { initBackend } from '../backend/backend.js';
 import type { RnnModelsError } from '../errors.js';
-import { loadModel } from './checkpoint.js';
+import { loadModel } from './load-model.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = join(PACKAGE_ROOT, 'test/fixtures/checkpoints/crash-child.ts');

@@ -8,12 +8,9 @@ describe('@rnnkit/rnn-models/node entry point', () => {
       [
         'CHECKPOINT_FILES',
         'DEFAULT_MODEL_CHECKPOINT_OPTIONS',
-        'MODEL_FILE',
         'ModelCheckpoint',
-        'WEIGHTS_FILE',
         'fileSystemHandler',
         'loadModel',
-        'resolveModelCheckpointOptions',
         'restoreOptimizer',
         'saveModel',
       ].sort(),

@@ -3,25 +3,15 @@
  * Node-only, kept out of the browser entry point `@rnnkit/rnn-models`.
  */
 export type { DirectorySource } from './atomic-directory.js';
-export type {
-  CheckpointExpectation,
-  JsonValue,
-  LoadedCheckpoint,
-  LoadModelOptions,
-  SavedOptimizerState,
-  SaveModelOptions,
-  SaveModelResult,
-} from './checkpoint.js';
-export { CHECKPOINT_FILES, loadModel, restoreOptimizer, saveModel } from './checkpoint.js';
-export { fileSystemHandler, MODEL_FILE, WEIGHTS_FILE } from './file-io-handler.js';
-export type {
-  EpochState,
-  ModelCheckpointEvent,
-  ModelCheckpointOptions,
-  ResolvedModelCheckpointOptions,
-} from './model-checkpoint.js';
-export {
-  DEFAULT_MODEL_CHECKPOINT_OPTIONS,
-  ModelCheckpoint,
-  resolveModelCheckpointOptions,
-} from './model-checkpoint.js';
+export type { CheckpointExpectation, LoadModelOptions } from './checkpoint-expectations.js';
+export type { JsonValue } from './checkpoint-manifest.js';
+export { CHECKPOINT_FILES } from './checkpoint-manifest.js';
+export { fileSystemHandler } from './file-io-handler.js';
+export type { LoadedCheckpoint } from './load-model.js';
+export { loadModel } from './load-model.js';
+export type { EpochState, ModelCheckpointEvent, ModelCheckpointOptions } from './model-checkpoint.js';
+export { DEFAULT_MODEL_CHECKPOINT_OPTIONS, ModelCheckpoint } from './model-checkpoint.js';
+export type { SavedOptimizerState } from './optimizer-state.js';
+export { restoreOptimizer } from './optimizer-state.js';
+export type { SaveModelOptions, SaveModelResult } from './save-model.js';
+export { saveModel } from './save-model.js';

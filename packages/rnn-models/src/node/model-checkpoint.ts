@@ -2,9 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { removeDirectory } from './atomic-directory.js';
-import { copyCheckpoint, type JsonValue, saveModel } from './checkpoint.js';
+import type { JsonValue } from './checkpoint-manifest.js';
+import { copyCheckpoint, saveModel } from './save-model.js';
 
 /** Epoch number (1-based, = epochs completed) and numeric logs handed to an `extras` function. */
 export interface EpochState {
@@ -115,6 +116,8 @@ export const DEFAULT_MODEL_CHECKPOINT_OPTIONS = {
   },
 } as const;
 
+const WHERE = 'ModelCheckpoint';
+
 /**
  * Validates {@link ModelCheckpointOptions} and fills in the defaults.
  *
@@ -125,14 +128,6 @@ export const DEFAULT_MODEL_CHECKPOINT_OPTIONS = {
 export function resolveModelCheckpointOptions(
   options: ModelCheckpointOptions,
 ): ResolvedModelCheckpointOptions {
-  const fail = (name: string, rule: string, value: unknown): never => {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `ModelCheckpoint option ${name} must be ${rule}, got ${JSON.stringify(value) ?? String(value)}.`,
-    );
-  };
-  if (typeof options !== 'object' || options === null)
-    fail('options', 'an object with at least dir', options);
   const d = DEFAULT_MODEL_CHECKPOINT_OPTIONS;
   const {
     dir,
@@ -145,19 +140,16 @@ export function resolveModelCheckpointOptions(
     extras = d.extras,
     onSave = d.onSave,
     onWarning = d.onWarning,
-  } = options;
-  if (typeof dir !== 'string' || dir.length === 0) fail('dir', 'a non-empty path string', dir);
-  if (!Number.isInteger(every) || every < 1) fail('every', 'a positive integer (epochs)', every);
-  if (typeof monitor !== 'string' || monitor.length === 0)
-    fail('monitor', 'a log name such as "val_loss"', monitor);
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') fail('mode', "'auto', 'min' or 'max'", mode);
-  if (typeof saveBestOnly !== 'boolean') fail('saveBestOnly', 'a boolean', saveBestOnly);
-  if (!(keepLast === Number.POSITIVE_INFINITY || (Number.isInteger(keepLast) && keepLast >= 1))) {
-    fail('keepLast', 'a positive integer or Infinity', keepLast);
-  }
-  if (typeof includeOptimizer !== 'boolean') fail('includeOptimizer', 'a boolean', includeOptimizer);
-  if (typeof onSave !== 'function') fail('onSave', 'a function', onSave);
-  if (typeof onWarning !== 'function') fail('onWarning', 'a function', onWarning);
+  } = validate.options(WHERE, options ?? null, ['dir', ...Object.keys(d)]);
+  validate.string(WHERE, 'dir', dir, true);
+  validate.integer(WHERE, 'every', every, { min: 1 });
+  validate.string(WHERE, 'monitor', monitor, true);
+  validate.oneOf(WHERE, 'mode', mode, ['auto', 'min', 'max'] as const);
+  validate.boolean(WHERE, 'saveBestOnly', saveBestOnly);
+  if (keepLast !== Number.POSITIVE_INFINITY) validate.integer(WHERE, 'keepLast', keepLast, { min: 1 });
+  validate.boolean(WHERE, 'includeOptimizer', includeOptimizer);
+  if (typeof onSave !== 'function') validate.invalid(WHERE, 'onSave', onSave, 'must be a function');
+  if (typeof onWarning !== 'function') validate.invalid(WHERE, 'onWarning', onWarning, 'must be a function');
   const decided = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
   const extrasOf =
     typeof extras === 'function' ? (extras as (state: EpochState) => JsonValue) : (): JsonValue => extras;

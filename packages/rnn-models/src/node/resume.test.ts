@@ -12,7 +12,9 @@ import { lstm } from '../layers/recurrent-layers.js';
 import type { History } from '../training/history.js';
 import { train } from '../training/train.js';
 import type { TrainOptions } from '../training/train-options.js';
-import { loadModel, restoreOptimizer, saveModel } from './checkpoint.js';
+import { loadModel } from './load-model.js';
+import { restoreOptimizer } from './optimizer-state.js';
+import { saveModel } from './save-model.js';
 
 const [VOCAB, TIME, BATCH, BATCHES] = [7, 5, 4, 3];
 /** Uninterrupted run: epochs 0…3; the resumed run stops after epoch 1 and continues from 2. */

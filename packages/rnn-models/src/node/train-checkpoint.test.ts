@@ -10,7 +10,7 @@ import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import { gru } from '../layers/recurrent-layers.js';
 import { train } from '../training/train.js';
-import { loadModel } from './checkpoint.js';
+import { loadModel } from './load-model.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
 
 const [VOCAB, TIME, BATCH] = [6, 4, 3];

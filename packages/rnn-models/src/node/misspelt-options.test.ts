@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectErrorCode } from '@rnnkit/test-utils';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/backend.js';
+import { RnnModelsError } from '../errors.js';
+import { loadModel } from './load-model.js';
+import { ModelCheckpoint } from './model-checkpoint.js';
+import { saveModel } from './save-model.js';
+
+let root: string;
+let model: tfl.Sequential;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+  root = await mkdtemp(join(tmpdir(), 'rnnkit-misspelt-'));
+  model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+});
+
+afterAll(async () => {
+  model.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Expects `RNN_MODELS_INVALID_OPTION` with a message naming `closest`. */
+async function expectMisspelt(run: () => unknown, closest: string): Promise<void> {
+  const error = await expectErrorCode(async () => run(), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+  expect(error.message).toContain(`'${closest}'`);
+}
+
+describe('node checkpoints reject misspelt option names, naming the closest', () => {
+  it('saveModel', async () => {
+    await expectMisspelt(() => saveModel(model, join(root, 'a'), { extra: {} } as never), 'extras');
+  });
+
+  it('loadModel and its expect', async () => {
+    const dir = join(root, 'b');
+    await saveModel(model, dir);
+    await expectMisspelt(() => loadModel(dir, { expct: {} } as never), 'expect');
+    await expectMisspelt(() => loadModel(dir, { expect: { vocabSize: 3 } } as never), 'vocabularySize');
+  });
+
+  it('ModelCheckpoint', async () => {
+    await expectMisspelt(() => new ModelCheckpoint({ dir: join(root, 'c'), evry: 2 } as never), 'every');
+  });
+});
