@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { RnnModelsError } from '../errors.js';
 import { LSTM_CELLS_WASM_PLAIN, LSTM_CELLS_WASM_SHARED } from './wasm-cells.generated.js';
 
 /**
@@ -157,7 +158,12 @@ export function setLstmCellKernelsEnabled(on: boolean): void {
 function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined): number {
   if (tensor === undefined) return 0;
   const data = backend.dataIdMap.get(tensor.dataId);
-  if (data === undefined) throw new Error(`${LSTM_FORWARD_STEP}: a tensor is not on the wasm backend`);
+  if (data === undefined) {
+    throw new RnnModelsError(
+      'RNN_MODELS_BACKEND_UNAVAILABLE',
+      `${LSTM_FORWARD_STEP}: a tensor is not on the wasm backend; create the inputs after initBackend().`,
+    );
+  }
   return data.memoryOffset;
 }
 
@@ -166,7 +172,10 @@ function atStep(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined
   if (tensor === undefined) return 0;
   // A missing step would read from address 0: fail loudly instead.
   if (!Number.isInteger(step) || step < 0 || step >= tensor.shape[0]!) {
-    throw new Error(`fused LSTM step kernel: step ${step} outside [0, ${tensor.shape[0]})`);
+    throw new RnnModelsError(
+      'RNN_MODELS_SHAPE_MISMATCH',
+      `fused LSTM step kernel: step ${step} outside [0, ${tensor.shape[0]}) of a [${tensor.shape.join(', ')}] stack`,
+    );
   }
   const perStep = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
   return pointer(backend, tensor) + 4 * step * perStep;

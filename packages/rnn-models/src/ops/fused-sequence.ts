@@ -2,7 +2,7 @@
 // the custom-gradient wrapper, the input projection, masks, weight-gradient products,
 // shape checks and activation lookup. Internal to the package.
 import * as tf from '@tensorflow/tfjs-core';
-import { fastLeadingSumsActive } from '../backend/wasm-kernels.js';
+import { fastLeadingSumsActive } from '../backend/wasm-math-kernels.js';
 import { RnnModelsError } from '../errors.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
 
@@ -70,6 +70,15 @@ export function projectInputsStacked(
   let projected = tf.matMul(xs, kernel);
   if (bias !== undefined) projected = tf.add(projected, bias);
   return { xs, projected: tf.reshape(projected, [time, batch, width]) as tf.Tensor3D };
+}
+
+/** What every backward pass needs of the input projection and the forward value `packed`. @internal */
+export function projectionSaved(
+  t: { kernel: tf.Tensor2D; recurrentKernel: tf.Tensor2D; h0: tf.Tensor2D },
+  xs: tf.Tensor2D,
+  packed: tf.Tensor3D,
+) {
+  return { xs, kernel: t.kernel, recurrentKernel: t.recurrentKernel, h0: t.h0, packed };
 }
 
 /** `[batch, time]` mask → binary float32 `[time, batch, 1]` (non-zero counts as 1, as in tfjs-layers). @internal */

@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  emptyStack,
-  lstmBackwardStep,
-  lstmCellKernelsAvailable,
-  lstmForwardStep,
-} from '../backend/wasm-cells.js';
+import { lstmCellKernelsAvailable } from '../backend/wasm-cells.js';
 import { lstmStep } from './cell-steps.js';
 import {
   candidateColumnScale,
@@ -18,12 +13,13 @@ import {
   columnSums,
   type Dims,
   projectInputs,
-  projectInputsStacked,
   projectionGradients,
+  projectionSaved,
   resolveActivation,
   runFused,
   timeMajorMask,
 } from './fused-sequence.js';
+import { lstmBackwardNative, lstmForwardNative } from './lstm-sequence-native.js';
 
 /** Peephole weights of {@link LstmWeights}: elementwise connections from the cell state to the gates. */
 export interface LstmPeepholeWeights {
@@ -179,8 +175,8 @@ export function lstmSequence(
   });
 }
 
-/** The tensors of one {@link lstmSequence} call, under the names their gradients take. */
-interface LstmInputs extends Record<string, tf.Tensor | undefined> {
+/** The tensors of one {@link lstmSequence} call, under the names their gradients take. @internal */
+export interface LstmInputs extends Record<string, tf.Tensor | undefined> {
   x: tf.Tensor3D;
   h0: tf.Tensor2D;
   c0: tf.Tensor2D;
@@ -399,125 +395,7 @@ function lstmBackward(
   return grads;
 }
 
-/** What both LSTM backward passes need of the input projection and the forward value. */
-function projectionSaved(t: LstmInputs, xs: tf.Tensor2D, packed: tf.Tensor3D) {
-  return { xs, kernel: t.kernel, recurrentKernel: t.recurrentKernel, h0: t.h0, packed };
-}
-
 /** Per-step `[batch, n]` tensors → one time-major `[time, batch, n]` stack. */
 function stackSteps(tensors: tf.Tensor2D[]): tf.Tensor3D {
   return tf.stack(tensors) as tf.Tensor3D;
 }
-
-/** What {@link lstmBackwardNative} needs; stacks are time-major. */
-interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
-  xs: tf.Tensor2D;
-  kernel: tf.Tensor2D;
-  recurrentKernel: tf.Tensor2D;
-  h0: tf.Tensor2D;
-  packed: tf.Tensor3D;
-  /** Cell state entering each step, then the final one `[time + 1, batch, units]`. */
-  cells: tf.Tensor3D;
-  /** Activated gates i, f, g, o of each step `[time, batch, 4·units]`. */
-  gates: tf.Tensor3D;
-  /** `tanh(c)` of each step's new (unmasked) cell state. */
-  actC: tf.Tensor3D;
-  mask: tf.Tensor3D | undefined;
-  recurrentMask: tf.Tensor2D | undefined;
-}
-
-/**
- * {@link lstmForward} for sigmoid gates and tanh with the fused step kernel: a product and one
- * kernel per step. The kernel reads each step's projection and mask from the stacks and writes
- * the states and saved activations straight into stacks allocated here, so nothing is sliced
- * or stacked per step.
- */
-function lstmForwardNative(
-  t: LstmInputs,
-  { batch, time, units }: Dims,
-  keep: boolean,
-): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
-  const { xs, projected } = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
-  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
-  const { recurrentMask } = t;
-  // Filled in place by the step kernels; every element is written before any is read.
-  const states = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
-  const cells = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
-  const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
-  const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
-  let h: tf.Tensor2D = t.h0;
-  for (let step = 0; step < time; step++) {
-    const previous = h;
-    h = tf.tidy(() => {
-      const hIn = recurrentMask === undefined ? previous : tf.mul(previous, recurrentMask);
-      const hz = tf.matMul(hIn, t.recurrentKernel) as tf.Tensor2D;
-      return lstmForwardStep(
-        { xz: projected, hz, c0: t.c0, h: previous, mask, states, cells, gates, actC },
-        step,
-      );
-    });
-    if (previous !== t.h0) previous.dispose();
-  }
-  if (h !== t.h0) h.dispose();
-  if (!keep) {
-    cells.dispose();
-    return { value: states, saved: undefined };
-  }
-  return {
-    value: states,
-    saved: { ...projectionSaved(t, xs, states), cells, gates: gates!, actC: actC!, mask, recurrentMask },
-  };
-}
-
-/** {@link lstmBackward} with the fused step kernel: one kernel and one product per step. */
-function lstmBackwardNative(
-  dy: tf.Tensor,
-  s: LstmNativeSaved,
-  dims: Dims,
-  withBias: boolean,
-): Partial<Record<keyof LstmInputs, tf.Tensor>> {
-  const { time, batch, units } = dims;
-  // dy: time outputs, then the final cell state. The kernel reads each step from the stacks.
-  const withPass = s.mask !== undefined;
-  // Explicit transpose: see lstmBackward.
-  const recurrentT = tf.transpose(s.recurrentKernel);
-  // Filled in place, step by step, by the kernel.
-  const dzAll = emptyStack([time, batch, 4 * units]) as tf.Tensor3D;
-  let dc = tf.reshape(tf.slice(dy, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
-  let back: tf.Tensor2D | undefined;
-  let pass: tf.Tensor2D | undefined;
-  for (let t = time - 1; t >= 0; t--) {
-    const step = lstmBackwardStep(
-      {
-        back,
-        recurrentMask: back === undefined ? undefined : s.recurrentMask,
-        passIn: pass,
-        dOut: dy as tf.Tensor3D,
-        dc,
-        gates: s.gates,
-        actC: s.actC,
-        cells: s.cells,
-        mask: s.mask,
-        dzAll,
-      },
-      t,
-      withPass,
-    );
-    tf.dispose([dc, back, pass]);
-    dc = step.dc;
-    pass = step.pass;
-    back = tf.matMul(step.dz, recurrentT) as tf.Tensor2D;
-    step.dz.dispose();
-  }
-  let dh0: tf.Tensor = back!;
-  if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
-  if (pass !== undefined) dh0 = tf.add(dh0, pass);
-  return {
-    ...projectionGradients(dzAll, s, dims, withBias),
-    h0: dh0,
-    c0: dc,
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Shared by the fused recurrent sequences (simple-rnn-sequence.ts uses these too).

@@ -6,6 +6,7 @@ import {
   type Dims,
   projectInputs,
   projectionGradients,
+  projectionSaved,
   resolveActivation,
   runFused,
   timeMajorMask,
@@ -161,11 +162,7 @@ function simpleRnnForward(
   return {
     value,
     saved: {
-      xs,
-      kernel: t.kernel,
-      recurrentKernel: t.recurrentKernel,
-      h0: t.h0,
-      packed: value,
+      ...projectionSaved(t, xs, value),
       hNew: mask === undefined ? undefined : (tf.stack(unmasked) as tf.Tensor3D),
       mask,
       recurrentMask,

@@ -10,6 +10,8 @@
  * on the others, 58–70 µs, p99 0.2–0.5 ms.
  */
 
+import { RnnModelsError } from '../../errors.js';
+
 /** Parses a Linux CPU list such as `0-3,6,8-9`. @internal */
 export function parseCpuList(list: string): number[] {
   const cpus: number[] = [];
@@ -17,7 +19,10 @@ export function parseCpuList(list: string): number[] {
     if (part === '') continue;
     const [from, to = from] = part.split('-').map(Number) as [number, number?];
     if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) {
-      throw new Error(`not a CPU list: ${JSON.stringify(list)}`);
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        `pinThreads: not a CPU list: ${JSON.stringify(list)} (read from /proc/thread-self/status).`,
+      );
     }
     for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);
   }

@@ -1,0 +1,122 @@
+// lstmSequence's path on the wasm backend: the usual cell (sigmoid gates, tanh, units divisible
+// by 4) runs each step's element-wise work in one fused SIMD kernel (backend/wasm-cells.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import { emptyStack, lstmBackwardStep, lstmForwardStep } from '../backend/wasm-cells.js';
+import {
+  type Dims,
+  projectInputsStacked,
+  projectionGradients,
+  projectionSaved,
+  timeMajorMask,
+} from './fused-sequence.js';
+import type { LstmInputs } from './lstm-sequence.js';
+
+/** What {@link lstmBackwardNative} needs; stacks are time-major. */
+interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
+  xs: tf.Tensor2D;
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  h0: tf.Tensor2D;
+  packed: tf.Tensor3D;
+  /** Cell state entering each step, then the final one `[time + 1, batch, units]`. */
+  cells: tf.Tensor3D;
+  /** Activated gates i, f, g, o of each step `[time, batch, 4·units]`. */
+  gates: tf.Tensor3D;
+  /** `tanh(c)` of each step's new (unmasked) cell state. */
+  actC: tf.Tensor3D;
+  mask: tf.Tensor3D | undefined;
+  recurrentMask: tf.Tensor2D | undefined;
+}
+
+/**
+ * `lstmSequence`'s forward pass for sigmoid gates and tanh with the fused step kernel: a product and one
+ * kernel per step. The kernel reads each step's projection and mask from the stacks and writes
+ * the states and saved activations straight into stacks allocated here, so nothing is sliced
+ * or stacked per step. @internal
+ */
+export function lstmForwardNative(
+  t: LstmInputs,
+  { batch, time, units }: Dims,
+  keep: boolean,
+): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
+  const { xs, projected } = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
+  const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
+  const { recurrentMask } = t;
+  // Filled in place by the step kernels; every element is written before any is read.
+  const states = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
+  const cells = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
+  const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
+  const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
+  let h: tf.Tensor2D = t.h0;
+  for (let step = 0; step < time; step++) {
+    const previous = h;
+    h = tf.tidy(() => {
+      const hIn = recurrentMask === undefined ? previous : tf.mul(previous, recurrentMask);
+      const hz = tf.matMul(hIn, t.recurrentKernel) as tf.Tensor2D;
+      return lstmForwardStep(
+        { xz: projected, hz, c0: t.c0, h: previous, mask, states, cells, gates, actC },
+        step,
+      );
+    });
+    if (previous !== t.h0) previous.dispose();
+  }
+  if (h !== t.h0) h.dispose();
+  if (!keep) {
+    cells.dispose();
+    return { value: states, saved: undefined };
+  }
+  return {
+    value: states,
+    saved: { ...projectionSaved(t, xs, states), cells, gates: gates!, actC: actC!, mask, recurrentMask },
+  };
+}
+
+/** The backward pass of {@link lstmForwardNative}: one fused kernel and one product per step. @internal */
+export function lstmBackwardNative(
+  dy: tf.Tensor,
+  s: LstmNativeSaved,
+  dims: Dims,
+  withBias: boolean,
+): Partial<Record<keyof LstmInputs, tf.Tensor>> {
+  const { time, batch, units } = dims;
+  // dy: time outputs, then the final cell state. The kernel reads each step from the stacks.
+  const withPass = s.mask !== undefined;
+  // Explicit transpose: the wasm backend's matMul with transposeA/B leaves XNNPACK's fast path.
+  const recurrentT = tf.transpose(s.recurrentKernel);
+  // Filled in place, step by step, by the kernel.
+  const dzAll = emptyStack([time, batch, 4 * units]) as tf.Tensor3D;
+  let dc = tf.reshape(tf.slice(dy, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
+  let back: tf.Tensor2D | undefined;
+  let pass: tf.Tensor2D | undefined;
+  for (let t = time - 1; t >= 0; t--) {
+    const step = lstmBackwardStep(
+      {
+        back,
+        recurrentMask: back === undefined ? undefined : s.recurrentMask,
+        passIn: pass,
+        dOut: dy as tf.Tensor3D,
+        dc,
+        gates: s.gates,
+        actC: s.actC,
+        cells: s.cells,
+        mask: s.mask,
+        dzAll,
+      },
+      t,
+      withPass,
+    );
+    tf.dispose([dc, back, pass]);
+    dc = step.dc;
+    pass = step.pass;
+    back = tf.matMul(step.dz, recurrentT) as tf.Tensor2D;
+    step.dz.dispose();
+  }
+  let dh0: tf.Tensor = back!;
+  if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
+  if (pass !== undefined) dh0 = tf.add(dh0, pass);
+  return {
+    ...projectionGradients(dzAll, s, dims, withBias),
+    h0: dh0,
+    c0: dc,
+  };
+}
