@@ -56,7 +56,7 @@ describe('Moby-Dick char-level language model', () => {
       { xsDtype: 'int32', ysDtype: 'int32' },
     );
     const model = languageModel({
-      vocabularySize: vocabulary.size,
+      vocabularySize: vocabulary.vocabularySize,
       embeddingDim: 8,
       sequenceLength: SEQ_LENGTH,
       cell: 'gru',
@@ -78,19 +78,19 @@ describe('Moby-Dick char-level language model', () => {
     // Uniform guessing costs log(vocab) ≈ 3.6 nats per character (35 characters); the model
     // must beat it clearly and keep improving over the run (seen: 3.03 → 2.53 → 2.36).
     expect(loss.at(-1)!).toBeLessThan(loss[0]! - 0.3);
-    expect(loss.at(-1)!).toBeLessThan(Math.log(vocabulary.size) - 0.8);
+    expect(loss.at(-1)!).toBeLessThan(Math.log(vocabulary.vocabularySize) - 0.8);
 
     const dir = join(root, 'char-gru');
     await saveModel(model, dir, { extras: { vocabulary: vocabulary.toJSON(), epochs: EPOCHS } });
     const checkpoint = await loadModel(dir, {
-      expect: { vocabularySize: vocabulary.size, inputShape: [SEQ_LENGTH] },
+      expect: { vocabularySize: vocabulary.vocabularySize, inputShape: [SEQ_LENGTH] },
     });
     const extras = checkpoint.extras as { vocabulary: string; epochs: number };
     expect(extras.epochs).toBe(EPOCHS);
 
     // The restored vocabulary encodes (and decodes) exactly like the one trained with.
     const restored = CharVocabulary.fromJSON(extras.vocabulary);
-    expect(restored.size).toBe(vocabulary.size);
+    expect(restored.vocabularySize).toBe(vocabulary.vocabularySize);
     expect(restored.encode(text)).toEqual(ids);
     const prompt = 'call me ishmael.'.padStart(SEQ_LENGTH, ' ');
     expect(restored.encode(prompt)).toEqual(vocabulary.encode(prompt));
@@ -106,7 +106,7 @@ describe('Moby-Dick char-level language model', () => {
       tf.tidy(() => (m.predict(inputs) as tf.Tensor).dataSync() as Float32Array);
     const original = predict(model);
     const loaded = predict(checkpoint.model);
-    expect(original).toHaveLength(rows.length * SEQ_LENGTH * vocabulary.size);
+    expect(original).toHaveLength(rows.length * SEQ_LENGTH * vocabulary.vocabularySize);
     expect(loaded).toEqual(original);
 
     inputs.dispose();

@@ -14,7 +14,7 @@ const vocab = CharVocabulary.fromText('abcdefgh ');
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
-  model = languageModel({ vocabularySize: vocab.size, embeddingDim: 4, units: 8, seed: 3 });
+  model = languageModel({ vocabularySize: vocab.vocabularySize, embeddingDim: 4, units: 8, seed: 3 });
 });
 
 afterAll(() => model.dispose());

@@ -30,9 +30,9 @@ describe('text pipeline', () => {
 
     const model = tfl.sequential({
       layers: [
-        tfl.layers.embedding({ inputDim: vocabulary.size, outputDim: 8, inputLength: 8 }),
+        tfl.layers.embedding({ inputDim: vocabulary.vocabularySize, outputDim: 8, inputLength: 8 }),
         tfl.layers.flatten(),
-        tfl.layers.dense({ units: vocabulary.size, activation: 'softmax' }),
+        tfl.layers.dense({ units: vocabulary.vocabularySize, activation: 'softmax' }),
       ],
     });
     model.compile({ optimizer: tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy' });

@@ -69,7 +69,7 @@ if (values['generate-only']) {
   console.log(
     `Trained on ${trained.tokens.toLocaleString()} characters in ${seconds.toFixed(1)} s ` +
       `(${Math.round(trained.tokens / seconds).toLocaleString()} characters/s); loss ${losses.map((l) => l.toFixed(3)).join(' → ')} nats ` +
-      `(uniform guessing: ${Math.log(trained.vocabulary.size).toFixed(2)})`,
+      `(uniform guessing: ${Math.log(trained.vocabulary.vocabularySize).toFixed(2)})`,
   );
   ({ model, vocabulary } = trained);
   await saveModel(model, out, { extras: { vocabulary: vocabulary.toJSON() } });

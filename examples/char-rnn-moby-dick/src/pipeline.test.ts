@@ -36,7 +36,7 @@ describe('char-rnn on Moby-Dick (smoke run on the first 6,000 characters)', () =
     });
     const losses = trained.history.history['loss']!;
     // Uniform guessing costs log(vocabulary) nats per character; 45 steps must beat it clearly.
-    expect(losses.at(-1)!).toBeLessThan(Math.log(trained.vocabulary.size) - 0.5);
+    expect(losses.at(-1)!).toBeLessThan(Math.log(trained.vocabulary.vocabularySize) - 0.5);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
     const options = { prompt: 'call me ', length: 60, temperature: 0.8, topK: 5, seed: 11 };

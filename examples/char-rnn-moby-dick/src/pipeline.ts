@@ -56,7 +56,7 @@ export async function trainCharModel(options: TrainCharModelOptions): Promise<Tr
     { xsDtype: 'int32', ysDtype: 'int32' },
   );
   const model = languageModel({
-    vocabularySize: vocabulary.size,
+    vocabularySize: vocabulary.vocabularySize,
     embeddingDim: options.embeddingDim,
     sequenceLength,
     cell: 'lstm',

@@ -34,7 +34,7 @@ export function tokenizeCorpus(text: string, numWords: number, sentence: string)
     bytes: Buffer.byteLength(text),
     lines: lines.length,
     distinctWords: tokenizer.wordIndex.size - 1,
-    vocabularySize: tokenizer.size,
+    vocabularySize: tokenizer.vocabularySize,
     topWords: [...tokenizer.wordCounts].sort((a, b) => b[1] - a[1]).slice(0, 10),
     sample: { text: sentence, ids, decoded: tokenizer.decode(ids) },
     oovRate: tokens === 0 ? 0 : oov / tokens,

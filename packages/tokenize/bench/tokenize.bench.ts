@@ -36,7 +36,7 @@ function runOurs(level: Level): { seconds: number; vocabulary: number } {
   const tokenizer = new Tokenizer({ charLevel: level === 'char' }).fitOnTexts(lines);
   tokenizer.textsToSequences(lines);
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, vocabulary: tokenizer.size - 1 };
+  return { seconds, vocabulary: tokenizer.vocabularySize - 1 };
 }
 
 /** keras_peer.py serving one timed run per request, or null without Python/Keras. */

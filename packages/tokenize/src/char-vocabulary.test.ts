@@ -25,7 +25,7 @@ describe('CharVocabulary.fromText', () => {
     const vocab = CharVocabulary.fromText('hello');
     expect(vocab.chars).toEqual(['e', 'h', 'l', 'o']);
     expect(vocab.tokens).toEqual(['e', 'h', 'l', 'o']);
-    expect(vocab.size).toBe(4);
+    expect(vocab.vocabularySize).toBe(4);
     expect(vocab.level).toBe('char');
     expect(vocab.lower).toBe(false);
     expect(vocab.specialIds).toEqual({});
@@ -94,7 +94,7 @@ describe('CharVocabulary.fromText', () => {
   it('treats an astral character (emoji) as one character with one id', () => {
     const vocab = CharVocabulary.fromText('😀a😀');
     expect(vocab.chars).toEqual(['a', '😀']);
-    expect(vocab.size).toBe(2);
+    expect(vocab.vocabularySize).toBe(2);
     expect(vocab.encode('😀a😀')).toEqual([1, 0, 1]);
     expect(vocab.decode([1, 0, 1])).toBe('😀a😀');
     expect(vocab.tokenToId('😀')).toBe(1);
@@ -149,7 +149,7 @@ describe('new CharVocabulary(chars)', () => {
 
   it('is a Vocabulary', () => {
     const vocab: Vocabulary = new CharVocabulary(['a', 'b']);
-    expect(vocab.size).toBe(2);
+    expect(vocab.vocabularySize).toBe(2);
     expect(vocab.idToToken(1)).toBe('b');
   });
 
@@ -187,7 +187,7 @@ describe('special tokens', () => {
     expect(vocab.tokens).toEqual(['<pad>', '<unk>', '<s>', '</s>', 'a', 'b']);
     expect(vocab.chars).toEqual(['a', 'b']);
     expect(vocab.specialIds).toEqual({ pad: 0, oov: 1, bos: 2, eos: 3 });
-    expect(vocab.size).toBe(6);
+    expect(vocab.vocabularySize).toBe(6);
     expect(vocab.encode('ab')).toEqual([4, 5]);
     expect(vocab.tokenToId('<unk>')).toBe(1);
     expect(vocab.tokenToId('a')).toBe(4);
@@ -327,7 +327,7 @@ describe('decode', () => {
     expect(CharVocabulary.fromText('ab').decode([0, 1, 0])).toBe('aba');
   });
 
-  it('throws TOKENIZE_ID_OUT_OF_RANGE for ids outside 0 … size-1', () => {
+  it('throws TOKENIZE_ID_OUT_OF_RANGE for ids outside 0 … vocabularySize-1', () => {
     for (const id of [-1, 6, 100, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expectErrorCode(() => vocab.decode([4, id]), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
       expectErrorCode(() => vocab.idToToken(id), TokenizeError, 'TOKENIZE_ID_OUT_OF_RANGE');
@@ -432,7 +432,7 @@ describe('properties', () => {
     );
   });
 
-  it('gives one integer id in 0 … size-1 per code point', () => {
+  it('gives one integer id in 0 … vocabularySize-1 per code point', () => {
     fc.assert(
       fc.property(anyText, (text) => {
         const vocab = CharVocabulary.fromText(text);
@@ -441,7 +441,7 @@ describe('properties', () => {
         for (const id of ids) {
           expect(Number.isInteger(id)).toBe(true);
           expect(id).toBeGreaterThanOrEqual(0);
-          expect(id).toBeLessThan(vocab.size);
+          expect(id).toBeLessThan(vocab.vocabularySize);
         }
       }),
     );

@@ -176,7 +176,7 @@ export class CharVocabulary implements Vocabulary {
   }
 
   /** Number of ids: special tokens plus characters. */
-  get size(): number {
+  get vocabularySize(): number {
     return this.tokens.length;
   }
 
@@ -214,7 +214,7 @@ export class CharVocabulary implements Vocabulary {
   /**
    * Ids → text. Padding ids are skipped; other special tokens are written as their strings
    * unless `skipSpecialTokens`.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … vocabularySize-1`.
    */
   decode(ids: Iterable<number>, options?: DecodeOptions): string {
     const skipSpecialTokens = resolveSkipSpecialTokens('CharVocabulary.decode', options);
@@ -222,7 +222,7 @@ export class CharVocabulary implements Vocabulary {
     for (const id of ids) {
       const token = this.idToToken(id);
       if (id === this.specialIds.pad) continue;
-      if (skipSpecialTokens && id < this.size - this.chars.length) continue; // specials come first
+      if (skipSpecialTokens && id < this.vocabularySize - this.chars.length) continue; // specials come first
       text += token;
     }
     return text;
@@ -235,15 +235,15 @@ export class CharVocabulary implements Vocabulary {
 
   /**
    * The character or special token of `id`.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … vocabularySize-1`.
    */
   idToToken(id: number): string {
     const token = Number.isInteger(id) ? this.tokens[id] : undefined;
     if (token === undefined) {
       throw new TokenizeError(
         'TOKENIZE_ID_OUT_OF_RANGE',
-        `Id ${describeValue(id)} is not in this vocabulary: ids are integers 0 … ${this.size - 1}. ` +
-          'Check that the model was trained with this vocabulary (its output size must equal vocabulary.size).',
+        `Id ${describeValue(id)} is not in this vocabulary: ids are integers 0 … ${this.vocabularySize - 1}. ` +
+          'Check that the model was trained with this vocabulary (its output size must equal vocabulary.vocabularySize).',
       );
     }
     return token;

@@ -12,7 +12,7 @@ export type TokenizeErrorCode =
   | 'TOKENIZE_NOT_FITTED'
   /** A token is not in the vocabulary and there is no OOV id to map it to. */
   | 'TOKENIZE_UNKNOWN_TOKEN'
-  /** An id outside `0 … size-1` was given to decode or look up. */
+  /** An id outside `0 … vocabularySize-1` was given to decode or look up. */
   | 'TOKENIZE_ID_OUT_OF_RANGE'
   /** Serialized JSON is not valid JSON or not the expected structure. */
   | 'TOKENIZE_MALFORMED_JSON';

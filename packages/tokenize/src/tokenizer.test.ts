@@ -92,8 +92,8 @@ describe('Tokenizer, hand-computed', () => {
     ]);
     expect(tokenizer.textsToSequences(['the bird sat dog cat'])).toEqual([[2, 1, 1, 1, 3]]);
     expect(tokenizer.sequencesToTexts([[2, 5, 0, 3]])).toEqual(['the <OOV> <OOV> cat']);
-    expect(tokenizer.size).toBe(4);
-    expect(new Tokenizer({ numWords: 1, oovToken: '?' }).fitOnTexts(['a b']).size).toBe(2);
+    expect(tokenizer.vocabularySize).toBe(4);
+    expect(new Tokenizer({ numWords: 1, oovToken: '?' }).fitOnTexts(['a b']).vocabularySize).toBe(2);
     expect(tokenizer.tokenToId('dog')).toBeUndefined();
     expect(tokenizer.tokenToId('cat')).toBe(3);
   });
@@ -150,9 +150,9 @@ describe('Tokenizer, hand-computed', () => {
 });
 
 describe('Tokenizer as a Vocabulary', () => {
-  it('reports size, special ids and token lookups', () => {
+  it('reports vocabularySize, special ids and token lookups', () => {
     const tokenizer = catDog();
-    expect(tokenizer.size).toBe(6);
+    expect(tokenizer.vocabularySize).toBe(6);
     expect(tokenizer.specialIds).toEqual({ pad: 0, oov: 1 });
     expect(new Tokenizer().fitOnTexts(['x']).specialIds).toEqual({ pad: 0 });
     expect(tokenizer.idToToken(0)).toBe('');
@@ -204,10 +204,10 @@ describe('Tokenizer input errors', () => {
     expect(tokenizer.documentCount).toBe(0);
   });
 
-  it('refuses to encode, decode or size before fitting', () => {
+  it('refuses to encode, decode or vocabularySize before fitting', () => {
     expectErrorCode(() => new Tokenizer().textsToSequences(['a']), TokenizeError, 'TOKENIZE_NOT_FITTED');
     expectErrorCode(() => new Tokenizer().sequencesToTexts([[1]]), TokenizeError, 'TOKENIZE_NOT_FITTED');
-    expectErrorCode(() => new Tokenizer().size, TokenizeError, 'TOKENIZE_NOT_FITTED');
+    expectErrorCode(() => new Tokenizer().vocabularySize, TokenizeError, 'TOKENIZE_NOT_FITTED');
     expectErrorCode(() => new Tokenizer().sequencesToMatrix([[1]]), TokenizeError, 'TOKENIZE_NOT_FITTED');
   });
 
@@ -320,7 +320,7 @@ describe('Tokenizer properties', () => {
         const tokenizer = new Tokenizer({ numWords, oovToken: withOov ? '<OOV>' : null }).fitOnTexts(texts);
         for (const [t, ids] of texts.map((t, k) => [t, tokenizer.textsToSequences(texts)[k]!] as const)) {
           for (const id of ids) {
-            expect(id).toBeLessThan(tokenizer.size);
+            expect(id).toBeLessThan(tokenizer.vocabularySize);
             if (id !== tokenizer.specialIds.oov) expect(id).toBeLessThan(numWords);
           }
           const words = textToWordSequence(t).length;

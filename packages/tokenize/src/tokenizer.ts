@@ -263,7 +263,7 @@ export class Tokenizer implements Vocabulary {
     return texts;
   }
 
-  /** Texts → one row per text of `numWords` (or vocabulary size + 1) columns (Keras `texts_to_matrix`). */
+  /** Texts → one row per text of `numWords` (or word index size + 1) columns (Keras `texts_to_matrix`). */
   textsToMatrix(texts: Iterable<TokenizerText>, mode: MatrixMode = 'binary'): Float64Array[] {
     check.oneOf('Tokenizer.textsToMatrix', 'mode', mode, MATRIX_MODES);
     return this.sequencesToMatrix(this.textsToSequences(texts), mode);
@@ -294,8 +294,8 @@ export class Tokenizer implements Vocabulary {
    * the OOV id). Use it as the Embedding's `inputDim` (Keras tutorials write `len(word_index) + 1`).
    * @throws TokenizeError `TOKENIZE_NOT_FITTED` before fitting.
    */
-  get size(): number {
-    this.#requireFitted('Tokenizer.size');
+  get vocabularySize(): number {
+    this.#requireFitted('Tokenizer.vocabularySize');
     const maxId = this.#state.maxId;
     const kept = this.numWords === null ? maxId + 1 : Math.min(this.numWords, maxId + 1);
     // Keras emits the OOV id even when numWords ≤ 1 leaves no room for it.
@@ -316,7 +316,7 @@ export class Tokenizer implements Vocabulary {
 
   /**
    * Ids → text: words joined by a space, characters joined directly; padding (0) skipped.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`,
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … vocabularySize-1`,
    *   `TOKENIZE_INVALID_OPTION` for an unknown or invalid option.
    */
   decode(ids: Iterable<number>, options?: DecodeOptions): string {
@@ -334,22 +334,22 @@ export class Tokenizer implements Vocabulary {
   /** The id `encode` gives `token` (already lowercased and filtered), or `undefined` if it has none. */
   tokenToId(token: string): number | undefined {
     const id = this.#state.idOf(token);
-    return id !== undefined && id < this.size ? id : undefined;
+    return id !== undefined && id < this.vocabularySize ? id : undefined;
   }
 
   /**
    * The token of `id`; `''` for padding 0, which Keras leaves without a word.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for an id outside `0 … vocabularySize-1`.
    */
   idToToken(id: number): string {
-    const size = this.size;
+    const size = this.vocabularySize;
     const word = id === 0 ? '' : this.#state.wordOfId()[id];
     if (!Number.isInteger(id) || id < 0 || id >= size || word === undefined) {
       throw new TokenizeError(
         'TOKENIZE_ID_OUT_OF_RANGE',
         `Id ${describeValue(id)} is not in this vocabulary: ids are integers 0 … ${size - 1}` +
           (this.numWords === null ? '.' : ` (numWords is ${this.numWords}).`) +
-          ' Check that the model was trained with this tokenizer (its output size must equal tokenizer.size).',
+          ' Check that the model was trained with this tokenizer (its output size must equal tokenizer.vocabularySize).',
       );
     }
     return word;

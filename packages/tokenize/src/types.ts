@@ -24,11 +24,11 @@ export interface DecodeOptions {
  * seq2seq) accept any object of this shape, so both {@link Tokenizer} and
  * {@link CharVocabulary} — or your own — plug in.
  *
- * Ids are plain non-negative integers `0 … size-1`.
+ * Ids are plain non-negative integers `0 … vocabularySize-1`.
  */
 export interface Vocabulary {
   /** Number of ids including reserved ones: the `inputDim` of an Embedding and the units of the output layer. */
-  readonly size: number;
+  readonly vocabularySize: number;
   /** Whether a token is one character or one word. */
   readonly level: 'char' | 'word';
   /** Reserved ids. */
@@ -37,14 +37,14 @@ export interface Vocabulary {
   encode(text: string): number[];
   /**
    * Ids → text. Padding ids are skipped.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for ids outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for ids outside `0 … vocabularySize-1`.
    */
   decode(ids: Iterable<number>, options?: DecodeOptions): string;
   /** The id of `token`, or `undefined` if it is not in the vocabulary. */
   tokenToId(token: string): number | undefined;
   /**
    * The token of `id`; the empty string for a padding id that has no token.
-   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for ids outside `0 … size-1`.
+   * @throws TokenizeError `TOKENIZE_ID_OUT_OF_RANGE` for ids outside `0 … vocabularySize-1`.
    */
   idToToken(id: number): string;
   /** JSON that {@link vocabularyFromJSON} turns back into an equal vocabulary. */
