@@ -1,8 +1,9 @@
 import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BleuSmoothing, corpusBleu } from './bleu.js';
+import { corpusBleu } from './bleu.js';
 import { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
+import type { BleuSmoothing } from './bleu-smoothing.js';
 import { MetricsError } from './errors.js';
 
 const sentence = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 12 });

@@ -1,13 +1,10 @@
 import {
-  addBleuPair,
   type BleuOptions,
-  type BleuStatistics,
   bleuFromStatistics,
-  createBleuStatistics,
   type ResolvedBleuOptions,
   resolveBleuOptions,
 } from './bleu.js';
-import { MetricsError } from './errors.js';
+import { type BleuStatistics, countBleuPairs, createBleuStatistics } from './bleu-statistics.js';
 import type { Token } from './ngrams.js';
 
 /**
@@ -29,7 +26,7 @@ export class BleuAccumulator {
    * @throws {MetricsError} `METRICS_INVALID_OPTION` for bad options.
    */
   constructor(options: BleuOptions = {}) {
-    this.#options = resolveBleuOptions(options);
+    this.#options = resolveBleuOptions(options, 'BleuAccumulator');
     this.#statistics = createBleuStatistics(this.#options.maxOrder);
   }
 
@@ -45,21 +42,14 @@ export class BleuAccumulator {
     listOfReferences: readonly (readonly (readonly Token[])[])[],
     hypotheses: readonly (readonly Token[])[],
   ): this {
-    if (!Array.isArray(listOfReferences) || !Array.isArray(hypotheses)) {
-      throw new MetricsError(
-        'METRICS_INVALID_INPUT',
-        'BleuAccumulator.update takes an array of reference lists and an array of hypotheses (token arrays).',
-      );
-    }
-    if (listOfReferences.length !== hypotheses.length) {
-      throw new MetricsError(
-        'METRICS_LENGTH_MISMATCH',
-        `BleuAccumulator.update needs one list of references per hypothesis; received ${listOfReferences.length} reference lists for ${hypotheses.length} hypotheses.`,
-      );
-    }
-    if (hypotheses.length === 0) return this;
-    const batch = createBleuStatistics(this.#options.maxOrder);
-    for (let i = 0; i < hypotheses.length; i++) addBleuPair(batch, listOfReferences[i]!, hypotheses[i]!);
+    const batch = countBleuPairs(
+      listOfReferences,
+      hypotheses,
+      this.#options.maxOrder,
+      'BleuAccumulator.update',
+      true,
+    );
+    if (batch.pairs === 0) return this;
     const total = this.#statistics;
     for (let n = 0; n < total.numerators.length; n++) {
       total.numerators[n]! += batch.numerators[n]!;

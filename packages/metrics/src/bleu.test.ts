@@ -4,18 +4,15 @@ import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type BleuSmoothing,
-  brevityPenalty,
-  closestReferenceLength,
   corpusBleu,
   corpusBleuScores,
   DEFAULT_BLEU_OPTIONS,
-  DEFAULT_BLEU_SMOOTHING_PARAMETERS,
-  modifiedPrecision,
   resolveBleuOptions,
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
+import { type BleuSmoothing, DEFAULT_BLEU_SMOOTHING_PARAMETERS } from './bleu-smoothing.js';
+import { brevityPenalty, closestReferenceLength, modifiedPrecision } from './bleu-statistics.js';
 import { MetricsError } from './errors.js';
 import type { Token } from './ngrams.js';
 

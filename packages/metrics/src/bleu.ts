@@ -1,48 +1,9 @@
+import type { BleuSmoothing, ResolvedBleuSmoothing } from './bleu-smoothing.js';
+import { resolveBleuSmoothing, smooth } from './bleu-smoothing.js';
+import { type BleuStatistics, brevityPenalty, countBleuPairs } from './bleu-statistics.js';
 import { MetricsError } from './errors.js';
-import { addClippedNgramCounts, type NgramPrecisionCounts, type Token } from './ngrams.js';
-
-/** Names of NLTK 3.8's `SmoothingFunction` methods (Chen & Cherry 2014); `method0` is no smoothing. */
-export type BleuSmoothingMethod =
-  | 'method0'
-  | 'method1'
-  | 'method2'
-  | 'method3'
-  | 'method4'
-  | 'method5'
-  | 'method6'
-  | 'method7';
-
-/**
- * A BLEU smoothing method, by name with NLTK's default parameters, or as an object carrying the
- * parameters that method uses (`SmoothingFunction(epsilon=0.1, alpha=5, k=5)` in NLTK). Giving a
- * parameter the method does not use is an error, so no option is silently ignored.
- */
-export type BleuSmoothing =
-  | BleuSmoothingMethod
-  | { readonly method: 'method0' | 'method2' | 'method3' | 'method5' }
-  | {
-      readonly method: 'method1';
-      /** Count added to an order without matches. @default 0.1 */
-      readonly epsilon?: number;
-    }
-  | {
-      readonly method: 'method4' | 'method7';
-      /** Divisor of the smoothed count (`1 / (2^i · k / ln(hypothesis length))`). @default 5 */
-      readonly k?: number;
-    }
-  | {
-      readonly method: 'method6';
-      /** Weight of the prior `p(n-1)² / p(n-2)` in the interpolation. @default 5 */
-      readonly alpha?: number;
-    };
-
-/** A smoothing method with every parameter filled in. */
-export interface ResolvedBleuSmoothing {
-  readonly method: BleuSmoothingMethod;
-  readonly epsilon: number;
-  readonly alpha: number;
-  readonly k: number;
-}
+import type { Token } from './ngrams.js';
+import { check, optionalFunction } from './validate.js';
 
 /** Options of {@link sentenceBleu}, {@link corpusBleu} and the BLEU accumulator. */
 export interface BleuOptions {
@@ -86,9 +47,6 @@ export interface ResolvedBleuOptions {
   readonly onWarning: ((message: string) => void) | undefined;
 }
 
-/** Default parameters of NLTK's `SmoothingFunction()` (those of Chen & Cherry's experiments). */
-export const DEFAULT_BLEU_SMOOTHING_PARAMETERS = Object.freeze({ epsilon: 0.1, alpha: 5, k: 5 });
-
 /** Defaults of {@link BleuOptions}: BLEU-4, no smoothing, no re-weighting — NLTK's defaults. */
 export const DEFAULT_BLEU_OPTIONS = Object.freeze({
   weights: Object.freeze([0.25, 0.25, 0.25, 0.25]) as readonly number[],
@@ -97,288 +55,83 @@ export const DEFAULT_BLEU_OPTIONS = Object.freeze({
   onWarning: undefined as ((message: string) => void) | undefined,
 });
 
-const METHODS: readonly BleuSmoothingMethod[] = [
-  'method0',
-  'method1',
-  'method2',
-  'method3',
-  'method4',
-  'method5',
-  'method6',
-  'method7',
-];
-const PARAMETERS_OF: Record<BleuSmoothingMethod, readonly ('epsilon' | 'alpha' | 'k')[]> = {
-  method0: [],
-  method1: ['epsilon'],
-  method2: [],
-  method3: [],
-  method4: ['k'],
-  method5: [],
-  method6: ['alpha'],
-  method7: ['k'],
-};
-const OPTION_KEYS = new Set(['weights', 'smoothing', 'autoReweigh', 'onWarning']);
-const SCORES_OPTION_KEYS = new Set(['weightSets', 'smoothing', 'autoReweigh', 'onWarning']);
-
-function invalid(message: string): MetricsError {
-  return new MetricsError('METRICS_INVALID_OPTION', message);
-}
-
-/** Validates a smoothing option and fills in NLTK's default parameters. */
-export function resolveBleuSmoothing(
-  smoothing: BleuSmoothing = DEFAULT_BLEU_OPTIONS.smoothing,
-): ResolvedBleuSmoothing {
-  const spec = typeof smoothing === 'string' ? { method: smoothing } : smoothing;
-  if (typeof spec !== 'object' || spec === null || !METHODS.includes(spec.method)) {
-    throw invalid(
-      `BLEU option smoothing must be one of ${METHODS.join(', ')} or { method, …parameters }; received ${JSON.stringify(smoothing)}.`,
-    );
-  }
-  const allowed = PARAMETERS_OF[spec.method];
-  for (const key of Object.keys(spec)) {
-    if (key !== 'method' && !(allowed as readonly string[]).includes(key)) {
-      throw invalid(
-        `BLEU smoothing ${spec.method} has no parameter '${key}' (it uses ${allowed.length ? allowed.join(', ') : 'none'}); remove it.`,
-      );
-    }
-  }
-  const given = spec as { epsilon?: number; alpha?: number; k?: number };
-  const epsilon = given.epsilon ?? DEFAULT_BLEU_SMOOTHING_PARAMETERS.epsilon;
-  const alpha = given.alpha ?? DEFAULT_BLEU_SMOOTHING_PARAMETERS.alpha;
-  const k = given.k ?? DEFAULT_BLEU_SMOOTHING_PARAMETERS.k;
-  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
-    throw invalid(`BLEU smoothing method1 needs a finite epsilon ≥ 0; received ${String(epsilon)}.`);
-  }
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0) {
-    throw invalid(`BLEU smoothing method6 needs a finite alpha > 0; received ${String(alpha)}.`);
-  }
-  if (typeof k !== 'number' || !Number.isFinite(k) || k <= 0) {
-    throw invalid(`BLEU smoothing ${spec.method} needs a finite k > 0; received ${String(k)}.`);
-  }
-  return { method: spec.method, epsilon, alpha, k };
-}
-
-function checkWeights(weights: unknown, name: string): readonly number[] {
+function checkWeights(fn: string, name: string, weights: unknown): readonly number[] {
   if (!Array.isArray(weights) || weights.length === 0) {
-    throw invalid(
-      `BLEU option ${name} must be a non-empty array of numbers, one per n-gram order (e.g. [0.5, 0.5] for BLEU-2); received ${JSON.stringify(weights)}.`,
+    check.invalid(
+      fn,
+      name,
+      weights,
+      'must be a non-empty array of numbers, one per n-gram order',
+      'BLEU-2 is [0.5, 0.5].',
     );
   }
-  for (const weight of weights) {
-    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-      throw invalid(`BLEU option ${name} must hold finite numbers; received ${JSON.stringify(weights)}.`);
-    }
-  }
+  for (const [i, weight] of weights.entries()) check.number(fn, `${name}[${i}]`, weight);
   return weights as readonly number[];
 }
 
 function resolveCommon(
+  fn: string,
   options: Omit<BleuOptions, 'weights'>,
   weightSets: readonly (readonly number[])[],
 ): ResolvedBleuOptions {
-  const smoothing = resolveBleuSmoothing(options.smoothing);
-  const autoReweigh = options.autoReweigh ?? DEFAULT_BLEU_OPTIONS.autoReweigh;
-  if (typeof autoReweigh !== 'boolean') {
-    throw invalid(`BLEU option autoReweigh must be a boolean; received ${String(autoReweigh)}.`);
-  }
-  const onWarning = options.onWarning ?? DEFAULT_BLEU_OPTIONS.onWarning;
-  if (onWarning !== undefined && typeof onWarning !== 'function') {
-    throw invalid(
-      `BLEU option onWarning must be a function (message) => void; received ${String(onWarning)}.`,
-    );
-  }
+  const smoothing = resolveBleuSmoothing(options.smoothing, fn);
+  const autoReweigh = check.boolean(
+    fn,
+    'autoReweigh',
+    options.autoReweigh ?? DEFAULT_BLEU_OPTIONS.autoReweigh,
+  );
+  const onWarning = optionalFunction(fn, 'onWarning', options.onWarning);
   const maxOrder = Math.max(...weightSets.map((weights) => weights.length));
   if (smoothing.method === 'method6' && maxOrder < 3) {
-    throw invalid(
-      `BLEU smoothing method6 interpolates from the trigram precision on, so it needs weights for at least 3 n-gram orders; received ${maxOrder}. Use another method or longer weights.`,
+    check.invalid(
+      fn,
+      'weights.length',
+      maxOrder,
+      'must be ≥ 3 with smoothing method6 (it interpolates from the trigram precision on)',
+      'Use another method or longer weights.',
     );
   }
   return { weightSets, maxOrder, smoothing, autoReweigh, onWarning };
 }
 
-function rejectUnknownKeys(options: object, known: ReadonlySet<string>): void {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid(`BLEU options must be an object; received ${String(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
-      throw invalid(`Unknown BLEU option '${key}'; known options are ${[...known].join(', ')}.`);
-    }
-  }
-}
-
 /**
- * Validates {@link BleuOptions} and fills in the defaults of {@link DEFAULT_BLEU_OPTIONS}.
+ * Validates {@link BleuOptions} and fills in the defaults of {@link DEFAULT_BLEU_OPTIONS} (internal).
  * @throws {MetricsError} `METRICS_INVALID_OPTION` for an unknown option, empty or non-finite weights,
  * an unknown smoothing method, a parameter the method does not use or out of range, and `method6`
  * with fewer than 3 weights.
  */
-export function resolveBleuOptions(options: BleuOptions = {}): ResolvedBleuOptions {
-  rejectUnknownKeys(options, OPTION_KEYS);
-  const weights = checkWeights(options.weights ?? DEFAULT_BLEU_OPTIONS.weights, 'weights');
-  return resolveCommon(options, [weights]);
+export function resolveBleuOptions(options: BleuOptions = {}, fn = 'corpusBleu'): ResolvedBleuOptions {
+  const given = check.options(fn, options, Object.keys(DEFAULT_BLEU_OPTIONS));
+  return resolveCommon(fn, given, [
+    checkWeights(fn, 'weights', given.weights ?? DEFAULT_BLEU_OPTIONS.weights),
+  ]);
 }
 
 /**
- * Validates {@link BleuScoresOptions} (as {@link resolveBleuOptions}, with `weightSets` required).
+ * Validates {@link BleuScoresOptions} (as {@link resolveBleuOptions}, with `weightSets` required; internal).
  * @throws {MetricsError} `METRICS_INVALID_OPTION` as {@link resolveBleuOptions}, and for an empty `weightSets`.
  */
-export function resolveBleuScoresOptions(options: BleuScoresOptions): ResolvedBleuOptions {
-  rejectUnknownKeys(options, SCORES_OPTION_KEYS);
-  const { weightSets } = options;
+export function resolveBleuScoresOptions(
+  options: BleuScoresOptions,
+  fn = 'corpusBleuScores',
+): ResolvedBleuOptions {
+  const given = check.options(fn, options, ['weightSets', 'smoothing', 'autoReweigh', 'onWarning']);
+  const { weightSets } = given;
   if (!Array.isArray(weightSets) || weightSets.length === 0) {
-    throw invalid(
-      `BLEU option weightSets must be a non-empty array of weight arrays (e.g. [[0.5, 0.5], [0.25, 0.25, 0.25, 0.25]]); received ${JSON.stringify(weightSets)}.`,
+    check.invalid(
+      fn,
+      'weightSets',
+      weightSets,
+      'must be a non-empty array of weight arrays',
+      'e.g. [[0.5, 0.5], [0.25, 0.25, 0.25, 0.25]].',
     );
   }
   return resolveCommon(
-    options,
-    weightSets.map((weights, i) => checkWeights(weights, `weightSets[${i}]`)),
+    fn,
+    given,
+    weightSets.map((weights, i) => checkWeights(fn, `weightSets[${i}]`, weights)),
   );
 }
-
-/**
- * Corpus-level BLEU counts: everything `corpus_bleu` sums over the pairs, plus the last pair (NLTK's
- * smoothing methods 5–7 look at the last hypothesis and its references, a quirk we reproduce).
- */
-export interface BleuStatistics {
-  /** Clipped matches per n-gram order (`[0]` = unigrams), NLTK's `p_numerators`. */
-  readonly numerators: number[];
-  /** Hypothesis n-grams per order (each pair counts at least 1), NLTK's `p_denominators`. */
-  readonly denominators: number[];
-  /** Total hypothesis length. */
-  hypothesisLength: number;
-  /** Total closest reference length (ties → the shorter). */
-  referenceLength: number;
-  /** Pairs added. */
-  pairs: number;
-  /** The last pair added, or null before the first. */
-  last: { readonly references: readonly (readonly Token[])[]; readonly hypothesis: readonly Token[] } | null;
-}
-
-/** Empty {@link BleuStatistics} for n-gram orders `1..maxOrder`. */
-export function createBleuStatistics(maxOrder: number): BleuStatistics {
-  return {
-    numerators: new Array<number>(maxOrder).fill(0),
-    denominators: new Array<number>(maxOrder).fill(0),
-    hypothesisLength: 0,
-    referenceLength: 0,
-    pairs: 0,
-    last: null,
-  };
-}
-
-function checkPair(references: unknown, hypothesis: unknown, where: string): void {
-  if (!Array.isArray(hypothesis)) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      `BLEU hypothesis${where} must be an array of tokens (split the sentence first); received ${typeof hypothesis}.`,
-    );
-  }
-  if (!Array.isArray(references) || references.length === 0) {
-    throw new MetricsError(
-      Array.isArray(references) ? 'METRICS_EMPTY_INPUT' : 'METRICS_INVALID_INPUT',
-      `BLEU references${where} must be a non-empty array of token arrays (one per reference translation); received ${Array.isArray(references) ? 'an empty array' : typeof references}.`,
-    );
-  }
-  for (const reference of references) {
-    if (!Array.isArray(reference)) {
-      throw new MetricsError(
-        'METRICS_INVALID_INPUT',
-        `BLEU references${where} must hold token arrays, not ${typeof reference}; wrap a single reference as [reference].`,
-      );
-    }
-  }
-}
-
-/**
- * The reference length closest to `hypothesisLength`; of two equally close, the shorter — NLTK's
- * `closest_ref_length`, the `r` of the brevity penalty.
- * @throws {MetricsError} `METRICS_EMPTY_INPUT` when there are no references.
- * @example closestReferenceLength([[1, 2, 3, 4], [1, 2, 3, 4, 5, 6]], 5) // 4
- */
-export function closestReferenceLength(
-  references: readonly (readonly Token[])[],
-  hypothesisLength: number,
-): number {
-  if (references.length === 0) {
-    throw new MetricsError('METRICS_EMPTY_INPUT', 'closestReferenceLength needs at least one reference.');
-  }
-  let best = references[0]!.length;
-  for (let i = 1; i < references.length; i++) {
-    const length = references[i]!.length;
-    const distance = Math.abs(length - hypothesisLength);
-    const bestDistance = Math.abs(best - hypothesisLength);
-    if (distance < bestDistance || (distance === bestDistance && length < best)) best = length;
-  }
-  return best;
-}
-
-/**
- * BLEU's brevity penalty `exp(1 - r/c)` for `c ≤ r`, 1 for a longer hypothesis and 0 for an empty
- * one — NLTK's `brevity_penalty(closest_ref_len, hyp_len)`.
- * @example brevityPenalty(28, 12) // 0.2635971381157267
- */
-export function brevityPenalty(closestReferenceLength: number, hypothesisLength: number): number {
-  if (hypothesisLength > closestReferenceLength) return 1;
-  if (hypothesisLength === 0) return 0;
-  return Math.exp(1 - closestReferenceLength / hypothesisLength);
-}
-
-/**
- * Modified n-gram precision of one hypothesis against its references as unreduced counts — NLTK's
- * `modified_precision` (whose `Fraction` keeps them unreduced too).
- * @throws {MetricsError} `METRICS_INVALID_OPTION` unless `n` is a positive integer.
- * @example modifiedPrecision([['the', 'cat', 'is', 'on', 'the', 'mat']], ['the', 'the', 'the'], 1)
- * // { numerator: 2, denominator: 3 }
- */
-export function modifiedPrecision(
-  references: readonly (readonly Token[])[],
-  hypothesis: readonly Token[],
-  n: number,
-): NgramPrecisionCounts {
-  if (!Number.isInteger(n) || n < 1)
-    throw invalid(`modifiedPrecision needs an n-gram order n ≥ 1; received ${n}.`);
-  const numerators = new Array<number>(n).fill(0);
-  const denominators = new Array<number>(n).fill(0);
-  addClippedNgramCounts(references, hypothesis, n, numerators, denominators);
-  return { numerator: numerators[n - 1]!, denominator: denominators[n - 1]! };
-}
-
-/**
- * Adds one hypothesis and its references to `statistics` (the loop body of NLTK's `corpus_bleu`).
- * @throws {MetricsError} `METRICS_EMPTY_INPUT` when `references` is empty, `METRICS_INVALID_INPUT`
- * when a sentence is not an array of tokens.
- */
-export function addBleuPair(
-  statistics: BleuStatistics,
-  references: readonly (readonly Token[])[],
-  hypothesis: readonly Token[],
-): void {
-  checkPair(references, hypothesis, '');
-  addCheckedPair(statistics, references, hypothesis);
-}
-
-function addCheckedPair(
-  statistics: BleuStatistics,
-  references: readonly (readonly Token[])[],
-  hypothesis: readonly Token[],
-): void {
-  addClippedNgramCounts(
-    references,
-    hypothesis,
-    statistics.numerators.length,
-    statistics.numerators,
-    statistics.denominators,
-  );
-  statistics.hypothesisLength += hypothesis.length;
-  statistics.referenceLength += closestReferenceLength(references, hypothesis.length);
-  statistics.pairs++;
-  statistics.last = { references, hypothesis };
-}
-
-/** Python's `sys.float_info.min`, what NLTK's method0 puts in place of a zero precision. */
-const FLOAT_INFO_MIN = 2.2250738585072014e-308;
 
 /**
  * Python's `math.fsum`: the correctly rounded sum (Shewchuk's algorithm, as CPython implements it),
@@ -428,93 +181,6 @@ function isDefaultWeights(weights: readonly number[]): boolean {
 }
 
 /**
- * Smooths the precisions NLTK-style. `numerators`/`denominators` are the raw counts (NLTK's unreduced
- * `Fraction`s); the result holds floats (where NLTK keeps exact `Fraction`s through methods 5 and 6,
- * we compute in doubles, which agrees to ~1e-15 relative).
- */
-function smooth(statistics: BleuStatistics, options: ResolvedBleuOptions): number[] {
-  const { numerators, denominators, hypothesisLength } = statistics;
-  const { smoothing } = options;
-  const raw = numerators.map((numerator, i) => numerator / denominators[i]!);
-  const last = statistics.last!;
-  // NLTK passes hyp_len = the total hypothesis length; `hyp_len if hyp_len else len(hypothesis)`.
-  const hypLength = hypothesisLength || last.hypothesis.length;
-
-  const method4 = (values: number[]): number[] => {
-    let incvnt = 1;
-    for (let i = 0; i < values.length; i++) {
-      if (numerators[i] === 0 && hypLength > 1) {
-        const numerator = 1 / ((2 ** incvnt * smoothing.k) / Math.log(hypLength));
-        values[i] = numerator / denominators[i]!;
-        incvnt++;
-      }
-    }
-    return values;
-  };
-  const method5 = (values: number[]): number[] => {
-    const fifth = modifiedPrecision(last.references, last.hypothesis, 5);
-    const plusOne = [...values, fifth.numerator / fifth.denominator];
-    let previous = values[0]! + 1;
-    for (let i = 0; i < values.length; i++) {
-      values[i] = (previous + plusOne[i]! + plusOne[i + 1]!) / 3;
-      previous = values[i]!;
-    }
-    return values;
-  };
-
-  switch (smoothing.method) {
-    case 'method0':
-      return raw.map((value, i) => {
-        if (numerators[i] !== 0) return value;
-        options.onWarning?.(
-          `The hypothesis contains 0 counts of ${i + 1}-gram overlaps. Therefore the BLEU score evaluates to 0, independently of how many N-gram overlaps of lower order it contains. Consider using lower n-gram order or use a smoothing method.`,
-        );
-        return FLOAT_INFO_MIN;
-      });
-    case 'method1':
-      return raw.map((value, i) =>
-        numerators[i] === 0 ? (numerators[i]! + smoothing.epsilon) / denominators[i]! : value,
-      );
-    case 'method2':
-      return raw.map((value, i) => (i === 0 ? value : (numerators[i]! + 1) / (denominators[i]! + 1)));
-    case 'method3': {
-      let incvnt = 1;
-      return raw.map((value, i) => {
-        if (numerators[i] !== 0) return value;
-        return 1 / (2 ** incvnt++ * denominators[i]!);
-      });
-    }
-    case 'method4':
-      return method4(raw);
-    case 'method5':
-      return method5(raw);
-    case 'method6': {
-      if (numerators[2] === 0) {
-        throw new MetricsError(
-          'METRICS_UNDEFINED',
-          'BLEU smoothing method6 needs a non-zero trigram precision (NLTK asserts the same); this hypothesis has no trigram match. Use another smoothing method for it.',
-        );
-      }
-      const values = raw;
-      const hypothesis = last.hypothesis;
-      for (let i = 2; i < values.length; i++) {
-        const pi0 = values[i - 2] === 0 ? 0 : values[i - 1]! ** 2 / values[i - 2]!;
-        // NLTK counts the n-grams of the last hypothesis only, with the corpus-wide matches.
-        const ngrams = Math.max(0, hypothesis.length - i);
-        values[i] = (numerators[i]! + smoothing.alpha * pi0) / (ngrams + smoothing.alpha);
-      }
-      return values;
-    }
-    case 'method7':
-      return method5(method4(raw));
-    default: {
-      const never: never = smoothing.method;
-      throw invalid(`Unknown BLEU smoothing method ${String(never)}.`);
-    }
-  }
-}
-
-/**
  * BLEU scores (one per weight vector) from accumulated {@link BleuStatistics} — the end of NLTK's
  * `corpus_bleu`: 0 when no unigram matches, otherwise `BP · exp(Σ wₙ · ln pₙ)` over the smoothed
  * precisions that are > 0.
@@ -525,12 +191,15 @@ export function bleuFromStatistics(statistics: BleuStatistics, options: Resolved
   if (statistics.pairs === 0 || statistics.last === null) {
     throw new MetricsError(
       'METRICS_EMPTY_INPUT',
-      'BLEU needs at least one hypothesis with its references; the corpus is empty.',
+      'BLEU: the corpus must hold at least one hypothesis with its references, got none.',
     );
   }
   if (statistics.numerators.length < options.maxOrder) {
-    throw invalid(
-      `These BLEU statistics count n-grams up to order ${statistics.numerators.length}, but the weights need ${options.maxOrder}.`,
+    check.invalid(
+      'bleuFromStatistics',
+      'weights.length',
+      options.maxOrder,
+      `must be at most the counted n-gram order ${statistics.numerators.length}`,
     );
   }
   if (statistics.numerators[0] === 0) return options.weightSets.map(() => 0);
@@ -540,7 +209,7 @@ export function bleuFromStatistics(statistics: BleuStatistics, options: Resolved
     numerators: statistics.numerators.slice(0, options.maxOrder),
     denominators: statistics.denominators.slice(0, options.maxOrder),
   };
-  const precisions = smooth(view, options);
+  const precisions = smooth(view, options.smoothing, options.onWarning);
   return options.weightSets.map((given) => {
     let weights = given;
     if (options.autoReweigh && statistics.hypothesisLength < 4 && isDefaultWeights(weights)) {
@@ -556,35 +225,27 @@ export function bleuFromStatistics(statistics: BleuStatistics, options: Resolved
   });
 }
 
-function corpusStatistics(
+function corpusBleuAs(
+  fn: string,
   listOfReferences: readonly (readonly (readonly Token[])[])[],
   hypotheses: readonly (readonly Token[])[],
-  maxOrder: number,
-): BleuStatistics {
-  if (!Array.isArray(listOfReferences) || !Array.isArray(hypotheses)) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      'corpusBleu takes an array of reference lists and an array of hypotheses (token arrays).',
-    );
-  }
-  if (listOfReferences.length !== hypotheses.length) {
-    throw new MetricsError(
-      'METRICS_LENGTH_MISMATCH',
-      `corpusBleu needs one list of references per hypothesis; received ${listOfReferences.length} reference lists for ${hypotheses.length} hypotheses.`,
-    );
-  }
-  if (hypotheses.length === 0) {
-    throw new MetricsError(
-      'METRICS_EMPTY_INPUT',
-      'corpusBleu needs at least one hypothesis with its references; both arrays are empty.',
-    );
-  }
-  const statistics = createBleuStatistics(maxOrder);
-  for (let i = 0; i < hypotheses.length; i++) {
-    checkPair(listOfReferences[i], hypotheses[i], ` #${i}`);
-    addCheckedPair(statistics, listOfReferences[i]!, hypotheses[i]!);
-  }
-  return statistics;
+  options: BleuOptions,
+): number {
+  const resolved = resolveBleuOptions(options, fn);
+  return bleuFromStatistics(
+    countBleuPairs(listOfReferences, hypotheses, resolved.maxOrder, fn),
+    resolved,
+  )[0]!;
+}
+
+function corpusBleuScoresAs(
+  fn: string,
+  listOfReferences: readonly (readonly (readonly Token[])[])[],
+  hypotheses: readonly (readonly Token[])[],
+  options: BleuScoresOptions,
+): number[] {
+  const resolved = resolveBleuScoresOptions(options, fn);
+  return bleuFromStatistics(countBleuPairs(listOfReferences, hypotheses, resolved.maxOrder, fn), resolved);
 }
 
 /**
@@ -597,7 +258,7 @@ function corpusStatistics(
  * @returns the score in [0, 1] (can exceed 1 only with weights that sum to more than 1).
  * @throws {MetricsError} `METRICS_LENGTH_MISMATCH` when the two arrays differ in length;
  * `METRICS_EMPTY_INPUT` for an empty corpus or a hypothesis without references (NLTK returns 0 or
- * fails); `METRICS_INVALID_OPTION` for bad options (see {@link resolveBleuOptions});
+ * fails); `METRICS_INVALID_OPTION` for bad options (unknown names, empty or non-finite weights, an unknown smoothing method or parameter);
  * `METRICS_UNDEFINED` for `method6` without trigram matches.
  * @example
  * corpusBleu(
@@ -610,8 +271,7 @@ export function corpusBleu(
   hypotheses: readonly (readonly Token[])[],
   options: BleuOptions = {},
 ): number {
-  const resolved = resolveBleuOptions(options);
-  return bleuFromStatistics(corpusStatistics(listOfReferences, hypotheses, resolved.maxOrder), resolved)[0]!;
+  return corpusBleuAs('corpusBleu', listOfReferences, hypotheses, options);
 }
 
 /**
@@ -632,7 +292,7 @@ export function sentenceBleu(
   hypothesis: readonly Token[],
   options: BleuOptions = {},
 ): number {
-  return corpusBleu([references], [hypothesis], options);
+  return corpusBleuAs('sentenceBleu', [references], [hypothesis], options);
 }
 
 /**
@@ -648,8 +308,7 @@ export function corpusBleuScores(
   hypotheses: readonly (readonly Token[])[],
   options: BleuScoresOptions,
 ): number[] {
-  const resolved = resolveBleuScoresOptions(options);
-  return bleuFromStatistics(corpusStatistics(listOfReferences, hypotheses, resolved.maxOrder), resolved);
+  return corpusBleuScoresAs('corpusBleuScores', listOfReferences, hypotheses, options);
 }
 
 /**
@@ -664,5 +323,5 @@ export function sentenceBleuScores(
   hypothesis: readonly Token[],
   options: BleuScoresOptions,
 ): number[] {
-  return corpusBleuScores([references], [hypothesis], options);
+  return corpusBleuScoresAs('sentenceBleuScores', [references], [hypothesis], options);
 }

@@ -1,5 +1,5 @@
-import { MetricsError } from './errors.js';
-import { checkPairs, countErrors, type ErrorRateUnit, rateOf } from './sequence-errors.js';
+import { countErrors, type ErrorRateUnit, rateOf } from './sequence-errors.js';
+import { check, pairedArrays } from './validate.js';
 
 /** Options of {@link ErrorRateAccumulator}. */
 export interface ErrorRateAccumulatorOptions {
@@ -17,28 +17,17 @@ export const DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS = Object.freeze({ unit: 'wor
 const UNITS: readonly ErrorRateUnit[] = ['word', 'character', 'token'];
 
 /**
- * Validates {@link ErrorRateAccumulatorOptions} and fills in the defaults.
+ * Validates {@link ErrorRateAccumulatorOptions} and fills in the defaults (internal).
  * @throws {MetricsError} `METRICS_INVALID_OPTION` for an unknown option or unit.
  */
-export function resolveErrorRateAccumulatorOptions(options: ErrorRateAccumulatorOptions = {}): {
+export function resolveErrorRateAccumulatorOptions(
+  options: ErrorRateAccumulatorOptions = {},
+  fn = 'ErrorRateAccumulator',
+): {
   readonly unit: ErrorRateUnit;
 } {
-  for (const key of Object.keys(options)) {
-    if (key !== 'unit') {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `Unknown error-rate accumulator option '${key}'; the only option is unit.`,
-      );
-    }
-  }
-  const unit = options.unit ?? DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS.unit;
-  if (!UNITS.includes(unit)) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `Error-rate unit must be one of ${UNITS.join(', ')}; received ${JSON.stringify(unit)}.`,
-    );
-  }
-  return { unit };
+  const { unit } = check.withDefaults(fn, options, DEFAULT_ERROR_RATE_ACCUMULATOR_OPTIONS);
+  return { unit: check.oneOf(fn, 'unit', unit, UNITS) };
 }
 
 /**
@@ -68,14 +57,7 @@ export class ErrorRateAccumulator {
    * for a sentence of the wrong kind for the unit. A rejected batch adds nothing.
    */
   update(references: readonly unknown[], hypotheses: readonly unknown[]): this {
-    if (
-      Array.isArray(references) &&
-      Array.isArray(hypotheses) &&
-      references.length + hypotheses.length === 0
-    ) {
-      return this;
-    }
-    checkPairs(references, hypotheses, 'ErrorRateAccumulator.update');
+    pairedArrays('ErrorRateAccumulator.update', references, hypotheses, undefined, true);
     const counts = countErrors(references, hypotheses, this.unit);
     this.#edits += counts.edits;
     this.#referenceLength += counts.referenceLength;
@@ -124,6 +106,7 @@ export class ErrorRateAccumulator {
  * @example const cer = createErrorRateAccumulator({ unit: 'character' });
  */
 export function createErrorRateAccumulator(options: ErrorRateAccumulatorOptions = {}): ErrorRateAccumulator {
+  resolveErrorRateAccumulatorOptions(options, 'createErrorRateAccumulator');
   return new ErrorRateAccumulator(options);
 }
 

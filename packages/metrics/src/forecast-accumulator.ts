@@ -26,7 +26,7 @@ export class ForecastAccumulator {
    * @throws MetricsError `METRICS_INVALID_OPTION` / `METRICS_NON_FINITE` as {@link resolveMaseOptions}.
    */
   constructor(options: Omit<MaseOptions, 'sampleWeight'> = {}) {
-    this.options = resolveMaseOptions(options, 'ForecastAccumulator');
+    this.options = resolveMaseOptions(options, 'ForecastAccumulator', ['training', 'seasonalPeriod']);
   }
 
   /**

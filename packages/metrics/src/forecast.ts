@@ -1,4 +1,4 @@
-import { MetricsError } from './errors.js';
+import { check, fail, finiteValues, sampleWeights } from './validate.js';
 
 /**
  * Smallest denominator of the relative errors: float64 machine epsilon (2⁻⁵²), as in
@@ -50,31 +50,35 @@ export interface ResolvedMaseOptions {
 
 /**
  * Validates options and computes MASE's scale: `(1 / (n − m)) · Σ_{t=m}^{n−1} |y[t] − y[t−m]|`
- * over the training series.
- * @throws MetricsError `METRICS_INVALID_OPTION` for a seasonalPeriod that is not a positive
- *   integer or a training series of at most `seasonalPeriod` values; `METRICS_NON_FINITE` for
- *   NaN/Infinity in it.
+ * over the training series (internal).
+ * @param known the option names `fn` takes (the accumulator takes no `sampleWeight`).
+ * @throws MetricsError `METRICS_INVALID_OPTION` for an unknown option, a seasonalPeriod that is not a
+ *   positive integer or a training series of at most `seasonalPeriod` values; `METRICS_NON_FINITE`
+ *   for NaN/Infinity in it.
  */
 export function resolveMaseOptions(
   options: MaseOptions = {},
   fn = 'meanAbsoluteScaledError',
+  known: readonly string[] = Object.keys(DEFAULT_MASE_OPTIONS),
 ): ResolvedMaseOptions {
-  const seasonalPeriod = options.seasonalPeriod ?? DEFAULT_MASE_OPTIONS.seasonalPeriod;
-  if (!Number.isInteger(seasonalPeriod) || seasonalPeriod < 1) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: seasonalPeriod is ${String(seasonalPeriod)}; it must be a positive integer (1 for non-seasonal data).`,
-    );
-  }
-  const training = options.training;
+  const given = check.options(fn, options, known);
+  const seasonalPeriod = check.integer(
+    fn,
+    'seasonalPeriod',
+    given.seasonalPeriod ?? DEFAULT_MASE_OPTIONS.seasonalPeriod,
+    { min: 1 },
+  );
+  const training = given.training;
   let naiveScale: number | undefined;
   if (training !== undefined) {
-    checkValues(training, 'training', fn);
+    finiteValues(fn, 'training', training);
     if (training.length <= seasonalPeriod) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: training has ${training.length} values but seasonalPeriod is ${seasonalPeriod}; the seasonal ` +
-          `naive forecast needs more than seasonalPeriod training values (pass the whole in-sample series).`,
+      check.invalid(
+        fn,
+        'training.length',
+        training.length,
+        `must be > seasonalPeriod (${seasonalPeriod}) for the seasonal naive forecast`,
+        'Pass the whole in-sample series.',
       );
     }
     let sum = 0;
@@ -82,25 +86,7 @@ export function resolveMaseOptions(
       sum += Math.abs(training[t]! - training[t - seasonalPeriod]!);
     naiveScale = sum / (training.length - seasonalPeriod);
   }
-  return { sampleWeight: options.sampleWeight, training, seasonalPeriod, naiveScale };
-}
-
-function checkValues(values: ArrayLike<number>, name: string, fn: string): void {
-  if (values === null || values === undefined || typeof values.length !== 'number') {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: ${name} must be an array of numbers, received ${String(values)}.`,
-    );
-  }
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new MetricsError(
-        'METRICS_NON_FINITE',
-        `${fn}: ${name}[${i}] is ${String(v)}; forecast errors need finite numbers (check the model's output for NaN).`,
-      );
-    }
-  }
+  return { sampleWeight: given.sampleWeight, training, seasonalPeriod, naiveScale };
 }
 
 /** Every error {@link forecastErrors} reports (relative errors as fractions, not percent). */
@@ -143,31 +129,19 @@ export class ForecastSums {
     sampleWeight: ArrayLike<number> | undefined,
     fn: string,
   ): void {
-    checkValues(yTrue, 'yTrue', fn);
-    checkValues(yPred, 'yPred', fn);
+    finiteValues(fn, 'yTrue', yTrue);
+    finiteValues(fn, 'yPred', yPred);
     if (yTrue.length !== yPred.length) {
-      throw new MetricsError(
+      fail(
         'METRICS_LENGTH_MISMATCH',
-        `${fn}: yTrue has ${yTrue.length} values but yPred has ${yPred.length}; pass one forecast per observation.`,
+        fn,
+        'yPred.length',
+        yPred.length,
+        `must equal yTrue.length (${yTrue.length})`,
+        'Pass one forecast per observation.',
       );
     }
-    if (sampleWeight !== undefined) {
-      checkValues(sampleWeight, 'sampleWeight', fn);
-      if (sampleWeight.length !== yTrue.length) {
-        throw new MetricsError(
-          'METRICS_LENGTH_MISMATCH',
-          `${fn}: sampleWeight has ${sampleWeight.length} values but there are ${yTrue.length} points.`,
-        );
-      }
-      for (let i = 0; i < sampleWeight.length; i++) {
-        if (sampleWeight[i]! < 0) {
-          throw new MetricsError(
-            'METRICS_INVALID_OPTION',
-            `${fn}: sampleWeight[${i}] is ${sampleWeight[i]}; weights must be ≥ 0.`,
-          );
-        }
-      }
-    }
+    if (sampleWeight !== undefined) sampleWeights(fn, sampleWeight, yTrue.length);
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       const p = yPred[i]!;
@@ -188,15 +162,15 @@ export class ForecastSums {
    */
   result(naiveScale: number | undefined, fn: string): ForecastErrors {
     if (this.points === 0) {
-      throw new MetricsError(
-        'METRICS_EMPTY_INPUT',
-        `${fn}: there are no points (yTrue is empty); pass at least one.`,
-      );
+      fail('METRICS_EMPTY_INPUT', fn, 'yTrue', [], 'must hold at least one point');
     }
     if (this.weight === 0) {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `${fn}: the sample weights sum to zero, so the weighted mean is undefined; give some point a positive weight.`,
+      check.invalid(
+        fn,
+        'sampleWeight',
+        0,
+        'must not sum to zero (the weighted mean is undefined)',
+        'Give some point a positive weight.',
       );
     }
     const mae = this.absolute / this.weight;
@@ -252,8 +226,9 @@ function one(
   yPred: ArrayLike<number>,
   options: ForecastErrorOptions,
 ): number {
+  const { sampleWeight } = check.options(fn, options, ['sampleWeight']);
   const sums = new ForecastSums();
-  sums.add(yTrue, yPred, options.sampleWeight, fn);
+  sums.add(yTrue, yPred, sampleWeight, fn);
   return sums.result(undefined, fn)[key];
 }
 
@@ -341,9 +316,12 @@ export function meanAbsoluteScaledError(
   const fn = 'meanAbsoluteScaledError';
   const resolved = resolveMaseOptions(options, fn);
   if (resolved.naiveScale === undefined) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: options.training is missing; MASE is scaled by the naive forecast's error on the training series.`,
+    check.invalid(
+      fn,
+      'training',
+      undefined,
+      'is required',
+      "MASE is scaled by the naive forecast's error on the training series.",
     );
   }
   const sums = new ForecastSums();

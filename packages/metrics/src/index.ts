@@ -1,21 +1,15 @@
-export type {
-  BleuOptions,
-  BleuScoresOptions,
-  BleuSmoothing,
-  BleuSmoothingMethod,
-} from './bleu.js';
+export type { BleuOptions, BleuScoresOptions } from './bleu.js';
 export {
-  brevityPenalty,
-  closestReferenceLength,
   corpusBleu,
   corpusBleuScores,
   DEFAULT_BLEU_OPTIONS,
-  DEFAULT_BLEU_SMOOTHING_PARAMETERS,
-  modifiedPrecision,
   sentenceBleu,
   sentenceBleuScores,
 } from './bleu.js';
 export { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
+export type { BleuSmoothing, BleuSmoothingMethod } from './bleu-smoothing.js';
+export { DEFAULT_BLEU_SMOOTHING_PARAMETERS } from './bleu-smoothing.js';
+export { brevityPenalty, closestReferenceLength, modifiedPrecision } from './bleu-statistics.js';
 export type {
   AccuracyScoreOptions,
   Average,

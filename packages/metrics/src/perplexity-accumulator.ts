@@ -1,4 +1,5 @@
-import { bitsPerTokenFromTotal, checkMeanNll, checkTokenCount, perplexityFromTotal } from './perplexity.js';
+import { bitsPerTokenFromTotal, perplexityFromTotal } from './perplexity.js';
+import { tokenCount as checkTokenCount, nll } from './validate.js';
 
 /**
  * Streaming perplexity / bits per token: add each batch's summed NLL and token count, read the
@@ -21,8 +22,8 @@ export class PerplexityAccumulator {
    * @throws {MetricsError} `METRICS_NON_FINITE` / `METRICS_INVALID_INPUT` as {@link perplexityFromTotal}.
    */
   update(totalNllNats: number, tokenCount: number): this {
-    checkMeanNll(totalNllNats, 'totalNllNats');
-    if (!Number.isInteger(tokenCount) || tokenCount < 0) checkTokenCount(tokenCount);
+    nll('PerplexityAccumulator.update', 'totalNllNats', totalNllNats);
+    checkTokenCount('PerplexityAccumulator.update', tokenCount, true);
     this.#totalNllNats += totalNllNats;
     this.#tokenCount += tokenCount;
     return this;

@@ -1,36 +1,4 @@
-import { MetricsError } from './errors.js';
-
-/** @internal Validates a (mean or summed) NLL in nats. */
-export function checkMeanNll(value: number, name: string): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new MetricsError(
-      'METRICS_NON_FINITE',
-      `${name} must be a number (a mean negative log-likelihood in nats); received ${String(value)}. A NaN loss usually means training diverged.`,
-    );
-  }
-  if (value < 0) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      `${name} must be ≥ 0 (a negative log-likelihood of discrete tokens cannot be negative); received ${value}. Pass the loss itself, not the log-likelihood.`,
-    );
-  }
-}
-
-/** @internal Validates a positive integer token count. */
-export function checkTokenCount(tokenCount: number): void {
-  if (!Number.isInteger(tokenCount) || tokenCount < 0) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      `tokenCount must be a non-negative integer (the number of predicted, non-padding tokens); received ${String(tokenCount)}.`,
-    );
-  }
-  if (tokenCount === 0) {
-    throw new MetricsError(
-      'METRICS_EMPTY_INPUT',
-      'tokenCount is 0: perplexity over no tokens is undefined. Evaluate at least one non-padding token.',
-    );
-  }
-}
+import { tokenCount as checkTokenCount, nll } from './validate.js';
 
 /**
  * Perplexity `exp(NLL)` from a mean negative log-likelihood per token in nats — the value of a
@@ -41,7 +9,7 @@ export function checkTokenCount(tokenCount: number): void {
  * @example perplexity(Math.log(50)) // 50 (as uncertain as a uniform choice among 50 tokens)
  */
 export function perplexity(meanNllNats: number): number {
-  checkMeanNll(meanNllNats, 'meanNllNats');
+  nll('perplexity', 'meanNllNats', meanNllNats);
   return Math.exp(meanNllNats);
 }
 
@@ -54,7 +22,7 @@ export function perplexity(meanNllNats: number): number {
  * @example bitsPerToken(Math.log(2)) // 1
  */
 export function bitsPerToken(meanNllNats: number): number {
-  checkMeanNll(meanNllNats, 'meanNllNats');
+  nll('bitsPerToken', 'meanNllNats', meanNllNats);
   return meanNllNats / Math.LN2;
 }
 
@@ -80,8 +48,8 @@ export const bitsPerCharacter: (meanNllNats: number) => number = bitsPerToken;
  * @example perplexityFromTotal(3 * Math.log(4), 3) // 4
  */
 export function perplexityFromTotal(totalNllNats: number, tokenCount: number): number {
-  checkMeanNll(totalNllNats, 'totalNllNats');
-  checkTokenCount(tokenCount);
+  nll('perplexityFromTotal', 'totalNllNats', totalNllNats);
+  checkTokenCount('perplexityFromTotal', tokenCount);
   return Math.exp(totalNllNats / tokenCount);
 }
 
@@ -91,7 +59,7 @@ export function perplexityFromTotal(totalNllNats: number, tokenCount: number): n
  * @example bitsPerTokenFromTotal(10 * Math.LN2, 5) // 2
  */
 export function bitsPerTokenFromTotal(totalNllNats: number, tokenCount: number): number {
-  checkMeanNll(totalNllNats, 'totalNllNats');
-  checkTokenCount(tokenCount);
+  nll('bitsPerTokenFromTotal', 'totalNllNats', totalNllNats);
+  checkTokenCount('bitsPerTokenFromTotal', tokenCount);
   return totalNllNats / tokenCount / Math.LN2;
 }

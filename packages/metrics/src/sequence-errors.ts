@@ -1,6 +1,6 @@
-import { MetricsError } from './errors.js';
 import { editDistance, toElements } from './levenshtein.js';
 import type { Token } from './ngrams.js';
+import { check, fail, pairedArrays } from './validate.js';
 
 /** A sentence for {@link wordErrorRate}: a string split on whitespace, or tokens already split. */
 export type WordSequence = string | readonly Token[];
@@ -24,31 +24,9 @@ export function splitWords(sentence: WordSequence, name: string): readonly Token
     return trimmed === '' ? [] : trimmed.split(WHITESPACE);
   }
   if (!Array.isArray(sentence)) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      `${name} must be a string or an array of words; received ${sentence === null ? 'null' : typeof sentence}.`,
-    );
+    fail('METRICS_INVALID_INPUT', 'wordErrorRate', name, sentence, 'must be a string or an array of words');
   }
   return sentence;
-}
-
-/** Throws unless both are arrays of the same, non-zero length. */
-export function checkPairs(references: unknown, hypotheses: unknown, metric: string): void {
-  if (!Array.isArray(references) || !Array.isArray(hypotheses)) {
-    throw new MetricsError(
-      'METRICS_INVALID_INPUT',
-      `${metric} takes an array of references and an array of hypotheses (one entry per sentence).`,
-    );
-  }
-  if (references.length !== hypotheses.length) {
-    throw new MetricsError(
-      'METRICS_LENGTH_MISMATCH',
-      `${metric} needs one hypothesis per reference; received ${references.length} references and ${hypotheses.length} hypotheses.`,
-    );
-  }
-  if (references.length === 0) {
-    throw new MetricsError('METRICS_EMPTY_INPUT', `${metric} needs at least one reference/hypothesis pair.`);
-  }
 }
 
 /** The unit an error rate counts in. */
@@ -61,23 +39,31 @@ export function unitsOf(sentence: unknown, unit: ErrorRateUnit, name: string): A
       return splitWords(sentence as WordSequence, name);
     case 'character':
       if (typeof sentence !== 'string') {
-        throw new MetricsError(
+        fail(
           'METRICS_INVALID_INPUT',
-          `${name} must be a string for a character error rate; received ${typeof sentence}. Use tokenErrorRate for token arrays.`,
+          'characterErrorRate',
+          name,
+          sentence,
+          'must be a string',
+          'Use tokenErrorRate for token arrays.',
         );
       }
       return toElements(sentence, name);
     case 'token':
       if (typeof sentence === 'string') {
-        throw new MetricsError(
+        fail(
           'METRICS_INVALID_INPUT',
-          `${name} must be an array of tokens for a token error rate, not a string; split it first (or use characterErrorRate).`,
+          'tokenErrorRate',
+          name,
+          sentence,
+          'must be an array of tokens, not a string',
+          'Split it first, or use characterErrorRate.',
         );
       }
       return toElements(sentence as ArrayLike<Token>, name);
     default: {
       const never: never = unit;
-      throw new MetricsError('METRICS_INVALID_OPTION', `Unknown error-rate unit ${String(never)}.`);
+      return check.invalid('ErrorRateAccumulator', 'unit', never, 'must be a known unit');
     }
   }
 }
@@ -105,16 +91,20 @@ export function countErrors(
 /** `edits / referenceLength`, or a typed error when the references are empty. */
 export function rateOf(counts: ErrorCounts, metric: string): number {
   if (counts.referenceLength === 0) {
-    throw new MetricsError(
+    fail(
       'METRICS_EMPTY_INPUT',
-      `${metric} divides by the total reference length, which is 0 (every reference is empty); the rate is undefined.`,
+      metric,
+      'the total reference length',
+      0,
+      'must be > 0 (the rate divides by it)',
+      'Give at least one non-empty reference.',
     );
   }
   return counts.edits / counts.referenceLength;
 }
 
 function corpusRate(references: unknown, hypotheses: unknown, unit: ErrorRateUnit, metric: string): number {
-  checkPairs(references, hypotheses, metric);
+  pairedArrays(metric, references, hypotheses);
   return rateOf(countErrors(references as unknown[], hypotheses as unknown[], unit), metric);
 }
 
@@ -124,13 +114,17 @@ function sentenceRates(
   unit: ErrorRateUnit,
   metric: string,
 ): number[] {
-  checkPairs(references, hypotheses, metric);
+  pairedArrays(metric, references, hypotheses);
   const rates: number[] = [];
   countErrors(references as unknown[], hypotheses as unknown[], unit, (edits, length, i) => {
     if (length === 0) {
-      throw new MetricsError(
+      fail(
         'METRICS_EMPTY_INPUT',
-        `${metric}: references[${i}] is empty, so its rate (edits / 0) is undefined; drop the pair or use the corpus-level rate.`,
+        metric,
+        `references[${i}]`,
+        (references as unknown[])[i],
+        'must not be empty (its rate divides by its length)',
+        'Drop the pair or use the corpus-level rate.',
       );
     }
     rates.push(edits / length);
@@ -240,7 +234,7 @@ export function sequenceExactMatch(
   references: readonly (string | ArrayLike<Token>)[],
   hypotheses: readonly (string | ArrayLike<Token>)[],
 ): number {
-  checkPairs(references, hypotheses, 'sequenceExactMatch');
+  pairedArrays('sequenceExactMatch', references, hypotheses);
   let exact = 0;
   for (let i = 0; i < references.length; i++) {
     const reference = references[i]!;
@@ -269,27 +263,20 @@ export interface TokenAccuracyOptions {
 export const DEFAULT_TOKEN_ACCURACY_OPTIONS = Object.freeze({ padId: 0 as Token | null });
 
 /**
- * Validates {@link TokenAccuracyOptions} and fills in the defaults.
+ * Validates {@link TokenAccuracyOptions} and fills in the defaults (internal).
  * @throws {MetricsError} `METRICS_INVALID_OPTION` for an unknown option or a padId that is not a
  * token or null.
  */
-export function resolveTokenAccuracyOptions(options: TokenAccuracyOptions = {}): {
+export function resolveTokenAccuracyOptions(
+  options: TokenAccuracyOptions = {},
+  fn = 'tokenAccuracy',
+): {
   readonly padId: Token | null;
 } {
-  for (const key of Object.keys(options)) {
-    if (key !== 'padId') {
-      throw new MetricsError(
-        'METRICS_INVALID_OPTION',
-        `Unknown tokenAccuracy option '${key}'; the only option is padId.`,
-      );
-    }
-  }
-  const padId = options.padId === undefined ? DEFAULT_TOKEN_ACCURACY_OPTIONS.padId : options.padId;
+  const given = check.options(fn, options, ['padId']);
+  const padId = given.padId === undefined ? DEFAULT_TOKEN_ACCURACY_OPTIONS.padId : given.padId;
   if (padId !== null && typeof padId !== 'string' && (typeof padId !== 'number' || Number.isNaN(padId))) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `tokenAccuracy option padId must be a token (number or string) or null; received ${String(padId)}.`,
-    );
+    check.invalid(fn, 'padId', padId, 'must be a token (number or string) or null');
   }
   return { padId };
 }
@@ -305,25 +292,34 @@ export function countTokenAccuracy(
   references: readonly ArrayLike<Token>[],
   predictions: readonly ArrayLike<Token>[],
   padId: Token | null,
+  fn = 'tokenAccuracy',
 ): TokenAccuracyCounts {
-  checkPairs(references, predictions, 'tokenAccuracy');
+  pairedArrays(fn, references, predictions, ['references', 'predictions']);
   let correct = 0;
   let counted = 0;
   for (let row = 0; row < references.length; row++) {
     const reference = toElements(references[row] as ArrayLike<Token>, `references[${row}]`);
     const prediction = toElements(predictions[row] as ArrayLike<Token>, `predictions[${row}]`);
     if (reference.length !== prediction.length) {
-      throw new MetricsError(
+      fail(
         'METRICS_LENGTH_MISMATCH',
-        `tokenAccuracy compares position by position, but references[${row}] has ${reference.length} tokens and predictions[${row}] ${prediction.length}; pad both to the same length.`,
+        fn,
+        `predictions[${row}].length`,
+        prediction.length,
+        `must equal references[${row}].length (${reference.length})`,
+        'Pad both to the same length.',
       );
     }
     for (let t = 0; t < reference.length; t++) {
       const predicted = prediction[t];
       if (typeof predicted === 'number' && Number.isNaN(predicted)) {
-        throw new MetricsError(
+        fail(
           'METRICS_NON_FINITE',
-          `predictions[${row}][${t}] is NaN; predictions must be token ids (take the argmax of the logits first).`,
+          fn,
+          `predictions[${row}][${t}]`,
+          predicted,
+          'must be a token id',
+          'Take the argmax of the logits first.',
         );
       }
       const expected = reference[t];
@@ -355,9 +351,12 @@ export function tokenAccuracy(
   const { padId } = resolveTokenAccuracyOptions(options);
   const { correct, counted } = countTokenAccuracy(references, predictions, padId);
   if (counted === 0) {
-    throw new MetricsError(
+    fail(
       'METRICS_EMPTY_INPUT',
-      `tokenAccuracy has no position to count: every reference token is the padding id ${String(padId)}.`,
+      'tokenAccuracy',
+      'references',
+      references,
+      `must hold a position that is not padding (padId ${String(padId)})`,
     );
   }
   return correct / counted;

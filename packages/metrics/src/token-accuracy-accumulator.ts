@@ -1,10 +1,10 @@
-import { MetricsError } from './errors.js';
 import type { Token } from './ngrams.js';
 import {
   countTokenAccuracy,
   resolveTokenAccuracyOptions,
   type TokenAccuracyOptions,
 } from './sequence-errors.js';
+import { fail, pairedArrays } from './validate.js';
 
 /**
  * Streaming {@link tokenAccuracy}: counts correct and non-padding positions batch by batch; `result()`
@@ -22,7 +22,7 @@ export class TokenAccuracyAccumulator {
 
   /** @throws {MetricsError} `METRICS_INVALID_OPTION` for bad options. */
   constructor(options: TokenAccuracyOptions = {}) {
-    this.padId = resolveTokenAccuracyOptions(options).padId;
+    this.padId = resolveTokenAccuracyOptions(options, 'TokenAccuracyAccumulator').padId;
   }
 
   /**
@@ -30,14 +30,10 @@ export class TokenAccuracyAccumulator {
    * @throws {MetricsError} as {@link tokenAccuracy}, except that an all-padding batch is fine.
    */
   update(references: readonly ArrayLike<Token>[], predictions: readonly ArrayLike<Token>[]): this {
-    if (
-      Array.isArray(references) &&
-      Array.isArray(predictions) &&
-      references.length + predictions.length === 0
-    ) {
-      return this;
-    }
-    const { correct, counted } = countTokenAccuracy(references, predictions, this.padId);
+    const fn = 'TokenAccuracyAccumulator.update';
+    pairedArrays(fn, references, predictions, ['references', 'predictions'], true);
+    if (references.length === 0) return this;
+    const { correct, counted } = countTokenAccuracy(references, predictions, this.padId, fn);
     this.#correct += correct;
     this.#counted += counted;
     return this;
@@ -54,9 +50,13 @@ export class TokenAccuracyAccumulator {
    */
   result(): number {
     if (this.#counted === 0) {
-      throw new MetricsError(
+      fail(
         'METRICS_EMPTY_INPUT',
-        'TokenAccuracyAccumulator has no non-padding position yet.',
+        'TokenAccuracyAccumulator.result',
+        'counted positions',
+        0,
+        'must be > 0',
+        'Add a batch with a non-padding position first.',
       );
     }
     return this.#correct / this.#counted;

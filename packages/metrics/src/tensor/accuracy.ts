@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricsError } from '../errors.js';
-import {
-  checkBoolean,
-  checkInteger,
-  classIds,
-  definedOnly,
-  MIN_MASK_SUM,
-  named,
-  type TensorMetric,
-} from './tensor-metric.js';
+import { check } from '../validate.js';
+import { classIds, MIN_MASK_SUM, named, type TensorMetric } from './tensor-metric.js';
 
 /** Options of {@link maskedAccuracy}. */
 export interface MaskedAccuracyOptions {
@@ -24,13 +17,12 @@ export const DEFAULT_MASKED_ACCURACY_OPTIONS: Readonly<Required<MaskedAccuracyOp
   padId: 0,
 });
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveMaskedAccuracyOptions(
   options: MaskedAccuracyOptions = {},
 ): Required<MaskedAccuracyOptions> {
-  const resolved = { ...DEFAULT_MASKED_ACCURACY_OPTIONS, ...definedOnly(options) };
-  checkInteger('maskedAccuracy', 'padId', resolved.padId);
-  return resolved;
+  const { padId } = check.withDefaults('maskedAccuracy', options, DEFAULT_MASKED_ACCURACY_OPTIONS);
+  return { padId: check.integer('maskedAccuracy', 'padId', padId) };
 }
 
 /**
@@ -117,18 +109,12 @@ export const DEFAULT_BINARY_ACCURACY_OPTIONS: Readonly<Required<BinaryAccuracyOp
   threshold: 0.5,
 });
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveBinaryAccuracyOptions(
   options: BinaryAccuracyOptions = {},
 ): Required<BinaryAccuracyOptions> {
-  const resolved = { ...DEFAULT_BINARY_ACCURACY_OPTIONS, ...definedOnly(options) };
-  if (typeof resolved.threshold !== 'number' || !Number.isFinite(resolved.threshold)) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `binaryAccuracy: threshold must be a finite number, received ${String(resolved.threshold)}.`,
-    );
-  }
-  return resolved;
+  const { threshold } = check.withDefaults('binaryAccuracy', options, DEFAULT_BINARY_ACCURACY_OPTIONS);
+  return { threshold: check.number('binaryAccuracy', 'threshold', threshold) };
 }
 
 /**
@@ -179,12 +165,13 @@ export const DEFAULT_TOP_K_ACCURACY_OPTIONS: Readonly<Required<TopKAccuracyOptio
   sparse: true,
 });
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveTopKAccuracyOptions(options: TopKAccuracyOptions = {}): Required<TopKAccuracyOptions> {
-  const resolved = { ...DEFAULT_TOP_K_ACCURACY_OPTIONS, ...definedOnly(options) };
-  checkInteger('topKAccuracy', 'k', resolved.k, 1);
-  checkBoolean('topKAccuracy', 'sparse', resolved.sparse);
-  return resolved;
+  const { k, sparse } = check.withDefaults('topKAccuracy', options, DEFAULT_TOP_K_ACCURACY_OPTIONS);
+  return {
+    k: check.integer('topKAccuracy', 'k', k, { min: 1 }),
+    sparse: check.boolean('topKAccuracy', 'sparse', sparse),
+  };
 }
 
 /**

@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkBoolean,
-  checkInteger,
-  classIds,
-  definedOnly,
-  MIN_MASK_SUM,
-  named,
-  type TensorMetric,
-} from './tensor-metric.js';
+import { check } from '../validate.js';
+import { classIds, MIN_MASK_SUM, named, type TensorMetric } from './tensor-metric.js';
 
 /** Options of {@link maskedSparseCategoricalCrossentropy}. */
 export interface MaskedLossOptions {
@@ -31,13 +24,14 @@ export const DEFAULT_MASKED_LOSS_OPTIONS: Readonly<Required<MaskedLossOptions>> 
   padId: 0,
 });
 
-/** Validates options and fills in the defaults. */
+/** Validates options and fills in the defaults (internal). */
 export function resolveMaskedLossOptions(options: MaskedLossOptions = {}): Required<MaskedLossOptions> {
-  const resolved = { ...DEFAULT_MASKED_LOSS_OPTIONS, ...definedOnly(options) };
   const fn = 'maskedSparseCategoricalCrossentropy';
-  checkBoolean(fn, 'fromLogits', resolved.fromLogits);
-  checkInteger(fn, 'padId', resolved.padId);
-  return resolved;
+  const given = check.withDefaults(fn, options, DEFAULT_MASKED_LOSS_OPTIONS);
+  return {
+    fromLogits: check.boolean(fn, 'fromLogits', given.fromLogits),
+    padId: check.integer(fn, 'padId', given.padId),
+  };
 }
 
 /**

@@ -55,30 +55,3 @@ export function classIds(
     `${fn}: yTrue has shape ${shape(yTrue.shape)} but yPred ${shape(yPred.shape)} needs targets of shape ${expected}.`,
   );
 }
-
-/** Throws `METRICS_INVALID_OPTION` unless `value` is an integer. */
-export function checkInteger(fn: string, name: string, value: unknown, min = Number.NEGATIVE_INFINITY): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: ${name} must be an integer${min > Number.NEGATIVE_INFINITY ? ` ≥ ${min}` : ''}, received ${String(value)}.`,
-    );
-  }
-}
-
-/** Throws `METRICS_INVALID_OPTION` unless `value` is a boolean. */
-export function checkBoolean(fn: string, name: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new MetricsError(
-      'METRICS_INVALID_OPTION',
-      `${fn}: ${name} must be true or false, received ${String(value)}.`,
-    );
-  }
-}
-
-/** Drops `undefined` fields, so spreading options over defaults keeps the defaults. */
-export function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
-}
