@@ -17,6 +17,7 @@ import {
   SimpleRNNCell,
   type StepDropoutMasks,
 } from './recurrent-cells.js';
+import type { SeededDropoutLayer } from './seeded-dropout.js';
 
 /** Options every fused recurrent layer adds to tfjs-layers' own. */
 export interface FusedRecurrentArgs {
@@ -37,7 +38,7 @@ type Cell = layers.RNNCell & FusedCell & { dropout: number; recurrentDropout: nu
  * Keras') semantics. Activations the fused kernels cannot differentiate by hand fall back to
  * the per-step path with the same cell.
  */
-abstract class FusedRecurrentLayer extends layers.RNN {
+abstract class FusedRecurrentLayer extends layers.RNN implements SeededDropoutLayer {
   private seedValue: number | undefined;
   /** Masks drawn since the seed was last set; each call's mask uses `seed + draws`. */
   private dropoutDraws = 0;
@@ -47,7 +48,7 @@ abstract class FusedRecurrentLayer extends layers.RNN {
     return this.seedValue;
   }
 
-  set seed(value: number | undefined) {
+  set seed(value: number | null | undefined) {
     this.seedValue = value ?? undefined;
     this.dropoutDraws = 0;
   }

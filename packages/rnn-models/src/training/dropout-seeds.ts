@@ -1,11 +1,36 @@
+import type { SeededDropoutLayer } from '../layers/seeded-dropout.js';
+
 /**
- * Per-step dropout seeds for the layers of a model that have a `seed` slot left unset: rnnkit's
- * fused recurrent layers (which add their own per-call count) and tfjs-layers' `Dropout` (and
- * `SpatialDropout1D`), which would otherwise draw unseeded masks. Layers are found recursively
- * through nested models and wrappers (`Bidirectional`, `TimeDistributed`).
+ * tfjs-layers' side of the protocol, read through the fields its classes keep: `Dropout` and
+ * `SpatialDropout1D` hold their seed in a `seed` field (private in their types), models list
+ * their `layers`, wrappers (`TimeDistributed`, `Bidirectional`) hold the wrapped `layer`, and
+ * `Bidirectional` its two copies in (private) `forwardLayer` and `backwardLayer`.
+ */
+interface TfjsLayerFields {
+  readonly layers?: unknown;
+  readonly layer?: unknown;
+  readonly forwardLayer?: unknown;
+  readonly backwardLayer?: unknown;
+}
+
+/** The layer as a {@link SeededDropoutLayer} when it has a seed slot (rnnkit's fused layers, tfjs' Dropout), else `null`. */
+function seedSlot(layer: object): SeededDropoutLayer | null {
+  return 'seed' in layer ? (layer as SeededDropoutLayer) : null;
+}
+
+/** The layers inside `layer`, in the order models, wrappers and `Bidirectional` hold them. */
+function innerLayers(layer: object): unknown[] {
+  const { layers, layer: wrapped, forwardLayer, backwardLayer } = layer as TfjsLayerFields;
+  return [...(Array.isArray(layers) ? layers : []), wrapped, forwardLayer, backwardLayer];
+}
+
+/**
+ * Per-step dropout seeds for the {@link SeededDropoutLayer}s of a model whose seed is unset.
+ * Layers are found recursively through nested models and wrappers (`Bidirectional`,
+ * `TimeDistributed`); the model itself is not one of them.
  */
 export class DropoutSeeds {
-  private readonly slots: { layer: { seed: number | null | undefined }; original: null | undefined }[] = [];
+  private readonly slots: { layer: SeededDropoutLayer; original: null | undefined }[] = [];
 
   constructor(
     model: object,
@@ -15,17 +40,10 @@ export class DropoutSeeds {
     const visit = (layer: unknown): void => {
       if (layer === null || typeof layer !== 'object' || seen.has(layer)) return;
       seen.add(layer);
-      const record = layer as Record<string, unknown>;
+      const slot = layer === model ? null : seedSlot(layer);
       // A loaded layer carries an unset seed as null (tfjs-layers serializes it so).
-      if ('seed' in record && record['seed'] == null && layer !== model) {
-        this.slots.push({
-          layer: layer as { seed: number | null | undefined },
-          original: record['seed'] as null | undefined,
-        });
-      }
-      const children = record['layers'];
-      if (Array.isArray(children)) children.forEach(visit);
-      for (const key of ['layer', 'forwardLayer', 'backwardLayer']) visit(record[key]);
+      if (slot !== null && slot.seed == null) this.slots.push({ layer: slot, original: slot.seed });
+      innerLayers(layer).forEach(visit);
     };
     visit(model);
   }
