@@ -1,7 +1,7 @@
 import { throwIfAborted } from './abort.js';
 import { type BeamSearchOptions, resolveBeamSearchOptions } from './beam-search-options.js';
 import { applyProcessors } from './logits-processors.js';
-import { advance, checkModel, feedPrompt, regather } from './model-step.js';
+import { checkModel, StepSession } from './model-step.js';
 import { logSoftmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
 import type { StepModel } from './types.js';
@@ -92,11 +92,8 @@ export async function beamSearch<State>(
     return worst >= normalise(bestRunning, boundLength);
   };
 
-  throwIfAborted(signal);
-  const prompt = await feedPrompt(model, promptIds, signal);
-  let steps = prompt.steps;
-  let state = prompt.state;
-  let logits = prompt.logits;
+  const session = await StepSession.start(model, promptIds, signal);
+  let logits = session.logits;
   let beams: Beam[] = [{ ids: [], logProbability: 0 }];
   try {
     for (let t = 0; t < maxNewTokens; t++) {
@@ -131,20 +128,13 @@ export async function beamSearch<State>(
         break;
       }
       if (next.length === 0 || isDone(next[0]!.logProbability, t + 1)) break;
-      state = regather(model, state, Int32Array.from(parents));
+      session.regather(Int32Array.from(parents));
       beams = next;
       throwIfAborted(signal);
-      const stepped = await advance(
-        model,
-        Int32Array.from(next, (beam) => beam.ids.at(-1)!),
-        state,
-      );
-      steps += 1;
-      state = stepped.state;
-      logits = stepped.logits;
+      logits = await session.step(Int32Array.from(next, (beam) => beam.ids.at(-1)!));
     }
   } finally {
-    model.disposeState(state);
+    session.dispose();
   }
   if (finished.length === 0) {
     fail(
@@ -159,5 +149,11 @@ export async function beamSearch<State>(
     logProbability: hypothesis.logProbability,
     finished: hypothesis.finished,
   }));
-  return { sequences, ids: sequences[0]!.ids, text: sequences[0]!.text, promptIds: [...promptIds], steps };
+  return {
+    sequences,
+    ids: sequences[0]!.ids,
+    text: sequences[0]!.text,
+    promptIds: [...promptIds],
+    steps: session.steps,
+  };
 }

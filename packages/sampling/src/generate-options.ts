@@ -1,13 +1,4 @@
-import {
-  allowedTokensProcessor,
-  bannedTokensProcessor,
-  minPProcessor,
-  noRepeatNgramProcessor,
-  repetitionPenaltyProcessor,
-  temperatureProcessor,
-  topKProcessor,
-  topPProcessor,
-} from './logits-processors.js';
+import { createLogitsProcessor, type LogitsProcessorConfig } from './logits-processors.js';
 import { type ResolvedStop, resolveDecoder, resolvePrompt, resolveStop } from './prompt.js';
 import { greedySampler, multinomialSampler } from './samplers.js';
 import type {
@@ -190,19 +181,19 @@ interface PipelineSettings {
 /** The built-in processors that are switched on, and `processors`, in HF's order. */
 function buildPipeline(settings: PipelineSettings): LogitsProcessor[] {
   const { temperature, topK, topP, minP, repetitionPenalty, noRepeatNgramSize } = settings;
-  const pipeline: LogitsProcessor[] = [];
-  if (repetitionPenalty !== 1) pipeline.push(repetitionPenaltyProcessor(repetitionPenalty));
-  if (noRepeatNgramSize > 0) pipeline.push(noRepeatNgramProcessor(noRepeatNgramSize));
-  if (settings.bannedIds.length > 0) pipeline.push(bannedTokensProcessor(settings.bannedIds));
-  if (settings.allowedIds !== null) pipeline.push(allowedTokensProcessor(settings.allowedIds));
-  pipeline.push(...settings.processors);
+  const masks: LogitsProcessorConfig[] = [];
+  if (repetitionPenalty !== 1) masks.push({ type: 'repetitionPenalty', penalty: repetitionPenalty });
+  if (noRepeatNgramSize > 0) masks.push({ type: 'noRepeatNgram', size: noRepeatNgramSize });
+  if (settings.bannedIds.length > 0) masks.push({ type: 'bannedTokens', ids: settings.bannedIds });
+  if (settings.allowedIds !== null) masks.push({ type: 'allowedTokens', ids: settings.allowedIds });
+  const warpers: LogitsProcessorConfig[] = [];
   if (temperature > 0) {
-    if (temperature !== 1) pipeline.push(temperatureProcessor(temperature));
-    if (topK !== null) pipeline.push(topKProcessor(topK));
-    if (topP < 1) pipeline.push(topPProcessor(topP));
-    if (minP > 0) pipeline.push(minPProcessor(minP));
+    if (temperature !== 1) warpers.push({ type: 'temperature', temperature });
+    if (topK !== null) warpers.push({ type: 'topK', k: topK });
+    if (topP < 1) warpers.push({ type: 'topP', p: topP });
+    if (minP > 0) warpers.push({ type: 'minP', p: minP });
   }
-  return pipeline;
+  return [...masks.map(createLogitsProcessor), ...settings.processors, ...warpers.map(createLogitsProcessor)];
 }
 
 /** Validates the fields that shape the pipeline. */

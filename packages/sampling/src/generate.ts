@@ -6,7 +6,7 @@ import {
   resolveGenerateOptions,
 } from './generate-options.js';
 import { applyProcessors } from './logits-processors.js';
-import { advance, checkModel, feedPrompt, regather } from './model-step.js';
+import { checkModel, StepSession } from './model-step.js';
 import type { StepModel, StopReason, TokenEvent } from './types.js';
 import { fail } from './validate.js';
 
@@ -112,16 +112,13 @@ async function* run<State>(
     text: '',
     stopReason: null,
   }));
-  throwIfAborted(signal);
-  const prompt = await feedPrompt(model, promptIds, signal);
-  let steps = prompt.steps;
-  let state = prompt.state;
+  const session = await StepSession.start(model, promptIds, signal);
   try {
     // Every row starts from the prompt's last logits; the state is expanded once.
-    let logits = prompt.logits;
+    let logits = session.logits;
     let active = Array.from({ length: batchSize }, (_, row) => row);
     if (batchSize > 1) {
-      state = regather(model, state, new Int32Array(batchSize));
+      session.regather(new Int32Array(batchSize));
       const repeated = new Float32Array(batchSize * vocab);
       for (let row = 0; row < batchSize; row++) repeated.set(logits, row * vocab);
       logits = repeated;
@@ -141,20 +138,13 @@ async function* run<State>(
       if (keep.length === 0) break;
       throwIfAborted(signal);
       if (keep.length < active.length) {
-        state = regather(model, state, Int32Array.from(keep));
+        session.regather(Int32Array.from(keep));
         active = keep.map((position) => active[position]!);
       }
-      const next = await advance(
-        model,
-        Int32Array.from(active, (row) => rows[row]!.generated.at(-1)!),
-        state,
-      );
-      steps += 1;
-      state = next.state;
-      logits = next.logits;
+      logits = await session.step(Int32Array.from(active, (row) => rows[row]!.generated.at(-1)!));
     }
   } finally {
-    model.disposeState(state);
+    session.dispose();
   }
   options.streamer?.end();
   const sequences = rows.map((row) => ({
@@ -169,7 +159,7 @@ async function* run<State>(
     text: first.text,
     stopReason: first.stopReason,
     promptIds: [...promptIds],
-    steps,
+    steps: session.steps,
   };
 }
 

@@ -60,54 +60,74 @@ async function stepAndRead<State>(
 }
 
 /**
- * One step for the whole batch: feeds `ids` (one per row), frees `state` once replaced, and
- * returns the next state with the logits `[rows × vocabularySize]` as a plain array.
+ * The model's state during one generation or search, owned here: the prompt is fed once
+ * ({@link StepSession.start}), every later state replaces (and frees) the one before it, and
+ * {@link StepSession.dispose} frees the last one — on success, error or abort alike.
  */
-export async function advance<State>(
-  model: StepModel<State>,
-  ids: Int32Array,
-  state: State,
-): Promise<{ logits: Float32Array; state: State }> {
-  const next = await stepAndRead(model, ids, state);
-  if (next.state !== state) model.disposeState(state);
-  return next;
-}
+export class StepSession<State> {
+  readonly #model: StepModel<State>;
+  #state: State;
+  /** `model.step` calls made so far. */
+  steps: number;
+  /** The last step's logits, `[rows × vocabularySize]`, as a plain array. */
+  logits: Float32Array;
 
-/** `state` reordered to `rows` (`gatherState`); the old state is freed. */
-export function regather<State>(model: StepModel<State>, state: State, rows: Int32Array): State {
-  const gathered = model.gatherState(state, rows);
-  model.disposeState(state);
-  return gathered;
-}
+  private constructor(model: StepModel<State>, state: State, logits: Float32Array, steps: number) {
+    this.#model = model;
+    this.#state = state;
+    this.logits = logits;
+    this.steps = steps;
+  }
 
-/**
- * Feeds the prompt once (batch 1) and returns the last logits, the state and the steps made.
- * On error or abort the state is freed.
- */
-export async function feedPrompt<State>(
-  model: StepModel<State>,
-  promptIds: readonly number[],
-  signal: AbortSignal | null,
-): Promise<{ logits: Float32Array; state: State; steps: number }> {
-  let state = model.initialState(1);
-  try {
-    for (let t = 0; t < promptIds.length - 1; t++) {
-      throwIfAborted(signal);
-      const { logits, state: next } = model.step(Int32Array.of(promptIds[t]!), state);
-      try {
-        checkLogits(model, logits, 1);
-      } finally {
-        logits.dispose();
-        if (next !== state) model.disposeState(state);
-        state = next;
-      }
-    }
+  /** Feeds the prompt (batch 1, one step per id); on error or abort nothing is left behind. */
+  static async start<State>(
+    model: StepModel<State>,
+    promptIds: readonly number[],
+    signal: AbortSignal | null,
+  ): Promise<StepSession<State>> {
     throwIfAborted(signal);
-    const last = await advance(model, Int32Array.of(promptIds.at(-1)!), state);
-    state = last.state;
-    return { logits: last.logits, state, steps: promptIds.length };
-  } catch (error) {
-    model.disposeState(state);
-    throw error;
+    let state = model.initialState(1);
+    try {
+      for (let t = 0; t < promptIds.length - 1; t++) {
+        throwIfAborted(signal);
+        const { logits, state: next } = model.step(Int32Array.of(promptIds[t]!), state);
+        try {
+          checkLogits(model, logits, 1);
+        } finally {
+          logits.dispose();
+          if (next !== state) model.disposeState(state);
+          state = next;
+        }
+      }
+      throwIfAborted(signal);
+      const last = await stepAndRead(model, Int32Array.of(promptIds.at(-1)!), state);
+      if (last.state !== state) model.disposeState(state);
+      return new StepSession(model, last.state, last.logits, promptIds.length);
+    } catch (error) {
+      model.disposeState(state);
+      throw error;
+    }
+  }
+
+  /** Reorders (or repeats, or drops) the rows of the state: row i becomes row `rows[i]`. */
+  regather(rows: Int32Array): void {
+    const gathered = this.#model.gatherState(this.#state, rows);
+    this.#model.disposeState(this.#state);
+    this.#state = gathered;
+  }
+
+  /** One step for the whole batch, one id per row; returns (and keeps) the new logits. */
+  async step(ids: Int32Array): Promise<Float32Array> {
+    const next = await stepAndRead(this.#model, ids, this.#state);
+    if (next.state !== this.#state) this.#model.disposeState(this.#state);
+    this.#state = next.state;
+    this.steps += 1;
+    this.logits = next.logits;
+    return next.logits;
+  }
+
+  /** Frees the current state. */
+  dispose(): void {
+    this.#model.disposeState(this.#state);
   }
 }

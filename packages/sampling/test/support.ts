@@ -41,59 +41,70 @@ export function degreesOfFreedom(probabilities: ArrayLike<number>): number {
   return Array.from(probabilities).filter((p) => p > 0).length - 1;
 }
 
-/** State of {@link TableStepModel}: the last id per row, as an int32 tensor `[batch]`. */
-export interface TableState {
-  readonly last: tf.Tensor1D;
-}
+/** State of the toy models below: one int32 id per row, `[batch]`, as a real tensor. */
+export type IdState = tf.Tensor1D;
 
 /**
- * A hand-built first-order Markov model: logits of the next token are row `table[last id]`,
- * gathered with tfjs tensors so state and logits are real tensors. Counts its steps and the
- * batch sizes it was called with.
+ * A toy {@link StepModel} whose logits are rows of a fixed table `[rows, vocab]` (kept as a
+ * tensor), its state one id per row. Records the batch size of every step.
  */
-export class TableStepModel implements StepModel<TableState> {
+abstract class LookupStepModel implements StepModel<IdState> {
   readonly vocabularySize: number;
-  readonly #table: tf.Tensor2D;
-  readonly #startId: number;
-  steps = 0;
+  protected readonly logitsTable: tf.Tensor2D;
   readonly batchSizes: number[] = [];
 
-  /** @param table logits `[vocab, vocab]`: row i are the logits after token i. */
-  constructor(table: readonly (readonly number[])[], startId = 0) {
-    this.vocabularySize = table.length;
-    this.#table = tf.keep(
+  constructor(table: readonly (readonly number[])[]) {
+    this.vocabularySize = table[0]!.length;
+    this.logitsTable = tf.keep(
       tf.tensor2d(
         table.map((row) => [...row]),
         undefined,
         'float32',
       ),
     );
-    this.#startId = startId;
   }
 
-  initialState(batchSize: number): TableState {
-    return { last: tf.fill([batchSize], this.#startId, 'int32') as tf.Tensor1D };
+  abstract initialState(batchSize: number): IdState;
+  abstract step(ids: Int32Array, state: IdState): { logits: tf.Tensor2D; state: IdState };
+
+  gatherState(state: IdState, rows: Int32Array): IdState {
+    return tf.tidy(() => tf.gather(state, tf.tensor1d(rows, 'int32')) as tf.Tensor1D);
   }
 
-  step(ids: Int32Array, state: TableState): { logits: tf.Tensor2D; state: TableState } {
-    expect(ids.length).toBe(state.last.shape[0]);
-    this.steps += 1;
-    this.batchSizes.push(ids.length);
-    const last = tf.tensor1d(ids, 'int32');
-    const logits = tf.tidy(() => tf.gather(this.#table, last) as tf.Tensor2D);
-    return { logits, state: { last } };
-  }
-
-  gatherState(state: TableState, rows: Int32Array): TableState {
-    return { last: tf.tidy(() => tf.gather(state.last, tf.tensor1d(rows, 'int32')) as tf.Tensor1D) };
-  }
-
-  disposeState(state: TableState): void {
-    state.last.dispose();
+  disposeState(state: IdState): void {
+    state.dispose();
   }
 
   dispose(): void {
-    this.#table.dispose();
+    this.logitsTable.dispose();
+  }
+}
+
+/**
+ * A hand-built first-order Markov model: logits of the next token are row `table[last id]`;
+ * the state is the last id. Counts its steps and the batch sizes it was called with.
+ */
+export class TableStepModel extends LookupStepModel {
+  readonly #startId: number;
+  steps = 0;
+
+  /** @param table logits `[vocab, vocab]`: row i are the logits after token i. */
+  constructor(table: readonly (readonly number[])[], startId = 0) {
+    super(table);
+    this.#startId = startId;
+  }
+
+  initialState(batchSize: number): IdState {
+    return tf.fill([batchSize], this.#startId, 'int32') as tf.Tensor1D;
+  }
+
+  step(ids: Int32Array, state: IdState): { logits: tf.Tensor2D; state: IdState } {
+    expect(ids.length).toBe(state.shape[0]);
+    this.steps += 1;
+    this.batchSizes.push(ids.length);
+    const last = tf.tensor1d(ids, 'int32');
+    const logits = tf.tidy(() => tf.gather(this.logitsTable, last) as tf.Tensor2D);
+    return { logits, state: last };
   }
 }
 
@@ -119,31 +130,15 @@ export function charDecoder(alphabet: string) {
   };
 }
 
-/** State of {@link SecondOrderStepModel}: the id before the last per row, int32 `[batch]`. */
-export interface SecondOrderState {
-  readonly previous: tf.Tensor1D;
-}
-
 /**
  * A hand-built second-order Markov model: the logits after ids (…, a, b) are row `a·V + b`
  * of `table` `[V·V, V]`. The state carries `a`, so a beam search that reorders states wrongly
  * gets wrong logits. Counts batch sizes per step.
  */
-export class SecondOrderStepModel implements StepModel<SecondOrderState> {
-  readonly vocabularySize: number;
-  readonly #table: tf.Tensor2D;
-  readonly batchSizes: number[] = [];
-
+export class SecondOrderStepModel extends LookupStepModel {
   constructor(readonly table: readonly (readonly number[])[]) {
-    this.vocabularySize = table[0]!.length;
+    super(table);
     expect(table.length).toBe(this.vocabularySize ** 2);
-    this.#table = tf.keep(
-      tf.tensor2d(
-        table.map((row) => [...row]),
-        undefined,
-        'float32',
-      ),
-    );
   }
 
   /** Logits after `previous`, `last` (plain numbers, for reference computations). */
@@ -151,32 +146,20 @@ export class SecondOrderStepModel implements StepModel<SecondOrderState> {
     return this.table[previous * this.vocabularySize + last]!;
   }
 
-  initialState(batchSize: number): SecondOrderState {
-    return { previous: tf.zeros([batchSize], 'int32') as tf.Tensor1D };
+  initialState(batchSize: number): IdState {
+    return tf.zeros([batchSize], 'int32') as tf.Tensor1D;
   }
 
-  step(ids: Int32Array, state: SecondOrderState): { logits: tf.Tensor2D; state: SecondOrderState } {
+  step(ids: Int32Array, previous: IdState): { logits: tf.Tensor2D; state: IdState } {
     this.batchSizes.push(ids.length);
     const last = tf.tensor1d(ids, 'int32');
     const logits = tf.tidy(
       () =>
         tf.gather(
-          this.#table,
-          tf.add(tf.mul(state.previous, tf.scalar(this.vocabularySize, 'int32')), last),
+          this.logitsTable,
+          tf.add(tf.mul(previous, tf.scalar(this.vocabularySize, 'int32')), last),
         ) as tf.Tensor2D,
     );
-    return { logits, state: { previous: last } };
-  }
-
-  gatherState(state: SecondOrderState, rows: Int32Array): SecondOrderState {
-    return { previous: tf.tidy(() => tf.gather(state.previous, tf.tensor1d(rows, 'int32')) as tf.Tensor1D) };
-  }
-
-  disposeState(state: SecondOrderState): void {
-    state.previous.dispose();
-  }
-
-  dispose(): void {
-    this.#table.dispose();
+    return { logits, state: last };
   }
 }
