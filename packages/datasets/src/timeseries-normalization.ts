@@ -85,8 +85,8 @@ export const DEFAULT_FIT_NORMALIZATION_OPTIONS: ResolvedFitNormalizationOptions 
  */
 export function resolveNormalizationStatsOptions(
   options: NormalizationStatsOptions = {},
+  where = 'normalizationStats',
 ): ResolvedNormalizationStatsOptions {
-  const where = 'normalizationStats';
   const merged = withDefaults(where, options, DEFAULT_NORMALIZATION_STATS_OPTIONS);
   return {
     ddof: check.integer(where, 'ddof', merged.ddof, { min: 0 }),
@@ -105,15 +105,14 @@ export function resolveFitNormalizationOptions(
   options: FitNormalizationOptions = {},
 ): ResolvedFitNormalizationOptions {
   const where = 'fitNormalization';
-  const merged = withDefaults(where, options, DEFAULT_FIT_NORMALIZATION_OPTIONS);
+  const { trainFraction, ...stats } = withDefaults(where, options, DEFAULT_FIT_NORMALIZATION_OPTIONS);
   return {
-    trainFraction: check.number(where, 'trainFraction', merged.trainFraction, {
+    trainFraction: check.number(where, 'trainFraction', trainFraction, {
       min: 0,
       max: 1,
       minExclusive: true,
     }),
-    ddof: check.integer(where, 'ddof', merged.ddof, { min: 0 }),
-    columns: optionalNameList(where, 'columns', merged.columns),
+    ...resolveNormalizationStatsOptions(stats, where),
   };
 }
 
