@@ -201,76 +201,79 @@ describe('stripGutenbergBoilerplate', () => {
     expect(stripGutenbergBoilerplate(ALICE_1994)).toBe(ALICE_1994_BODY);
   });
 
-  it('ignores the case of the markers', () => {
-    const text = lf([
-      'header',
-      '*** start of the project gutenberg ebook x ***',
+  it.each<[string, (lines: readonly string[]) => string, readonly string[], string]>([
+    [
+      'ignores the case of the markers',
+      lf,
+      [
+        'header',
+        '*** start of the project gutenberg ebook x ***',
+        'Body.',
+        '*** end of the project gutenberg ebook x ***',
+        'licence',
+      ],
       'Body.',
-      '*** end of the project gutenberg ebook x ***',
-      'licence',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe('Body.');
-  });
-
-  it('accepts markers indented or without a space after the asterisks', () => {
-    const text = lf([
-      'h',
-      '  ***START OF THE PROJECT GUTENBERG EBOOK X ***',
+    ],
+    [
+      'accepts markers indented or without a space after the asterisks',
+      lf,
+      [
+        'h',
+        '  ***START OF THE PROJECT GUTENBERG EBOOK X ***',
+        'Body.',
+        '\t***END OF THE PROJECT GUTENBERG EBOOK X ***',
+        'f',
+      ],
       'Body.',
-      '\t***END OF THE PROJECT GUTENBERG EBOOK X ***',
-      'f',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe('Body.');
-  });
-
-  it('keeps everything after a start marker when there is no end marker', () => {
-    const text = crlf([
-      'header',
-      '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
-      '',
-      'Chapter 1',
+    ],
+    [
+      'keeps everything after a start marker when there is no end marker',
+      crlf,
+      ['header', '*** START OF THE PROJECT GUTENBERG EBOOK X ***', '', 'Chapter 1', 'Body.', ''],
+      'Chapter 1\r\nBody.',
+    ],
+    [
+      'keeps everything before an end marker when there is no start marker',
+      lf,
+      ['Chapter 1', 'Body.', '', '*** END OF THE PROJECT GUTENBERG EBOOK X ***', 'licence'],
+      'Chapter 1\nBody.',
+    ],
+    [
+      'looks for the end marker only after the start marker',
+      lf,
+      [
+        'End of Project Gutenberg previous-edition note',
+        '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
+        'Body.',
+        '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
+      ],
       'Body.',
-      '',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe('Chapter 1\r\nBody.');
-  });
-
-  it('keeps everything before an end marker when there is no start marker', () => {
-    const text = lf(['Chapter 1', 'Body.', '', '*** END OF THE PROJECT GUTENBERG EBOOK X ***', 'licence']);
-    expect(stripGutenbergBoilerplate(text)).toBe('Chapter 1\nBody.');
-  });
-
-  it('looks for the end marker only after the start marker', () => {
-    const text = lf([
-      'End of Project Gutenberg previous-edition note',
-      '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
-      'Body.',
-      '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe('Body.');
-  });
-
-  it('does not take a mention of Project Gutenberg inside a line for a marker', () => {
-    const text = lf([
-      '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
-      'He read to the end of Project Gutenberg *** END OF THE PROJECT GUTENBERG',
-      'and went on.',
-      '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe(
+    ],
+    [
+      'does not take a mention of Project Gutenberg inside a line for a marker',
+      lf,
+      [
+        '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
+        'He read to the end of Project Gutenberg *** END OF THE PROJECT GUTENBERG',
+        'and went on.',
+        '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
+      ],
       'He read to the end of Project Gutenberg *** END OF THE PROJECT GUTENBERG\nand went on.',
-    );
-  });
-
-  it('returns an empty body when the markers enclose only blank lines', () => {
-    const text = crlf([
-      '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
+    ],
+    [
+      'returns an empty body when the markers enclose only blank lines',
+      crlf,
+      [
+        '*** START OF THE PROJECT GUTENBERG EBOOK X ***',
+        '',
+        '  ',
+        '',
+        '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
+      ],
       '',
-      '  ',
-      '',
-      '*** END OF THE PROJECT GUTENBERG EBOOK X ***',
-    ]);
-    expect(stripGutenbergBoilerplate(text)).toBe('');
+    ],
+  ])('%s', (_name, join, lines, body) => {
+    expect(stripGutenbergBoilerplate(join(lines))).toBe(body);
   });
 
   it('returns text without markers unchanged', () => {

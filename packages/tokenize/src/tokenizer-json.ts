@@ -2,30 +2,15 @@ import { describeValue } from '@rnnkit/core';
 import { TokenizeError } from './errors.js';
 import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
+import type { Tokenizer } from './tokenizer.js';
 import type { TokenizerOptions } from './tokenizer-options.js';
 import type { KerasDictionaries } from './tokenizer-state.js';
-
-/** What Keras' `tokenizer.to_json()` stores: the settings and the five dictionaries. */
-export interface KerasTokenizerFields {
-  readonly numWords: number | null;
-  readonly filters: string;
-  readonly lower: boolean;
-  readonly split: string;
-  readonly charLevel: boolean;
-  readonly oovToken: string | null;
-  readonly documentCount: number;
-  readonly wordCounts: ReadonlyMap<string, number>;
-  readonly wordDocs: ReadonlyMap<string, number>;
-  readonly indexDocs: ReadonlyMap<number, number>;
-  readonly indexWord: ReadonlyMap<number, string>;
-  readonly wordIndex: ReadonlyMap<string, number>;
-}
 
 /**
  * The JSON Keras' `tokenizer.to_json()` writes, byte for byte (Python's separators and
  * `\uXXXX` escapes), with the dictionaries as JSON strings inside the config as Keras has them.
  */
-export function writeKerasTokenizerJson(tokenizer: KerasTokenizerFields): string {
+export function writeKerasTokenizerJson(tokenizer: Tokenizer): string {
   return pythonJsonDumps({
     class_name: 'Tokenizer',
     config: {

@@ -260,24 +260,23 @@ export class TokenizerState {
   }
 
   wordCounts(): ReadonlyMap<string, number> {
-    this.#views.wordCounts ??= new Map(
-      this.#countOrder.map((slot) => [this.vocab.tokens[slot]!, this.#counts[slot]!]),
-    );
+    this.#views.wordCounts ??= this.#byWord(this.#countOrder, this.#counts);
     return this.#views.wordCounts;
   }
 
   wordDocs(): ReadonlyMap<string, number> {
-    this.#views.wordDocs ??= new Map(
-      this.#docsOrder.map((slot) => [this.vocab.tokens[slot]!, this.#docs[slot]!]),
-    );
+    this.#views.wordDocs ??= this.#byWord(this.#docsOrder, this.#docs);
     return this.#views.wordDocs;
   }
 
   wordIndex(): ReadonlyMap<string, number> {
-    this.#views.wordIndex ??= new Map(
-      this.#indexOrder.map((slot) => [this.vocab.tokens[slot]!, this.#idOfSlot[slot]!]),
-    );
+    this.#views.wordIndex ??= this.#byWord(this.#indexOrder, this.#idOfSlot);
     return this.#views.wordIndex;
+  }
+
+  /** Word → value of each slot of `order`, in that order (a Python dict's view of the arrays). */
+  #byWord(order: readonly number[], valueOfSlot: ArrayLike<number | undefined>): Map<string, number> {
+    return new Map(order.map((slot) => [this.vocab.tokens[slot]!, valueOfSlot[slot]!]));
   }
 
   indexWord(): ReadonlyMap<number, string> {
