@@ -6,7 +6,6 @@ export type { RnnModelsErrorCode } from './errors.js';
 export { RnnModelsError } from './errors.js';
 export type { RecurrentStepKind } from './inference/recurrent-step.js';
 export type {
-  ResolvedToStepModelOptions,
   RnnStepModel,
   RnnStepState,
   StepStateLayout,
@@ -14,7 +13,6 @@ export type {
 } from './inference/step-model.js';
 export {
   DEFAULT_TO_STEP_MODEL_OPTIONS,
-  resolveToStepModelOptions,
   toStepModel,
 } from './inference/step-model.js';
 export type {
@@ -22,13 +20,11 @@ export type {
   EmbeddingMatrixOptions,
   EmbeddingProjection,
   ProjectEmbeddings2dOptions,
-  ResolvedProjectEmbeddings2dOptions,
 } from './inspect/embedding.js';
 export {
   DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS,
   embeddingMatrix,
   projectEmbeddings2d,
-  resolveProjectEmbeddings2dOptions,
 } from './inspect/embedding.js';
 export type {
   BidirectionalGateWeights,
@@ -45,7 +41,6 @@ export type { LayerOutputs, LayerOutputsOptions } from './inspect/layer-outputs.
 export {
   DEFAULT_LAYER_OUTPUTS_OPTIONS,
   layerOutputs,
-  resolveLayerOutputsOptions,
 } from './inspect/layer-outputs.js';
 export type {
   Realignment,
@@ -108,7 +103,6 @@ export { simpleRnnSequence } from './ops/simple-rnn-sequence.js';
 export type {
   ForecasterHead,
   ForecasterOptions,
-  ResolvedForecasterOptions,
   StepForecaster,
 } from './templates/forecaster.js';
 export {
@@ -116,32 +110,24 @@ export {
   FORECASTER_HEADS,
   forecaster,
   predictAutoregressive,
-  resolveForecasterOptions,
 } from './templates/forecaster.js';
 export type {
   LanguageModelMode,
   LanguageModelOptions,
-  ResolvedLanguageModelOptions,
 } from './templates/language-model.js';
 export {
   DEFAULT_LANGUAGE_MODEL_OPTIONS,
   LANGUAGE_MODEL_MODES,
   languageModel,
-  resolveLanguageModelOptions,
 } from './templates/language-model.js';
-export type {
-  ResolvedSequenceClassifierOptions,
-  SequenceClassifierOptions,
-} from './templates/sequence-classifier.js';
+export type { SequenceClassifierOptions } from './templates/sequence-classifier.js';
 export {
   DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
-  resolveSequenceClassifierOptions,
   sequenceClassifier,
 } from './templates/sequence-classifier.js';
-export type { ResolvedSequenceTaggerOptions, SequenceTaggerOptions } from './templates/sequence-tagger.js';
+export type { SequenceTaggerOptions } from './templates/sequence-tagger.js';
 export {
   DEFAULT_SEQUENCE_TAGGER_OPTIONS,
-  resolveSequenceTaggerOptions,
   sequenceTagger,
 } from './templates/sequence-tagger.js';
 export type {

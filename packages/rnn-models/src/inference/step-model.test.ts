@@ -1,9 +1,9 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../backend/backend.js';
-import { RnnModelsError, type RnnModelsErrorCode } from '../errors.js';
+import { RnnModelsError } from '../errors.js';
 import { gru, lstm, peepholeLSTM, simpleRNN } from '../layers/recurrent-layers.js';
 import { languageModel } from '../templates/language-model.js';
 import {
@@ -122,21 +122,6 @@ function expectStepsMatchPredict(model: tfl.LayersModel, rows: number[][], softm
   for (const [t, logits] of stepped.entries()) {
     expectTensorsClose(softmax ? softmaxRows(logits, rows.length) : logits, predicted[t]!, CLOSE);
   }
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-function expectCode(fn: () => unknown, code: RnnModelsErrorCode): void {
-  const error = thrown(fn);
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
 }
 
 const seq = { returnSequences: true } as const;
@@ -571,7 +556,7 @@ describe('toStepModel errors', () => {
   ];
   it.each(unsupported)('rejects %s with RNN_MODELS_UNSUPPORTED_MODEL', (_name, make) => {
     const model = make();
-    expectCode(() => toStepModel(model, quiet), 'RNN_MODELS_UNSUPPORTED_MODEL');
+    expectErrorCode(() => toStepModel(model, quiet), RnnModelsError, 'RNN_MODELS_UNSUPPORTED_MODEL');
   });
 
   it('names the Bidirectional layer and says why', () => {
@@ -581,7 +566,11 @@ describe('toStepModel errors', () => {
         name: 'both_ways',
       }),
     ]);
-    const error = thrown(() => toStepModel(model, quiet)) as RnnModelsError;
+    const error = expectErrorCode(
+      () => toStepModel(model, quiet),
+      RnnModelsError,
+      'RNN_MODELS_UNSUPPORTED_MODEL',
+    );
     expect(error.message).toContain('both_ways');
   });
 
@@ -589,28 +578,61 @@ describe('toStepModel errors', () => {
     const stepModel = toStepModel(chain([lstm({ units: UNITS, ...seq })]), quiet);
     const other = toStepModel(chain([gru({ units: 4, ...seq })]), quiet);
     const state = stepModel.initialState(2);
-    expectCode(() => stepModel.initialState(0), 'RNN_MODELS_INVALID_OPTION');
-    expectCode(() => stepModel.initialState(1.5), 'RNN_MODELS_INVALID_OPTION');
-    expectCode(() => stepModel.step(Int32Array.of(1), state), 'RNN_MODELS_SHAPE_MISMATCH');
-    expectCode(() => stepModel.step(Int32Array.of(1, VOCAB), state), 'RNN_MODELS_INVALID_OPTION');
-    expectCode(() => stepModel.step(Int32Array.of(-1, 2), state), 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(() => stepModel.initialState(0), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(() => stepModel.initialState(1.5), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(
+      () => stepModel.step(Int32Array.of(1), state),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
+    );
+    expectErrorCode(
+      () => stepModel.step(Int32Array.of(1, VOCAB), state),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => stepModel.step(Int32Array.of(-1, 2), state),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     const foreign = other.initialState(2);
-    expectCode(() => stepModel.step(Int32Array.of(1, 2), foreign), 'RNN_MODELS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => stepModel.step(Int32Array.of(1, 2), foreign),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
+    );
     other.disposeState(foreign);
-    expectCode(() => stepModel.gatherState(state, Int32Array.of(0, 2)), 'RNN_MODELS_INVALID_OPTION');
-    expectCode(() => stepModel.gatherState(state, new Int32Array(0)), 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(
+      () => stepModel.gatherState(state, Int32Array.of(0, 2)),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => stepModel.gatherState(state, new Int32Array(0)),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     stepModel.disposeState(state);
-    expectCode(() => stepModel.step(Int32Array.of(1, 2), state), 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(
+      () => stepModel.step(Int32Array.of(1, 2), state),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
   });
 
   it('rejects bad options and non-models with RNN_MODELS_INVALID_OPTION', () => {
     const model = chain([lstm({ units: UNITS, ...seq })]);
-    expectCode(
+    expectErrorCode(
       () => toStepModel(model, { onWarning: 'loud' as unknown as () => void }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
-    expectCode(() => toStepModel(model, null as unknown as ToStepModelOptions), 'RNN_MODELS_INVALID_OPTION');
-    expectCode(() => toStepModel({} as tfl.LayersModel), 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(
+      () => toStepModel(model, null as unknown as ToStepModelOptions),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expectErrorCode(() => toStepModel({} as tfl.LayersModel), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
   });
 });
 

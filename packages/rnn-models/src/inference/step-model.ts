@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { modelChain } from './model-chain.js';
 import type { RecurrentStepKind } from './recurrent-step.js';
 import { compileStepProgram, type StepProgram } from './step-program.js';
@@ -117,18 +118,9 @@ const WHERE = 'toStepModel';
  * resolveToStepModelOptions({}).onWarning === DEFAULT_TO_STEP_MODEL_OPTIONS.onWarning; // true
  */
 export function resolveToStepModelOptions(options: ToStepModelOptions = {}): ResolvedToStepModelOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${WHERE}: options must be an object, received ${String(options)}.`,
-    );
-  }
-  const onWarning = options.onWarning ?? DEFAULT_TO_STEP_MODEL_OPTIONS.onWarning;
+  const { onWarning } = validate.withDefaults(WHERE, options ?? null, DEFAULT_TO_STEP_MODEL_OPTIONS);
   if (typeof onWarning !== 'function') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${WHERE}: option onWarning must be a function (message: string) => void, received ${typeof onWarning}.`,
-    );
+    validate.invalid(WHERE, 'onWarning', onWarning, 'must be a function (message: string) => void');
   }
   return { onWarning };
 }
@@ -148,7 +140,7 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  * model keeps its own states; the layers' stored states are neither read nor changed).
  *
  * A `'next'` model trained on fixed windows never saw longer contexts; for such models
- * `windowedStepModel` of `@rnnkit/sampling` (re-feeds the last `length` tokens) matches training,
+ * `windowedStepModel` of `@rnnkit/sampling` (re-feeds the last `sequenceLength` tokens) matches training,
  * and `onWarning` says so.
  *
  * Weights are shared, not copied: see {@link RnnStepModel}.

@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,17 +17,6 @@ const SQRT2 = Math.SQRT2;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
-
-function expectError(fn: () => unknown, code: RnnModelsError['code']): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
-}
 
 /** Two Embedding layers with hand-set tables (row r, column c of table t = 10·t + r + c / 10). */
 function twoEmbeddings(): tfl.LayersModel {
@@ -76,9 +65,17 @@ describe('embeddingMatrix', () => {
 
   it('throws INVALID_OPTION without an Embedding, for unknown names and non-Embedding layers', () => {
     const dense = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3], name: 'd' })] });
-    expectError(() => embeddingMatrix(dense), 'RNN_MODELS_INVALID_OPTION');
-    expectError(() => embeddingMatrix(twoEmbeddings(), { layerName: 'nope' }), 'RNN_MODELS_INVALID_OPTION');
-    expectError(() => embeddingMatrix(dense, { layerName: 'd' }), 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(() => embeddingMatrix(dense), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(
+      () => embeddingMatrix(twoEmbeddings(), { layerName: 'nope' }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => embeddingMatrix(dense, { layerName: 'd' }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
   });
 
   it('creates no tensors', async () => {
@@ -159,15 +156,21 @@ describe('projectEmbeddings2d', () => {
   it('pins the defaults and validates options and shapes', () => {
     expect(DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS).toEqual({ center: true });
     expect(resolveProjectEmbeddings2dOptions(2)).toEqual({ labels: ['0', '1'], center: true });
-    expectError(() => projectEmbeddings2d([[1, 2]]), 'RNN_MODELS_SHAPE_MISMATCH');
-    expectError(() => projectEmbeddings2d([[1, 2], [3]]), 'RNN_MODELS_SHAPE_MISMATCH');
-    expectError(
+    expectErrorCode(() => projectEmbeddings2d([[1, 2]]), RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH');
+    expectErrorCode(() => projectEmbeddings2d([[1, 2], [3]]), RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH');
+    expectErrorCode(
       () => projectEmbeddings2d({ values: new Float32Array(5), shape: [3, 2] }),
+      RnnModelsError,
       'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expectError(() => projectEmbeddings2d([[1], [2]], { labels: ['a'] }), 'RNN_MODELS_SHAPE_MISMATCH');
-    expectError(
+    expectErrorCode(
+      () => projectEmbeddings2d([[1], [2]], { labels: ['a'] }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
+    );
+    expectErrorCode(
       () => projectEmbeddings2d([[1], [2]], { center: 'yes' as unknown as boolean }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
   });

@@ -1,6 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PCA } from 'ml-pca';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /** An embedding table as a plain row-major array: row `id` is `values.subarray(id · dim, (id + 1) · dim)`. */
 export interface EmbeddingMatrix {
@@ -34,7 +35,7 @@ export function embeddingMatrix(
   model: tfl.LayersModel,
   options: EmbeddingMatrixOptions = {},
 ): EmbeddingMatrix {
-  const { layerName } = options;
+  const { layerName } = validate.options('embeddingMatrix', options, ['layerName']);
   const all = flattenLayers(model);
   const layer =
     layerName === undefined
@@ -101,13 +102,12 @@ export function resolveProjectEmbeddings2dOptions(
   rows: number,
   options: ProjectEmbeddings2dOptions = {},
 ): ResolvedProjectEmbeddings2dOptions {
-  const center = options.center ?? DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS.center;
-  if (typeof center !== 'boolean') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `projectEmbeddings2d option center must be true or false, received ${String(center)}.`,
-    );
-  }
+  validate.options('projectEmbeddings2d', options, ['labels', 'center']);
+  const center = validate.boolean(
+    'projectEmbeddings2d',
+    'center',
+    options.center ?? DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS.center,
+  );
   const labels = options.labels ?? Array.from({ length: rows }, (_, id) => String(id));
   if (labels.length !== rows) {
     throw new RnnModelsError(

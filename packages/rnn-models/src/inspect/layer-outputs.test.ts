@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,17 +29,6 @@ function ids(): tf.Tensor2D {
     [BATCH, TIME],
     'int32',
   );
-}
-
-function expectInvalid(fn: () => unknown): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe('RNN_MODELS_INVALID_OPTION');
 }
 
 describe('layerOutputs', () => {
@@ -100,21 +89,33 @@ describe('layerOutputs', () => {
     const split = layerOutputs(model, x, ['rnn'], { batchSize: 2 });
     expectTensorsClose(split['rnn'] as tf.Tensor, whole['rnn'] as tf.Tensor);
     tf.dispose([x, whole['rnn'] as tf.Tensor, split['rnn'] as tf.Tensor]);
-    expectInvalid(() => resolveLayerOutputsOptions({ batchSize: 0 }));
-    expectInvalid(() => resolveLayerOutputsOptions({ batchSize: 1.5 }));
+    expectErrorCode(
+      () => resolveLayerOutputsOptions({ batchSize: 0 }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => resolveLayerOutputsOptions({ batchSize: 1.5 }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
   });
 
   it('throws INVALID_OPTION for no names, unknown names and shared layers', () => {
     const model = languageModel();
     const x = ids();
-    expectInvalid(() => layerOutputs(model, x, []));
-    expectInvalid(() => layerOutputs(model, x, ['nope']));
+    expectErrorCode(() => layerOutputs(model, x, []), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    expectErrorCode(() => layerOutputs(model, x, ['nope']), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
     const input = tfl.input({ shape: [UNITS] });
     const shared = tfl.layers.dense({ units: UNITS, name: 'shared' });
     const twice = shared.apply(shared.apply(input)) as tfl.SymbolicTensor;
     const sharedModel = tfl.model({ inputs: input, outputs: twice });
     const features = tf.ones([1, UNITS]);
-    expectInvalid(() => layerOutputs(sharedModel, features, ['shared']));
+    expectErrorCode(
+      () => layerOutputs(sharedModel, features, ['shared']),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     tf.dispose([x, features]);
   });
 

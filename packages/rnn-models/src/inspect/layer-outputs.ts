@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /** Options of {@link layerOutputs}. */
 export interface LayerOutputsOptions {
@@ -19,14 +20,8 @@ export const DEFAULT_LAYER_OUTPUTS_OPTIONS: Readonly<Required<LayerOutputsOption
 
 /** Validates options and fills in the defaults. */
 export function resolveLayerOutputsOptions(options: LayerOutputsOptions = {}): Required<LayerOutputsOptions> {
-  const resolved = { ...DEFAULT_LAYER_OUTPUTS_OPTIONS, ...definedOnly(options) };
-  if (!Number.isInteger(resolved.batchSize) || resolved.batchSize < 1) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `layerOutputs option batchSize must be a positive integer, received ${String(resolved.batchSize)}.`,
-    );
-  }
-  return resolved;
+  const resolved = validate.withDefaults('layerOutputs', options, DEFAULT_LAYER_OUTPUTS_OPTIONS);
+  return { batchSize: validate.integer('layerOutputs', 'batchSize', resolved.batchSize, { min: 1 }) };
 }
 
 /**
@@ -112,8 +107,4 @@ function layerOutputTensors(layer: tfl.layers.Layer): tfl.SymbolicTensor[] {
     );
   }
   return Array.isArray(output) ? output : [output];
-}
-
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,17 +41,6 @@ function row(values: Float32Array, id: number, width: number): number[] {
 
 function column(values: Float32Array, id: number, width: number): number[] {
   return Array.from({ length: values.length / width }, (_, r) => values[r * width + id]!);
-}
-
-function expectError(fn: () => unknown, code: RnnModelsError['code']): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(RnnModelsError);
-  expect((error as RnnModelsError).code).toBe(code);
 }
 
 describe('buildVocabularyMap', () => {
@@ -194,20 +183,24 @@ describe('transferWeights', () => {
     const alice = languageModel(OLD_TOKENS.length);
     const seuss = languageModel(NEW_TOKENS.length);
     const before = snapshot(seuss.layers[1]!);
-    expectError(
+    expectErrorCode(
       () => transferWeights(alice, seuss, { vocabularyMap: [0, 6, -1, 1, -1, -1, 3] }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
-    expectError(
+    expectErrorCode(
       () => transferWeights(alice, seuss, { vocabularyMap: [0, 1.5, -1, 1, -1, -1, 3] }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
-    expectError(
+    expectErrorCode(
       () => transferWeights(alice, seuss, { vocabularyMap: [0, -2, -1, 1, -1, -1, 3] }),
+      RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
-    expectError(
+    expectErrorCode(
       () => transferWeights(alice, seuss, { vocabularyMap: [0, 1, 2] }),
+      RnnModelsError,
       'RNN_MODELS_SHAPE_MISMATCH',
     );
     expect(snapshot(seuss.layers[1]!)).toEqual(before);

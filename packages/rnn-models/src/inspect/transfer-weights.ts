@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /** Options of {@link transferWeights}. */
 export interface TransferWeightsOptions {
@@ -93,6 +94,7 @@ export function transferWeights(
   to: tfl.LayersModel,
   options: TransferWeightsOptions = {},
 ): TransferSummary {
+  validate.options('transferWeights', options, ['vocabularyMap']);
   const map = options.vocabularyMap === undefined ? null : Array.from(options.vocabularyMap);
   const sources = weightedLayers(from);
   const targets = weightedLayers(to);
