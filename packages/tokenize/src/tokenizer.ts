@@ -208,7 +208,7 @@ export class Tokenizer implements Vocabulary {
       if (this.charLevel && typeof text === 'string') {
         // Hot path for character models: one table read per character. Its twin in
         // TokenizerState.countDocuments differs only in what it does per character; a shared
-        // helper measured 10% slower.
+        // helper with a per-character callback is slower (README, Speed).
         if (buffer.length < text.length * 2) buffer = new Int32Array(text.length * 2);
         let table = characterTable(this.lower);
         let source = text;
