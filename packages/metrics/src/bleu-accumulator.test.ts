@@ -1,6 +1,7 @@
 import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitAt } from '../test/batches.js';
 import { corpusBleu } from './bleu.js';
 import { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
 import type { BleuSmoothing } from './bleu-smoothing.js';
@@ -8,18 +9,6 @@ import { MetricsError } from './errors.js';
 
 const sentence = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 12 });
 const pair = fc.tuple(fc.array(sentence, { minLength: 1, maxLength: 3 }), sentence);
-
-/** Splits `items` at the given cut points (sorted, deduplicated, in range). */
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b);
-  const out: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    out.push(items.slice(start, point));
-    start = point;
-  }
-  return out;
-}
 
 describe('BleuAccumulator', () => {
   it('equals corpusBleu over the concatenation, for any batch split and every smoothing method', () => {
@@ -40,7 +29,7 @@ describe('BleuAccumulator', () => {
         fc.constantFrom([0.25, 0.25, 0.25, 0.25], [0.5, 0.5], [0.2, 0.2, 0.2, 0.2, 0.2]),
         (pairs, cuts, smoothing, weights) => {
           const accumulator = createBleuAccumulator({ smoothing, weights });
-          for (const batch of split(pairs, cuts)) {
+          for (const batch of splitAt(pairs, cuts)) {
             accumulator.update(
               batch.map(([refs]) => refs),
               batch.map(([, hyp]) => hyp),

@@ -1,4 +1,4 @@
-import { check, fail, sampleWeights } from './validate.js';
+import { check, fail, sameLength, sampleWeights } from './validate.js';
 
 /**
  * A class label: an integer (`0`, `1`, `-1`, …) or a string (`'NOUN'`). Labels of one problem are
@@ -126,16 +126,7 @@ export class PairCounts {
         check.invalid(fn, name, labels, 'must be an array of labels');
       }
     }
-    if (yTrue.length !== yPred.length) {
-      fail(
-        'METRICS_LENGTH_MISMATCH',
-        fn,
-        'yPred.length',
-        yPred.length,
-        `must equal yTrue.length (${yTrue.length})`,
-        'Pass one prediction per sample.',
-      );
-    }
+    sameLength(fn, yTrue, yPred);
     for (let i = 0; i < yTrue.length; i++) {
       checkLabel(yTrue[i], fn, `yTrue[${i}]`);
       checkLabel(yPred[i], fn, `yPred[${i}]`);

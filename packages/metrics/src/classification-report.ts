@@ -2,6 +2,7 @@ import { describeValue } from '@rnnkit/core';
 import {
   type AveragedScores,
   type PerClassScores,
+  type PrecisionRecallOptions,
   resolvePrecisionRecallOptions,
   scoresFromCounts,
   type ZeroDivision,
@@ -17,7 +18,8 @@ import {
 import { check, fail } from './validate.js';
 
 /** Options of {@link classificationReport}. */
-export interface ClassificationReportOptions {
+export interface ClassificationReportOptions
+  extends Pick<PrecisionRecallOptions, 'zeroDivision' | 'sampleWeight' | 'onWarning'> {
   /**
    * Classes to report, in this order. When they are not exactly the labels of the data, the
    * report shows a `micro avg` row instead of `accuracy` (as scikit-learn does).
@@ -34,21 +36,6 @@ export interface ClassificationReportOptions {
    * @default 2
    */
   readonly digits?: number;
-  /**
-   * What an undefined precision or recall becomes (see `ZeroDivision`).
-   * @default 'warn'
-   */
-  readonly zeroDivision?: ZeroDivision;
-  /**
-   * One non-negative weight per sample.
-   * @default undefined (every sample counts 1)
-   */
-  readonly sampleWeight?: ArrayLike<number>;
-  /**
-   * Receives scikit-learn's `UndefinedMetricWarning` texts when `zeroDivision` is `'warn'`.
-   * @default undefined (no report)
-   */
-  readonly onWarning?: (message: string) => void;
 }
 
 /** The documented defaults of {@link ClassificationReportOptions}. */

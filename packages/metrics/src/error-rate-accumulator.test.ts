@@ -1,6 +1,7 @@
 import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitAt } from '../test/batches.js';
 import {
   createErrorRateAccumulator,
   createWerAccumulator,
@@ -10,17 +11,6 @@ import {
 } from './error-rate-accumulator.js';
 import { MetricsError } from './errors.js';
 import { characterErrorRate, tokenErrorRate, wordErrorRate } from './sequence-errors.js';
-
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b);
-  const out: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    out.push(items.slice(start, point));
-    start = point;
-  }
-  return out;
-}
 
 describe('ErrorRateAccumulator', () => {
   it('defaults to words', () => {
@@ -43,7 +33,7 @@ describe('ErrorRateAccumulator', () => {
           const word = createErrorRateAccumulator({ unit: 'word' });
           const character = createErrorRateAccumulator({ unit: 'character' });
           const token = createErrorRateAccumulator({ unit: 'token' });
-          for (const batch of split(pairs, cuts)) {
+          for (const batch of splitAt(pairs, cuts)) {
             word.update(
               batch.map(([r]) => r),
               batch.map(([, h]) => h),

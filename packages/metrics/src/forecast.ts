@@ -1,4 +1,4 @@
-import { check, fail, finiteValues, sampleWeights } from './validate.js';
+import { check, fail, finiteValues, sameLength, sampleWeights } from './validate.js';
 
 /**
  * Smallest denominator of the relative errors: float64 machine epsilon (2⁻⁵²), as in
@@ -131,16 +131,7 @@ export class ForecastSums {
   ): void {
     finiteValues(fn, 'yTrue', yTrue);
     finiteValues(fn, 'yPred', yPred);
-    if (yTrue.length !== yPred.length) {
-      fail(
-        'METRICS_LENGTH_MISMATCH',
-        fn,
-        'yPred.length',
-        yPred.length,
-        `must equal yTrue.length (${yTrue.length})`,
-        'Pass one forecast per observation.',
-      );
-    }
+    sameLength(fn, yTrue, yPred, undefined, 'Pass one forecast per observation.');
     if (sampleWeight !== undefined) sampleWeights(fn, sampleWeight, yTrue.length);
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;

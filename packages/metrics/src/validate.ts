@@ -103,16 +103,7 @@ export function pairedArrays(
       fail('METRICS_INVALID_INPUT', where, names[i]!, value, 'must be an array (one entry per sentence)');
   }
   const [a, b] = [references as unknown[], hypotheses as unknown[]];
-  if (a.length !== b.length) {
-    fail(
-      'METRICS_LENGTH_MISMATCH',
-      where,
-      `${names[1]}.length`,
-      b.length,
-      `must equal ${names[0]}.length (${a.length})`,
-      'Pass one entry per sentence.',
-    );
-  }
+  sameLength(where, a, b, names, 'Pass one entry per sentence.');
   if (a.length === 0 && !allowEmpty) {
     fail('METRICS_EMPTY_INPUT', where, names[0], a, 'must hold at least one pair');
   }
@@ -172,4 +163,27 @@ export function tokenCount(where: string, value: number, allowZero = false): num
     );
   }
   return value;
+}
+
+/**
+ * `b` has as many entries as `a` (one prediction per observation).
+ * @throws MetricsError `METRICS_LENGTH_MISMATCH`.
+ */
+export function sameLength(
+  where: string,
+  a: ArrayLike<unknown>,
+  b: ArrayLike<unknown>,
+  names: readonly [string, string] = ['yTrue', 'yPred'],
+  fix = 'Pass one prediction per sample.',
+): void {
+  if (a.length !== b.length) {
+    fail(
+      'METRICS_LENGTH_MISMATCH',
+      where,
+      `${names[1]}.length`,
+      b.length,
+      `must equal ${names[0]}.length (${a.length})`,
+      fix,
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricsError } from '../errors.js';
@@ -138,24 +138,15 @@ describe('accuracies', () => {
     expect(DEFAULT_MASKED_ACCURACY_OPTIONS).toEqual({ padId: 0 });
     expect(DEFAULT_BINARY_ACCURACY_OPTIONS).toEqual({ threshold: 0.5 });
     expect(DEFAULT_TOP_K_ACCURACY_OPTIONS).toEqual({ k: 5, sparse: true });
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (error) {
-        expect(error).toBeInstanceOf(MetricsError);
-        return (error as MetricsError).code;
-      }
-      return undefined;
-    };
-    expect(code(() => topKAccuracy({ k: 0 }))).toBe('METRICS_INVALID_OPTION');
-    expect(code(() => binaryAccuracy({ threshold: Number.NaN }))).toBe('METRICS_INVALID_OPTION');
-    expect(code(() => maskedAccuracy({ padId: '0' as never }))).toBe('METRICS_INVALID_OPTION');
+    expectErrorCode(() => topKAccuracy({ k: 0 }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(() => binaryAccuracy({ threshold: Number.NaN }), MetricsError, 'METRICS_INVALID_OPTION');
+    expectErrorCode(() => maskedAccuracy({ padId: '0' as never }), MetricsError, 'METRICS_INVALID_OPTION');
     const a = tf.zeros([2, 3]);
     const b = tf.zeros([2, 4]);
-    expect(code(() => sparseCategoricalAccuracy()(a, b))).toBe('METRICS_SHAPE_MISMATCH');
-    expect(code(() => categoricalAccuracy()(a, b))).toBe('METRICS_SHAPE_MISMATCH');
-    expect(code(() => binaryAccuracy()(a, b))).toBe('METRICS_SHAPE_MISMATCH');
-    expect(code(() => maskedAccuracy()(a, b))).toBe('METRICS_SHAPE_MISMATCH');
+    expectErrorCode(() => sparseCategoricalAccuracy()(a, b), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    expectErrorCode(() => categoricalAccuracy()(a, b), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    expectErrorCode(() => binaryAccuracy()(a, b), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    expectErrorCode(() => maskedAccuracy()(a, b), MetricsError, 'METRICS_SHAPE_MISMATCH');
     tf.dispose([a, b]);
   });
 

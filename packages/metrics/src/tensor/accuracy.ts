@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricsError } from '../errors.js';
 import { check } from '../validate.js';
-import { classIds, MIN_MASK_SUM, named, type TensorMetric } from './tensor-metric.js';
+import { classIds, MIN_MASK_SUM, named, oneHotLike, type TensorMetric } from './tensor-metric.js';
 
 /** Options of {@link maskedAccuracy}. */
 export interface MaskedAccuracyOptions {
@@ -192,7 +192,7 @@ export function topKAccuracy(options: TopKAccuracyOptions = {}): TensorMetric {
       const ids = classIds(yTrue, yPred, name, sparse ? 'sparse' : 'one-hot');
       const classes = yPred.shape[yPred.shape.length - 1]!;
       const pred = tf.cast(yPred, 'float32');
-      const oneHot = tf.reshape(tf.oneHot(tf.reshape(ids, [-1]) as tf.Tensor1D, classes), pred.shape);
+      const oneHot = oneHotLike(ids, classes, pred);
       const trueScore = tf.sum(tf.mul(oneHot, pred), -1, true);
       const higher = tf.sum(tf.cast(tf.greater(pred, trueScore), 'float32'), -1);
       return tf.cast(tf.less(higher, k), 'float32');

@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers'; // registers the gradients
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricsError } from '../errors.js';
@@ -110,22 +110,23 @@ describe('maskedSparseCategoricalCrossentropy', () => {
   it('pins defaults; rejects bad options and shapes', () => {
     expect(DEFAULT_MASKED_LOSS_OPTIONS).toEqual({ fromLogits: false, padId: 0 });
     expect(resolveMaskedLossOptions({ padId: -1 })).toEqual({ fromLogits: false, padId: -1 });
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (error) {
-        expect(error).toBeInstanceOf(MetricsError);
-        return (error as MetricsError).code;
-      }
-      return undefined;
-    };
-    expect(code(() => maskedSparseCategoricalCrossentropy({ padId: 0.5 }))).toBe('METRICS_INVALID_OPTION');
-    expect(code(() => maskedSparseCategoricalCrossentropy({ fromLogits: 1 as never }))).toBe(
+    expectErrorCode(
+      () => maskedSparseCategoricalCrossentropy({ padId: 0.5 }),
+      MetricsError,
+      'METRICS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => maskedSparseCategoricalCrossentropy({ fromLogits: 1 as never }),
+      MetricsError,
       'METRICS_INVALID_OPTION',
     );
     const logits = tf.tensor3d(LOGITS);
     const wrong = tf.zeros([2, 4]);
-    expect(code(() => maskedSparseCategoricalCrossentropy()(wrong, logits))).toBe('METRICS_SHAPE_MISMATCH');
+    expectErrorCode(
+      () => maskedSparseCategoricalCrossentropy()(wrong, logits),
+      MetricsError,
+      'METRICS_SHAPE_MISMATCH',
+    );
     expect(maskedSparseCategoricalCrossentropy().name).toBe('maskedSparseCategoricalCrossentropy');
     tf.dispose([logits, wrong]);
   });

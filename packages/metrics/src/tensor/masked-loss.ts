@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../validate.js';
-import { classIds, MIN_MASK_SUM, named, type TensorMetric } from './tensor-metric.js';
+import { classIds, MIN_MASK_SUM, named, oneHotLike, type TensorMetric } from './tensor-metric.js';
 
 /** Options of {@link maskedSparseCategoricalCrossentropy}. */
 export interface MaskedLossOptions {
@@ -72,7 +72,7 @@ export function maskedSparseCategoricalCrossentropy(options: MaskedLossOptions =
           const normalized = tf.div(pred, tf.sum(pred, -1, true));
           logProbabilities = tf.log(tf.clipByValue(normalized, epsilon, 1 - epsilon));
         }
-        const oneHot = tf.reshape(tf.oneHot(tf.reshape(ids, [-1]) as tf.Tensor1D, classes), pred.shape);
+        const oneHot = oneHotLike(ids, classes, pred);
         const nll = tf.neg(tf.sum(tf.mul(oneHot, logProbabilities), -1));
         const mask = tf.cast(tf.notEqual(ids, padId), 'float32');
         return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), MIN_MASK_SUM)) as tf.Scalar;

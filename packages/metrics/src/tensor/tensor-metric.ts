@@ -55,3 +55,11 @@ export function classIds(
     `${fn}: yTrue has shape ${shape(yTrue.shape)} but yPred ${shape(yPred.shape)} needs targets of shape ${expected}.`,
   );
 }
+
+/**
+ * One-hot rows `[…, classes]` (float32, shape `like`) of class ids `[…]`; ids outside
+ * `[0, classes)` give all-zero rows. Call inside a tidy.
+ */
+export function oneHotLike(ids: tf.Tensor, classes: number, like: tf.Tensor): tf.Tensor {
+  return tf.reshape(tf.oneHot(tf.reshape(ids, [-1]) as tf.Tensor1D, classes), like.shape);
+}
