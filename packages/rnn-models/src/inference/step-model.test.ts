@@ -6,6 +6,7 @@ import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import { gru, lstm, peepholeLSTM, simpleRNN } from '../layers/recurrent-layers.js';
 import { languageModel } from '../templates/language-model.js';
+import { saveAndLoad } from '../templates/test-support.js';
 import {
   DEFAULT_TO_STEP_MODEL_OPTIONS,
   type RnnStepModel,
@@ -234,14 +235,7 @@ describe('toStepModel', () => {
       peepholeLSTM({ units: UNITS, ...seq }),
       gru({ units: 4, resetAfter: false, ...seq }),
     ]);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     built.push(loaded);
     const rows = idRows(2);
     const fromLoaded = stepAll(toStepModel(loaded, quiet), rows);

@@ -1,8 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_FORECASTER_OPTIONS,
@@ -12,19 +11,11 @@ import {
   resolveForecasterOptions,
   type StepForecaster,
 } from './forecaster.js';
+import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
 const FEATURES = 3;
 const STEPS = 8;
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-const built: tfl.LayersModel[] = [];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
-
-afterEach(() => {
-  for (const model of built.splice(0)) model.dispose();
-});
+const built = useBuiltModels();
 
 function make(options: Partial<ForecasterOptions> = {}): tfl.Sequential {
   const model = forecaster({ features: FEATURES, inputSteps: STEPS, units: 8, seed: 9, ...options });
@@ -161,14 +152,7 @@ describe('forecaster', () => {
 
   it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
     const model = make({ outputSteps: 2, cell: 'simple', hiddenUnits: [4] });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     built.push(loaded);
     tf.tidy(() => {
       const x = series(2, STEPS);

@@ -1,8 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_LANGUAGE_MODEL_OPTIONS,
@@ -10,19 +9,11 @@ import {
   languageModel,
   resolveLanguageModelOptions,
 } from './language-model.js';
+import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
 const VOCAB = 12;
 const TIME = 6;
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-const built: tfl.LayersModel[] = [];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
-
-afterEach(() => {
-  for (const model of built.splice(0)) model.dispose();
-});
+const built = useBuiltModels();
 
 function make(options: Partial<LanguageModelOptions> = {}): tfl.Sequential {
   const model = languageModel({ vocabularySize: VOCAB, embeddingDim: 4, units: 8, seed: 7, ...options });
@@ -47,14 +38,7 @@ function classNames(model: tfl.LayersModel): string[] {
 }
 
 async function roundTrip(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  const loaded = await saveAndLoad(model);
   built.push(loaded);
   return loaded;
 }

@@ -1,8 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
@@ -10,19 +9,11 @@ import {
   type SequenceClassifierOptions,
   sequenceClassifier,
 } from './sequence-classifier.js';
+import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
 const VOCAB = 10;
 const TIME = 5;
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-const built: tfl.LayersModel[] = [];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
-
-afterEach(() => {
-  for (const model of built.splice(0)) model.dispose();
-});
+const built = useBuiltModels();
 
 function make(options: Partial<SequenceClassifierOptions> = {}): tfl.Sequential {
   const model = sequenceClassifier({
@@ -208,14 +199,7 @@ describe('sequenceClassifier', () => {
 
   it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
     const model = make({ bidirectional: true, cell: 'gru', hiddenUnits: [5], numClasses: 3, maskZero: true });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     built.push(loaded);
     tf.tidy(() => {
       expectTensorsClose(predict(loaded, ids(3)), predict(model, ids(3)), { rtol: 0, atol: 0 });

@@ -1,8 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_SEQUENCE_TAGGER_OPTIONS,
@@ -10,20 +9,12 @@ import {
   type SequenceTaggerOptions,
   sequenceTagger,
 } from './sequence-tagger.js';
+import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
 const VOCAB = 10;
 const TAGS = 4;
 const TIME = 6;
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-const built: tfl.LayersModel[] = [];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
-
-afterEach(() => {
-  for (const model of built.splice(0)) model.dispose();
-});
+const built = useBuiltModels();
 
 function make(options: Partial<SequenceTaggerOptions> = {}): tfl.Sequential {
   const model = sequenceTagger({
@@ -173,14 +164,7 @@ describe('sequenceTagger', () => {
 
   it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
     const model = make({ timeDistributed: true, hiddenUnits: [3], units: [5, 4] });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     built.push(loaded);
     expect(classNames(loaded)).toEqual(classNames(model));
     tf.tidy(() => {
