@@ -2,7 +2,13 @@ import { describeValue } from '@rnnkit/core';
 import { TokenizeError } from './errors.js';
 import { parseJson } from './ordered-json.js';
 import type { DecodeOptions, SpecialTokenIds, Vocabulary } from './types.js';
-import { check, checkInput, requireText, resolveSkipSpecialTokens } from './validate.js';
+import {
+  check,
+  checkInput,
+  requireText,
+  requireTextCollection,
+  resolveSkipSpecialTokens,
+} from './validate.js';
 
 /** Special tokens a {@link CharVocabulary} reserves ids for; each is any string, e.g. `'<pad>'`. */
 export interface CharSpecialTokens {
@@ -219,7 +225,7 @@ export class CharVocabulary implements Vocabulary {
   decode(ids: Iterable<number>, options?: DecodeOptions): string {
     const skipSpecialTokens = resolveSkipSpecialTokens('CharVocabulary.decode', options);
     let text = '';
-    for (const id of ids) {
+    for (const id of requireTextCollection(ids, 'CharVocabulary.decode', 'ids') as Iterable<number>) {
       const token = this.idToToken(id);
       if (id === this.specialIds.pad) continue;
       if (skipSpecialTokens && id < this.vocabularySize - this.chars.length) continue; // specials come first

@@ -84,3 +84,12 @@ describe('misspelt options', () => {
     expect(textToWordSequence('A b', undefined)).toEqual(['a', 'b']);
   });
 });
+
+describe('decode without a list of ids', () => {
+  it.each<[string, () => unknown]>([
+    ['Tokenizer.decode', () => fitted().decode(null as never)],
+    ['CharVocabulary.decode', () => chars().decode(7 as never)],
+  ])('%s types ids that are not a list as TOKENIZE_INVALID_INPUT', (_name, call) => {
+    expectErrorCode(call, TokenizeError, 'TOKENIZE_INVALID_INPUT');
+  });
+});

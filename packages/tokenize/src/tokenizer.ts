@@ -323,7 +323,7 @@ export class Tokenizer implements Vocabulary {
     const skipSpecialTokens = resolveSkipSpecialTokens('Tokenizer.decode', options);
     const oovId = this.#state.oovId;
     const tokens: string[] = [];
-    for (const id of ids) {
+    for (const id of requireTextCollection(ids, 'Tokenizer.decode', 'ids') as Iterable<number>) {
       const token = this.idToToken(id);
       if (id === 0 || (skipSpecialTokens && id === oovId)) continue;
       tokens.push(token);

@@ -28,7 +28,7 @@ export function resolveSkipSpecialTokens(where: string, options: DecodeOptions |
   return check.boolean(where, 'skipSpecialTokens', skipSpecialTokens);
 }
 
-/** Checks that `texts` is an iterable collection (of texts or sequences), not a single string. */
+/** Checks that `texts` is an iterable collection (of texts, sequences or ids), not a single string. */
 export function requireTextCollection(texts: unknown, where: string, noun = 'texts'): Iterable<unknown> {
   if (typeof texts === 'string') {
     checkInput.invalid(
