@@ -124,12 +124,14 @@ export function confusionMatrixFromCounts(
 
 /**
  * Normalizes a square count matrix like sklearn (`0/0` → 0).
+ * @throws MetricsError `METRICS_INVALID_OPTION` for an unknown `normalize`.
  * @example normalizeMatrix([[1, 1], [0, 0]], 'true'); // [[0.5, 0.5], [0, 0]]
  */
 export function normalizeMatrix(
   matrix: readonly (readonly number[])[],
   normalize: ConfusionMatrixNormalize,
 ): number[][] {
+  check.oneOf('normalizeMatrix', 'normalize', normalize, NORMALIZE_MODES);
   const safe = (x: number, d: number) => (d === 0 ? 0 : x / d);
   if (normalize === 'true') {
     return matrix.map((row) => {
