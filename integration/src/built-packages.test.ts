@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const integrationDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const packagesDir = join(integrationDir, '..', 'packages');
 
-const LIBRARIES = ['tokenize', 'datasets', 'rnn-models', 'sampling', 'seq2seq', 'metrics'] as const;
+const LIBRARIES = ['core', 'tokenize', 'datasets', 'rnn-models', 'sampling', 'seq2seq', 'metrics'] as const;
 
 /** Runs an ES module snippet in a fresh `node`, from this workspace (which depends on every package). */
 function runNode(source: string, timeoutMs = 60_000): string {
@@ -54,10 +54,10 @@ describe.each(LIBRARIES)('@rnnkit/%s built output', (name) => {
   });
 });
 
-/** Sub-path entry points (`@rnnkit/rnn-models/node`, `/plots`, `@rnnkit/metrics/tensor`, `/plots`) get the same two checks. */
+/** Sub-path entry points (`@rnnkit/rnn-models/node`, `@rnnkit/datasets/tensor`, `@rnnkit/metrics/tensor`, `/plots`) get the same two checks. */
 const SUBPATH_ENTRIES = [
   ['rnn-models', './node'],
-  ['rnn-models', './plots'],
+  ['datasets', './tensor'],
   ['metrics', './tensor'],
   ['metrics', './plots'],
 ] as const;
