@@ -1,7 +1,5 @@
 export type { BackendName, InitBackendOptions } from './backend/backend.js';
-export { initBackend } from './backend/backend.js';
-export { registerChainedOps } from './backend/chained-ops.js';
-export { registerWasmKernels, WASM_KERNELS } from './backend/wasm-kernels.js';
+export { DEFAULT_INIT_BACKEND_OPTIONS, initBackend } from './backend/backend.js';
 export type { RnnModelsErrorCode } from './errors.js';
 export { RnnModelsError } from './errors.js';
 export type { RecurrentStepKind } from './inference/recurrent-step.js';
@@ -83,8 +81,8 @@ export {
   SimpleRNN,
   simpleRNN,
 } from './layers/recurrent-layers.js';
+export type { SeededDropoutLayer } from './layers/seeded-dropout.js';
 export type { FusedActivationName } from './ops/fused-activations.js';
-export { FUSED_ACTIVATION_NAMES } from './ops/fused-activations.js';
 export type { GruSequenceOptions, GruSequenceResult, GruWeights } from './ops/gru-sequence.js';
 export { gruSequence } from './ops/gru-sequence.js';
 export type {

@@ -1,3 +1,4 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { RnnModelsError } from '../errors.js';
@@ -6,11 +7,11 @@ import { initBackend } from './backend.js';
 // A separate file (its own worker): here the wasm binaries cannot be found.
 describe('initBackend without a loadable wasm binary', () => {
   it('throws a typed error when fallback is off', async () => {
-    const error = await initBackend({ wasmPaths: '/nonexistent/', fallbackToCpu: false }).catch(
-      (thrown: unknown) => thrown,
+    await expectErrorCode(
+      initBackend({ wasmPaths: '/nonexistent/', fallbackToCpu: false }),
+      RnnModelsError,
+      'RNN_MODELS_BACKEND_UNAVAILABLE',
     );
-    expect(error).toBeInstanceOf(RnnModelsError);
-    expect((error as RnnModelsError).code).toBe('RNN_MODELS_BACKEND_UNAVAILABLE');
   });
 
   it('falls back to cpu and says so through onWarning', async () => {

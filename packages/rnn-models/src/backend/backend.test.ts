@@ -1,4 +1,4 @@
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -153,10 +153,21 @@ describe('initBackend', () => {
     ]);
   });
 
-  it('rejects an unknown backend', async () => {
-    const error = await initBackend({ backend: 'webgl' as never }).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(RnnModelsError);
-    expect((error as RnnModelsError).code).toBe('RNN_MODELS_INVALID_OPTION');
+  it('rejects an unknown backend, misspelt option names (naming the closest) and bad values', async () => {
+    await expectErrorCode(
+      initBackend({ backend: 'webgl' as never }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    const misspelt = await expectErrorCode(
+      initBackend({ backnd: 'cpu' } as never),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
+    expect(misspelt.message).toContain("'backend'");
+    for (const bad of [{ threads: 1.5 }, { pinThreads: 'yes' }, { fallbackToCpu: 0 }, { onWarning: 'log' }]) {
+      await expectErrorCode(initBackend(bad as never), RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+    }
   });
 
   it.each(Object.entries(cases))(

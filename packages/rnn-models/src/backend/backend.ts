@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-layers';
 // Node: the threaded build's patches and pinning; elsewhere no-ops (package.json `imports`).
 import { platform } from '#node-platform';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { registerChainedOps } from './chained-ops.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
@@ -68,26 +69,15 @@ export interface InitBackendOptions {
  * @returns the active backend.
  * @throws RnnModelsError `RNN_MODELS_BACKEND_UNAVAILABLE` when no requested backend can
  *   start (the message names the package to install), `RNN_MODELS_INVALID_OPTION` for an
- *   unknown backend.
+ *   unknown option name (naming the closest) or a bad value.
  * @example
  * const backend = await initBackend();           // 'wasm'
  * const fallback = await initBackend({ backend: 'cpu' });
  */
-export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
-  const { backend = 'wasm', wasmPaths, fallbackToCpu = true, threads = 1, pinThreads = false } = options;
-  const warn = options.onWarning ?? platform.defaultWarning;
-  if (backend !== 'wasm' && backend !== 'cpu') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `backend must be 'wasm' or 'cpu', got ${JSON.stringify(backend)}.`,
-    );
-  }
-  if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `threads must be an integer from 1 to 8 (tfjs' limit), got ${JSON.stringify(threads)}.`,
-    );
-  }
+export async function initBackend(options?: InitBackendOptions): Promise<BackendName> {
+  const { backend, wasmPaths, fallbackToCpu, threads, pinThreads, onWarning } =
+    resolveInitBackendOptions(options);
+  const warn = onWarning ?? platform.defaultWarning;
   registerChainedOps();
   if (backend === 'wasm') {
     const problem = await startWasm(wasmPaths, threads, warn);
@@ -110,6 +100,36 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (pinThreads) warn('rnnkit: pinThreads: threads not pinned: it applies to the wasm backend only.');
   return startCpu();
 }
+
+/** The defaults of {@link InitBackendOptions}. */
+export const DEFAULT_INIT_BACKEND_OPTIONS = Object.freeze({
+  backend: 'wasm' as BackendName,
+  wasmPaths: undefined as InitBackendOptions['wasmPaths'],
+  threads: 1,
+  pinThreads: false,
+  fallbackToCpu: true,
+  onWarning: undefined as InitBackendOptions['onWarning'],
+});
+
+/** Checks {@link InitBackendOptions} (names, then values) and fills in the defaults. */
+function resolveInitBackendOptions(options: InitBackendOptions | undefined) {
+  const where = 'initBackend';
+  const o = validate.withDefaults(where, options, DEFAULT_INIT_BACKEND_OPTIONS);
+  validate.oneOf(where, 'backend', o.backend, BACKEND_NAMES);
+  validate.integer(where, 'threads', o.threads, { min: 1, max: 8 });
+  validate.boolean(where, 'pinThreads', o.pinThreads);
+  validate.boolean(where, 'fallbackToCpu', o.fallbackToCpu);
+  const paths = o.wasmPaths;
+  if (paths !== undefined && typeof paths !== 'string' && (typeof paths !== 'object' || paths === null)) {
+    validate.invalid(where, 'wasmPaths', o.wasmPaths, 'must be a URL prefix or a map of file names to URLs');
+  }
+  if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
+    validate.invalid(where, 'onWarning', o.onWarning, 'must be a function (message: string) => void');
+  }
+  return o;
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu'];
 
 async function startWasm(
   wasmPaths: InitBackendOptions['wasmPaths'],

@@ -1,4 +1,5 @@
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /**
  * Nested arrays of numbers, row-major, as PyTorch's `tensor.tolist()` produces them (and
@@ -210,6 +211,8 @@ export function simpleRnnWeightsFromTorch(
   };
 }
 
+const TORCH_DIRECTIONS: readonly TorchDirection[] = ['forward', 'reverse'];
+
 /** What distinguishes the three PyTorch modules here. */
 interface CellKind {
   readonly module: 'nn.LSTM' | 'nn.GRU' | 'nn.RNN';
@@ -237,25 +240,11 @@ interface Flat {
 }
 
 function readLayer(stateDict: TorchStateDict, options: TorchWeightsOptions, kind: CellKind): ConvertedLayer {
-  const { layer = 0, direction = 'forward', prefix = '' } = options;
-  if (!Number.isSafeInteger(layer) || layer < 0) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${kind.converter}: layer must be a non-negative integer (the l<layer> of weight_ih_l<layer>), got ${String(layer)}.`,
-    );
-  }
-  if (direction !== 'forward' && direction !== 'reverse') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${kind.converter}: direction must be 'forward' or 'reverse', got ${JSON.stringify(direction)}.`,
-    );
-  }
-  if (typeof prefix !== 'string') {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${kind.converter}: prefix must be a string such as 'rnn.', got ${typeof prefix}.`,
-    );
-  }
+  const where = kind.converter;
+  const given = validate.options(where, options, ['layer', 'direction', 'prefix']);
+  const layer = validate.integer(where, 'layer', given.layer ?? 0, { min: 0 });
+  const direction = validate.oneOf(where, 'direction', given.direction ?? 'forward', TORCH_DIRECTIONS);
+  const prefix = validate.string(where, 'prefix', given.prefix ?? '');
   if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict)) {
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',

@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -51,14 +51,7 @@ function orthogonalityError(data: ArrayLike<number>, shape: number[], gain = 1):
 }
 
 function expectInvalidOption(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RnnModelsError);
-    expect((error as RnnModelsError).code).toBe('RNN_MODELS_INVALID_OPTION');
-    return;
-  }
-  expect.fail('expected an RnnModelsError');
+  expectErrorCode(fn, RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
 }
 
 describe('orthogonal initializer', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type Shape } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /** Options of {@link orthogonal} and {@link Orthogonal}: Keras' and tfjs' `Orthogonal` arguments. */
 export interface OrthogonalArgs {
@@ -30,23 +31,14 @@ export const DEFAULT_ORTHOGONAL_ARGS: ResolvedOrthogonalArgs = Object.freeze({ g
 /**
  * Validates {@link OrthogonalArgs} and fills in the defaults.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when `gain` or `seed` is not a finite number.
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for an unknown option name, a non-finite
+ *   `gain` or a seed that is not an integer.
  */
 export function resolveOrthogonalArgs(args: OrthogonalArgs = {}): ResolvedOrthogonalArgs {
-  const gain = args.gain ?? DEFAULT_ORTHOGONAL_ARGS.gain;
-  const seed = args.seed ?? DEFAULT_ORTHOGONAL_ARGS.seed;
-  if (typeof gain !== 'number' || !Number.isFinite(gain)) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `orthogonal: gain must be a finite number, got ${String(gain)}. Pass e.g. { gain: 1 } or leave it out.`,
-    );
-  }
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `orthogonal: seed must be a finite number or unset, got ${String(seed)}.`,
-    );
-  }
+  // `customObjects`: tfjs' loader adds it to every config it passes to `fromConfig`.
+  const given = validate.options('orthogonal', args, ['gain', 'seed', 'customObjects']);
+  const gain = validate.number('orthogonal', 'gain', given.gain ?? DEFAULT_ORTHOGONAL_ARGS.gain);
+  const seed = validate.seed('orthogonal', 'seed', given.seed) ?? DEFAULT_ORTHOGONAL_ARGS.seed;
   return { gain, seed };
 }
 
@@ -103,7 +95,7 @@ export class Orthogonal extends InitializerBase {
   readonly seed: number | undefined;
 
   /**
-   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a non-finite `gain` or `seed`.
+   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for an unknown option, a non-finite `gain` or a non-integer `seed`.
    */
   constructor(args: OrthogonalArgs = {}) {
     super();
@@ -155,7 +147,7 @@ tf.serialization.registerClass(Orthogonal);
 /**
  * Keras' orthogonal initializer: see {@link Orthogonal}.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a non-finite `gain` or `seed`.
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for an unknown option, a non-finite `gain` or a non-integer `seed`.
  * @example
  * tfl.layers.gru({ units: 1024, recurrentInitializer: orthogonal({ seed: 42 }) });
  */

@@ -19,6 +19,7 @@ import { type FusedActivationName, fusedActivation } from '../ops/fused-activati
 import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
 import { simpleRnnSequence } from '../ops/simple-rnn-sequence.js';
+import { checkRecurrentArgs } from './layer-args.js';
 import { orthogonal } from './orthogonal-initializer.js';
 
 /** tfjs-layers' keyword arguments of `Layer.call`. */
@@ -157,7 +158,7 @@ export class SimpleRNNCell extends StockSimpleRNNCellClass implements FusedCell 
   stepMasks: StepDropoutMasks | null = null;
 
   constructor(args: SimpleRNNCellArgs) {
-    super(withKerasDefaults(args));
+    super(withKerasDefaults(checkRecurrentArgs('SimpleRNNCell', args, 'simpleRNN')));
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor[] {
@@ -214,7 +215,12 @@ export class LSTMCell extends StockLSTMCellClass implements FusedCell {
   stepMasks: StepDropoutMasks | null = null;
 
   constructor(args: LSTMCellArgs) {
-    super(withKerasDefaults(args, { recurrentActivation: 'sigmoid', unitForgetBias: true }));
+    super(
+      withKerasDefaults(checkRecurrentArgs(new.target.className.replace(/^Rnnkit/, ''), args, 'lstm'), {
+        recurrentActivation: 'sigmoid',
+        unitForgetBias: true,
+      }),
+    );
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -333,13 +339,10 @@ export class GRUCell extends StockGRUCellClass implements FusedCell {
 
   constructor(args: GRUCellArgs) {
     // tfjs' GRUCell rejects resetAfter: true; this class implements both modes itself.
-    super({ ...withKerasDefaults(args, { recurrentActivation: 'sigmoid' }), resetAfter: false });
-    if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
-      throw new RnnModelsError(
-        'RNN_MODELS_INVALID_OPTION',
-        `GRU option resetAfter must be true or false, received ${String(args.resetAfter)}.`,
-      );
-    }
+    super({
+      ...withKerasDefaults(checkRecurrentArgs('GRUCell', args, 'gru'), { recurrentActivation: 'sigmoid' }),
+      resetAfter: false,
+    });
     this.resetAfter = args.resetAfter ?? true;
   }
 

@@ -6,6 +6,7 @@ import {
   type SimpleRNNLayerArgs,
 } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { checkRecurrentArgs } from './layer-args.js';
 import {
   type CallKwargs,
   type FusedCell,
@@ -55,12 +56,6 @@ abstract class FusedRecurrentLayer extends layers.RNN implements SeededDropoutLa
 
   protected constructor(args: FusedLayerArgs & { cell: Cell }) {
     super(args);
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new RnnModelsError(
-        'RNN_MODELS_INVALID_OPTION',
-        `Recurrent layer option seed must be an integer, received ${String(args.seed)}.`,
-      );
-    }
     this.seed = args.seed;
   }
 
@@ -197,7 +192,10 @@ export type SimpleRNNArgs = SimpleRNNLayerArgs & FusedRecurrentArgs;
 export class SimpleRNN extends FusedRecurrentLayer {
   static override className = 'RnnkitSimpleRNN';
   constructor(args: SimpleRNNArgs) {
-    super({ ...args, cell: new SimpleRNNCell(args) as unknown as Cell });
+    super({
+      ...checkRecurrentArgs('SimpleRNN', args, 'simpleRNN'),
+      cell: new SimpleRNNCell(args) as unknown as Cell,
+    });
   }
 }
 tf.serialization.registerClass(SimpleRNN);
@@ -209,7 +207,7 @@ export type LSTMArgs = LSTMLayerArgs & LSTMCellArgs & FusedRecurrentArgs;
 export class LSTM extends FusedRecurrentLayer {
   static override className = 'RnnkitLSTM';
   constructor(args: LSTMArgs) {
-    super({ ...args, cell: new LSTMCell(args) as unknown as Cell });
+    super({ ...checkRecurrentArgs('LSTM', args, 'lstm'), cell: new LSTMCell(args) as unknown as Cell });
   }
 }
 tf.serialization.registerClass(LSTM);
@@ -218,7 +216,10 @@ tf.serialization.registerClass(LSTM);
 export class PeepholeLSTM extends FusedRecurrentLayer {
   static override className = 'RnnkitPeepholeLSTM';
   constructor(args: LSTMArgs) {
-    super({ ...args, cell: new PeepholeLSTMCell(args) as unknown as Cell });
+    super({
+      ...checkRecurrentArgs('PeepholeLSTM', args, 'lstm'),
+      cell: new PeepholeLSTMCell(args) as unknown as Cell,
+    });
   }
 }
 tf.serialization.registerClass(PeepholeLSTM);
@@ -230,7 +231,7 @@ export type GRUArgs = GRULayerArgs & GRUCellArgs & FusedRecurrentArgs;
 export class GRU extends FusedRecurrentLayer {
   static override className = 'RnnkitGRU';
   constructor(args: GRUArgs) {
-    super({ ...args, cell: new GRUCell(args) as unknown as Cell });
+    super({ ...checkRecurrentArgs('GRU', args, 'gru'), cell: new GRUCell(args) as unknown as Cell });
   }
 }
 tf.serialization.registerClass(GRU);
@@ -241,7 +242,7 @@ tf.serialization.registerClass(GRU);
  * const layer = simpleRNN({ units: 32, returnSequences: true });
  */
 export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
-  return new SimpleRNN(args);
+  return new SimpleRNN(checkRecurrentArgs('simpleRNN', args, 'simpleRNN'));
 }
 
 /**
@@ -255,12 +256,12 @@ export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
  * ] });
  */
 export function lstm(args: LSTMArgs): LSTM {
-  return new LSTM(args);
+  return new LSTM(checkRecurrentArgs('lstm', args, 'lstm'));
 }
 
 /** A fused peephole LSTM layer (Keras' `PeepholeLSTMCell` semantics and weight names). */
 export function peepholeLSTM(args: LSTMArgs): PeepholeLSTM {
-  return new PeepholeLSTM(args);
+  return new PeepholeLSTM(checkRecurrentArgs('peepholeLSTM', args, 'lstm'));
 }
 
 /**
@@ -270,5 +271,5 @@ export function peepholeLSTM(args: LSTMArgs): PeepholeLSTM {
  * const layer = gru({ units: 100, returnSequences: true });
  */
 export function gru(args: GRUArgs): GRU {
-  return new GRU(args);
+  return new GRU(checkRecurrentArgs('gru', args, 'gru'));
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fastLeadingSumsActive } from '../backend/wasm-math-kernels.js';
 import { RnnModelsError } from '../errors.js';
+import { validate } from '../validate.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
 
 /** Sizes of one fused-sequence call. @internal */
@@ -206,14 +207,7 @@ export function checkShape(
   }
 }
 
-/** The fused activation `name`, or `RNN_MODELS_INVALID_OPTION`. @internal */
+/** The fused activation `name`, or `RNN_MODELS_INVALID_OPTION` naming the closest supported one. @internal */
 export function resolveActivation(fn: string, option: string, name: string): FusedActivation {
-  const activation = fusedActivation(name);
-  if (activation === undefined) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${fn}: options.${option} ${JSON.stringify(name)} is not supported; use one of ${FUSED_ACTIVATION_NAMES.join(', ')}.`,
-    );
-  }
-  return activation;
+  return fusedActivation(validate.oneOf(fn, `options.${option}`, name, FUSED_ACTIVATION_NAMES))!;
 }

@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -413,8 +413,10 @@ describe('gruSequence', () => {
       () => gruSequence(tf.zeros([BATCH, 0, INPUT]) as tf.Tensor3D, f.h0, f),
       /x has shape \[3, 0, 4\]/,
     );
-    expect(() => gruSequence(f.x, f.h0, f, { activation: 'swish' as FusedActivationName })).toThrow(
-      /options\.activation "swish" is not supported; use one of/,
+    expectErrorCode(
+      () => gruSequence(f.x, f.h0, f, { activation: 'swish' as FusedActivationName }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
     );
   });
 });

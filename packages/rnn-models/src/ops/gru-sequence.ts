@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { validate } from '../validate.js';
 import { type GruCandidateTerm, gruStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import { checkRecurrentShapes, checkShape, columnSums, resolveActivation } from './fused-sequence.js';
@@ -86,8 +87,9 @@ export function gruSequence(
   weights: GruWeights,
   options: GruSequenceOptions = {},
 ): GruSequenceResult {
-  const resetAfter = options.resetAfter ?? true;
   const fn = 'gruSequence';
+  validate.options(fn, options, ['resetAfter', 'activation', 'recurrentActivation', 'mask', 'recurrentMask']);
+  const resetAfter = validate.boolean(fn, 'options.resetAfter', options.resetAfter ?? true);
   const activation = resolveActivation(fn, 'activation', options.activation ?? 'tanh');
   const recurrentActivation = resolveActivation(
     fn,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmCellKernelsAvailable } from '../backend/wasm-cells.js';
+import { validate } from '../validate.js';
 import { lstmStep } from './cell-steps.js';
 import {
   candidateColumnScale,
@@ -116,6 +117,7 @@ export function lstmSequence(
   options: LstmSequenceOptions = {},
 ): LstmSequenceResult {
   const fn = 'lstmSequence';
+  validate.options(fn, options, ['activation', 'recurrentActivation', 'mask', 'recurrentMask']);
   const { batch, time, inputDim, units } = checkRecurrentShapes(fn, x, h0, weights, 4, options);
   checkShape(fn, 'c0', c0, [batch, units], '[batch, units]');
   const { peephole } = weights;

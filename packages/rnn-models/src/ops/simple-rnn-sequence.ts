@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { validate } from '../validate.js';
 import { simpleRnnStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import {
@@ -79,6 +80,7 @@ export function simpleRnnSequence(
   options: SimpleRnnSequenceOptions = {},
 ): SimpleRnnSequenceResult {
   const fn = 'simpleRnnSequence';
+  validate.options(fn, options, ['activation', 'mask', 'recurrentMask']);
   const dims = checkRecurrentShapes(fn, x, h0, weights, 1, options);
   const activation = resolveActivation(fn, 'activation', options.activation ?? 'tanh');
   const withBias = weights.bias !== undefined;
