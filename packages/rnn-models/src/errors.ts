@@ -1,3 +1,5 @@
+import { RnnkitError } from '@rnnkit/core';
+
 /** Every failure `@rnnkit/rnn-models` reports, as a stable machine-readable code. */
 export type RnnModelsErrorCode =
   /** A layer, template or training option is missing, of the wrong type or out of range. */
@@ -19,12 +21,6 @@ export type RnnModelsErrorCode =
  * Error thrown by `@rnnkit/rnn-models`. Branch on `code`, not on the message: the message is
  * for people and says what was wrong and how to fix it.
  */
-export class RnnModelsError extends Error {
+export class RnnModelsError extends RnnkitError<RnnModelsErrorCode> {
   override readonly name = 'RnnModelsError';
-  readonly code: RnnModelsErrorCode;
-
-  constructor(code: RnnModelsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
