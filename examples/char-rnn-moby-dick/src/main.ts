@@ -15,13 +15,13 @@ const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '120' },
     epochs: { type: 'string', default: '1' },
-    'seq-length': { type: 'string', default: '100' },
+    'sequence-length': { type: 'string', default: '100' },
     batch: { type: 'string', default: '64' },
     units: { type: 'string', default: '256' },
     embedding: { type: 'string', default: '64' },
     'learning-rate': { type: 'string', default: '0.005' },
     prompt: { type: 'string', default: 'call me ishmael. ' },
-    length: { type: 'string', default: '400' },
+    'max-new-tokens': { type: 'string', default: '400' },
     temperature: { type: 'string', default: '0.6' },
     'top-k': { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
@@ -54,7 +54,7 @@ if (values['generate-only']) {
   const started = performance.now();
   const trained = await trainCharModel({
     text,
-    sequenceLength: number('seq-length'),
+    sequenceLength: number('sequence-length'),
     batchSize: number('batch'),
     stepsPerEpoch: number('steps'),
     epochs: number('epochs'),
@@ -80,7 +80,7 @@ const topK = number('top-k');
 process.stdout.write(`\n${values.prompt}`);
 const sample = await sampleText(model, vocabulary, {
   prompt: values.prompt,
-  length: number('length'),
+  maxNewTokens: number('max-new-tokens'),
   temperature: number('temperature'),
   topK: topK > 0 ? topK : null,
   seed,

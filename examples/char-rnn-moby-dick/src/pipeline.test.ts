@@ -39,7 +39,7 @@ describe('char-rnn on Moby-Dick (smoke run on the first 6,000 characters)', () =
     expect(losses.at(-1)!).toBeLessThan(Math.log(trained.vocabulary.vocabularySize) - 0.5);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
-    const options = { prompt: 'call me ', length: 60, temperature: 0.8, topK: 5, seed: 11 };
+    const options = { prompt: 'call me ', maxNewTokens: 60, temperature: 0.8, topK: 5, seed: 11 };
     const streamed: string[] = [];
     const first = await sampleText(trained.model, trained.vocabulary, {
       ...options,

@@ -79,7 +79,7 @@ export async function trainCharModel(options: TrainCharModelOptions): Promise<Tr
 
 export interface SampleTextOptions {
   readonly prompt: string;
-  readonly length: number;
+  readonly maxNewTokens: number;
   readonly temperature: number;
   /** Keep only the k most likely characters (the tutorial's `get_top_char`); `null` keeps all. */
   readonly topK: number | null;
@@ -94,7 +94,7 @@ export interface SampledText {
   readonly tokensPerSecond: number;
 }
 
-/** Generates `length` characters after `prompt`, one LSTM step per character. */
+/** Generates `maxNewTokens` characters after `prompt`, one LSTM step per character. */
 export async function sampleText(
   model: tfl.LayersModel,
   vocabulary: CharVocabulary,
@@ -105,7 +105,7 @@ export async function sampleText(
   const result = await generate(stepModel, {
     prompt: options.prompt,
     decoder: vocabulary,
-    maxNewTokens: options.length,
+    maxNewTokens: options.maxNewTokens,
     temperature: options.temperature,
     topK: options.topK,
     seed: options.seed,
