@@ -1,4 +1,4 @@
-import { expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
+import { expectErrorCode, expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/backend.js';
@@ -219,31 +219,31 @@ describe('PyTorch → Keras weight conversion', () => {
 });
 
 describe('PyTorch weight conversion errors', () => {
-  const catchError = (fn: () => unknown): RnnModelsError => {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(RnnModelsError);
-      return error as RnnModelsError;
-    }
-    throw new Error('expected an RnnModelsError');
-  };
-
   it('names a missing key and lists the available ones', () => {
     const f = load('lstm');
-    const error = catchError(() => lstmWeightsFromTorch(f.state_dict, { layer: 1 }));
-    expect(error.code).toBe('RNN_MODELS_INVALID_OPTION');
+    const error = expectErrorCode(
+      () => lstmWeightsFromTorch(f.state_dict, { layer: 1 }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(error.message).toContain("'weight_hh_l1'");
     expect(error.message).toContain('weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0');
 
-    const reverse = catchError(() => gruWeightsFromTorch(load('gru').state_dict, { direction: 'reverse' }));
+    const reverse = expectErrorCode(
+      () => gruWeightsFromTorch(load('gru').state_dict, { direction: 'reverse' }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(reverse.message).toMatch(/'weight_hh_l0_reverse'.*not look bidirectional/);
   });
 
   it('suggests the prefix of a submodule', () => {
     const f = load('lstm_submodule');
-    const error = catchError(() => lstmWeightsFromTorch(f.state_dict));
-    expect(error.code).toBe('RNN_MODELS_INVALID_OPTION');
+    const error = expectErrorCode(
+      () => lstmWeightsFromTorch(f.state_dict),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(error.message).toContain("did you mean prefix 'rnn.'");
     expect(error.message).toContain('head.weight');
     expect(lstmWeightsFromTorch(f.state_dict, { prefix: 'rnn.' }).kernel.shape).toEqual([4, 24]);
@@ -251,40 +251,57 @@ describe('PyTorch weight conversion errors', () => {
 
   it('reports a missing bias', () => {
     const { bias_ih_l0: _, ...noBias } = load('rnn_tanh').state_dict;
-    const error = catchError(() => simpleRnnWeightsFromTorch(noBias));
-    expect(error.code).toBe('RNN_MODELS_INVALID_OPTION');
+    const error = expectErrorCode(
+      () => simpleRnnWeightsFromTorch(noBias),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(error.message).toMatch(/'bias_ih_l0'.*bias=False/);
   });
 
   it('reports wrong shapes with what was received and expected', () => {
     const f = load('lstm');
-    const wrongIh = catchError(() =>
-      lstmWeightsFromTorch({ ...f.state_dict, weight_ih_l0: { shape: [20, 4], data: new Float32Array(80) } }),
+    const wrongIh = expectErrorCode(
+      () =>
+        lstmWeightsFromTorch({
+          ...f.state_dict,
+          weight_ih_l0: { shape: [20, 4], data: new Float32Array(80) },
+        }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(wrongIh.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
     expect(wrongIh.message).toContain('[20, 4]');
     expect(wrongIh.message).toContain('[24, inputDim]');
 
-    const wrongBias = catchError(() => lstmWeightsFromTorch({ ...f.state_dict, bias_hh_l0: [1, 2, 3] }));
-    expect(wrongBias.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
+    const wrongBias = expectErrorCode(
+      () => lstmWeightsFromTorch({ ...f.state_dict, bias_hh_l0: [1, 2, 3] }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
+    );
     expect(wrongBias.message).toMatch(/'bias_hh_l0' has shape \[3\].*\[24\]/);
 
-    const ragged = catchError(() =>
-      simpleRnnWeightsFromTorch({ ...load('rnn_relu').state_dict, weight_hh_l0: [[1, 2], [3]] }),
+    const ragged = expectErrorCode(
+      () => simpleRnnWeightsFromTorch({ ...load('rnn_relu').state_dict, weight_hh_l0: [[1, 2], [3]] }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(ragged.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
     expect(ragged.message).toContain('ragged');
 
-    const badData = catchError(() =>
-      lstmWeightsFromTorch({ ...f.state_dict, bias_ih_l0: { shape: [24], data: new Float32Array(23) } }),
+    const badData = expectErrorCode(
+      () =>
+        lstmWeightsFromTorch({ ...f.state_dict, bias_ih_l0: { shape: [24], data: new Float32Array(23) } }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(badData.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
     expect(badData.message).toContain('23 values');
   });
 
   it('recognises another module’s weights', () => {
-    const error = catchError(() => lstmWeightsFromTorch(load('gru').state_dict));
-    expect(error.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
+    const error = expectErrorCode(
+      () => lstmWeightsFromTorch(load('gru').state_dict),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
+    );
     expect(error.message).toContain('[18, 6]');
     expect(error.message).toContain('use gruWeightsFromTorch');
   });
@@ -292,17 +309,23 @@ describe('PyTorch weight conversion errors', () => {
   it('rejects bad options, non-numeric entries and LSTM projections', () => {
     const f = load('lstm');
     for (const options of [{ layer: -1 }, { layer: 0.5 }, { direction: 'backward' as 'reverse' }]) {
-      expect(catchError(() => lstmWeightsFromTorch(f.state_dict, options)).code).toBe(
+      expectErrorCode(
+        () => lstmWeightsFromTorch(f.state_dict, options),
+        RnnModelsError,
         'RNN_MODELS_INVALID_OPTION',
       );
     }
-    const text = catchError(() =>
-      lstmWeightsFromTorch({ ...f.state_dict, bias_ih_l0: ['0.1'] as unknown as number[] }),
+    const text = expectErrorCode(
+      () => lstmWeightsFromTorch({ ...f.state_dict, bias_ih_l0: ['0.1'] as unknown as number[] }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
     );
-    expect(text.code).toBe('RNN_MODELS_INVALID_OPTION');
     expect(text.message).toContain("'bias_ih_l0' holds string at [0]");
-    const projected = catchError(() => lstmWeightsFromTorch({ ...f.state_dict, weight_hr_l0: [[0]] }));
-    expect(projected.code).toBe('RNN_MODELS_INVALID_OPTION');
+    const projected = expectErrorCode(
+      () => lstmWeightsFromTorch({ ...f.state_dict, weight_hr_l0: [[0]] }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
+    );
     expect(projected.message).toContain('proj_size');
   });
 });

@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,16 +55,6 @@ function lossOf(f: Fixture, result: { outputs: tf.Tensor; h: tf.Tensor; c: tf.Te
     tf.sum(tf.mul(result.h, f.hWeights)),
     tf.sum(tf.mul(result.c, f.cellWeights)),
   ]) as tf.Scalar;
-}
-
-function caught(run: () => unknown): RnnModelsError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RnnModelsError);
-    return error as RnnModelsError;
-  }
-  return expect.fail('expected an RnnModelsError');
 }
 
 /** Gradients of `lossOf` through `lstmSequence` for x, h0, c0 and the given weights, in that order. */
@@ -375,10 +365,11 @@ describe('lstmSequence', () => {
 
   it('names the argument, its shape and the expected shape on a mismatch', () => {
     const f = fixture(12);
-    const kernel = caught(() =>
-      lstmSequence(f.x, f.h0, f.c0, { ...f, kernel: tf.zeros([5, 24]) as tf.Tensor2D }),
+    const kernel = expectErrorCode(
+      () => lstmSequence(f.x, f.h0, f.c0, { ...f, kernel: tf.zeros([5, 24]) as tf.Tensor2D }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(kernel.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
     expect(kernel.message).toContain('weights.kernel has shape [5, 24]');
     expect(kernel.message).toContain('[inputDim, 4·units] = [4, 24]');
     const cases: [string, () => unknown][] = [
@@ -413,16 +404,16 @@ describe('lstmSequence', () => {
       ],
     ];
     for (const [name, run] of cases) {
-      const error = caught(run);
-      expect(error.code, name).toBe('RNN_MODELS_SHAPE_MISMATCH');
+      const error = expectErrorCode(run, RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH');
       expect(error.message, name).toMatch(
         new RegExp(`^lstmSequence: ${name.replace(/\./g, '\\.')} has shape \\[`),
       );
     }
-    const activation = caught(() =>
-      lstmSequence(f.x, f.h0, f.c0, f, { activation: 'gelu' as LstmSequenceOptions['activation'] }),
+    const activation = expectErrorCode(
+      () => lstmSequence(f.x, f.h0, f.c0, f, { activation: 'gelu' as LstmSequenceOptions['activation'] }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
     );
-    expect(activation.code).toBe('RNN_MODELS_INVALID_OPTION');
     expect(activation.message).toContain('"gelu"');
   });
 

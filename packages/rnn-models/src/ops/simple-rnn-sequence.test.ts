@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,16 +48,6 @@ function lossOf(f: Fixture, result: { outputs: tf.Tensor; h: tf.Tensor }): tf.Sc
     tf.sum(tf.mul(result.outputs, f.outputWeights)),
     tf.sum(tf.mul(result.h, f.hWeights)),
   ) as tf.Scalar;
-}
-
-function caught(run: () => unknown): RnnModelsError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RnnModelsError);
-    return error as RnnModelsError;
-  }
-  return expect.fail('expected an RnnModelsError');
 }
 
 function weightsOf(values: tf.Tensor[]): SimpleRnnWeights {
@@ -259,10 +249,11 @@ describe('simpleRnnSequence', () => {
 
   it('names the argument, its shape and the expected shape on a mismatch', () => {
     const f = fixture(8);
-    const kernel = caught(() =>
-      simpleRnnSequence(f.x, f.h0, { ...f, kernel: tf.zeros([INPUT, 4 * UNITS]) as tf.Tensor2D }),
+    const kernel = expectErrorCode(
+      () => simpleRnnSequence(f.x, f.h0, { ...f, kernel: tf.zeros([INPUT, 4 * UNITS]) as tf.Tensor2D }),
+      RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(kernel.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
     expect(kernel.message).toBe(
       `simpleRnnSequence: weights.kernel has shape [${INPUT}, ${4 * UNITS}]; expected [inputDim, units] = [${INPUT}, ${UNITS}].`,
     );
@@ -286,14 +277,15 @@ describe('simpleRnnSequence', () => {
       ],
     ];
     for (const [name, run] of cases) {
-      const error = caught(run);
-      expect(error.code, name).toBe('RNN_MODELS_SHAPE_MISMATCH');
+      const error = expectErrorCode(run, RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH');
       expect(error.message.startsWith(`simpleRnnSequence: ${name} has shape [`), error.message).toBe(true);
     }
-    const activation = caught(() =>
-      simpleRnnSequence(f.x, f.h0, f, { activation: 'swish' as SimpleRnnSequenceOptions['activation'] }),
+    expectErrorCode(
+      () =>
+        simpleRnnSequence(f.x, f.h0, f, { activation: 'swish' as SimpleRnnSequenceOptions['activation'] }),
+      RnnModelsError,
+      'RNN_MODELS_INVALID_OPTION',
     );
-    expect(activation.code).toBe('RNN_MODELS_INVALID_OPTION');
   });
 
   it('leaks no tensors in forward or backward passes, with or without options', async () => {
