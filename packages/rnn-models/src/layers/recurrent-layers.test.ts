@@ -1,4 +1,4 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -349,11 +349,18 @@ describe('errors and leaks', () => {
   it('rejects a wrong initial state shape and a bad resetAfter with typed errors', () => {
     const layer = lstm({ units: UNITS });
     const x = tf.zeros([2, TIME, EMBED]);
-    expect(() => layer.apply(x, { initialState: [tf.zeros([2, UNITS + 1]), tf.zeros([2, UNITS])] })).toThrow(
+    expectErrorCode(
+      () => layer.apply(x, { initialState: [tf.zeros([2, UNITS + 1]), tf.zeros([2, UNITS])] }),
       RnnModelsError,
+      'RNN_MODELS_SHAPE_MISMATCH',
     );
-    expect(() => gru({ units: 2, resetAfter: 'yes' as unknown as boolean })).toThrow(RnnModelsError);
-    expect(() => lstm({ units: 2, seed: 1.5 })).toThrow(RnnModelsError);
+    const invalid = 'RNN_MODELS_INVALID_OPTION';
+    expectErrorCode(
+      () => gru({ units: 2, resetAfter: 'yes' as unknown as boolean }),
+      RnnModelsError,
+      invalid,
+    );
+    expectErrorCode(() => lstm({ units: 2, seed: 1.5 }), RnnModelsError, invalid);
   });
 
   it('leaks no tensors across fit and predict loops', async () => {

@@ -376,14 +376,7 @@ describe('gruSequence', () => {
   it('names the argument, its shape and the expected shape when shapes do not fit', () => {
     const f = fixture(50, true);
     const expectMismatch = (run: () => unknown, message: RegExp) => {
-      try {
-        run();
-        expect.fail('no error thrown');
-      } catch (error) {
-        expect(error).toBeInstanceOf(RnnModelsError);
-        expect((error as RnnModelsError).code).toBe('RNN_MODELS_SHAPE_MISMATCH');
-        expect((error as RnnModelsError).message).toMatch(message);
-      }
+      expect(expectErrorCode(run, RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH').message).toMatch(message);
     };
     expectMismatch(
       () => gruSequence(f.x, f.h0, { ...f, kernel: tf.zeros([INPUT + 1, 3 * UNITS]) as tf.Tensor2D }),
