@@ -27,10 +27,10 @@ export interface InitBackendOptions {
   readonly wasmPaths?: string | Partial<Record<string, string>>;
   /**
    * Threads for the wasm backend's matMul and other XNNPACK kernels. Above 1 in Node this
-   * starts tfjs' threaded-SIMD build, which tfjs itself does not enable in Node (see
-   * `enableNodeWasmThreads`: ~1.8× faster matMul on 2 cores, +~200 ms start-up, +~75 MB);
-   * in browsers it needs a cross-origin-isolated page. Only takes effect on the first
-   * initialization of the wasm backend in a process.
+   * starts tfjs' threaded-SIMD build, which tfjs itself does not enable in Node (faster
+   * products, a slower start and more memory: figures in the README); in browsers it needs a
+   * cross-origin-isolated page. Only takes effect on the first initialization of the wasm
+   * backend in a process.
    * @default 1
    */
   readonly threads?: number;
@@ -38,12 +38,11 @@ export interface InitBackendOptions {
    * With `threads` above 1 in Node on Linux: pin the calling thread to the CPU it runs on and
    * the wasm backend's pool workers to the other CPUs (with `taskset`). XNNPACK's caller
    * busy-waits for its workers, and Linux often wakes a worker on the caller's CPU, where it
-   * waits ~1 ms for the caller's time slice to end; a recurrent layer's loop of small products
-   * hits this hundreds of times per training step (measured on 2 cores: small products 15–25%
-   * faster on average, p99 ~1.1 → 0.2–0.5 ms). Off by default because it fixes the calling
-   * thread to one CPU for the life of the process: use it in processes dedicated to training,
-   * not in several at once on the same CPUs. Where it cannot pin (one thread, cpu, a browser,
-   * not Linux, one CPU, no `taskset`), a warning says why.
+   * waits for the caller's time slice to end; a recurrent layer's loop of small products hits
+   * this hundreds of times per training step (README). Off by default because it fixes the
+   * calling thread to one CPU for the life of the process: use it in processes dedicated to
+   * training, not in several at once on the same CPUs. Where it cannot pin (one thread, cpu, a
+   * browser, not Linux, one CPU, no `taskset`), a warning says why.
    * @default false
    */
   readonly pinThreads?: boolean;

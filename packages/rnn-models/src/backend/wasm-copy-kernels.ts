@@ -121,7 +121,7 @@ function copyStrided(
 
 /**
  * `reverse` on the wasm backend as block copies on the heap. tfjs-backend-wasm 4.22's kernel
- * took ~10 ms to reverse the time axis of a [64, 64, 64] batch — every `goBackwards` layer
+ * is slow at reversing the time axis of a batch — every `goBackwards` layer
  * (the backward half of each `Bidirectional`) does that on its input and again in its gradient.
  */
 export const reverse: tf.KernelConfig = {
@@ -192,7 +192,7 @@ function copyRows(
 /**
  * `tile` on the wasm backend as row copies. tfjs-backend-wasm 4.22 computes every output
  * element's source index separately: broadcasting BatchNormalization's `[128]` gradient to
- * `[1024, 128]` (tfjs-layers does it in every BatchNormalization backward pass) took ~10 ms.
+ * `[1024, 128]` (tfjs-layers does it in every BatchNormalization backward pass) is slow.
  * This kernel copies each innermost row of the input into place, `reps[last]` times over.
  */
 export const tile: tf.KernelConfig = {
@@ -236,7 +236,7 @@ export const tile: tf.KernelConfig = {
 
 /**
  * `gather` on the wasm backend as row copies on the heap. tfjs-backend-wasm 4.22 copies element
- * by element: an Embedding lookup of 4,096 ids in a `[5272, 64]` table took ~10 ms. Same
+ * by element, which makes Embedding lookups slow. Same
  * semantics as tfjs' cpu kernel (an index out of range fails, here with `RNN_MODELS_INVALID_OPTION`); `batchDims > 0` keeps tfjs' kernel.
  */
 export const gatherV2: tf.KernelConfig = {
@@ -290,8 +290,7 @@ export const gatherV2: tf.KernelConfig = {
  * `clone` on the wasm backend without a copy: the result shares the input's memory and counts
  * a reference, as tfjs' cpu and webgl backends do (tensors are immutable). tfjs-backend-wasm
  * 4.22 copied — and tfjs clones every tensor a gradient saves for the backward pass, so each
- * fused recurrent layer copied its saved activations every training step (poetry-char: ~4.6 ms
- * per step, 100 clones).
+ * fused recurrent layer copied its saved activations every training step.
  */
 export const identity: tf.KernelConfig = {
   kernelName: tf.Identity,

@@ -44,9 +44,8 @@ export const unsortedSegmentSum: tf.KernelConfig = {
 
 /**
  * Matrix products with a transposed operand, without the slow path: tfjs-backend-wasm 4.22
- * hands XNNPACK a transposed operand it handles ~40× (A) / ~12× (B) slower than a plain
- * product — measured [1024, 256]ᵀ·[1024, 1024]: 867 ms against 20 ms with an explicit
- * transpose first. Every Dense and recurrent weight gradient is such a product. This kernel
+ * hands XNNPACK a transposed operand it handles many times slower than a plain product, even
+ * counting an explicit transpose first (figures in the README). Every Dense and recurrent weight gradient is such a product. This kernel
  * transposes explicitly (one cheap copy) and runs the plain product.
  */
 export const batchMatMul: tf.KernelConfig = {
@@ -83,9 +82,8 @@ export const batchMatMul: tf.KernelConfig = {
  * `transpose` of matrices on the wasm backend as native 4×4 SIMD block transposes. tfjs-backend-
  * wasm 4.22 writes the result element by element, column by column; when an output row is a
  * multiple of 1 KiB (rows divisible by 256) every write of a column lands in the same cache set
- * and the copy runs at ~7 ns per element (`[10240, 512]` 37 ms, `[4096, 256]` 7.3 ms — every
- * weight gradient of a fused recurrent layer transposes its `[batch·time, gates·units]`
- * gradients, and batch·time is usually such a number). Native: 3.4 ms and 0.5 ms. Transposes
+ * and the copy crawls (every weight gradient of a fused recurrent layer transposes its
+ * `[batch·time, gates·units]` gradients, and batch·time is usually such a number). Transposes
  * that swap two axes of 32-bit data (size-1 axes aside) take this path; the rest keep tfjs'.
  */
 export const transpose: tf.KernelConfig = {
@@ -115,7 +113,7 @@ export const transpose: tf.KernelConfig = {
  * `sum` and `mean` over leading axes on the wasm backend as native column sums. tfjs-backend-wasm
  * 4.22 transposes the reduced axes to the end and reduces scalar by scalar: the gradients of
  * BatchNormalization (tfjs-layers sums `[1024, 128]` over the batch four times per layer and
- * step) took ~1 ms each, ~0.05 ms now. float32 reductions whose reduced axes all come before the
+ * step) were slow. float32 reductions whose reduced axes all come before the
  * kept ones (size-1 axes aside) take this path; the rest keep tfjs' kernels.
  */
 function leadingAxesReduction(kernelName: typeof tf.Sum | typeof tf.Mean): tf.KernelConfig {

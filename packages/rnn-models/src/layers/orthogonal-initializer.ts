@@ -66,9 +66,8 @@ const LEAF_WIDTH = 16;
 
 /**
  * Keras' `Orthogonal` initializer (the default `recurrentInitializer` of LSTM/GRU/SimpleRNN),
- * fast and silent: a drop-in for tfjs-layers' `initializers.orthogonal`, which on the wasm backend
- * takes ≈1.1 s for a `[256, 1024]` LSTM recurrent kernel (this: ≈50 ms) and ≈55 s for a
- * `[1024, 3072]` GRU one (this: ≈1.1 s), and `console.warn`s above 2000 elements.
+ * fast and silent: a drop-in for tfjs-layers' `initializers.orthogonal`, which is slow on the wasm
+ * backend for recurrent kernels (figures in the README) and `console.warn`s above 2000 elements.
  *
  * Same result as Keras and tfjs: the shape is flattened to `[rows, cols]` =
  * `[prod(shape[:-1]), shape[-1]]`; a `[max, min]` standard normal matrix is drawn with

@@ -85,8 +85,8 @@ function stockCellClass<Instance, Args>(className: string): StockCellClass<Insta
 
 /**
  * Keras' initializers (tfjs-layers defaults to glorotNormal kernels). The recurrent kernel's
- * orthogonal initializer is ours: tfjs' takes 1.1 s for [256, 1024] and 55 s for [1024, 3072]
- * on wasm (and warns on the console); `'orthogonal'` given by name maps to ours too.
+ * orthogonal initializer is ours (tfjs' is slow on wasm and warns on the console);
+ * `'orthogonal'` given by name maps to ours too.
  */
 function withKerasDefaults<Args extends SimpleRNNCellLayerArgs>(args: Args, extra: Partial<Args> = {}): Args {
   const filled: Record<string, unknown> = {

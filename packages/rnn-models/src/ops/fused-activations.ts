@@ -37,9 +37,8 @@ function insideOpenInterval(y: tf.Tensor, upper: number, slope: number): tf.Tens
 }
 
 /**
- * tanh(z) = 2·sigmoid(2z) − 1: tfjs-backend-wasm 4.22's Tanh kernel is scalar code, ~6× slower
- * than its Sigmoid on [64, 256] (270 vs 43 µs for this form), and the LSTM calls it twice per
- * step. The two agree within 2e-7; other backends keep their own Tanh.
+ * tanh(z) = 2·sigmoid(2z) − 1: tfjs-backend-wasm 4.22's Tanh kernel is scalar code, several times
+ * slower than its Sigmoid (README), and the LSTM calls it twice per step. The two agree within 2e-7; other backends keep their own Tanh.
  */
 function tanh(z: tf.Tensor): tf.Tensor {
   if (!tanhUsesSigmoid()) return tf.tanh(z);

@@ -91,11 +91,10 @@ export function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {
  * Gradients of x, kernel, recurrent kernel and bias from the pre-activation gradients `dZ`
  * `[time, batch, gates·units]` of all steps, each one large product.
  *
- * Shapes are arranged for the wasm backend (XNNPACK), measured at batch 64, 100 steps, 64
- * inputs, 256 units: the weight gradients are computed transposed, `dZᵀ·h` and `dZᵀ·x` from
- * one transpose of dZ (147 ms), because XNNPACK repacks the right operand on every call and
- * `hᵀ·dZ`, `xᵀ·dZ` make that the big dZ (198 ms); the bias gradient is a product with a row
- * of ones (1.3 ms) rather than `sum(dZ, 0)` (29 ms).
+ * Shapes are arranged for the wasm backend (XNNPACK): the weight gradients are computed
+ * transposed, `dZᵀ·h` and `dZᵀ·x` from one transpose of dZ, because XNNPACK repacks the right
+ * operand on every call and `hᵀ·dZ`, `xᵀ·dZ` would make that the big dZ; the bias gradient is
+ * {@link columnSums}.
  * @internal
  */
 export function projectionGradients(

@@ -1,14 +1,8 @@
-/**
- * CPU pinning for the threaded wasm backend in Node on Linux (see `initBackend`'s `pinThreads`).
- *
- * Why: XNNPACK splits each product between the calling thread and its pool workers, and the
- * calling thread busy-waits for them (emscripten's futex wait on the main thread spins). Linux
- * often wakes a sleeping worker on the waker's own CPU; the worker then runs only when the
- * spinning caller's time slice ends, ~1 ms later. On this project's 2-core machine a loop of
- * `[64, 64]·[64, 256]` products with single-threaded work between them (a recurrent layer's
- * loop) averaged 71–89 µs per product, p99 ~1.1 ms; with the caller on one CPU and the workers
- * on the others, 58–70 µs, p99 0.2–0.5 ms.
- */
+// CPU pinning for the threaded wasm backend in Node on Linux (`initBackend`'s `pinThreads`).
+// XNNPACK splits each product between the calling thread and its pool workers, and the caller
+// busy-waits for them (emscripten's futex wait on the main thread spins). Linux often wakes a
+// sleeping worker on the waker's own CPU, where it runs only when the spinning caller's time
+// slice ends. Measurements: the README.
 
 import { RnnModelsError } from '../../errors.js';
 

@@ -15,9 +15,7 @@ export function wasmPoolThreadIds(): number[] {
 
 /**
  * Lets tfjs-backend-wasm 4.22 start its threaded-SIMD build in Node, which tfjs refuses
- * there (tensorflow/tfjs#3830). Measured on this project's 2-core machine: matMul 1.7–1.9×
- * faster (1024³: ~30 → ~55 GFLOP/s); element-wise ops unchanged; start-up +~200 ms and
- * +~75 MB for emscripten's pool of 8 pthread workers. Three tfjs 4.22 internals are
+ * there (tensorflow/tfjs#3830); what it gains and costs is measured in the README. Three tfjs 4.22 internals are
  * worked around, so re-check on every tfjs upgrade:
  *  1. the `WASM_HAS_MULTITHREAD_SUPPORT` flag is hard-wired false in Node — set it;
  *  2. tfjs hands emscripten a `blob:` URL for the worker script and a Blob for the main
