@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { SimpleRNNLayerArgs } from '@tensorflow/tfjs-layers';
 import { validate } from '../validate.js';
 
 /**
@@ -118,14 +119,17 @@ export function checkRecurrentArgs<T extends object>(where: string, args: T, kin
   for (const name of ['activation', 'recurrentActivation'] as const) {
     const activation = given[name];
     if (typeof activation === 'string' && !isRegisteredClass(activation)) {
-      validate.oneOf(where, name, activation, ACTIVATION_IDENTIFIERS);
+      validate.oneOf(where, name, activation, ACTIVATION_NAMES);
     }
   }
   return args;
 }
 
-/** tfjs-layers' built-in activation names (its `ActivationIdentifier`). */
-const ACTIVATION_IDENTIFIERS = [
+/** A tfjs-layers activation name (tfjs' `ActivationIdentifier`). */
+export type ActivationName = NonNullable<SimpleRNNLayerArgs['activation']>;
+
+/** Every activation tfjs-layers 4.22 knows by name. */
+export const ACTIVATION_NAMES: readonly ActivationName[] = Object.freeze([
   'elu',
   'hardSigmoid',
   'linear',
@@ -141,7 +145,7 @@ const ACTIVATION_IDENTIFIERS = [
   'mish',
   'gelu',
   'gelu_new',
-] as const;
+] satisfies ActivationName[]);
 
 /** Whether tfjs' serialization registry knows `className` (its built-in activations and any the user registered). */
 function isRegisteredClass(className: string): boolean {

@@ -1,4 +1,4 @@
-import type { SimpleRNNLayerArgs } from '@tensorflow/tfjs-layers';
+import { ACTIVATION_NAMES, type ActivationName } from '../layers/layer-args.js';
 import { validate } from '../validate.js';
 
 /** Recurrent layer kinds the templates build: rnnkit's fused `lstm`, `gru` or `simpleRNN`. */
@@ -7,27 +7,8 @@ export type RecurrentCellKind = 'lstm' | 'gru' | 'simple';
 /** The cell kinds, for validation and docs. */
 export const RECURRENT_CELL_KINDS: readonly RecurrentCellKind[] = Object.freeze(['lstm', 'gru', 'simple']);
 
-/** A tfjs-layers activation name (tfjs' `ActivationIdentifier`). */
-export type ActivationName = NonNullable<SimpleRNNLayerArgs['activation']>;
-
-/** Every activation tfjs-layers 4.22 knows by name. */
-export const ACTIVATION_NAMES: readonly ActivationName[] = Object.freeze([
-  'elu',
-  'hardSigmoid',
-  'linear',
-  'relu',
-  'relu6',
-  'selu',
-  'sigmoid',
-  'softmax',
-  'softplus',
-  'softsign',
-  'tanh',
-  'swish',
-  'mish',
-  'gelu',
-  'gelu_new',
-] satisfies ActivationName[]);
+// The names live with the layers that check them; templates offer the same set.
+export { ACTIVATION_NAMES, type ActivationName };
 
 /**
  * Options of the recurrent stack, shared by every template.
