@@ -22,10 +22,12 @@ describe('text pipeline', () => {
   it('trains a next-character model from lazy windows without leaking tensors', async () => {
     const vocabulary = CharVocabulary.fromText(text);
     const ids = vocabulary.encode(text);
-    const windows = Dataset.from(() => slidingWindows(ids, { sequenceLength: 8, stride: 2 })).map((window) => ({
-      xs: window.xs,
-      ys: window.ys[0]!,
-    }));
+    const windows = Dataset.from(() => slidingWindows(ids, { sequenceLength: 8, stride: 2 })).map(
+      (window) => ({
+        xs: window.xs,
+        ys: window.ys[0]!,
+      }),
+    );
     const batches = toTensors(windows.shuffle(512, 1).batch(32), { xsDtype: 'int32' });
 
     const model = tfl.sequential({

@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/core';
+import { createValidator, RnnkitError, type Validator } from '@rnnkit/core';
 
 /** Every failure `@rnnkit/rnn-models` reports, as a stable machine-readable code. */
 export type RnnModelsErrorCode =
@@ -24,3 +24,9 @@ export type RnnModelsErrorCode =
 export class RnnModelsError extends RnnkitError<RnnModelsErrorCode> {
   override readonly name = 'RnnModelsError';
 }
+
+/** rnn-models' one option validator: every failure is an `RNN_MODELS_INVALID_OPTION`. */
+// Typed explicitly so that a `validate.invalid(…)` call (returns never) narrows like a throw.
+export const validate: Validator = createValidator(
+  (message) => new RnnModelsError('RNN_MODELS_INVALID_OPTION', message),
+);

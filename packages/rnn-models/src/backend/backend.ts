@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 // Node: the threaded build's patches and pinning; elsewhere no-ops (package.json `imports`).
 import { platform } from '#node-platform';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { registerChainedOps } from './chained-ops.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { modelChain } from './model-chain.js';
 import type { RecurrentStepKind } from './recurrent-step.js';
 import { compileStepProgram, type StepProgram } from './step-program.js';

@@ -1,7 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PCA } from 'ml-pca';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 
 /** An embedding table as a plain row-major array: row `id` is `values.subarray(id · dim, (id + 1) · dim)`. */
 export interface EmbeddingMatrix {

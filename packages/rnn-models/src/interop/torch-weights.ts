@@ -1,5 +1,4 @@
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 
 /**
  * Nested arrays of numbers, row-major, as PyTorch's `tensor.tolist()` produces them (and

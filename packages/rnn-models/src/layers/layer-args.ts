@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SimpleRNNLayerArgs } from '@tensorflow/tfjs-layers';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 
 /**
  * tfjs-layers' `LayerArgs`, plus what deserialization adds: `customObjects` (tfjs' loader puts it

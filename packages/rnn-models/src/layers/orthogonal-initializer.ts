@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type Shape } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 
 /** Options of {@link orthogonal} and {@link Orthogonal}: Keras' and tfjs' `Orthogonal` arguments. */
 export interface OrthogonalArgs {

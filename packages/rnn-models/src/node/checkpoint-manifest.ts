@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { isNotFound, statOrNull } from './durable-fs.js';
 import { corrupt, MODEL_FILE, readJsonFile, readModelArtifacts, WEIGHTS_FILE } from './file-io-handler.js';
 

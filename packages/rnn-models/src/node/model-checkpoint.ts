@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { removeDirectory } from './atomic-directory.js';
 import type { JsonValue } from './checkpoint-manifest.js';
 import { copyCheckpoint, saveModel } from './save-model.js';

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerChainedOps } from '../backend/chained-ops.js';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { CHECKPOINT_FILES, FORMAT_VERSION, type JsonValue } from './checkpoint-manifest.js';
 import { writeNewFileDurably } from './durable-fs.js';
 import { corrupt, readJsonFile, readWeightsManifest } from './file-io-handler.js';

@@ -3,8 +3,7 @@
 // shape checks and activation lookup. Internal to the package.
 import * as tf from '@tensorflow/tfjs-core';
 import { fastLeadingSumsActive } from '../backend/wasm-math-kernels.js';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
 
 /** Sizes of one fused-sequence call. @internal */

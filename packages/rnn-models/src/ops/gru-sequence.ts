@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { type GruCandidateTerm, gruStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import { checkRecurrentShapes, checkShape, columnSums, resolveActivation } from './fused-sequence.js';

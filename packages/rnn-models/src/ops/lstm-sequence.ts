@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmCellKernelsAvailable } from '../backend/wasm-cells.js';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { lstmStep } from './cell-steps.js';
 import {
   candidateColumnScale,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { simpleRnnStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
 import {

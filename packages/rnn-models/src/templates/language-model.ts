@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import {
   denseLayer,
   embeddingLayer,

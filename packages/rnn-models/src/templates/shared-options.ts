@@ -1,5 +1,5 @@
+import { validate } from '../errors.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../layers/layer-args.js';
-import { validate } from '../validate.js';
 
 /** Recurrent layer kinds the templates build: rnnkit's fused `lstm`, `gru` or `simpleRNN`. */
 export type RecurrentCellKind = 'lstm' | 'gru' | 'simple';

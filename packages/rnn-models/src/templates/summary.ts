@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 
 type Layer = tfl.layers.Layer;
 type LayerNode = Layer['inboundNodes'][number];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { LOSS_NAMES } from './losses.js';
 
 /** Options of early stopping, as Keras' `EarlyStopping` callback (Keras 3 semantics). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 
 /**
  * Gradient clipping, as Keras' optimizer arguments of the same names. At most one may be set

@@ -1,4 +1,4 @@
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 
 /**
  * A learning rate as a function of the global step (0-based, counting every update across

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { metrics as tflMetrics } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 
 /**
  * A loss or metric: targets and predictions in, per-sample (`[batch]`), per-step

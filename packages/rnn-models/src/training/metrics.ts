@@ -1,7 +1,6 @@
 import { closestName } from '@rnnkit/core';
 import { metrics as tflMetrics } from '@tensorflow/tfjs-layers';
-import { RnnModelsError } from '../errors.js';
-import { validate } from '../validate.js';
+import { RnnModelsError, validate } from '../errors.js';
 import { getLoss, LOSS_NAMES, type LossFunction, type LossName } from './losses.js';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { validate } from '../validate.js';
+import { validate } from '../errors.js';
 import { compiledLossFunction, compiledOptimizer } from './compiled-model.js';
 import type { Batch, DataSource } from './data-source.js';
 import { checkDataSource } from './data-source.js';
