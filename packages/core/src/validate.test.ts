@@ -63,6 +63,23 @@ describe('createValidator', () => {
     expect(check.options('f', undefined, ['a'])).toEqual({});
   });
 
+  it("answers another library's name for an option with rnnkit's, when the function knows it", () => {
+    expect(messageOf(() => check.options('padSequences', { maxlen: 3 }, ['maxLength', 'padding']))).toContain(
+      "rnnkit calls it 'maxLength'",
+    );
+    expect(messageOf(() => check.options('windowedStepModel', { maxlen: 3 }, ['sequenceLength']))).toContain(
+      "rnnkit calls it 'sequenceLength'",
+    );
+    expect(
+      messageOf(() =>
+        check.options('timeseriesWindows', { labelWidth: 3 }, ['inputSteps', 'outputSteps', 'shift']),
+      ),
+    ).toContain("'outputSteps'");
+    // Not a known target here: the closest name, as for any misspelling.
+    expect(messageOf(() => check.options('f', { eosId: 3 }, ['eos']))).toContain("Did you mean 'eos'?");
+    expect(messageOf(() => check.options('f', { toString: 3 }, ['a']))).toContain("Did you mean 'a'?");
+  });
+
   it('withDefaults overlays defined fields on the defaults and checks names', () => {
     const defaults = { a: 1, b: 'x' };
     expect(check.withDefaults('f', { a: 2, b: undefined }, defaults)).toEqual({ a: 2, b: 'x' });

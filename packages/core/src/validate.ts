@@ -1,5 +1,6 @@
 import { closestName } from './closest-name.js';
 import { describeValue } from './describe-value.js';
+import { OTHER_NAMES } from './other-names.js';
 
 /** Makes a package's own invalid-option error from a finished message (e.g. `DATASETS_INVALID_OPTION`). */
 export type InvalidOptionError = (message: string) => Error;
@@ -25,8 +26,9 @@ export interface Validator {
   invalid(where: string, name: string, value: unknown, rule: string, fix?: string): never;
   /**
    * Checks that `options` is a plain object (or `undefined`, read as `{}`) whose own keys are all
-   * in `known`; an unknown key fails naming the closest known one, so a misspelt option
-   * (`averge`, Keras' `max_len`) is never silently ignored. Returns the object.
+   * in `known`; an unknown key fails naming the closest known one — or, for a name other
+   * libraries use ({@link OTHER_NAMES}: Keras' `maxlen`), rnnkit's — so a misspelt option is never
+   * silently ignored. Returns the object.
    */
   options<T extends object>(where: string, options: T | undefined, known: readonly string[]): T;
   /**
@@ -98,9 +100,17 @@ export function createValidator(makeError: InvalidOptionError): Validator {
     }
     for (const key of Object.keys(given)) {
       if (known.includes(key)) continue;
+      const ours = Object.hasOwn(OTHER_NAMES, key)
+        ? OTHER_NAMES[key]!.find((name) => known.includes(name))
+        : undefined;
+      const snake = key.includes('_') ? ' (Python snake_case names are camelCase here.)' : '';
+      if (ours !== undefined) {
+        throw makeError(
+          `${where}: unknown option '${key}'. rnnkit calls it '${ours}'. Known options: ${known.join(', ')}.${snake}`,
+        );
+      }
       const closest = closestName(key, known);
       const hint = closest === null ? 'It takes no options.' : `Did you mean '${closest}'?`;
-      const snake = key.includes('_') ? ' (Python snake_case names are camelCase here.)' : '';
       throw makeError(
         `${where}: unknown option '${key}'. ${hint} Known options: ${known.join(', ')}.${snake}`,
       );

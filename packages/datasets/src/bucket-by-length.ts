@@ -7,14 +7,7 @@ import {
   requireValueForDtype,
 } from './dense-matrix.js';
 import { DatasetsError } from './errors.js';
-import {
-  check,
-  type IdSequence,
-  integerList,
-  isIterableObject,
-  requireNumberSequence,
-  withDefaults,
-} from './validate.js';
+import { check, type IdSequence, integerList, isIterableObject, requireNumberSequence } from './validate.js';
 
 /**
  * Options of {@link bucketByLength}; they mirror tf.data's `bucket_by_sequence_length`
@@ -83,7 +76,10 @@ export const DEFAULT_BUCKET_BY_LENGTH_OPTIONS: Omit<
  */
 export function resolveBucketByLengthOptions(options: BucketByLengthOptions): ResolvedBucketByLengthOptions {
   const where = 'bucketByLength';
-  const merged = withDefaults(where, options, DEFAULT_BUCKET_BY_LENGTH_OPTIONS, ['boundaries', 'batchSizes']);
+  const merged = check.withDefaults(where, options, DEFAULT_BUCKET_BY_LENGTH_OPTIONS, [
+    'boundaries',
+    'batchSizes',
+  ]);
   const boundaries = integerList(where, 'boundaries', merged.boundaries, { min: 1 });
   boundaries.forEach((boundary, k) => {
     if (k > 0 && boundary <= boundaries[k - 1]!) {

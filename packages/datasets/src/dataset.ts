@@ -1,6 +1,6 @@
 import { describeValue, SeededRandom } from '@rnnkit/core';
 import { DatasetsError } from './errors.js';
-import { check, withDefaults } from './validate.js';
+import { check } from './validate.js';
 
 /**
  * Where a {@link Dataset} reads from. Arrays and functions returning a fresh iterable can be
@@ -177,7 +177,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   batch(size: number, options: BatchOptions = {}): Dataset<T[]> {
     const where = 'Dataset.batch';
     check.integer(where, 'size', size, { min: 1 });
-    const { dropRemainder } = withDefaults(where, options, DEFAULT_BATCH_OPTIONS);
+    const { dropRemainder } = check.withDefaults(where, options, DEFAULT_BATCH_OPTIONS);
     check.boolean(where, 'dropRemainder', dropRemainder);
     const batches = dropRemainder ? Math.floor(this.size / size) : Math.ceil(this.size / size);
     return this.#derive(batches, (source) =>
@@ -216,7 +216,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
       );
     }
     check.integer(where, 'seed', seed);
-    const merged = withDefaults(where, options, DEFAULT_SHUFFLE_OPTIONS);
+    const merged = check.withDefaults(where, options, DEFAULT_SHUFFLE_OPTIONS);
     const reshuffle = check.boolean(where, 'reshuffleEachIteration', merged.reshuffleEachIteration);
     const firstPass = check.integer(where, 'firstPass', merged.firstPass, { min: 0 });
     return this.#derive(this.size, (source, pass) =>

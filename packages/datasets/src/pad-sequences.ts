@@ -7,7 +7,7 @@ import {
   requireValueForDtype,
 } from './dense-matrix.js';
 import { DatasetsError } from './errors.js';
-import { check, type IdSequence, requireNumberSequence, withDefaults } from './validate.js';
+import { check, type IdSequence, requireNumberSequence } from './validate.js';
 
 /** Which end of a sequence gets padding or loses elements: Keras' `'pre'` or `'post'`. */
 export type PadSide = 'pre' | 'post';
@@ -78,7 +78,7 @@ export const DEFAULT_PAD_SEQUENCES_OPTIONS: ResolvedPadSequencesOptions = Object
  */
 export function resolvePadSequencesOptions(options: PadSequencesOptions = {}): ResolvedPadSequencesOptions {
   const where = 'padSequences';
-  const merged = withDefaults(where, options, DEFAULT_PAD_SEQUENCES_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_PAD_SEQUENCES_OPTIONS);
   const dtype = check.oneOf(where, 'dtype', merged.dtype, MATRIX_DTYPES);
   return {
     maxLength:

@@ -1,6 +1,6 @@
 import { DatasetsError } from './errors.js';
 import { copyIds, requireIdCorpus } from './id-input.js';
-import { check, type IdSequence, withDefaults } from './validate.js';
+import { check, type IdSequence } from './validate.js';
 
 /** Options of {@link shiftedChunks} and {@link countShiftedChunks}. */
 export interface ShiftedChunkOptions {
@@ -29,7 +29,7 @@ export function resolveShiftedChunkOptions(
   options: ShiftedChunkOptions,
   where = 'shiftedChunks',
 ): ResolvedShiftedChunkOptions {
-  const merged = withDefaults(where, options, DEFAULT_SHIFTED_CHUNK_OPTIONS, ['sequenceLength']);
+  const merged = check.withDefaults(where, options, DEFAULT_SHIFTED_CHUNK_OPTIONS, ['sequenceLength']);
   return { sequenceLength: check.integer(where, 'sequenceLength', merged.sequenceLength, { min: 1 }) };
 }
 

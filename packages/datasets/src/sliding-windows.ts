@@ -1,6 +1,6 @@
 import { DatasetsError } from './errors.js';
 import { copyIds, toIdDocuments } from './id-input.js';
-import { check, type IdSequence, withDefaults } from './validate.js';
+import { check, type IdSequence } from './validate.js';
 
 /**
  * What a sliding window predicts: `'next'` the one id after the window (Keras' character
@@ -51,7 +51,7 @@ export function resolveSlidingWindowOptions(
   options: SlidingWindowOptions,
   where = 'slidingWindows',
 ): ResolvedSlidingWindowOptions {
-  const merged = withDefaults(where, options, DEFAULT_SLIDING_WINDOW_OPTIONS, ['sequenceLength']);
+  const merged = check.withDefaults(where, options, DEFAULT_SLIDING_WINDOW_OPTIONS, ['sequenceLength']);
   return {
     sequenceLength: check.integer(where, 'sequenceLength', merged.sequenceLength, { min: 1 }),
     stride: check.integer(where, 'stride', merged.stride, { min: 1 }),

@@ -1,6 +1,6 @@
 import { describeValue, SeededRandom } from '@rnnkit/core';
 import { DatasetsError } from './errors.js';
-import { check, withDefaults } from './validate.js';
+import { check } from './validate.js';
 
 /** A part's size: a fraction of all items in (0, 1), or a count of items (an integer ≥ 1). */
 export type SplitSize = number;
@@ -57,7 +57,7 @@ function split<T>(
   options: SplitOptions<T>,
   required: readonly string[],
 ): T[][] {
-  const merged = withDefaults(where, options, DEFAULT_SPLIT_OPTIONS, required);
+  const merged = check.withDefaults(where, options, DEFAULT_SPLIT_OPTIONS, required);
   if (!Array.isArray(items) || items.length === 0) {
     throw new DatasetsError(
       'DATASETS_EMPTY_INPUT',

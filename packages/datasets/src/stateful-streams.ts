@@ -1,6 +1,6 @@
 import { DatasetsError } from './errors.js';
 import { requireIdCorpus } from './id-input.js';
-import { check, type IdSequence, withDefaults } from './validate.js';
+import { check, type IdSequence } from './validate.js';
 
 /** Options of {@link statefulStreams} and {@link countStatefulBatches}. */
 export interface StatefulStreamOptions {
@@ -40,7 +40,7 @@ export function resolveStatefulStreamOptions(
   options: StatefulStreamOptions,
   where = 'statefulStreams',
 ): ResolvedStatefulStreamOptions {
-  const merged = withDefaults(where, options, DEFAULT_STATEFUL_STREAM_OPTIONS, [
+  const merged = check.withDefaults(where, options, DEFAULT_STATEFUL_STREAM_OPTIONS, [
     'batchSize',
     'sequenceLength',
   ]);

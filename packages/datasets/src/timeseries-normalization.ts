@@ -8,7 +8,7 @@ import {
   type SeriesInput,
   type SeriesView,
 } from './series-input.js';
-import { check, optionalNameList, withDefaults } from './validate.js';
+import { check, optionalNameList } from './validate.js';
 
 /**
  * Per-column statistics for z-score normalization, `(x − mean) / std`. Plain numbers, so the
@@ -87,7 +87,7 @@ export function resolveNormalizationStatsOptions(
   options: NormalizationStatsOptions = {},
   where = 'normalizationStats',
 ): ResolvedNormalizationStatsOptions {
-  const merged = withDefaults(where, options, DEFAULT_NORMALIZATION_STATS_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_NORMALIZATION_STATS_OPTIONS);
   return {
     ddof: check.integer(where, 'ddof', merged.ddof, { min: 0 }),
     columns: optionalNameList(where, 'columns', merged.columns),
@@ -105,7 +105,7 @@ export function resolveFitNormalizationOptions(
   options: FitNormalizationOptions = {},
 ): ResolvedFitNormalizationOptions {
   const where = 'fitNormalization';
-  const { trainFraction, ...stats } = withDefaults(where, options, DEFAULT_FIT_NORMALIZATION_OPTIONS);
+  const { trainFraction, ...stats } = check.withDefaults(where, options, DEFAULT_FIT_NORMALIZATION_OPTIONS);
   return {
     trainFraction: check.number(where, 'trainFraction', trainFraction, {
       min: 0,
@@ -215,7 +215,7 @@ export function resolveNormalizeOptions(
   options: NormalizeOptions = {},
   where = 'normalize',
 ): ResolvedNormalizeOptions {
-  const merged = withDefaults(where, options, DEFAULT_NORMALIZE_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_NORMALIZE_OPTIONS);
   return { columns: requireColumnSelection(where, 'columns', merged.columns) };
 }
 

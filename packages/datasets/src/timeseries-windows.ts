@@ -7,7 +7,7 @@ import {
   type SeriesInput,
   type SeriesView,
 } from './series-input.js';
-import { check, optionalNameList, withDefaults } from './validate.js';
+import { check, optionalNameList } from './validate.js';
 
 /**
  * Options of {@link timeseriesWindows}: the TensorFlow tutorial's `WindowGenerator`, with
@@ -76,7 +76,7 @@ export function resolveTimeseriesWindowOptions(
   options: TimeseriesWindowOptions,
   where = 'timeseriesWindows',
 ): ResolvedTimeseriesWindowOptions {
-  const merged = withDefaults(where, options, DEFAULT_TIMESERIES_WINDOW_OPTIONS, [
+  const merged = check.withDefaults(where, options, DEFAULT_TIMESERIES_WINDOW_OPTIONS, [
     'inputSteps',
     'outputSteps',
     'shift',

@@ -8,65 +8,6 @@ import { DatasetsError } from './errors.js';
  */
 export const check = createValidator((message) => new DatasetsError('DATASETS_INVALID_OPTION', message));
 
-/**
- * Names other libraries (Keras, the TensorFlow tutorials) or earlier rnnkit versions use for an
- * option rnnkit spells otherwise: a user who passes one is told ours, not merely the nearest
- * spelling (`labelWidth` is nearer to `shift` than to `outputSteps`).
- */
-const RENAMED: Readonly<Record<string, readonly string[]>> = {
-  maxlen: ['maxLength'],
-  max_len: ['maxLength'],
-  maxLen: ['maxLength'],
-  length: ['sequenceLength', 'maxLength'],
-  seqLength: ['sequenceLength'],
-  seq_length: ['sequenceLength'],
-  inputWidth: ['inputSteps'],
-  input_width: ['inputSteps'],
-  labelWidth: ['outputSteps'],
-  label_width: ['outputSteps'],
-  value: ['padValue'],
-  num_samples: ['maxPairs'],
-};
-
-function rejectRenamed(where: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') return;
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const ours = RENAMED[key]?.find((name) => known.includes(name));
-    if (ours !== undefined) {
-      throw new DatasetsError(
-        'DATASETS_INVALID_OPTION',
-        `${where}: unknown option '${key}'. Did you mean '${ours}'? rnnkit spells it ${ours}. ` +
-          `Known options: ${known.join(', ')}.`,
-      );
-    }
-  }
-}
-
-/**
- * {@link check}`.options`, naming rnnkit's spelling for an option known elsewhere by another
- * name (Keras' `maxlen` → `maxLength`).
- */
-export function knownOptions<T extends object>(
-  where: string,
-  options: T | undefined,
-  known: readonly string[],
-): T {
-  rejectRenamed(where, options, known);
-  return check.options(where, options, known);
-}
-
-/** {@link check}`.withDefaults`, with the renamed-option hint of {@link knownOptions}. */
-export function withDefaults<D extends object, T extends object>(
-  where: string,
-  options: T | undefined,
-  defaults: D,
-  required: readonly string[] = [],
-): D & T {
-  rejectRenamed(where, options, [...required, ...Object.keys(defaults)]);
-  return check.withDefaults(where, options, defaults, required);
-}
-
 /** An array of integer ids, as tokenizers produce and models consume. */
 export type IdSequence = ArrayLike<number>;
 

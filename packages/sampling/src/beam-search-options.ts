@@ -1,6 +1,6 @@
 import { type ResolvedStop, resolveDecoder, resolvePrompt, resolveStop } from './prompt.js';
 import type { LogitsProcessor, TokenDecoder } from './types.js';
-import { check, checkFunctionList, rejectRenamed } from './validate.js';
+import { check, checkFunctionList } from './validate.js';
 
 /** When beam search stops before `maxNewTokens` (HF's `early_stopping`). */
 export type EarlyStopping = boolean | 'never';
@@ -95,9 +95,6 @@ export interface ResolvedBeamSearchOptions {
 
 const WHERE = 'beamSearch';
 
-/** Names beam search had before rnnkit's one spelling per concept. */
-const RENAMED = Object.freeze({ maxLength: 'maxNewTokens', eosId: 'stop' });
-
 /**
  * Validates {@link BeamSearchOptions} against a vocabulary size and fills in the defaults.
  * Internal: the resolved shape is not API.
@@ -111,7 +108,6 @@ export function resolveBeamSearchOptions(
   options: BeamSearchOptions,
   vocabularySize: number,
 ): ResolvedBeamSearchOptions {
-  rejectRenamed(WHERE, options, RENAMED);
   const merged = check.withDefaults(WHERE, options, DEFAULT_BEAM_SEARCH_OPTIONS, ['prompt']);
   const decoder = resolveDecoder(WHERE, merged.decoder);
   const beamWidth = check.integer(WHERE, 'beamWidth', merged.beamWidth, { min: 1 });

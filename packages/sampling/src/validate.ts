@@ -15,28 +15,6 @@ export function fail(code: SamplingErrorCode, message: string): never {
   throw new SamplingError(code, message);
 }
 
-/**
- * Rejects option names that rnnkit spells differently (`maxLength` of beam search is
- * `maxNewTokens`, Keras' `maxlen` is `sequenceLength`), naming the one to use: the edit
- * distance alone would not find it.
- */
-export function rejectRenamed(
-  where: string,
-  options: unknown,
-  renamed: Readonly<Record<string, string>>,
-): void {
-  if (options === null || typeof options !== 'object') return;
-  for (const [old, name] of Object.entries(renamed)) {
-    if (Object.hasOwn(options, old)) {
-      fail(
-        'SAMPLING_INVALID_OPTION',
-        `${where}: unknown option '${old}'. Did you mean '${name}'? (rnnkit spells this concept ` +
-          `'${name}' in every package.)`,
-      );
-    }
-  }
-}
-
 /** Throws `SAMPLING_INVALID_INPUT` unless `value` is an array or typed array (a row of logits). */
 export function checkArrayLike(
   where: string,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepModel } from './types.js';
-import { check, fail, rejectRenamed } from './validate.js';
+import { check, fail } from './validate.js';
 
 /**
  * What {@link windowedStepModel} needs of a model: tfjs-layers' `LayersModel` (and
@@ -54,9 +54,6 @@ export const DEFAULT_WINDOWED_STEP_MODEL_OPTIONS: Readonly<
 
 const WHERE = 'windowedStepModel';
 
-/** Names that rnnkit spells `sequenceLength` (the option was `length`; Keras says `maxlen`). */
-const RENAMED = Object.freeze({ length: 'sequenceLength', maxlen: 'sequenceLength' });
-
 /**
  * Validates {@link WindowedStepModelOptions} and fills in the defaults. Internal: the resolved
  * shape is not API.
@@ -68,7 +65,6 @@ const RENAMED = Object.freeze({ length: 'sequenceLength', maxlen: 'sequenceLengt
 export function resolveWindowedStepModelOptions(
   options: WindowedStepModelOptions,
 ): ResolvedWindowedStepModelOptions {
-  rejectRenamed(WHERE, options, RENAMED);
   const merged = check.withDefaults(WHERE, options, DEFAULT_WINDOWED_STEP_MODEL_OPTIONS, ['sequenceLength']);
   return {
     sequenceLength: check.integer(WHERE, 'sequenceLength', merged.sequenceLength, { min: 1 }),

@@ -1,7 +1,7 @@
 import { stripBom } from '@rnnkit/tokenize';
 import { parse } from 'csv-parse/sync';
 import { DatasetsError } from '../errors.js';
-import { check, nameList, withDefaults } from '../validate.js';
+import { check, nameList } from '../validate.js';
 import { readAndParse } from './read-text-file.js';
 import { requireText } from './text-lines.js';
 
@@ -52,7 +52,7 @@ export const DEFAULT_CSV_OPTIONS: ResolvedCsvOptions = Object.freeze({
  * @throws DatasetsError `DATASETS_INVALID_OPTION`
  */
 export function resolveCsvOptions(options: CsvOptions<string> = {}, where = 'parseCsv'): ResolvedCsvOptions {
-  const merged = withDefaults(where, options, DEFAULT_CSV_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_CSV_OPTIONS);
   const columns = merged.columns === undefined ? undefined : nameList(where, 'columns', merged.columns);
   const requiredColumns = nameList(where, 'requiredColumns', merged.requiredColumns);
   const delimiter = merged.delimiter;

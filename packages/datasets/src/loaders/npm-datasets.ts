@@ -1,6 +1,6 @@
 import { describeValue } from '@rnnkit/core';
 import { DatasetsError } from '../errors.js';
-import { check, knownOptions, nameList, withDefaults } from '../validate.js';
+import { check, nameList } from '../validate.js';
 import { datasetPackageDirectory, importDatasetPackage } from './package-loader.js';
 import { readTextFile } from './read-text-file.js';
 import {
@@ -65,7 +65,7 @@ export async function mobyDick(
 ): Promise<MobyDickChapter[]>;
 export async function mobyDick(options?: MobyDickOptions): Promise<string | MobyDickChapter[]>;
 export async function mobyDick(options: MobyDickOptions = {}): Promise<string | MobyDickChapter[]> {
-  const merged = withDefaults('mobyDick', options, DEFAULT_MOBY_DICK_OPTIONS);
+  const merged = check.withDefaults('mobyDick', options, DEFAULT_MOBY_DICK_OPTIONS);
   const byChapter = check.boolean('mobyDick', 'byChapter', merged.byChapter);
   const data = await callDataset(MOBY_DICK);
   const chapters = requireRows(data, MOBY_DICK).map((row, k) => ({
@@ -108,7 +108,7 @@ export const DEFAULT_CMUDICT_OPTIONS: Required<CmudictOptions> = Object.freeze({
  *   `DATASETS_PARSE_ERROR`; `DATASETS_INVALID_OPTION`.
  */
 export async function cmudict(options: CmudictOptions = {}): Promise<Map<string, readonly string[]>> {
-  const merged = withDefaults('cmudict', options, DEFAULT_CMUDICT_OPTIONS);
+  const merged = check.withDefaults('cmudict', options, DEFAULT_CMUDICT_OPTIONS);
   const stress = check.boolean('cmudict', 'stress', merged.stress);
   const alternates = check.boolean('cmudict', 'alternates', merged.alternates);
   const dict = await callDataset(CMUDICT, { data: 'dict' });
@@ -152,7 +152,7 @@ export interface BrownCorpusOptions extends TaggedSentencesOptions {
  *   `DATASETS_INVALID_OPTION` for an unknown category; `DATASETS_IO_ERROR`; `DATASETS_PARSE_ERROR`.
  */
 export async function brownCorpus(options: BrownCorpusOptions = {}): Promise<TaggedSentence[]> {
-  const { categories, ...tagging } = knownOptions('brownCorpus', options, [
+  const { categories, ...tagging } = check.options('brownCorpus', options, [
     ...Object.keys(DEFAULT_TAGGED_SENTENCES_OPTIONS),
     'categories',
   ]);

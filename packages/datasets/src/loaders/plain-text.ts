@@ -1,6 +1,6 @@
 import { type StripGutenbergOptions, stripBom, stripGutenbergBoilerplate } from '@rnnkit/tokenize';
 import { DatasetsError } from '../errors.js';
-import { check, knownOptions, withDefaults } from '../validate.js';
+import { check } from '../validate.js';
 import { readAndParse } from './read-text-file.js';
 import { normalizeNewlines, requireText } from './text-lines.js';
 
@@ -62,11 +62,11 @@ export function resolvePlainTextOptions(
   options: PlainTextOptions = {},
   where = 'parsePlainText',
 ): ResolvedPlainTextOptions {
-  const merged = withDefaults(where, options, DEFAULT_PLAIN_TEXT_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_PLAIN_TEXT_OPTIONS);
   const stripGutenberg = merged.stripGutenberg;
   let strip: false | StripGutenbergOptions = false;
   if (typeof stripGutenberg === 'object' && stripGutenberg !== null) {
-    const given = knownOptions(`${where} stripGutenberg`, stripGutenberg, ['requireMarkers']);
+    const given = check.options(`${where} stripGutenberg`, stripGutenberg, ['requireMarkers']);
     const requireMarkers = given.requireMarkers ?? false;
     strip = { requireMarkers: check.boolean(where, 'stripGutenberg.requireMarkers', requireMarkers) };
   } else if (check.boolean(where, 'stripGutenberg', stripGutenberg)) {

@@ -1,6 +1,6 @@
 import { describeValue } from '@rnnkit/core';
 import { DatasetsError } from '../errors.js';
-import { check, withDefaults } from '../validate.js';
+import { check } from '../validate.js';
 import { brownToUniversal } from './brown-universal.js';
 import { readAndParse } from './read-text-file.js';
 import { forEachLine } from './text-lines.js';
@@ -56,7 +56,7 @@ export function resolveTaggedSentencesOptions(
   where = 'parseTaggedSentences',
   extra: readonly string[] = [],
 ): ResolvedTaggedSentencesOptions {
-  const merged = withDefaults(where, options, DEFAULT_TAGGED_SENTENCES_OPTIONS, extra);
+  const merged = check.withDefaults(where, options, DEFAULT_TAGGED_SENTENCES_OPTIONS, extra);
   return {
     tagset: check.oneOf(where, 'tagset', merged.tagset, TAGSETS),
     lowercase: check.boolean(where, 'lowercase', merged.lowercase),

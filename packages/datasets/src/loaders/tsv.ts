@@ -1,6 +1,6 @@
 import { describeValue } from '@rnnkit/core';
 import { DatasetsError } from '../errors.js';
-import { check, withDefaults } from '../validate.js';
+import { check } from '../validate.js';
 import { readAndParse, readTextFile } from './read-text-file.js';
 import { forEachLine } from './text-lines.js';
 
@@ -94,7 +94,7 @@ export function resolveSentencePairsOptions(
   options: SentencePairsOptions = {},
   where = 'parseSentencePairs',
 ): ResolvedSentencePairsOptions {
-  const { maxPairs } = withDefaults(where, options, DEFAULT_SENTENCE_PAIRS_OPTIONS);
+  const { maxPairs } = check.withDefaults(where, options, DEFAULT_SENTENCE_PAIRS_OPTIONS);
   return {
     maxPairs:
       maxPairs === Number.POSITIVE_INFINITY

@@ -2,7 +2,7 @@ import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../dataset.js';
 import { DatasetsError } from '../errors.js';
-import { check, isArrayLike, knownOptions, withDefaults } from '../validate.js';
+import { check, isArrayLike } from '../validate.js';
 
 /** A number, a sequence of numbers, or a sequence of feature vectors. */
 export type NumericValue = number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -93,10 +93,10 @@ interface ResolvedTensorBatchOptions {
 }
 
 function resolveTensorBatchOptions(options: TensorBatchOptions, where: string): ResolvedTensorBatchOptions {
-  const merged = withDefaults(where, options, DEFAULT_TENSOR_BATCH_OPTIONS);
+  const merged = check.withDefaults(where, options, DEFAULT_TENSOR_BATCH_OPTIONS);
   let padding: ResolvedPadding | undefined;
   if (merged.padding !== undefined) {
-    const given = knownOptions(`${where} padding`, merged.padding, ['padValue', 'maxLength']);
+    const given = check.options(`${where} padding`, merged.padding, ['padValue', 'maxLength']);
     padding = {
       padValue: check.number(where, 'padding.padValue', given.padValue ?? 0),
       maxLength:

@@ -190,17 +190,10 @@ export function unitList(where: string, name: string, value: unknown, allowEmpty
   return [...(list as number[])];
 }
 
-/** Former option names of the templates, so that old code fails naming the new one. */
-const RENAMED: Readonly<Record<string, string>> = Object.freeze({
-  vocabSize: 'vocabularySize',
-  outSteps: 'outputSteps',
-  outFeatures: 'outputFeatures',
-});
-
 /**
  * Checks that a template's `options` is an object whose names are all known: the keys of its
- * `defaults` plus the `required` ones. A misspelt name fails naming the closest; a former name
- * (`vocabSize`) names its replacement.
+ * `defaults` plus the `required` ones. A misspelt name fails naming the closest; another
+ * library's name (`vocabSize`) names rnnkit's.
  */
 export function checkTemplateOptions<T extends object>(
   where: string,
@@ -211,17 +204,6 @@ export function checkTemplateOptions<T extends object>(
   if (options === undefined)
     validate.invalid(where, 'options', options, 'must be an options object', `Call ${where}({ … }).`);
   const known = [...required, ...Object.keys(defaults)];
-  for (const [old, renamed] of Object.entries(RENAMED)) {
-    if (options !== null && typeof options === 'object' && old in options && known.includes(renamed)) {
-      validate.invalid(
-        where,
-        old,
-        (options as Record<string, unknown>)[old],
-        'was renamed',
-        `Use '${renamed}'.`,
-      );
-    }
-  }
   return validate.options(where, options, known);
 }
 
