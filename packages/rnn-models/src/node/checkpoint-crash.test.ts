@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCrashModel, versionWeights } from '../../test/fixtures/checkpoints/crash-model.js';
-import { initBackend } from '../backend/backend.js';
+import { useTempRoot } from '../../test/node-support.js';
 import type { RnnModelsError } from '../errors.js';
 import { loadModel } from './load-model.js';
 
@@ -14,16 +13,7 @@ const CHILD = join(PACKAGE_ROOT, 'test/fixtures/checkpoints/crash-child.ts');
 const KILLS = 4;
 const SEED = Number(process.env['RNNKIT_CRASH_SEED'] ?? 20240611);
 
-let root: string;
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-crash-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const temp = useTempRoot('crash');
 
 /** Deterministic delays, so a failing sequence can be replayed with RNNKIT_CRASH_SEED. */
 function lcg(seed: number): () => number {
@@ -79,7 +69,7 @@ class ChildRun {
 
 describe('saveModel survives SIGKILL at random moments', () => {
   it(`a child killed ${KILLS} times mid-saving always leaves one complete saved version`, async () => {
-    const dir = join(root, 'ckpt');
+    const dir = join(temp.path, 'ckpt');
     const shapes = (() => {
       const model = buildCrashModel();
       const s = model.weights.map((w) => w.shape as number[]);
@@ -111,7 +101,7 @@ describe('saveModel survives SIGKILL at random moments', () => {
         );
       }
       const version = (loaded.extras as { version: number }).version;
-      const leftovers = (await readdir(root)).filter((n) => n !== 'ckpt');
+      const leftovers = (await readdir(temp.path)).filter((n) => n !== 'ckpt');
       report.push(
         `run ${run}: killed after ${delayMs} ms, ${started.saved.length} saves, loaded v${version} from ${loaded.source}, leftovers [${leftovers.join(', ')}]`,
       );

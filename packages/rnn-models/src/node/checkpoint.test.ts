@@ -1,62 +1,20 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cp, mkdir, readdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { predictValues, tinyIds, tinyModel, useTempRoot } from '../../test/node-support.js';
 import '../index.js'; // what a browser app imports: registers rnnkit's layers for stock loading
-import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../layers/recurrent-layers.js';
 import { CHECKPOINT_FILES, type JsonValue } from './checkpoint-manifest.js';
 import { loadModel } from './load-model.js';
 import { restoreOptimizer } from './optimizer-state.js';
 import { saveModel } from './save-model.js';
 
-const [VOCAB, TIME, BATCH] = [7, 5, 2];
-let root: string;
-let counter = 0;
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-ckpt-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  counter += 1;
-  return join(root, `c${counter}`);
-}
-
-function tinyModel(): tfl.Sequential {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.embedding({ inputDim: VOCAB, outputDim: 3, inputLength: TIME }),
-      lstm({ units: 4, returnSequences: true }),
-      gru({ units: 3 }),
-      tfl.layers.dense({ units: VOCAB, activation: 'softmax' }),
-    ],
-  });
-}
-
-function ids(): tf.Tensor2D {
-  return tf.tensor2d(
-    [
-      [1, 2, 3, 4, 5],
-      [6, 0, 2, 1, 3],
-    ],
-    [BATCH, TIME],
-    'int32',
-  );
-}
-
-function predictValues(model: tfl.LayersModel): number[] {
-  return tf.tidy(() => Array.from((model.predict(ids()) as tf.Tensor).dataSync()));
-}
+const BATCH = 2;
+const temp = useTempRoot('ckpt', 'c');
+const freshDir = (): string => temp.fresh();
 
 function weightValues(model: tfl.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -80,7 +38,7 @@ function versionOf(model: tfl.LayersModel): number {
 }
 
 function trainBatch(model: tfl.LayersModel): Promise<number | number[]> {
-  const x = ids();
+  const x = tinyIds();
   const y = tf.tensor2d([[1], [4]], [BATCH, 1]);
   return model.trainOnBatch(x, y).finally(() => tf.dispose([x, y]));
 }
@@ -106,7 +64,7 @@ describe('saveModel / loadModel', () => {
     );
     expect(saved.bytes).toBe(Object.values(saved.files).reduce((a, b) => a + b, 0));
     expect((await readdir(dir)).sort()).toEqual(Object.keys(saved.files).sort());
-    expect((await readdir(root)).filter((n) => n.startsWith(`c${counter}.`))).toEqual([]);
+    expect((await readdir(temp.path)).filter((n) => n.startsWith(`${basename(dir)}.`))).toEqual([]);
 
     const loaded = await loadModel(dir);
     expect(predictValues(loaded.model)).toEqual(predictValues(model));
@@ -383,7 +341,7 @@ describe('loadModel on damaged checkpoints', () => {
       expect(error.message).toContain('checkpoint.json');
     });
     await expectErrorCode(
-      loadModel(join(root, 'nothing-here')),
+      loadModel(join(temp.path, 'nothing-here')),
       RnnModelsError,
       'RNN_MODELS_CHECKPOINT_CORRUPT',
     ).then((error) => {
@@ -506,7 +464,7 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
     await cp(v2, `${dir}.tmp-b2`, { recursive: true });
     expect(await loadVersion(dir)).toEqual({ v: 2, source: 'interrupted-save', path: `${dir}.tmp-b2` });
     const base = dir.split('/').pop()!;
-    expect((await readdir(root)).filter((n) => n.startsWith(base)).sort()).toEqual([
+    expect((await readdir(temp.path)).filter((n) => n.startsWith(base)).sort()).toEqual([
       `${base}.old-b1`,
       `${base}.tmp-b2`,
     ]);
@@ -516,7 +474,7 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
     await saveModel(model, dir, { extras: { v: 4 } });
     model.dispose();
     expect(await loadVersion(dir)).toEqual({ v: 4, source: 'directory', path: dir });
-    expect((await readdir(root)).filter((n) => n.startsWith(base))).toEqual([base]);
+    expect((await readdir(temp.path)).filter((n) => n.startsWith(base))).toEqual([base]);
   });
 
   it('killed while deleting the old version: the new one loads', async () => {

@@ -1,58 +1,16 @@
-import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { predictValues, tinyModel as tinyRecurrentModel, useTempRoot } from '../../test/node-support.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../layers/recurrent-layers.js';
 import { fileSystemHandler, MODEL_FILE, WEIGHTS_FILE } from './file-io-handler.js';
 
-const [VOCAB, TIME] = [7, 5];
-let root: string;
-let counter = 0;
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-io-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  counter += 1;
-  return join(root, `m${counter}`);
-}
-
-function tinyModel(): tfl.Sequential {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.embedding({ inputDim: VOCAB, outputDim: 3, inputLength: TIME }),
-      lstm({ units: 4, returnSequences: true }),
-      gru({ units: 3 }),
-      tfl.layers.dense({ units: VOCAB }),
-    ],
-  });
-}
-
-function ids(): tf.Tensor2D {
-  return tf.tensor2d(
-    [
-      [1, 2, 3, 4, 5],
-      [6, 0, 2, 1, 3],
-    ],
-    [2, TIME],
-    'int32',
-  );
-}
-
-function predictValues(model: tfl.LayersModel): Float32Array {
-  return tf.tidy(() => (model.predict(ids()) as tf.Tensor).dataSync() as Float32Array);
-}
+const temp = useTempRoot('io', 'm');
+const freshDir = (): string => temp.fresh();
+/** No softmax on the output: the round trips compare raw logits. */
+const tinyModel = (): tfl.Sequential => tinyRecurrentModel({ softmax: false });
 
 describe('fileSystemHandler', () => {
   it('round-trips a model with rnnkit layers through model.save and tfl.loadLayersModel', async () => {

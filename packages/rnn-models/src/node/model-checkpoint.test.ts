@@ -1,13 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { tinyModel as tinyRecurrentModel, useTempRoot } from '../../test/node-support.js';
 import { RnnModelsError } from '../errors.js';
-import { gru, lstm } from '../layers/recurrent-layers.js';
 import { CHECKPOINT_FILES } from './checkpoint-manifest.js';
 import { loadModel } from './load-model.js';
 import {
@@ -20,32 +18,12 @@ import {
 import { saveModel } from './save-model.js';
 
 const [VOCAB, TIME] = [6, 4];
-let root: string;
-let counter = 0;
+const temp = useTempRoot('mc', 'run');
+const freshDir = (): string => temp.fresh();
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-mc-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  counter += 1;
-  return join(root, `run${counter}`);
-}
-
+/** The node tests' tiny model at vocabulary 6, length 4 and 3 LSTM units, compiled with Adam. */
 function tinyModel(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.embedding({ inputDim: VOCAB, outputDim: 3, inputLength: TIME }),
-      lstm({ units: 3, returnSequences: true }),
-      gru({ units: 3 }),
-      tfl.layers.dense({ units: VOCAB, activation: 'softmax' }),
-    ],
-  });
+  const model = tinyRecurrentModel({ vocab: VOCAB, time: TIME, lstmUnits: 3 });
   model.compile({ optimizer: tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy' });
   return model;
 }

@@ -1,13 +1,10 @@
 // Resuming from a checkpoint continues training exactly: 2 epochs, saveModel, then (as a new
 // process would) loadModel + a fresh optimizer + restoreOptimizer + 2 more epochs must give the
 // same bits as 4 epochs in one train() call.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../../test/node-support.js';
 import { lstm } from '../layers/recurrent-layers.js';
 import type { History } from '../training/history.js';
 import { train } from '../training/train.js';
@@ -22,17 +19,7 @@ const [EPOCHS, SPLIT] = [4, 2];
 const SEED = 11;
 const LEARNING_RATE = 0.02;
 
-let root: string;
-let counter = 0;
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-resume-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const temp = useTempRoot('resume', 'run');
 
 interface TokenBatch {
   readonly xs: tf.Tensor2D;
@@ -166,8 +153,7 @@ async function checkResume(variant: Variant, restore = true): Promise<void> {
         },
       }),
     );
-    counter += 1;
-    const dir = join(root, `run${counter}`);
+    const dir = temp.fresh();
     await saveModel(b, dir, { optimizer: optimizerB, extras: { epoch: SPLIT, step: steps } });
     optimizerB.dispose();
     b.dispose();

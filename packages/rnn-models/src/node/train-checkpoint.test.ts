@@ -1,12 +1,11 @@
 // ModelCheckpoint also serves rnnkit's own train() loop (its onEpochEnd matches TrainCallbacks
 // once the model is set), and the NaN guard leaves the last good checkpoint intact.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../../test/node-support.js';
 import { RnnModelsError } from '../errors.js';
 import { gru } from '../layers/recurrent-layers.js';
 import { train } from '../training/train.js';
@@ -14,16 +13,8 @@ import { loadModel } from './load-model.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
 
 const [VOCAB, TIME, BATCH] = [6, 4, 3];
-let root: string;
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-  root = await mkdtemp(join(tmpdir(), 'rnnkit-train-ckpt-'));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const temp = useTempRoot('train-ckpt');
 
 function model(): tfl.LayersModel {
   return tfl.sequential({
@@ -51,7 +42,7 @@ function batches(): { xs: tf.Tensor2D; ys: tf.Tensor2D }[] {
 
 describe('ModelCheckpoint with train()', () => {
   it('writes every epoch, keeps the last K and the best, loadable with identical predictions', async () => {
-    const dir = join(root, 'every');
+    const dir = join(temp.path, 'every');
     const net = model();
     const checkpoint = new ModelCheckpoint({ dir, keepLast: 2, monitor: 'loss', includeOptimizer: false });
     checkpoint.setModel(net);
@@ -73,7 +64,7 @@ describe('ModelCheckpoint with train()', () => {
   });
 
   it('a non-finite loss stops training with a typed error and the last good checkpoint stays intact', async () => {
-    const dir = join(root, 'nan');
+    const dir = join(temp.path, 'nan');
     const net = model();
     const checkpoint = new ModelCheckpoint({ dir, keepLast: 5, monitor: 'loss', includeOptimizer: false });
     checkpoint.setModel(net);
