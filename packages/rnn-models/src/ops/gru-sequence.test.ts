@@ -1,22 +1,27 @@
 import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import {
+  BATCH,
+  builtStockLayer,
+  CLOSE,
+  expectZeroMaskGradients,
+  INPUT,
+  seededUniform,
+  stockGradients,
+  TIME,
+  UNITS,
+  useCpuBackend,
+} from '../../test/ops-support.js';
 import { RnnModelsError } from '../errors.js';
 import type { FusedActivationName } from './fused-activations.js';
 import { type GruSequenceOptions, type GruWeights, gruSequence } from './gru-sequence.js';
 
-const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
-const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 function fixture(seed: number, resetAfter: boolean) {
-  const uniform = (shape: number[], k: number) =>
-    tf.randomUniform(shape, -0.6, 0.6, 'float32', seed * 10 + k);
+  const uniform = seededUniform(seed);
   return {
     x: uniform([BATCH, TIME, INPUT], 1) as tf.Tensor3D,
     h0: uniform([BATCH, UNITS], 2) as tf.Tensor2D,
@@ -111,9 +116,7 @@ function stockLayer(f: Fixture, extra: Partial<Parameters<typeof tfl.layers.gru>
     recurrentActivation: 'sigmoid', // tfjs-layers' GRU is always resetAfter: false
     ...extra,
   });
-  tf.dispose(layer.apply(f.x, { initialState: [f.h0] }) as tf.Tensor[]); // builds the weights
-  layer.setWeights([f.kernel, f.recurrentKernel, f.bias]);
-  return layer;
+  return builtStockLayer(layer, f.x, [f.h0], [f.kernel, f.recurrentKernel, f.bias]);
 }
 
 function stockRunner(layer: tfl.layers.Layer, kwargs: Record<string, unknown> = {}): Runner {
@@ -145,10 +148,10 @@ function runWithGradients(run: Runner, f: Fixture, useBias = true): tf.Tensor[] 
 function stockWithGradients(layer: tfl.layers.Layer, f: Fixture, kwargs: Record<string, unknown> = {}) {
   const run = stockRunner(layer, kwargs);
   const forward = run(f.x, f.h0, f);
-  const inputs = tf.grads((x, h0) => lossOf(f, run(x as tf.Tensor3D, h0 as tf.Tensor2D, f)))([f.x, f.h0]);
-  const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => lossOf(f, run(f.x, f.h0, f)), variables);
-  return [forward.outputs, forward.h, ...inputs, ...variables.map((variable) => grads[variable.name]!)];
+  const gradients = stockGradients(layer, [f.x, f.h0], (x, h0) =>
+    lossOf(f, run(x as tf.Tensor3D, h0 as tf.Tensor2D, f)),
+  );
+  return [forward.outputs, forward.h, ...gradients];
 }
 
 const NAMES = ['outputs', 'h', 'dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'];
@@ -157,7 +160,7 @@ function expectAllClose(actual: tf.Tensor[], expected: tf.Tensor[]): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((tensor, i) => {
     try {
-      expectTensorsClose(tensor, expected[i]!, TOLERANCE);
+      expectTensorsClose(tensor, expected[i]!, CLOSE);
     } catch (error) {
       throw new Error(`${NAMES[i]}: ${(error as Error).message}`);
     }
@@ -206,16 +209,19 @@ describe('gruSequence, resetAfter false', () => {
 
   it('equals stock tfjs-layers GRU without bias, with relu and hardSigmoid', () => {
     const f = fixture(4, false);
-    const layer = tfl.layers.gru({
-      units: UNITS,
-      returnSequences: true,
-      returnState: true,
-      useBias: false,
-      activation: 'relu',
-      recurrentActivation: 'hardSigmoid',
-    });
-    tf.dispose(layer.apply(f.x, { initialState: [f.h0] }) as tf.Tensor[]);
-    layer.setWeights([f.kernel, f.recurrentKernel]);
+    const layer = builtStockLayer(
+      tfl.layers.gru({
+        units: UNITS,
+        returnSequences: true,
+        returnState: true,
+        useBias: false,
+        activation: 'relu',
+        recurrentActivation: 'hardSigmoid',
+      }),
+      f.x,
+      [f.h0],
+      [f.kernel, f.recurrentKernel],
+    );
     const options = { activation: 'relu', recurrentActivation: 'hardSigmoid' } as const;
     expectAllClose(runWithGradients(ours(options), f, false), stockWithGradients(layer, f));
     layer.dispose();
@@ -256,14 +262,9 @@ describe('gruSequence, resetAfter true (Keras 2 default; stock tfjs rejects it)'
 
   it('gives the masks zero gradients', () => {
     const f = fixture(20, true);
-    const [dMask, dRecurrentMask] = tf.grads((mask, recurrentMask) =>
-      lossOf(
-        f,
-        gruSequence(f.x, f.h0, f, { mask: mask as tf.Tensor2D, recurrentMask: recurrentMask as tf.Tensor2D }),
-      ),
-    )([f.mask, f.recurrentMask]);
-    expectTensorsClose(dMask!, tf.zerosLike(f.mask));
-    expectTensorsClose(dRecurrentMask!, tf.zerosLike(f.recurrentMask));
+    expectZeroMaskGradients(f, (mask, recurrentMask) =>
+      lossOf(f, gruSequence(f.x, f.h0, f, { mask, recurrentMask })),
+    );
   });
 
   it('computes a 1-unit GRU by hand', () => {

@@ -1,27 +1,29 @@
 import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import {
+  BATCH,
+  builtStockLayer,
+  CLOSE,
+  dropoutMask,
+  EXACT,
+  expectZeroMaskGradients,
+  INPUT,
+  MASK,
+  seededUniform,
+  stockGradients,
+  TIME,
+  UNITS,
+  useCpuBackend,
+} from '../../test/ops-support.js';
 import { RnnModelsError } from '../errors.js';
 import { type LstmSequenceOptions, type LstmWeights, lstmSequence } from './lstm-sequence.js';
 
-const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-/** Row 0 unmasked; row 1 masked at the first step (its output repeats h0) and in the middle; row 2 padded at the end. */
-const MASK = [
-  [1, 1, 1, 1, 1],
-  [0, 1, 0, 1, 1],
-  [1, 1, 1, 0, 0],
-];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 function fixture(seed: number, time = TIME) {
-  const uniform = (shape: number[], k: number) =>
-    tf.randomUniform(shape, -0.6, 0.6, 'float32', seed * 10 + k);
+  const uniform = seededUniform(seed);
   return {
     x: uniform([BATCH, time, INPUT], 1) as tf.Tensor3D,
     h0: uniform([BATCH, UNITS], 2) as tf.Tensor2D,
@@ -40,11 +42,7 @@ function fixture(seed: number, time = TIME) {
       output: uniform([UNITS], 13) as tf.Tensor1D,
     },
     mask: tf.tensor2d(MASK.map((row) => row.slice(0, time))),
-    // Recurrent dropout at rate 0.3: entries 0 or 1/0.7.
-    recurrentMask: tf.mul(
-      tf.cast(tf.greater(tf.randomUniform([BATCH, UNITS], 0, 1, 'float32', seed * 10 + 14), 0.3), 'float32'),
-      1 / 0.7,
-    ) as tf.Tensor2D,
+    recurrentMask: dropoutMask(seed, 14),
   };
 }
 type Fixture = ReturnType<typeof fixture>;
@@ -115,8 +113,12 @@ function stockLstm(f: Fixture, variant: StockVariant) {
     activation: variant.activation,
     useBias: variant.useBias,
   });
-  tf.dispose(layer.apply(f.x, { initialState: [f.h0, f.c0] }) as tf.Tensor[]); // builds the weights
-  layer.setWeights(variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel]);
+  builtStockLayer(
+    layer,
+    f.x,
+    [f.h0, f.c0],
+    variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel],
+  );
   const run = (x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor) => {
     const [outputs, h, c] = layer.call(x, {
       initialState: [h0, c0],
@@ -125,10 +127,8 @@ function stockLstm(f: Fixture, variant: StockVariant) {
     return { outputs: outputs!, h: h!, c: c! };
   };
   const forward = run(f.x, f.h0, f.c0);
-  const inputs = tf.grads((x, h0, c0) => lossOf(f, run(x!, h0!, c0!)))([f.x, f.h0, f.c0]);
-  const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => lossOf(f, run(f.x, f.h0, f.c0)), variables);
-  const result = { forward, gradients: [...inputs, ...variables.map((variable) => grads[variable.name]!)] };
+  const gradients = stockGradients(layer, [f.x, f.h0, f.c0], (x, h0, c0) => lossOf(f, run(x, h0, c0)));
+  const result = { forward, gradients };
   layer.dispose();
   return result;
 }
@@ -249,11 +249,10 @@ describe('lstmSequence', () => {
       step === undefined
         ? tf.slice(tensor, [row, 0], [1, UNITS])
         : tf.reshape(tf.slice(tensor, [row, step, 0], [1, 1, UNITS]), [1, UNITS]);
-    const exact = { rtol: 0, atol: 0 };
-    expectTensorsClose(at(outputs, 1, 0), at(f.h0, 1), exact); // row 1, step 0 masked: h0
-    expectTensorsClose(at(outputs, 1, 2), at(outputs, 1, 1), exact); // row 1, step 2 masked
+    expectTensorsClose(at(outputs, 1, 0), at(f.h0, 1), EXACT); // row 1, step 0 masked: h0
+    expectTensorsClose(at(outputs, 1, 2), at(outputs, 1, 1), EXACT); // row 1, step 2 masked
     // Row 2 is padding after step 2: its final states are those of its first three steps.
-    expectTensorsClose(at(h, 2), at(outputs, 2, 2), exact);
+    expectTensorsClose(at(h, 2), at(outputs, 2, 2), EXACT);
     const row2 = lstmSequence(
       tf.slice(f.x, [2, 0, 0], [1, 3, INPUT]),
       at(f.h0, 2) as tf.Tensor2D,
@@ -291,17 +290,11 @@ describe('lstmSequence', () => {
 
   it('gives the masks zero gradients', () => {
     const f = fixture(10);
-    const [dMask, dRecurrentMask] = tf.grads((mask, recurrentMask) =>
-      lossOf(
-        f,
-        lstmSequence(f.x, f.h0, f.c0, f, {
-          mask: mask as tf.Tensor2D,
-          recurrentMask: recurrentMask as tf.Tensor2D,
-        }),
-      ),
-    )([f.mask, f.recurrentMask]);
-    expectTensorsClose(dMask!, tf.zerosLike(f.mask), { rtol: 0, atol: 0 });
-    expectTensorsClose(dRecurrentMask!, tf.zerosLike(f.recurrentMask), { rtol: 0, atol: 0 });
+    expectZeroMaskGradients(
+      f,
+      (mask, recurrentMask) => lossOf(f, lstmSequence(f.x, f.h0, f.c0, f, { mask, recurrentMask })),
+      EXACT,
+    );
   });
 
   it('matches finite differences on a tiny cell', () => {

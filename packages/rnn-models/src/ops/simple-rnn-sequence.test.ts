@@ -1,8 +1,22 @@
 import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import {
+  BATCH,
+  builtStockLayer,
+  CLOSE,
+  dropoutMask,
+  EXACT,
+  expectZeroMaskGradients,
+  INPUT,
+  MASK,
+  seededUniform,
+  stockGradients,
+  TIME,
+  UNITS,
+  useCpuBackend,
+} from '../../test/ops-support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   type SimpleRnnSequenceOptions,
@@ -10,22 +24,10 @@ import {
   simpleRnnSequence,
 } from './simple-rnn-sequence.js';
 
-const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-/** Row 0 unmasked; row 1 masked at the first step (its output repeats h0) and in the middle; row 2 padded at the end. */
-const MASK = [
-  [1, 1, 1, 1, 1],
-  [0, 1, 0, 1, 1],
-  [1, 1, 1, 0, 0],
-];
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 function fixture(seed: number, time = TIME) {
-  const uniform = (shape: number[], k: number) =>
-    tf.randomUniform(shape, -0.6, 0.6, 'float32', seed * 10 + k);
+  const uniform = seededUniform(seed);
   return {
     x: uniform([BATCH, time, INPUT], 1) as tf.Tensor3D,
     h0: uniform([BATCH, UNITS], 2) as tf.Tensor2D,
@@ -35,10 +37,7 @@ function fixture(seed: number, time = TIME) {
     outputWeights: uniform([BATCH, time, UNITS], 6),
     hWeights: uniform([BATCH, UNITS], 7),
     mask: tf.tensor2d(MASK.map((row) => row.slice(0, time))),
-    recurrentMask: tf.mul(
-      tf.cast(tf.greater(tf.randomUniform([BATCH, UNITS], 0, 1, 'float32', seed * 10 + 8), 0.3), 'float32'),
-      1 / 0.7,
-    ) as tf.Tensor2D,
+    recurrentMask: dropoutMask(seed, 8),
   };
 }
 type Fixture = ReturnType<typeof fixture>;
@@ -87,8 +86,8 @@ function expectEqualToStock(f: Fixture, variant: StockVariant): void {
     activation: variant.activation,
     useBias: variant.useBias,
   });
-  tf.dispose(layer.apply(f.x, { initialState: [f.h0] }) as tf.Tensor[]); // builds the weights
-  layer.setWeights(variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel]);
+  const weights = variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel];
+  builtStockLayer(layer, f.x, [f.h0], weights);
   const stock = (x: tf.Tensor, h0: tf.Tensor) => {
     const [outputs, h] = layer.call(x, {
       initialState: [h0],
@@ -100,24 +99,16 @@ function expectEqualToStock(f: Fixture, variant: StockVariant): void {
     activation: variant.activation,
     ...(variant.masked ? { mask: f.mask } : {}),
   };
-  const ours = simpleRnnSequence(
-    f.x,
-    f.h0,
-    weightsOf(variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel]),
-    options,
-  );
+  const ours = simpleRnnSequence(f.x, f.h0, weightsOf(weights), options);
   const expected = stock(f.x, f.h0);
   expectTensorsClose(ours.outputs, expected.outputs, CLOSE);
   expectTensorsClose(ours.h, expected.h, CLOSE);
 
   const gradients = lossAndGradients(f, simpleRnnSequence, variant.useBias, options);
-  const stockInputs = tf.grads((x, h0) => lossOf(f, stock(x!, h0!)))([f.x, f.h0]);
-  const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => lossOf(f, stock(f.x, f.h0)), variables);
-  const stockGradients = [...stockInputs, ...variables.map((variable) => grads[variable.name]!)];
-  expect(gradients.grads).toHaveLength(stockGradients.length);
+  const expectedGradients = stockGradients(layer, [f.x, f.h0], (x, h0) => lossOf(f, stock(x, h0)));
+  expect(gradients.grads).toHaveLength(expectedGradients.length);
   gradients.grads.forEach((gradient, k) => {
-    expectTensorsClose(gradient, stockGradients[k]!, CLOSE);
+    expectTensorsClose(gradient, expectedGradients[k]!, CLOSE);
   });
   layer.dispose();
 }
@@ -234,17 +225,11 @@ describe('simpleRnnSequence', () => {
 
   it('gives the masks zero gradients', () => {
     const f = fixture(7);
-    const [dMask, dRecurrentMask] = tf.grads((mask, recurrentMask) =>
-      lossOf(
-        f,
-        simpleRnnSequence(f.x, f.h0, f, {
-          mask: mask as tf.Tensor2D,
-          recurrentMask: recurrentMask as tf.Tensor2D,
-        }),
-      ),
-    )([f.mask, f.recurrentMask]);
-    expectTensorsClose(dMask!, tf.zerosLike(f.mask), { rtol: 0, atol: 0 });
-    expectTensorsClose(dRecurrentMask!, tf.zerosLike(f.recurrentMask), { rtol: 0, atol: 0 });
+    expectZeroMaskGradients(
+      f,
+      (mask, recurrentMask) => lossOf(f, simpleRnnSequence(f.x, f.h0, f, { mask, recurrentMask })),
+      EXACT,
+    );
   });
 
   it('names the argument, its shape and the expected shape on a mismatch', () => {
