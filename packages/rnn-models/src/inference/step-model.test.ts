@@ -2,11 +2,11 @@ import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { saveAndLoad } from '../../test/template-support.js';
 import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import { gru, lstm, peepholeLSTM, simpleRNN } from '../layers/recurrent-layers.js';
 import { languageModel } from '../templates/language-model.js';
-import { saveAndLoad } from '../templates/test-support.js';
 import {
   DEFAULT_TO_STEP_MODEL_OPTIONS,
   type RnnStepModel,

@@ -1,27 +1,25 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import {
+  CLOSE,
+  classNames,
+  expectLossFalls,
+  STACK_DEFAULTS,
+  useTemplate,
+} from '../../test/template-support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_FORECASTER_OPTIONS,
-  type ForecasterOptions,
   forecaster,
   predictAutoregressive,
   resolveForecasterOptions,
   type StepForecaster,
 } from './forecaster.js';
-import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
-const FEATURES = 3;
-const STEPS = 8;
-const built = useBuiltModels();
-
-function make(options: Partial<ForecasterOptions> = {}): tfl.Sequential {
-  const model = forecaster({ features: FEATURES, inputSteps: STEPS, units: 8, seed: 9, ...options });
-  built.push(model);
-  return model;
-}
+const [FEATURES, STEPS] = [3, 8];
+const DEFAULTS = { features: FEATURES, inputSteps: STEPS, units: 8, seed: 9 };
+const { make, itRejectsEach, itRoundTrips, itLeaksNoTensors } = useTemplate(forecaster, DEFAULTS);
 
 /** Smooth multi-feature series, `[batch, time, FEATURES]`: feature f of row b is sin(0.5·t + b + f). */
 function series(batch: number, time: number, start = 0): tf.Tensor3D {
@@ -38,28 +36,12 @@ const sumOfWindow: StepForecaster = {
   predict: (x) => tf.sum(x, 1, true),
 };
 
-function errorOf(fn: () => unknown): RnnModelsError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error as RnnModelsError;
-  }
-  return undefined;
-}
-
 describe('resolveForecasterOptions', () => {
   it('pins the documented defaults; outputFeatures defaults to features', () => {
     expect(DEFAULT_FORECASTER_OPTIONS).toEqual({
       cell: 'lstm',
       units: [32],
-      activation: 'tanh',
-      dropout: 0,
-      recurrentDropout: 0,
-      resetAfter: true,
-      hiddenUnits: [],
-      hiddenActivation: 'relu',
-      batchNorm: false,
-      layerDropout: 0,
+      ...STACK_DEFAULTS,
       seed: null,
       inputSteps: null,
       head: 'multiStep',
@@ -73,30 +55,27 @@ describe('resolveForecasterOptions', () => {
     });
   });
 
-  it.each([
-    ['missing features', { features: undefined }],
-    ['features 0', { features: 0 }],
-    ['inputSteps 0', { inputSteps: 0 }],
-    ['unknown head', { head: 'feedback' }],
-    ['outputSteps 0', { outputSteps: 0 }],
-    ['outputFeatures 0', { outputFeatures: 0 }],
-    ['autoregressive with outputSteps 3', { head: 'autoregressive', outputSteps: 3 }],
-    ['autoregressive with fewer outputFeatures', { head: 'autoregressive', outputFeatures: 1 }],
-    ['unknown cell', { cell: 'tcn' }],
-  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { features: FEATURES, ...patch } as unknown as ForecasterOptions;
-    expect(errorOf(() => resolveForecasterOptions(options))).toMatchObject({
-      name: 'RnnModelsError',
-      code: 'RNN_MODELS_INVALID_OPTION',
-    });
-    expect(() => forecaster(options)).toThrow(RnnModelsError);
-  });
+  itRejectsEach(
+    [
+      ['missing features', { features: undefined }],
+      ['features 0', { features: 0 }],
+      ['inputSteps 0', { inputSteps: 0 }],
+      ['unknown head', { head: 'feedback' }],
+      ['outputSteps 0', { outputSteps: 0 }],
+      ['outputFeatures 0', { outputFeatures: 0 }],
+      ['autoregressive with outputSteps 3', { head: 'autoregressive', outputSteps: 3 }],
+      ['autoregressive with fewer outputFeatures', { head: 'autoregressive', outputFeatures: 1 }],
+      ['unknown cell', { cell: 'tcn' }],
+    ],
+    { features: FEATURES },
+    resolveForecasterOptions,
+  );
 });
 
 describe('forecaster', () => {
   it("'multiStep': last state → Dense(outputSteps·outputFeatures) → Reshape [outputSteps, outputFeatures]", () => {
     const model = make({ outputSteps: 4, outputFeatures: 2 });
-    expect(model.layers.map((l) => l.getClassName())).toEqual(['RnnkitLSTM', 'Dense', 'Reshape']);
+    expect(classNames(model)).toEqual(['RnnkitLSTM', 'Dense', 'Reshape']);
     expect(model.layers[1]!.getConfig().units).toBe(8);
     tf.tidy(() => {
       expect((model.predict(series(2, STEPS)) as tf.Tensor).shape).toEqual([2, 4, 2]);
@@ -119,7 +98,7 @@ describe('forecaster', () => {
       layerDropout: 0.1,
       dropout: 0.1,
     });
-    expect(model.layers.map((l) => l.getClassName())).toEqual([
+    expect(classNames(model)).toEqual([
       'RnnkitGRU',
       'BatchNormalization',
       'Dropout',
@@ -141,30 +120,20 @@ describe('forecaster', () => {
 
   it('compiles and trains (multiStep, mean squared error): the loss falls', async () => {
     const model = make({ outputSteps: 4, units: 16 });
-    model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
     const x = series(8, STEPS);
     const y = series(8, 4, STEPS);
-    const history = await model.fit(x, y, { epochs: 15, batchSize: 8, verbose: 0 });
-    const losses = history.history.loss as number[];
-    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
+    await expectLossFalls(model, [x, y], {
+      loss: 'meanSquaredError',
+      learningRate: 0.02,
+      epochs: 15,
+      below: 0.7,
+    });
     tf.dispose([x, y]);
   });
 
-  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
-    const model = make({ outputSteps: 2, cell: 'simple', hiddenUnits: [4] });
-    const loaded = await saveAndLoad(model);
-    built.push(loaded);
-    tf.tidy(() => {
-      const x = series(2, STEPS);
-      expectTensorsClose(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor, { rtol: 0, atol: 0 });
-    });
-  });
+  itRoundTrips({ outputSteps: 2, cell: 'simple', hiddenUnits: [4] }, () => series(2, STEPS));
 
-  it('leaks no tensors: build + dispose', async () => {
-    await expectNoLeaks(() =>
-      forecaster({ features: FEATURES, inputSteps: 4, cell: 'gru', units: 4 }).dispose(),
-    );
-  });
+  itLeaksNoTensors({ features: FEATURES, inputSteps: 4, cell: 'gru', units: 4 });
 });
 
 describe('predictAutoregressive', () => {
@@ -231,18 +200,16 @@ describe('predictAutoregressive', () => {
     const window = tf.tensor3d([[[1], [2]]]);
     const wide: StepForecaster = { predict: (x) => tf.concat([tf.sum(x, 1, true), tf.sum(x, 1, true)], 2) };
     await expectNoLeaks(() => {
-      expect(errorOf(() => predictAutoregressive(sumOfWindow, window, 0))?.code).toBe(
-        'RNN_MODELS_INVALID_OPTION',
-      );
-      expect(errorOf(() => predictAutoregressive(sumOfWindow, window, 2.5))?.code).toBe(
-        'RNN_MODELS_INVALID_OPTION',
-      );
+      const invalid = (run: () => unknown) =>
+        expectErrorCode(run, RnnModelsError, 'RNN_MODELS_INVALID_OPTION');
+      const mismatch = (run: () => unknown) =>
+        expectErrorCode(run, RnnModelsError, 'RNN_MODELS_SHAPE_MISMATCH');
+      invalid(() => predictAutoregressive(sumOfWindow, window, 0));
+      invalid(() => predictAutoregressive(sumOfWindow, window, 2.5));
       const flatWindow = tf.tensor2d([[1, 2]]);
-      expect(errorOf(() => predictAutoregressive(sumOfWindow, flatWindow, 2))?.code).toBe(
-        'RNN_MODELS_SHAPE_MISMATCH',
-      );
+      mismatch(() => predictAutoregressive(sumOfWindow, flatWindow, 2));
       flatWindow.dispose();
-      expect(errorOf(() => predictAutoregressive(wide, window, 3))?.code).toBe('RNN_MODELS_SHAPE_MISMATCH');
+      mismatch(() => predictAutoregressive(wide, window, 3));
     });
     window.dispose();
   });

@@ -1,7 +1,17 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import {
+  CLOSE,
+  classNames,
+  expectLossFalls,
+  predict,
+  SPARSE_CE,
+  STACK_DEFAULTS,
+  tokenIds,
+  useTemplate,
+} from '../../test/template-support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_LANGUAGE_MODEL_OPTIONS,
@@ -9,39 +19,12 @@ import {
   languageModel,
   resolveLanguageModelOptions,
 } from './language-model.js';
-import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
-const VOCAB = 12;
-const TIME = 6;
-const built = useBuiltModels();
-
-function make(options: Partial<LanguageModelOptions> = {}): tfl.Sequential {
-  const model = languageModel({ vocabularySize: VOCAB, embeddingDim: 4, units: 8, seed: 7, ...options });
-  built.push(model);
-  return model;
-}
-
+const [VOCAB, TIME] = [12, 6];
+const DEFAULTS = { vocabularySize: VOCAB, embeddingDim: 4, units: 8, seed: 7 };
+const { make, itRejectsEach, itRoundTrips, itLeaksNoTensors } = useTemplate(languageModel, DEFAULTS);
 /** Deterministic ids in 1 … VOCAB − 1, `[batch, time]`. */
-function ids(batch: number, time = TIME, offset = 0): tf.Tensor2D {
-  const rows = Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: time }, (_, t) => ((b * 5 + t * 3 + offset) % (VOCAB - 1)) + 1),
-  );
-  return tf.tensor2d(rows, [batch, time], 'int32');
-}
-
-function predict(model: tfl.LayersModel, x: tf.Tensor, batchSize?: number): tf.Tensor {
-  return model.predict(x, batchSize === undefined ? {} : { batchSize }) as tf.Tensor;
-}
-
-function classNames(model: tfl.LayersModel): string[] {
-  return model.layers.map((layer) => layer.getClassName());
-}
-
-async function roundTrip(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  const loaded = await saveAndLoad(model);
-  built.push(loaded);
-  return loaded;
-}
+const ids = (batch: number, time = TIME): tf.Tensor2D => tokenIds(VOCAB, [5, 3], [batch, time]);
 
 describe('resolveLanguageModelOptions', () => {
   it('pins the documented defaults', () => {
@@ -49,14 +32,7 @@ describe('resolveLanguageModelOptions', () => {
       mode: 'shifted',
       cell: 'lstm',
       units: [128],
-      activation: 'tanh',
-      dropout: 0,
-      recurrentDropout: 0,
-      resetAfter: true,
-      hiddenUnits: [],
-      hiddenActivation: 'relu',
-      batchNorm: false,
-      layerDropout: 0,
+      ...STACK_DEFAULTS,
       embeddingDim: 64,
       sequenceLength: null,
       maskZero: false,
@@ -107,20 +83,7 @@ describe('resolveLanguageModelOptions', () => {
     ['batchSize 0', { batchSize: 0 }],
     ['fractional seed', { seed: 1.5 }],
   ];
-  it.each(invalid)('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabularySize: VOCAB, ...patch } as unknown as LanguageModelOptions;
-    const error = (() => {
-      try {
-        resolveLanguageModelOptions(options);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(RnnModelsError);
-    expect((error as RnnModelsError).code).toBe('RNN_MODELS_INVALID_OPTION');
-    expect(() => languageModel(options)).toThrow(RnnModelsError);
-  });
+  itRejectsEach(invalid, { vocabularySize: VOCAB }, resolveLanguageModelOptions);
 
   it('rejects a non-object', () => {
     expect(() => resolveLanguageModelOptions(null as unknown as LanguageModelOptions)).toThrow(
@@ -265,7 +228,6 @@ describe('languageModel', () => {
 
   it.each(['shifted', 'next'] as const)('compiles and trains (%s): the loss falls', async (mode) => {
     const model = make({ mode, cell: 'gru', units: 16, embeddingDim: 8, sequenceLength: TIME });
-    model.compile({ optimizer: tf.train.adam(0.03), loss: 'sparseCategoricalCrossentropy' });
     const x = ids(8);
     // Targets as float32: tfjs' sparseCategoricalCrossentropy floors them.
     const y = tf.tidy(() => {
@@ -275,9 +237,7 @@ describe('languageModel', () => {
         'float32',
       );
     });
-    const history = await model.fit(x, y, { epochs: 12, batchSize: 8, verbose: 0 });
-    const losses = history.history.loss as number[];
-    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
+    await expectLossFalls(model, [x, y], { loss: SPARSE_CE, learningRate: 0.03, epochs: 12, below: 0.7 });
     tf.dispose([x, y]);
   });
 
@@ -289,32 +249,21 @@ describe('languageModel', () => {
       dropout: 0.1,
       recurrentDropout: 0.1,
     });
-    model.compile({ optimizer: tf.train.adam(0.03), loss: 'sparseCategoricalCrossentropy' });
     const x = ids(4, 3);
     const y = tf.tidy(() => tf.cast(tf.expandDims(tf.reverse(x, 1), -1), 'float32'));
-    const history = await model.fit(x, y, { epochs: 10, batchSize: 4, shuffle: false, verbose: 0 });
-    const losses = history.history.loss as number[];
-    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    await expectLossFalls(model, [x, y], { loss: SPARSE_CE, learningRate: 0.03, epochs: 10, shuffle: false });
     tf.dispose([x, y]);
   });
 
-  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
-    const model = make({ cell: 'gru', units: [8, 6], batchNorm: true, hiddenUnits: [5], maskZero: true });
-    const loaded = await roundTrip(model);
-    expect(classNames(loaded)).toEqual(classNames(model));
-    tf.tidy(() => {
-      expectTensorsClose(predict(loaded, ids(2)), predict(model, ids(2)), { rtol: 0, atol: 0 });
-    });
-  });
+  itRoundTrips(
+    { cell: 'gru', units: [8, 6], batchNorm: true, hiddenUnits: [5], maskZero: true },
+    () => ids(2),
+    { sameLayers: true },
+  );
 
-  it('leaks no tensors: build + dispose, predict', async () => {
-    // GRU: tfjs' own LSTMCell leaks its unitForgetBias initializer's temporaries (4 tensors per build).
-    await expectNoLeaks(() =>
-      languageModel({ vocabularySize: VOCAB, embeddingDim: 4, cell: 'gru', units: 8, seed: 1 }).dispose(),
-    );
-    const model = make({ hiddenUnits: [4], batchNorm: true });
-    const x = ids(2);
-    await expectNoLeaks(() => tf.dispose(model.predict(x)));
-    x.dispose();
-  });
+  // GRU: tfjs' own LSTMCell leaks its unitForgetBias initializer's temporaries (4 tensors per build).
+  itLeaksNoTensors(
+    { vocabularySize: VOCAB, embeddingDim: 4, cell: 'gru', units: 8, seed: 1 },
+    { options: { hiddenUnits: [4], batchNorm: true }, input: () => ids(2) },
+  );
 });

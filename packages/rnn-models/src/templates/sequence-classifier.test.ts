@@ -1,68 +1,34 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { RnnModelsError } from '../errors.js';
+import {
+  CLOSE,
+  expectLossFalls,
+  predict,
+  SPARSE_CE,
+  STACK_DEFAULTS,
+  tokenIds,
+  useTemplate,
+} from '../../test/template-support.js';
 import {
   DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
   resolveSequenceClassifierOptions,
-  type SequenceClassifierOptions,
   sequenceClassifier,
 } from './sequence-classifier.js';
-import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
-const VOCAB = 10;
-const TIME = 5;
-const built = useBuiltModels();
-
-function make(options: Partial<SequenceClassifierOptions> = {}): tfl.Sequential {
-  const model = sequenceClassifier({
-    vocabularySize: VOCAB,
-    embeddingDim: 4,
-    units: 6,
-    seed: 11,
-    ...options,
-  });
-  built.push(model);
-  return model;
-}
-
+const [VOCAB, TIME] = [10, 5];
+const DEFAULTS = { vocabularySize: VOCAB, embeddingDim: 4, units: 6, seed: 11 };
+const { make, itRejectsEach, itRoundTrips, itLeaksNoTensors } = useTemplate(sequenceClassifier, DEFAULTS);
 /** Ids in 1 … VOCAB − 1; row b starts with token b % (VOCAB − 1) + 1. */
-function ids(batch: number, time = TIME): tf.Tensor2D {
-  const rows = Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: time }, (_, t) => ((b * 7 + t * 3) % (VOCAB - 1)) + 1),
-  );
-  return tf.tensor2d(rows, [batch, time], 'int32');
-}
-
-function predict(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
-  return model.predict(x) as tf.Tensor;
-}
-
-async function trainLosses(
-  model: tfl.LayersModel,
-  loss: string,
-  x: tf.Tensor,
-  y: tf.Tensor,
-): Promise<number[]> {
-  model.compile({ optimizer: tf.train.adam(0.03), loss });
-  const history = await model.fit(x, y, { epochs: 12, batchSize: x.shape[0], verbose: 0 });
-  return history.history.loss as number[];
-}
+const ids = (batch: number, time = TIME): tf.Tensor2D => tokenIds(VOCAB, [7, 3], [batch, time]);
 
 describe('resolveSequenceClassifierOptions', () => {
   it('pins the documented defaults', () => {
     expect(DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS).toEqual({
       cell: 'lstm',
       units: [64],
-      activation: 'tanh',
-      dropout: 0,
-      recurrentDropout: 0,
-      resetAfter: true,
-      hiddenUnits: [],
-      hiddenActivation: 'relu',
-      batchNorm: false,
-      layerDropout: 0,
+      ...STACK_DEFAULTS,
       embeddingDim: 64,
       sequenceLength: null,
       maskZero: false,
@@ -77,21 +43,19 @@ describe('resolveSequenceClassifierOptions', () => {
     });
   });
 
-  it.each([
-    ['missing vocabularySize', { vocabularySize: undefined }],
-    ['numClasses 1', { numClasses: 1 }],
-    ['fractional numClasses', { numClasses: 2.5 }],
-    ['bidirectional not boolean', { bidirectional: 'yes' }],
-    ['logits not boolean', { logits: 0 }],
-    ['resetAfter with simple', { cell: 'simple', resetAfter: true }],
-    ['units 0', { units: [0] }],
-  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabularySize: VOCAB, ...patch } as unknown as SequenceClassifierOptions;
-    expect(() => resolveSequenceClassifierOptions(options)).toThrow(
-      expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
-    );
-    expect(() => sequenceClassifier(options)).toThrow(RnnModelsError);
-  });
+  itRejectsEach(
+    [
+      ['missing vocabularySize', { vocabularySize: undefined }],
+      ['numClasses 1', { numClasses: 1 }],
+      ['fractional numClasses', { numClasses: 2.5 }],
+      ['bidirectional not boolean', { bidirectional: 'yes' }],
+      ['logits not boolean', { logits: 0 }],
+      ['resetAfter with simple', { cell: 'simple', resetAfter: true }],
+      ['units 0', { units: [0] }],
+    ],
+    { vocabularySize: VOCAB },
+    resolveSequenceClassifierOptions,
+  );
 });
 
 describe('sequenceClassifier', () => {
@@ -185,41 +149,22 @@ describe('sequenceClassifier', () => {
     const firstToken = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0], [-1, 1]), [1]));
     const binaryY = tf.tidy(() => tf.expandDims(tf.cast(tf.greater(firstToken, 5), 'float32'), 1));
     const classY = tf.tidy(() => tf.expandDims(tf.cast(tf.mod(firstToken, 3), 'float32'), 1));
-    const binary = await trainLosses(make({ bidirectional: true }), 'binaryCrossentropy', x, binaryY);
-    expect(binary.at(-1)!).toBeLessThan(binary[0]! * 0.8);
-    const multi = await trainLosses(
-      make({ numClasses: 3, cell: 'gru', hiddenUnits: [8] }),
-      'sparseCategoricalCrossentropy',
-      x,
-      classY,
-    );
-    expect(multi.at(-1)!).toBeLessThan(multi[0]! * 0.8);
+    const fit = { learningRate: 0.03, epochs: 12, below: 0.8 };
+    await expectLossFalls(make({ bidirectional: true }), [x, binaryY], {
+      ...fit,
+      loss: 'binaryCrossentropy',
+    });
+    const multi = make({ numClasses: 3, cell: 'gru', hiddenUnits: [8] });
+    await expectLossFalls(multi, [x, classY], { ...fit, loss: SPARSE_CE });
     tf.dispose([x, firstToken, binaryY, classY]);
   });
 
-  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
-    const model = make({ bidirectional: true, cell: 'gru', hiddenUnits: [5], numClasses: 3, maskZero: true });
-    const loaded = await saveAndLoad(model);
-    built.push(loaded);
-    tf.tidy(() => {
-      expectTensorsClose(predict(loaded, ids(3)), predict(model, ids(3)), { rtol: 0, atol: 0 });
-    });
-  });
+  itRoundTrips({ bidirectional: true, cell: 'gru', hiddenUnits: [5], numClasses: 3, maskZero: true }, () =>
+    ids(3),
+  );
 
-  it('leaks no tensors: build + dispose, predict', async () => {
-    await expectNoLeaks(() =>
-      sequenceClassifier({
-        vocabularySize: VOCAB,
-        embeddingDim: 4,
-        cell: 'gru',
-        units: 4,
-        bidirectional: true,
-        seed: 2,
-      }).dispose(),
-    );
-    const model = make({ bidirectional: true });
-    const x = ids(2);
-    await expectNoLeaks(() => tf.dispose(model.predict(x)));
-    x.dispose();
-  });
+  itLeaksNoTensors(
+    { vocabularySize: VOCAB, embeddingDim: 4, cell: 'gru', units: 4, bidirectional: true, seed: 2 },
+    { options: { bidirectional: true }, input: () => ids(2) },
+  );
 });

@@ -1,62 +1,33 @@
-import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
+import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { RnnModelsError } from '../errors.js';
+import {
+  CLOSE,
+  classNames,
+  expectLossFalls,
+  predict,
+  SPARSE_CE,
+  STACK_DEFAULTS,
+  tokenIds,
+  useTemplate,
+} from '../../test/template-support.js';
 import {
   DEFAULT_SEQUENCE_TAGGER_OPTIONS,
   resolveSequenceTaggerOptions,
-  type SequenceTaggerOptions,
   sequenceTagger,
 } from './sequence-tagger.js';
-import { CLOSE, saveAndLoad, useBuiltModels } from './test-support.js';
 
-const VOCAB = 10;
-const TAGS = 4;
-const TIME = 6;
-const built = useBuiltModels();
-
-function make(options: Partial<SequenceTaggerOptions> = {}): tfl.Sequential {
-  const model = sequenceTagger({
-    vocabularySize: VOCAB,
-    numTags: TAGS,
-    embeddingDim: 4,
-    units: 5,
-    seed: 5,
-    ...options,
-  });
-  built.push(model);
-  return model;
-}
-
-function ids(batch: number, time = TIME): tf.Tensor2D {
-  const rows = Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: time }, (_, t) => ((b * 5 + t * 7) % (VOCAB - 1)) + 1),
-  );
-  return tf.tensor2d(rows, [batch, time], 'int32');
-}
-
-function predict(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
-  return model.predict(x) as tf.Tensor;
-}
-
-function classNames(model: tfl.LayersModel): string[] {
-  return model.layers.map((layer) => layer.getClassName());
-}
+const [VOCAB, TAGS, TIME] = [10, 4, 6];
+const DEFAULTS = { vocabularySize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 5, seed: 5 };
+const { make, itRejectsEach, itRoundTrips, itLeaksNoTensors } = useTemplate(sequenceTagger, DEFAULTS);
+const ids = (batch: number, time = TIME): tf.Tensor2D => tokenIds(VOCAB, [5, 7], [batch, time]);
 
 describe('resolveSequenceTaggerOptions', () => {
   it('pins the documented defaults', () => {
     expect(DEFAULT_SEQUENCE_TAGGER_OPTIONS).toEqual({
       cell: 'gru',
       units: [64],
-      activation: 'tanh',
-      dropout: 0,
-      recurrentDropout: 0,
-      resetAfter: true,
-      hiddenUnits: [],
-      hiddenActivation: 'relu',
-      batchNorm: false,
-      layerDropout: 0,
+      ...STACK_DEFAULTS,
       embeddingDim: 64,
       sequenceLength: null,
       maskZero: true,
@@ -72,20 +43,18 @@ describe('resolveSequenceTaggerOptions', () => {
     });
   });
 
-  it.each([
-    ['missing numTags', { numTags: undefined }],
-    ['numTags 0', { numTags: 0 }],
-    ['timeDistributed not boolean', { timeDistributed: 'yes' }],
-    ['bidirectional not boolean', { bidirectional: 'no' }],
-    ['logits not boolean', { logits: 1 }],
-    ['vocabularySize 1 with maskZero', { vocabularySize: 1 }],
-  ])('rejects %s with RNN_MODELS_INVALID_OPTION', (_, patch) => {
-    const options = { vocabularySize: VOCAB, numTags: TAGS, ...patch } as unknown as SequenceTaggerOptions;
-    expect(() => resolveSequenceTaggerOptions(options)).toThrow(
-      expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_INVALID_OPTION' }),
-    );
-    expect(() => sequenceTagger(options)).toThrow(RnnModelsError);
-  });
+  itRejectsEach(
+    [
+      ['missing numTags', { numTags: undefined }],
+      ['numTags 0', { numTags: 0 }],
+      ['timeDistributed not boolean', { timeDistributed: 'yes' }],
+      ['bidirectional not boolean', { bidirectional: 'no' }],
+      ['logits not boolean', { logits: 1 }],
+      ['vocabularySize 1 with maskZero', { vocabularySize: 1 }],
+    ],
+    { vocabularySize: VOCAB, numTags: TAGS },
+    resolveSequenceTaggerOptions,
+  );
 });
 
 describe('sequenceTagger', () => {
@@ -152,33 +121,19 @@ describe('sequenceTagger', () => {
 
   it('compiles and trains on padded batches: the loss falls', async () => {
     const model = make({ units: 8 });
-    model.compile({ optimizer: tf.train.adam(0.03), loss: 'sparseCategoricalCrossentropy' });
     const x = tf.tidy(() => tf.mul(ids(8), tf.cast(tf.less(tf.range(0, TIME), 4 + 0), 'int32')));
     // Tag = id mod TAGS; padding (id 0) gets tag 0.
     const y = tf.tidy(() => tf.expandDims(tf.cast(tf.mod(x, TAGS), 'float32'), -1));
-    const history = await model.fit(x, y, { epochs: 12, batchSize: 8, verbose: 0 });
-    const losses = history.history.loss as number[];
-    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
+    await expectLossFalls(model, [x, y], { loss: SPARSE_CE, learningRate: 0.03, epochs: 12, below: 0.8 });
     tf.dispose([x, y]);
   });
 
-  it('saves and loads through tf.io.fromMemory with identical predictions', async () => {
-    const model = make({ timeDistributed: true, hiddenUnits: [3], units: [5, 4] });
-    const loaded = await saveAndLoad(model);
-    built.push(loaded);
-    expect(classNames(loaded)).toEqual(classNames(model));
-    tf.tidy(() => {
-      expectTensorsClose(predict(loaded, ids(2)), predict(model, ids(2)), { rtol: 0, atol: 0 });
-    });
+  itRoundTrips({ timeDistributed: true, hiddenUnits: [3], units: [5, 4] }, () => ids(2), {
+    sameLayers: true,
   });
 
-  it('leaks no tensors: build + dispose, predict', async () => {
-    await expectNoLeaks(() =>
-      sequenceTagger({ vocabularySize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 4, seed: 3 }).dispose(),
-    );
-    const model = make({ timeDistributed: true });
-    const x = ids(2);
-    await expectNoLeaks(() => tf.dispose(model.predict(x)));
-    x.dispose();
-  });
+  itLeaksNoTensors(
+    { vocabularySize: VOCAB, numTags: TAGS, embeddingDim: 4, units: 4, seed: 3 },
+    { options: { timeDistributed: true }, input: () => ids(2) },
+  );
 });
