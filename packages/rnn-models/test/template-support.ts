@@ -7,15 +7,11 @@
 import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { initBackend } from '../src/backend/backend.js';
+import { afterEach, expect, it } from 'vitest';
 import { RnnModelsError } from '../src/errors.js';
+import { EXACT, useCpuBackend } from './support.js';
 
-/** Tolerance of float comparisons between equal computations on different paths. */
-export const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-
-/** No tolerance at all. */
-export const EXACT = { rtol: 0, atol: 0 };
+export { CLOSE } from './support.js';
 
 /**
  * The documented defaults of the recurrent-stack and head options every template shares
@@ -38,9 +34,7 @@ export const STACK_DEFAULTS = {
  */
 export function useBuiltModels(): tfl.LayersModel[] {
   const built: tfl.LayersModel[] = [];
-  beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
-  });
+  useCpuBackend();
   afterEach(() => {
     for (const model of built.splice(0)) model.dispose();
   });

@@ -2,22 +2,14 @@ import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH,
-  builtStockLayer,
-  CLOSE,
-  expectZeroMaskGradients,
-  INPUT,
-  seededUniform,
-  stockGradients,
-  TIME,
-  UNITS,
-  useCpuBackend,
-} from '../../test/ops-support.js';
+import { expectZeroMaskGradients, seededUniform } from '../../test/ops-support.js';
+import * as stockRnn from '../../test/stock-layer.js';
+import { CLOSE, useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import type { FusedActivationName } from './fused-activations.js';
 import { type GruSequenceOptions, type GruWeights, gruSequence } from './gru-sequence.js';
 
+const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
 useCpuBackend();
 
 function fixture(seed: number, resetAfter: boolean) {
@@ -116,7 +108,7 @@ function stockLayer(f: Fixture, extra: Partial<Parameters<typeof tfl.layers.gru>
     recurrentActivation: 'sigmoid', // tfjs-layers' GRU is always resetAfter: false
     ...extra,
   });
-  return builtStockLayer(layer, f.x, [f.h0], [f.kernel, f.recurrentKernel, f.bias]);
+  return stockRnn.build(layer, f.x, [f.h0], [f.kernel, f.recurrentKernel, f.bias]);
 }
 
 function stockRunner(layer: tfl.layers.Layer, kwargs: Record<string, unknown> = {}): Runner {
@@ -148,7 +140,7 @@ function runWithGradients(run: Runner, f: Fixture, useBias = true): tf.Tensor[] 
 function stockWithGradients(layer: tfl.layers.Layer, f: Fixture, kwargs: Record<string, unknown> = {}) {
   const run = stockRunner(layer, kwargs);
   const forward = run(f.x, f.h0, f);
-  const gradients = stockGradients(layer, [f.x, f.h0], (x, h0) =>
+  const gradients = stockRnn.gradients(layer, [f.x, f.h0], (x, h0) =>
     lossOf(f, run(x as tf.Tensor3D, h0 as tf.Tensor2D, f)),
   );
   return [forward.outputs, forward.h, ...gradients];
@@ -209,7 +201,7 @@ describe('gruSequence, resetAfter false', () => {
 
   it('equals stock tfjs-layers GRU without bias, with relu and hardSigmoid', () => {
     const f = fixture(4, false);
-    const layer = builtStockLayer(
+    const layer = stockRnn.build(
       tfl.layers.gru({
         units: UNITS,
         returnSequences: true,

@@ -2,24 +2,13 @@ import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH,
-  builtStockLayer,
-  CLOSE,
-  dropoutMask,
-  EXACT,
-  expectZeroMaskGradients,
-  INPUT,
-  MASK,
-  seededUniform,
-  stockGradients,
-  TIME,
-  UNITS,
-  useCpuBackend,
-} from '../../test/ops-support.js';
+import { dropoutMask, expectZeroMaskGradients, MASK, seededUniform } from '../../test/ops-support.js';
+import * as stockRnn from '../../test/stock-layer.js';
+import { CLOSE, EXACT, useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import { type LstmSequenceOptions, type LstmWeights, lstmSequence } from './lstm-sequence.js';
 
+const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
 useCpuBackend();
 
 function fixture(seed: number, time = TIME) {
@@ -42,7 +31,7 @@ function fixture(seed: number, time = TIME) {
       output: uniform([UNITS], 13) as tf.Tensor1D,
     },
     mask: tf.tensor2d(MASK.map((row) => row.slice(0, time))),
-    recurrentMask: dropoutMask(seed, 14),
+    recurrentMask: dropoutMask([BATCH, UNITS], seed * 10 + 14),
   };
 }
 type Fixture = ReturnType<typeof fixture>;
@@ -113,7 +102,7 @@ function stockLstm(f: Fixture, variant: StockVariant) {
     activation: variant.activation,
     useBias: variant.useBias,
   });
-  builtStockLayer(
+  stockRnn.build(
     layer,
     f.x,
     [f.h0, f.c0],
@@ -127,7 +116,7 @@ function stockLstm(f: Fixture, variant: StockVariant) {
     return { outputs: outputs!, h: h!, c: c! };
   };
   const forward = run(f.x, f.h0, f.c0);
-  const gradients = stockGradients(layer, [f.x, f.h0, f.c0], (x, h0, c0) => lossOf(f, run(x, h0, c0)));
+  const gradients = stockRnn.gradients(layer, [f.x, f.h0, f.c0], (x, h0, c0) => lossOf(f, run(x, h0, c0)));
   const result = { forward, gradients };
   layer.dispose();
   return result;

@@ -2,21 +2,9 @@ import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH,
-  builtStockLayer,
-  CLOSE,
-  dropoutMask,
-  EXACT,
-  expectZeroMaskGradients,
-  INPUT,
-  MASK,
-  seededUniform,
-  stockGradients,
-  TIME,
-  UNITS,
-  useCpuBackend,
-} from '../../test/ops-support.js';
+import { dropoutMask, expectZeroMaskGradients, MASK, seededUniform } from '../../test/ops-support.js';
+import * as stockRnn from '../../test/stock-layer.js';
+import { CLOSE, EXACT, useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   type SimpleRnnSequenceOptions,
@@ -24,6 +12,7 @@ import {
   simpleRnnSequence,
 } from './simple-rnn-sequence.js';
 
+const [BATCH, TIME, INPUT, UNITS] = [3, 5, 4, 6];
 useCpuBackend();
 
 function fixture(seed: number, time = TIME) {
@@ -37,7 +26,7 @@ function fixture(seed: number, time = TIME) {
     outputWeights: uniform([BATCH, time, UNITS], 6),
     hWeights: uniform([BATCH, UNITS], 7),
     mask: tf.tensor2d(MASK.map((row) => row.slice(0, time))),
-    recurrentMask: dropoutMask(seed, 8),
+    recurrentMask: dropoutMask([BATCH, UNITS], seed * 10 + 8),
   };
 }
 type Fixture = ReturnType<typeof fixture>;
@@ -87,7 +76,7 @@ function expectEqualToStock(f: Fixture, variant: StockVariant): void {
     useBias: variant.useBias,
   });
   const weights = variant.useBias ? [f.kernel, f.recurrentKernel, f.bias] : [f.kernel, f.recurrentKernel];
-  builtStockLayer(layer, f.x, [f.h0], weights);
+  stockRnn.build(layer, f.x, [f.h0], weights);
   const stock = (x: tf.Tensor, h0: tf.Tensor) => {
     const [outputs, h] = layer.call(x, {
       initialState: [h0],
@@ -105,7 +94,7 @@ function expectEqualToStock(f: Fixture, variant: StockVariant): void {
   expectTensorsClose(ours.h, expected.h, CLOSE);
 
   const gradients = lossAndGradients(f, simpleRnnSequence, variant.useBias, options);
-  const expectedGradients = stockGradients(layer, [f.x, f.h0], (x, h0) => lossOf(f, stock(x, h0)));
+  const expectedGradients = stockRnn.gradients(layer, [f.x, f.h0], (x, h0) => lossOf(f, stock(x, h0)));
   expect(gradients.grads).toHaveLength(expectedGradients.length);
   gradients.grads.forEach((gradient, k) => {
     expectTensorsClose(gradient, expectedGradients[k]!, CLOSE);
