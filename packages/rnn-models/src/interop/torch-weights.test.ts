@@ -1,7 +1,8 @@
-import { expectErrorCode, expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
+import { expectErrorCode, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
+import { CONVERTERS, loadTorchFixture, type TorchFixture } from '../../test/torch-fixtures.js';
 import { RnnModelsError } from '../errors.js';
 import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
@@ -11,35 +12,8 @@ import {
   type KerasWeightArray,
   lstmWeightsFromTorch,
   simpleRnnWeightsFromTorch,
-  type TorchStateDict,
   type TorchWeightsOptions,
 } from './torch-weights.js';
-
-/** Written by scripts/make_torch_fixtures.py (see its docstring for every field). */
-interface TorchFixture {
-  readonly generator: string;
-  readonly name: string;
-  readonly module: 'LSTM' | 'GRU' | 'RNN';
-  readonly config: {
-    readonly input_size: number;
-    readonly hidden_size: number;
-    readonly num_layers?: number;
-    readonly bidirectional?: boolean;
-    readonly nonlinearity?: 'tanh' | 'relu';
-  };
-  readonly prefix: string;
-  readonly state_dict: TorchStateDict;
-  readonly input: number[][][];
-  readonly h0: number[][][] | null;
-  readonly c0: number[][][] | null;
-  readonly output: number[][][];
-  readonly h_n: number[][][];
-  readonly c_n: number[][][] | null;
-  /** Keyed like PyTorch's suffixes: `l0`, `l0_reverse`, `l1`, … */
-  readonly keras: Readonly<
-    Record<string, { kernel: number[][]; recurrent_kernel: number[][]; bias: number[] | number[][] }>
-  >;
-}
 
 const FIXTURES = [
   'lstm',
@@ -54,11 +28,6 @@ const FIXTURES = [
   'rnn_tanh_zero_state',
   'rnn_relu',
 ] as const;
-
-const load = (name: string): TorchFixture =>
-  readJsonFixture<TorchFixture>(new URL(`../../test/fixtures/torch/${name}.json`, import.meta.url));
-
-const CONVERTERS = { LSTM: lstmWeightsFromTorch, GRU: gruWeightsFromTorch, RNN: simpleRnnWeightsFromTorch };
 
 /** `l1_reverse` → `{ layer: 1, direction: 'reverse' }`. */
 function optionsOf(suffix: string, prefix: string): TorchWeightsOptions {
@@ -144,13 +113,11 @@ function runLikeTorch(f: TorchFixture): { output: tf.Tensor3D; hN: tf.Tensor3D; 
   });
 }
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 describe('PyTorch → Keras weight conversion', () => {
   it.each(FIXTURES)('%s: equals the Python script’s conversion bit for bit', (name) => {
-    const f = load(name);
+    const f = loadTorchFixture(name);
     const suffixes = Object.keys(f.keras);
     expect(suffixes.length).toBeGreaterThan(0);
     for (const suffix of suffixes) {
@@ -176,7 +143,7 @@ describe('PyTorch → Keras weight conversion', () => {
   });
 
   it.each(FIXTURES)('%s: reproduces PyTorch’s output, h_n and c_n', (name) => {
-    const f = load(name);
+    const f = loadTorchFixture(name);
     const before = tf.memory().numTensors;
     const { output, hN, cN } = runLikeTorch(f);
     const tolerance = { atol: 1e-5, rtol: 0 };
@@ -191,7 +158,7 @@ describe('PyTorch → Keras weight conversion', () => {
   });
 
   it('accepts { shape, data } entries and gives the same result as nested arrays', () => {
-    const f = load('lstm_bidirectional');
+    const f = loadTorchFixture('lstm_bidirectional');
     const flat: Record<string, { shape: number[]; data: Float32Array }> = {};
     for (const [key, value] of Object.entries(f.state_dict)) {
       const t = tf.tensor(value as number[]);
@@ -220,7 +187,7 @@ describe('PyTorch → Keras weight conversion', () => {
 
 describe('PyTorch weight conversion errors', () => {
   it('names a missing key and lists the available ones', () => {
-    const f = load('lstm');
+    const f = loadTorchFixture('lstm');
     const error = expectErrorCode(
       () => lstmWeightsFromTorch(f.state_dict, { layer: 1 }),
       RnnModelsError,
@@ -230,7 +197,7 @@ describe('PyTorch weight conversion errors', () => {
     expect(error.message).toContain('weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0');
 
     const reverse = expectErrorCode(
-      () => gruWeightsFromTorch(load('gru').state_dict, { direction: 'reverse' }),
+      () => gruWeightsFromTorch(loadTorchFixture('gru').state_dict, { direction: 'reverse' }),
       RnnModelsError,
       'RNN_MODELS_INVALID_OPTION',
     );
@@ -238,7 +205,7 @@ describe('PyTorch weight conversion errors', () => {
   });
 
   it('suggests the prefix of a submodule', () => {
-    const f = load('lstm_submodule');
+    const f = loadTorchFixture('lstm_submodule');
     const error = expectErrorCode(
       () => lstmWeightsFromTorch(f.state_dict),
       RnnModelsError,
@@ -250,7 +217,7 @@ describe('PyTorch weight conversion errors', () => {
   });
 
   it('reports a missing bias', () => {
-    const { bias_ih_l0: _, ...noBias } = load('rnn_tanh').state_dict;
+    const { bias_ih_l0: _, ...noBias } = loadTorchFixture('rnn_tanh').state_dict;
     const error = expectErrorCode(
       () => simpleRnnWeightsFromTorch(noBias),
       RnnModelsError,
@@ -260,7 +227,7 @@ describe('PyTorch weight conversion errors', () => {
   });
 
   it('reports wrong shapes with what was received and expected', () => {
-    const f = load('lstm');
+    const f = loadTorchFixture('lstm');
     const wrongIh = expectErrorCode(
       () =>
         lstmWeightsFromTorch({
@@ -281,7 +248,11 @@ describe('PyTorch weight conversion errors', () => {
     expect(wrongBias.message).toMatch(/'bias_hh_l0' has shape \[3\].*\[24\]/);
 
     const ragged = expectErrorCode(
-      () => simpleRnnWeightsFromTorch({ ...load('rnn_relu').state_dict, weight_hh_l0: [[1, 2], [3]] }),
+      () =>
+        simpleRnnWeightsFromTorch({
+          ...loadTorchFixture('rnn_relu').state_dict,
+          weight_hh_l0: [[1, 2], [3]],
+        }),
       RnnModelsError,
       'RNN_MODELS_SHAPE_MISMATCH',
     );
@@ -298,7 +269,7 @@ describe('PyTorch weight conversion errors', () => {
 
   it('recognises another module’s weights', () => {
     const error = expectErrorCode(
-      () => lstmWeightsFromTorch(load('gru').state_dict),
+      () => lstmWeightsFromTorch(loadTorchFixture('gru').state_dict),
       RnnModelsError,
       'RNN_MODELS_SHAPE_MISMATCH',
     );
@@ -307,7 +278,7 @@ describe('PyTorch weight conversion errors', () => {
   });
 
   it('rejects bad options, non-numeric entries and LSTM projections', () => {
-    const f = load('lstm');
+    const f = loadTorchFixture('lstm');
     for (const options of [{ layer: -1 }, { layer: 0.5 }, { direction: 'backward' as 'reverse' }]) {
       expectErrorCode(
         () => lstmWeightsFromTorch(f.state_dict, options),

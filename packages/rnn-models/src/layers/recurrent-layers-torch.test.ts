@@ -1,42 +1,17 @@
-import { expectTensorsClose, readJsonFixture } from '@rnnkit/test-utils';
+import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
-import {
-  gruWeightsFromTorch,
-  type KerasWeightArray,
-  lstmWeightsFromTorch,
-  simpleRnnWeightsFromTorch,
-  type TorchStateDict,
-} from '../interop/torch-weights.js';
+import { describe, it } from 'vitest';
+import { CLOSE, useCpuBackend } from '../../test/support.js';
+import { CONVERTERS, loadTorchFixture, type TorchFixture } from '../../test/torch-fixtures.js';
+import type { KerasWeightArray } from '../interop/torch-weights.js';
 import { gru, lstm, simpleRNN } from './recurrent-layers.js';
 
 // Layer-level PyTorch parity: PyTorch state dicts → converters → our Keras-style layers
 // (Bidirectional included) → the outputs and final states PyTorch computed (fixtures from
 // scripts/make_torch_fixtures.py; the kernel-level checks are in torch-weights.test.ts).
 
-interface TorchFixture {
-  readonly module: 'LSTM' | 'GRU' | 'RNN';
-  readonly config: { readonly hidden_size: number; readonly nonlinearity?: 'tanh' | 'relu' };
-  readonly state_dict: TorchStateDict;
-  readonly input: number[][][];
-  readonly h0: number[][][] | null;
-  readonly c0: number[][][] | null;
-  readonly output: number[][][];
-  readonly h_n: number[][][];
-  readonly c_n: number[][][] | null;
-}
-
-const CLOSE = { rtol: 1e-4, atol: 1e-5 };
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
-
-function load(name: string): TorchFixture {
-  return readJsonFixture<TorchFixture>(new URL(`../../test/fixtures/torch/${name}.json`, import.meta.url));
-}
+useCpuBackend();
 
 function tensors(weights: Record<string, KerasWeightArray<number[]>>): tf.Tensor[] {
   return [weights.kernel!, weights.recurrentKernel!, weights.bias!].map((w) => tf.tensor(w.values, w.shape));
@@ -51,9 +26,7 @@ function layerFor(fixture: TorchFixture): tfl.layers.Layer {
 }
 
 function weightsFor(fixture: TorchFixture, direction: 'forward' | 'reverse'): tf.Tensor[] {
-  const convert = { LSTM: lstmWeightsFromTorch, GRU: gruWeightsFromTorch, RNN: simpleRnnWeightsFromTorch }[
-    fixture.module
-  ];
+  const convert = CONVERTERS[fixture.module];
   return tensors(
     convert(fixture.state_dict, { direction }) as unknown as Record<string, KerasWeightArray<number[]>>,
   );
@@ -83,7 +56,7 @@ function finalStates(fixture: TorchFixture, directions: number): number[][][] {
 
 describe('fused layers with converted PyTorch weights reproduce PyTorch', () => {
   it.each(['lstm', 'lstm_zero_state', 'gru', 'gru_zero_state', 'rnn_tanh', 'rnn_relu'])('%s', (name) => {
-    const fixture = load(name);
+    const fixture = loadTorchFixture(name);
     const layer = layerFor(fixture);
     const x = tf.tensor3d(fixture.input);
     const states = initialStates(fixture, 1);
@@ -96,7 +69,7 @@ describe('fused layers with converted PyTorch weights reproduce PyTorch', () => 
   });
 
   it.each(['lstm_bidirectional', 'gru_bidirectional'])('%s inside tfjs-layers Bidirectional', (name) => {
-    const fixture = load(name);
+    const fixture = loadTorchFixture(name);
     const layer = tfl.layers.bidirectional({
       layer: layerFor(fixture) as unknown as tfl.RNN,
       mergeMode: 'concat',
