@@ -1,8 +1,8 @@
 import { expectErrorCode } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   gruWeightsFromTorch,
@@ -25,9 +25,7 @@ import {
   simpleRNN,
 } from './recurrent-layers.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 /** Expects `RNN_MODELS_INVALID_OPTION` whose message proposes `closest`. */
 function expectMisspelt(fn: () => unknown, closest: string): void {

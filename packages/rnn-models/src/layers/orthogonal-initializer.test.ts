@@ -1,8 +1,8 @@
 import { expectErrorCode, expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   DEFAULT_ORTHOGONAL_ARGS,
@@ -11,9 +11,7 @@ import {
   resolveOrthogonalArgs,
 } from './orthogonal-initializer.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   clipByGlobalNorm,
@@ -11,9 +11,7 @@ import {
   resolveGradientClipping,
 } from './gradient-clipping.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 describe('globalNorm', () => {
   it('is √(Σ‖g‖²) over all tensors, NaN when any element is', () => {

@@ -1,7 +1,7 @@
 import { expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { describe, expect, it } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
 import { RnnModelsError } from '../errors.js';
 import {
   createOptimizer,
@@ -11,9 +11,7 @@ import {
   setLearningRate,
 } from './optimizers.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 /** Two updates of a fresh variable with a fixed gradient; returns its value. */
 function twoUpdates(optimizer: tf.Optimizer, rates: [number, number] | null): number[] {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../backend/backend.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useCpuBackend } from '../../test/support.js';
 import {
   formatEta,
   formatLogValue,
@@ -12,9 +12,7 @@ import {
 } from './progress.js';
 import { train } from './train.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 afterEach(() => {
   vi.unstubAllEnvs();
