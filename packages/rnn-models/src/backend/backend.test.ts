@@ -16,6 +16,18 @@ interface TrainingCase {
   readonly loss: string;
 }
 
+/** Four rows of three features (or token ids). */
+const countingRows = (): tf.Tensor2D =>
+  tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+    [3, 2, 1],
+  ]);
+
+/** Targets of 0.5: away from the untrained output (~0), so the loss has room to fall. */
+const halves = (shape: number[]): tf.Tensor => tf.fill(shape, 0.5);
+
 // Every tfjs-layers layer rnnkit builds on, forward and backward, on the wasm backend.
 const cases: Record<string, TrainingCase> = {
   'Embedding + Dense': {
@@ -27,13 +39,7 @@ const cases: Record<string, TrainingCase> = {
           tfl.layers.dense({ units: 2 }),
         ],
       }),
-    x: () =>
-      tf.tensor2d([
-        [1, 2, 3],
-        [4, 5, 6],
-        [7, 8, 9],
-        [3, 2, 1],
-      ]),
+    x: countingRows,
     y: () =>
       tf.tensor2d([
         [1, 0],
@@ -58,7 +64,7 @@ const cases: Record<string, TrainingCase> = {
         [7, 8, 9, 1],
         [3, 0, 0, 0],
       ]),
-    y: () => tf.fill([4, 3], 0.5), // away from the untrained output (~0), so the loss has room to fall
+    y: () => halves([4, 3]),
     loss: 'meanSquaredError',
   },
   BatchNormalization: {
@@ -70,13 +76,7 @@ const cases: Record<string, TrainingCase> = {
           tfl.layers.dense({ units: 1 }),
         ],
       }),
-    x: () =>
-      tf.tensor2d([
-        [1, 2, 3],
-        [4, 5, 6],
-        [7, 8, 9],
-        [3, 2, 1],
-      ]),
+    x: countingRows,
     y: () => tf.tensor2d([[1], [2], [3], [4]]),
     loss: 'meanSquaredError',
   },
@@ -105,7 +105,7 @@ const cases: Record<string, TrainingCase> = {
         layers: [tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 2 }), inputShape: [4, 3] })],
       }),
     x: () => tf.ones([2, 4, 3]),
-    y: () => tf.fill([2, 4, 2], 0.5), // away from the untrained output (~0), so the loss has room to fall
+    y: () => halves([2, 4, 2]),
     loss: 'meanSquaredError',
   },
   'Bidirectional GRU': {
@@ -119,13 +119,13 @@ const cases: Record<string, TrainingCase> = {
         ],
       }),
     x: () => tf.ones([2, 4, 2]),
-    y: () => tf.fill([2, 4, 6], 0.5), // away from the untrained output (~0), so the loss has room to fall
+    y: () => halves([2, 4, 6]),
     loss: 'meanSquaredError',
   },
   SimpleRNN: {
     model: () => tfl.sequential({ layers: [tfl.layers.simpleRNN({ units: 3, inputShape: [4, 2] })] }),
     x: () => tf.ones([2, 4, 2]),
-    y: () => tf.fill([2, 3], 0.5), // away from the untrained output (~0), so the loss has room to fall
+    y: () => halves([2, 3]),
     loss: 'meanSquaredError',
   },
 };
