@@ -102,6 +102,22 @@ function gradients(model: tfl.LayersModel, input: tf.Tensor): tf.Tensor[] {
   return variables.map((variable) => grads[variable.name]!);
 }
 
+/**
+ * Gives `reference` the weights of `model`, then expects the same outputs (every one: sequences and
+ * states) on `ids()` and the same weight gradients, within CLOSE.
+ */
+function expectSameAsReference(model: tfl.LayersModel, reference: tfl.LayersModel): void {
+  reference.setWeights(model.getWeights());
+  const x = ids();
+  const expected = asList(reference.predict(x) as tf.Tensor);
+  const actual = asList(model.predict(x) as tf.Tensor);
+  expectAllClose(actual, expected);
+  const modelGrads = gradients(model, x);
+  const referenceGrads = gradients(reference, x);
+  expectAllClose(modelGrads, referenceGrads);
+  tf.dispose([x, ...expected, ...actual, ...modelGrads, ...referenceGrads]);
+}
+
 describe.each<Kind>(['simpleRNN', 'lstm', 'gru'])(
   '%s equals stock tfjs-layers with the same weights',
   (kind) => {
@@ -113,17 +129,10 @@ describe.each<Kind>(['simpleRNN', 'lstm', 'gru'])(
       ['masked last output, relu, no bias', { activation: 'relu', useBias: false }, true],
     ];
     it.each(variants)('%s: outputs, states and weight gradients', (_name, options, maskZero) => {
-      const oursModel = embeddedModel(ours(kind, options), { maskZero });
-      const stockModel = embeddedModel(stock(kind, options), { maskZero });
-      stockModel.setWeights(oursModel.getWeights());
-      const x = ids();
-      const expected = asList(stockModel.predict(x) as tf.Tensor);
-      const actual = asList(oursModel.predict(x) as tf.Tensor);
-      expectAllClose(actual, expected);
-      const oursGrads = gradients(oursModel, x);
-      const stockGrads = gradients(stockModel, x);
-      expectAllClose(oursGrads, stockGrads);
-      tf.dispose([x, ...expected, ...actual, ...oursGrads, ...stockGrads]);
+      expectSameAsReference(
+        embeddedModel(ours(kind, options), { maskZero }),
+        embeddedModel(stock(kind, options), { maskZero }),
+      );
     });
 
     it('inside Bidirectional (concat) equals stock, with masking', () => {
@@ -134,12 +143,7 @@ describe.each<Kind>(['simpleRNN', 'lstm', 'gru'])(
       const stockModel = embeddedModel(tfl.layers.bidirectional({ layer: stock(kind, options) as tfl.RNN }), {
         maskZero: true,
       });
-      stockModel.setWeights(oursModel.getWeights());
-      const x = ids();
-      expectTensorsClose(oursModel.predict(x) as tf.Tensor, stockModel.predict(x) as tf.Tensor, CLOSE);
-      const oursGrads = gradients(oursModel, x);
-      const stockGrads = gradients(stockModel, x);
-      expectAllClose(oursGrads, stockGrads);
+      expectSameAsReference(oursModel, stockModel);
     });
 
     it('stateful: carries the state across calls like stock, and resetStates clears it', () => {
@@ -201,12 +205,7 @@ describe('fused layers equal their own cells stepped by tfjs’ generic RNN loop
     const referenceModel = embeddedModel(perStepReference(cell(), { returnSequences: true }), {
       maskZero: true,
     });
-    referenceModel.setWeights(fusedModel.getWeights());
-    const x = ids();
-    expectTensorsClose(fusedModel.predict(x) as tf.Tensor, referenceModel.predict(x) as tf.Tensor, CLOSE);
-    const fusedGrads = gradients(fusedModel, x);
-    const referenceGrads = gradients(referenceModel, x);
-    expectAllClose(fusedGrads, referenceGrads);
+    expectSameAsReference(fusedModel, referenceModel);
   });
 
   it('an activation the kernels cannot fuse runs the per-step path with the same result', () => {
