@@ -39,6 +39,25 @@ function ticking(stepMs: number, start = 0): () => number {
   return () => (now += stepMs);
 }
 
+/**
+ * A reporter on `output` whose clock ticks `stepMs` per read: verbose 1, one epoch and
+ * logIntervalMs 0 unless `options` say otherwise.
+ */
+function reporterOn(
+  output: ProgressOutput | undefined,
+  stepMs: number,
+  options: Partial<Parameters<typeof ProgressReporter.create>[0]> = {},
+): ReturnType<typeof ProgressReporter.create> {
+  return ProgressReporter.create({
+    verbose: 1,
+    output,
+    clock: ticking(stepMs),
+    logIntervalMs: 0,
+    epochs: 1,
+    ...options,
+  });
+}
+
 describe('formatProgressLine (Keras 2 Progbar format)', () => {
   it('shows the bar, the ETA and the running values during an epoch', () => {
     expect(
@@ -104,13 +123,7 @@ describe('formatProgressLine (Keras 2 Progbar format)', () => {
 describe('ProgressReporter', () => {
   it('lines mode (not a terminal): epoch header, a line every logIntervalMs, the final line', async () => {
     const out = sink(false);
-    const reporter = await ProgressReporter.create({
-      verbose: 1,
-      output: out,
-      clock: ticking(400),
-      logIntervalMs: 1000,
-      epochs: 3,
-    });
+    const reporter = await reporterOn(out, 400, { logIntervalMs: 1000, epochs: 3 });
     expect(reporter.mode).toBe('lines');
     reporter.epochBegin(1, 5); // t = 0
     for (let i = 1; i <= 5; i++) reporter.batchEnd(i, { loss: 1 / i }); // t = 400 … 2000
@@ -125,13 +138,7 @@ describe('ProgressReporter', () => {
   it('bar mode (terminal): redraws one line in place through cli-progress, at most every 100 ms', async () => {
     vi.stubEnv('CI', '');
     const out = sink(true);
-    const reporter = await ProgressReporter.create({
-      verbose: 1,
-      output: out,
-      clock: ticking(60),
-      logIntervalMs: 1000,
-      epochs: 1,
-    });
+    const reporter = await reporterOn(out, 60, { logIntervalMs: 1000 });
     expect(reporter.mode).toBe('bar');
     reporter.epochBegin(0, 4); // t = 0
     for (let i = 1; i <= 4; i++) reporter.batchEnd(i, { loss: i }); // t = 60 (skip), 120 (draw), 180 (skip), 240 (draw)
@@ -159,35 +166,17 @@ describe('ProgressReporter', () => {
   it('close() ends an interrupted bar; CI=true or verbose 2 give plain lines; verbose 0 or no output give nothing', async () => {
     vi.stubEnv('CI', '');
     const tty = sink(true);
-    const interrupted = await ProgressReporter.create({
-      verbose: 1,
-      output: tty,
-      clock: ticking(10),
-      logIntervalMs: 0,
-      epochs: 1,
-    });
+    const interrupted = await reporterOn(tty, 10);
     interrupted.epochBegin(0, 10);
     interrupted.close();
     expect(tty.chunks.at(-1)).toBe('\n');
     interrupted.close();
 
     vi.stubEnv('CI', 'true');
-    const ci = await ProgressReporter.create({
-      verbose: 1,
-      output: sink(true),
-      clock: ticking(1),
-      logIntervalMs: 0,
-      epochs: 1,
-    });
+    const ci = await reporterOn(sink(true), 1);
     expect(ci.mode).toBe('lines');
     const perEpoch = sink(true);
-    const two = await ProgressReporter.create({
-      verbose: 2,
-      output: perEpoch,
-      clock: ticking(500),
-      logIntervalMs: 0,
-      epochs: 1,
-    });
+    const two = await reporterOn(perEpoch, 500, { verbose: 2 });
     expect(two.mode).toBe('epochs');
     two.epochBegin(0, 2);
     two.batchEnd(1, { loss: 1 });
@@ -198,12 +187,7 @@ describe('ProgressReporter', () => {
       { verbose: 0 as const, output: sink(true) },
       { verbose: 1 as const, output: undefined },
     ]) {
-      const off = await ProgressReporter.create({
-        ...options,
-        clock: ticking(1),
-        logIntervalMs: 0,
-        epochs: 1,
-      });
+      const off = await reporterOn(options.output, 1, { verbose: options.verbose });
       expect(off.mode).toBe('off');
       off.epochBegin(0, 1);
       off.batchEnd(1, { loss: 1 });
