@@ -154,6 +154,8 @@ async function startWasm(
     return (error as Error).message;
   } finally {
     restore();
+    // Also after a failed start: the glue installs its process handlers before it loads the binary.
+    platform.afterWasmStart();
   }
 }
 

@@ -13,6 +13,12 @@ export interface BackendPlatform {
   enableWasmThreads(threads: number): Promise<(() => void) | null>;
   /** Pins the wasm pool threads (see `InitBackendOptions.pinThreads`); a string says why it did not. */
   pinWasmThreads(): Promise<string | null>;
+  /**
+   * Undoes what the wasm module's start did to the process (Node: emscripten's
+   * `uncaughtException`/`unhandledRejection` handlers, which turn any error of the program into
+   * exit code 7 and a screen of minified glue). Called after every start attempt; idempotent.
+   */
+  afterWasmStart(): void;
   /** Where warnings go when the caller passes no `onWarning`. */
   defaultWarning(message: string): void;
 }

@@ -1,13 +1,15 @@
 import type { BackendPlatform } from '../platform.js';
+import { removeWasmProcessHandlers } from './process-handlers.js';
 import { pinWasmThreads } from './thread-affinity.js';
 import { enableNodeWasmThreads, wasmPoolThreadIds } from './wasm-threads.js';
 
-/** {@link BackendPlatform} in Node: the threaded build's patches, `taskset` pinning, `process.emitWarning`. */
+/** {@link BackendPlatform} in Node: the threaded build's patches, `taskset` pinning, emscripten's process handlers removed, `process.emitWarning`. */
 export const platform: BackendPlatform = {
   enableWasmThreads: (threads) => enableNodeWasmThreads(threads),
   pinWasmThreads: async () => {
     const pinned = await pinWasmThreads(wasmPoolThreadIds());
     return typeof pinned === 'string' ? pinned : null;
   },
+  afterWasmStart: removeWasmProcessHandlers,
   defaultWarning: (message) => process.emitWarning(message),
 };
