@@ -72,7 +72,7 @@ export const DEFAULT_BUCKET_BY_LENGTH_OPTIONS: Omit<
  * @throws DatasetsError `DATASETS_INVALID_OPTION` for an unknown key, missing or
  *   non-array `boundaries`/`batchSizes`, boundaries that are not strictly increasing integers
  *   ≥ 1, batch sizes that are not integers ≥ 1, a `batchSizes.length` other than
- *   `boundaries.length + 1`, or a bad `padValue`, `padToBucketBoundary`, `dropRemainder` or `dtype`.
+ *   `boundaries.length + 1`, no boundaries with `padToBucketBoundary`, or a bad `padValue`, `padToBucketBoundary`, `dropRemainder` or `dtype`.
  */
 export function resolveBucketByLengthOptions(options: BucketByLengthOptions): ResolvedBucketByLengthOptions {
   const where = 'bucketByLength';
@@ -103,11 +103,21 @@ export function resolveBucketByLengthOptions(options: BucketByLengthOptions): Re
     );
   }
   const dtype = check.oneOf(where, 'dtype', merged.dtype, MATRIX_DTYPES);
+  const padToBucketBoundary = check.boolean(where, 'padToBucketBoundary', merged.padToBucketBoundary);
+  if (padToBucketBoundary && boundaries.length === 0) {
+    check.invalid(
+      where,
+      'boundaries',
+      boundaries,
+      'must hold at least one boundary with padToBucketBoundary (the last one bounds every length)',
+      'Add boundaries, or set padToBucketBoundary: false.',
+    );
+  }
   return {
     boundaries: Object.freeze(boundaries),
     batchSizes: Object.freeze(batchSizes),
     padValue: requireValueForDtype(where, 'padValue', merged.padValue, dtype),
-    padToBucketBoundary: check.boolean(where, 'padToBucketBoundary', merged.padToBucketBoundary),
+    padToBucketBoundary,
     dropRemainder: check.boolean(where, 'dropRemainder', merged.dropRemainder),
     dtype,
   };
@@ -239,7 +249,14 @@ function makeBatch(
   const width = options.padToBucketBoundary
     ? options.boundaries[bucket]! - 1
     : lengths.reduce((longest, length) => Math.max(longest, length), 0);
-  const padded = DenseMatrix.filled(options.dtype, lengths.length, width, options.padValue);
+  const padded = DenseMatrix.filled(
+    options.dtype,
+    lengths.length,
+    width,
+    options.padValue,
+    'bucketByLength',
+    'Lower the batch sizes or the boundaries.',
+  );
   slot.sequences.forEach((sequence, row) => {
     for (let k = 0; k < sequence.length; k++) padded.data[row * width + k] = sequence[k]!;
   });

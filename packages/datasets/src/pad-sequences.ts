@@ -109,7 +109,8 @@ export function resolvePadSequencesOptions(options: PadSequencesOptions = {}): R
  *   sequence is not empty (Keras fails there too: `s[-0:]` keeps the whole sequence);
  *   `DATASETS_INVALID_INPUT` if `sequences` is not an array of number sequences, or an element
  *   does not fit `'int32'`; `DATASETS_EMPTY_INPUT` for an empty list without `maxLength` (Keras
- *   cannot take the maximum of no lengths either).
+ *   cannot take the maximum of no lengths either); `DATASETS_TOO_LARGE` when
+ *   `sequences.length × maxLength` exceeds `MAX_CELLS` (2³¹ − 1) or cannot be allocated.
  * @example
  * padSequences([[1, 2, 3], [4, 5], [6]]).rows()
  * // [[1, 2, 3], [0, 4, 5], [0, 0, 6]]
@@ -163,7 +164,16 @@ export function padSequences(
     );
   }
   const columns = maxLength ?? longest;
-  const matrix = DenseMatrix.filled(dtype, sequences.length, columns, value);
+  const matrix = DenseMatrix.filled(
+    dtype,
+    sequences.length,
+    columns,
+    value,
+    'padSequences',
+    maxLength === null
+      ? 'The longest sequence sets the row length: pass maxLength to truncate, or pad in batches (bucketByLength).'
+      : 'Lower maxLength, or pad in batches (bucketByLength).',
+  );
   for (const [i, sequence] of sequences.entries()) {
     const length = sequence.length;
     if (length === 0) continue;

@@ -56,6 +56,7 @@ function split<T>(
   sizes: readonly SplitSize[],
   options: SplitOptions<T>,
   required: readonly string[],
+  names: readonly string[] = [],
 ): T[][] {
   const merged = check.withDefaults(where, options, DEFAULT_SPLIT_OPTIONS, required);
   if (!Array.isArray(items) || items.length === 0) {
@@ -71,7 +72,7 @@ function split<T>(
     check.invalid(where, 'stratify', stratify, 'must be a function from an item to its label');
   }
   if (!Array.isArray(sizes)) check.invalid(where, 'sizes', sizes, 'must be an array of fractions or counts');
-  const counts = sizes.map((size, k) => partCount(where, size, items.length, k));
+  const counts = sizes.map((size, k) => partCount(where, names[k] ?? `sizes[${k}]`, size, items.length));
   const total = counts.reduce((a, b) => a + b, 0);
   if (total >= items.length) {
     check.invalid(
@@ -102,23 +103,44 @@ export function trainValTestSplit<T>(
   options: SplitOptions<T> & { readonly validation: SplitSize; readonly test: SplitSize },
 ): { train: T[]; validation: T[]; test: T[] } {
   const { validation, test, ...rest } = options ?? ({} as typeof options);
-  const [validationPart, testPart, train] = split('trainValTestSplit', items, [validation, test], rest, [
-    'seed',
-    'validation',
-    'test',
-  ]);
+  if (options === null || typeof options !== 'object') {
+    check.invalid(
+      'trainValTestSplit',
+      'options',
+      options,
+      'must be an options object',
+      'Pass e.g. { validation: 0.1, test: 0.2, seed: 42 }.',
+    );
+  }
+  for (const [name, size] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (size === undefined) {
+      check.invalid(
+        'trainValTestSplit',
+        name,
+        size,
+        'is required: a fraction in (0, 1) or a count (an integer ≥ 1)',
+        'Pass e.g. { validation: 0.1, test: 0.2, seed: 42 }.',
+      );
+    }
+  }
+  const [validationPart, testPart, train] = split(
+    'trainValTestSplit',
+    items,
+    [validation, test],
+    rest,
+    ['seed', 'validation', 'test'],
+    ['validation', 'test'],
+  );
   return { train: train!, validation: validationPart!, test: testPart! };
 }
 
-function partCount(where: string, size: unknown, total: number, index: number): number {
+function partCount(where: string, name: string, size: unknown, total: number): number {
   if (typeof size === 'number' && size > 0 && size < 1) return Math.ceil(size * total);
   if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 1) return size;
-  return check.invalid(
-    where,
-    `sizes[${index}]`,
-    size,
-    'must be a fraction in (0, 1) or a count (an integer ≥ 1)',
-  );
+  return check.invalid(where, name, size, 'must be a fraction in (0, 1) or a count (an integer ≥ 1)');
 }
 
 function cut<T>(ordered: readonly T[], counts: readonly number[]): T[][] {

@@ -18,7 +18,8 @@ import { check, requireNumberSequence } from './validate.js';
  * @throws DatasetsError `DATASETS_INVALID_INPUT` if `labels` is not a sequence of integers
  *   `≥ 0`, or a label is `≥ numClasses`; `DATASETS_INVALID_OPTION` if `numClasses` is not
  *   `null` or an integer `≥ 1`; `DATASETS_EMPTY_INPUT` if `labels` is empty and `numClasses`
- *   is not given (no maximum to take; with `numClasses` the result is `[0, numClasses]`, as in Keras).
+ *   is not given (no maximum to take; with `numClasses` the result is `[0, numClasses]`, as in Keras);
+ *   `DATASETS_TOO_LARGE` when `labels.length × numClasses` exceeds `MAX_CELLS` (2³¹ − 1).
  * @example
  * toCategorical([0, 2, 1]).rows()
  * // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
@@ -62,7 +63,16 @@ export function toCategorical(
       );
     }
   }
-  const matrix = DenseMatrix.filled('float32', values.length, columns, 0);
+  const matrix = DenseMatrix.filled(
+    'float32',
+    values.length,
+    columns,
+    0,
+    'toCategorical',
+    numClasses === null
+      ? `The largest label (${largest}) sets the number of columns: check the labels, or map them to 0…k−1 first.`
+      : 'Lower numClasses, or encode fewer labels at a time.',
+  );
   for (let i = 0; i < values.length; i++) matrix.data[i * columns + values[i]!] = 1;
   return matrix;
 }

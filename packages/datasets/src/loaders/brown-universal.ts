@@ -1,3 +1,6 @@
+import { describeValue } from '@rnnkit/core';
+import { DatasetsError } from '../errors.js';
+
 /**
  * The 12 coarse tags of the universal part-of-speech tagset (Petrov, Das & McDonald 2012,
  * "A Universal Part-of-Speech Tagset"), as NLTK's `tagset='universal'` spells them.
@@ -141,8 +144,16 @@ const MODIFIER_SUFFIX = /-(?:HL|TL|NC)$/;
  * and these rules were rebuilt from its documented entries and checked against NLTK's tag
  * totals on the whole Brown corpus: `.`, ADP, CONJ, DET and PRON agree exactly, every other tag
  * within 7 of ~1.16 million tokens (see `npm-datasets.test.ts`).
+ *
+ * @throws DatasetsError `DATASETS_INVALID_INPUT` when `tag` is not a string.
  */
 export function brownToUniversal(tag: string): UniversalTag {
+  if (typeof tag !== 'string') {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `brownToUniversal takes a Brown tag as a string (e.g. 'NN-TL'), got ${describeValue(tag)}.`,
+    );
+  }
   let base = tag.toUpperCase();
   if (base.startsWith('FW-')) return 'X';
   while (MODIFIER_SUFFIX.test(base)) base = base.slice(0, -3);

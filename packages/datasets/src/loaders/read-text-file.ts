@@ -1,12 +1,16 @@
 import { describeValue } from '@rnnkit/core';
 import { DatasetsError } from '../errors.js';
+import { decodeText } from './decode-text.js';
 
 /**
- * Reads a UTF-8 text file with Node's `fs/promises`, imported only when called so that
- * browser bundles of the package, which never call it, do not pull in `node:fs`.
+ * Reads a text file with Node's `fs/promises`, imported only when called so that browser
+ * bundles of the package, which never call it, do not pull in `node:fs`. Only regular files
+ * are read (a FIFO or device would block or never end); the bytes are decoded by
+ * {@link decodeText}: UTF-8, or UTF-16 LE/BE with a byte-order mark, and checked to be text.
  *
  * @throws DatasetsError `DATASETS_INVALID_INPUT` when `path` is not a non-empty string;
- *   `DATASETS_IO_ERROR` (with the fs error as `cause`) when the file cannot be read.
+ *   `DATASETS_IO_ERROR` (with the fs error as `cause`) when the file cannot be read or is not a
+ *   regular file; `DATASETS_PARSE_ERROR` naming the file when its bytes are not text.
  */
 export async function readTextFile(path: string, fn: string): Promise<string> {
   if (typeof path !== 'string' || path.length === 0) {
@@ -26,8 +30,27 @@ export async function readTextFile(path: string, fn: string): Promise<string> {
       { cause },
     );
   }
+  let bytes: Uint8Array;
   try {
-    return await fs.readFile(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO without a writer returns at once instead of blocking a thread.
+    const { constants } = await import('node:fs');
+    const handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        const kind = info.isDirectory()
+          ? 'it is a directory'
+          : info.isFIFO()
+            ? 'it is a FIFO (named pipe)'
+            : info.isSocket()
+              ? 'it is a socket'
+              : 'it is a device, not a regular file';
+        throw Object.assign(new Error(kind), { code: info.isDirectory() ? 'EISDIR' : 'ENOTREG' });
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
     const code = (cause as { code?: unknown } | null)?.code;
     const reason =
@@ -37,7 +60,9 @@ export async function readTextFile(path: string, fn: string): Promise<string> {
           ? 'it is a directory'
           : code === 'EACCES'
             ? 'permission denied'
-            : String((cause as Error | null)?.message ?? cause);
+            : code === 'ENOTREG'
+              ? `${(cause as Error).message}; only regular files are read`
+              : String((cause as Error | null)?.message ?? cause);
     throw new DatasetsError(
       'DATASETS_IO_ERROR',
       `${fn} could not read ${JSON.stringify(path)}: ${reason}. Check the path (relative paths start at ` +
@@ -45,6 +70,7 @@ export async function readTextFile(path: string, fn: string): Promise<string> {
       { cause },
     );
   }
+  return decodeText(bytes, path, fn);
 }
 
 /**

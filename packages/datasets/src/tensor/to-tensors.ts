@@ -1,7 +1,8 @@
 import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../dataset.js';
+import { Dataset } from '../dataset.js';
 import { DatasetsError } from '../errors.js';
+import { allocate, requireCells } from '../size-limit.js';
 import { check, isArrayLike } from '../validate.js';
 
 /** A number, a sequence of numbers, or a sequence of feature vectors. */
@@ -126,7 +127,8 @@ interface Flattened {
  * @returns new tensors owned by the caller.
  * @throws DatasetsError `DATASETS_EMPTY_INPUT` for an empty batch, `DATASETS_SHAPE_MISMATCH`
  *   for ragged examples without padding (or longer than `padding.maxLength`),
- *   `DATASETS_INVALID_INPUT` for non-numeric values or non-integers with an int32 dtype.
+ *   `DATASETS_INVALID_INPUT` for non-numeric values or non-integers with an int32 dtype,
+ *   `DATASETS_TOO_LARGE` when the padded batch would exceed `MAX_CELLS` (2³¹ − 1) values.
  * @example
  * const { xs, ys } = tensorBatch([{ xs: [1, 2, 3], ys: 4 }, { xs: [2, 3, 4], ys: 5 }], { xsDtype: 'int32' });
  * xs.shape; // [2, 3]
@@ -155,11 +157,11 @@ function stackBatch(examples: readonly Example[], options: ResolvedTensorBatchOp
   }
   const xs = examples.map((example, index) => flattenField(example, 'xs', index));
   const ys = examples.map((example, index) => flattenField(example, 'ys', index));
-  const xsStacked = stack(xs, 'xs', padding);
-  const ysStacked = stack(ys, 'ys', padding);
   // Every check runs before the first tensor exists, so a bad batch leaks nothing.
-  const xsValues = toDtype(xsStacked.values, xsDtype, 'xs');
-  const ysValues = toDtype(ysStacked.values, ysDtype, 'ys');
+  const xsStacked = stack(xs, 'xs', padding, xsDtype);
+  const ysStacked = stack(ys, 'ys', padding, ysDtype);
+  const xsValues = xsStacked.values;
+  const ysValues = ysStacked.values;
   const steps = xsStacked.shape[1] ?? 0;
   return {
     xs: tf.tensor(xsValues, xsStacked.shape, xsDtype),
@@ -173,6 +175,8 @@ function stackBatch(examples: readonly Example[], options: ResolvedTensorBatchOp
  * {@link TensorBatch}es that tfjs-layers' `model.fitDataset()` accepts. Tensors are
  * created as each batch is read; the consumer disposes them (`fitDataset` does).
  *
+ * @throws DatasetsError `DATASETS_INVALID_INPUT` when `batches` is not a `Dataset`,
+ *   `DATASETS_INVALID_OPTION` for bad options; while iterating, what {@link tensorBatch} throws.
  * @example
  * const data = toTensors(Dataset.from(examples).shuffle(1024, 7).batch(64), { xsDtype: 'int32' });
  * await model.fitDataset(data, { epochs: 5 });
@@ -182,6 +186,13 @@ export function toTensors(
   options: TensorBatchOptions = {},
 ): Dataset<TensorBatch> {
   const resolved = resolveTensorBatchOptions(options, 'toTensors');
+  if (!(batches instanceof Dataset)) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `toTensors takes a Dataset of batches (arrays of { xs, ys }), got ${describeValue(batches)}. ` +
+        'Wrap it with Dataset.from(…).batch(n), or call tensorBatch on one batch.',
+    );
+  }
   return batches.map((batch) => stackBatch(batch, resolved));
 }
 
@@ -289,12 +300,18 @@ function stack(
   items: readonly Flattened[],
   field: 'xs' | 'ys',
   padding: ResolvedPadding | undefined,
-): { values: number[]; shape: number[] } {
+  dtype: 'float32' | 'int32',
+): { values: Float32Array | Int32Array; shape: number[] } {
   const first = items[0]!.shape;
   const sameShape = items.every((item) => sameArray(item.shape, first));
   // Scalars (class labels) never pad; sequences pad only when asked, or to a fixed length.
   if (sameShape && (padding?.maxLength === undefined || first.length === 0)) {
-    return { values: items.flatMap((item) => item.values), shape: [items.length, ...first] };
+    const values = toDtype(
+      items.flatMap((item) => item.values),
+      dtype,
+      field,
+    );
+    return { values, shape: [items.length, ...first] };
   }
   const inner = first.slice(1);
   const paddable =
@@ -319,13 +336,28 @@ function stack(
     );
   }
   const stepSize = inner.reduce((a, b) => a * b, 1);
+  const shape = [items.length, length, ...inner];
+  const cells = requireCells(
+    'tensorBatch',
+    shape,
+    'Lower padding.maxLength, or leave it out to pad to the longest sequence of the batch.',
+  );
   const value = padding.padValue;
-  const values: number[] = [];
-  for (const item of items) {
-    for (const v of item.values) values.push(v);
-    for (let k = item.values.length; k < length * stepSize; k++) values.push(value);
+  if (dtype === 'int32' && !Number.isInteger(value)) {
+    throw new DatasetsError(
+      'DATASETS_INVALID_INPUT',
+      `padding.padValue ${describeValue(value)} cannot pad ${field} of dtype int32; pass an integer padValue.`,
+    );
   }
-  return { values, shape: [items.length, length, ...inner] };
+  const values = allocate('tensorBatch', cells, 4, () =>
+    dtype === 'int32' ? new Int32Array(cells) : new Float32Array(cells),
+  );
+  const row = length * stepSize;
+  items.forEach((item, k) => {
+    values.set(toDtype(item.values, dtype, field), k * row);
+    if (value !== 0) values.fill(value, k * row + item.values.length, (k + 1) * row);
+  });
+  return { values, shape };
 }
 
 function maskValues(items: readonly Flattened[], length: number): Float32Array {
