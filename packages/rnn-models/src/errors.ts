@@ -15,7 +15,29 @@ export type RnnModelsErrorCode =
   /** A readable checkpoint does not fit: weight shapes, layer names or vocabulary size differ from what is expected. */
   | 'RNN_MODELS_CHECKPOINT_MISMATCH'
   /** A model's architecture cannot be used here (e.g. `toStepModel` on a Bidirectional layer or a non-chain model). */
-  | 'RNN_MODELS_UNSUPPORTED_MODEL';
+  | 'RNN_MODELS_UNSUPPORTED_MODEL'
+  /**
+   * Data of the wrong kind in a batch `train()` reads: a sparse target outside [0, classes), a
+   * binary target outside [0, 1], a NaN/Infinity target, input feature or mask weight, a negative
+   * mask weight, or an Embedding id that is not an integer in [0, inputDim). The message names
+   * the batch (epoch and index), the position and the value.
+   */
+  | 'RNN_MODELS_INVALID_INPUT'
+  /**
+   * A size asked for exceeds what one tensor can hold (2^31 bytes: 536,870,912 float32 values),
+   * e.g. `lstm({ units: 1e9 })` at build time or a template's `vocabularySize × embeddingDim`.
+   */
+  | 'RNN_MODELS_TOO_LARGE'
+  /** A training or validation data source threw or rejected while `train()` read it (the cause is kept). */
+  | 'RNN_MODELS_DATA_SOURCE_FAILED'
+  /** `train()` was called on a model another `train()` call is still training. */
+  | 'RNN_MODELS_MODEL_BUSY'
+  /**
+   * The filesystem refused a checkpoint read or write (`ENOSPC` disk full, `EACCES`/`EPERM`/
+   * `EROFS` not writable, `EIO`, …). The message names the path and the errno; `cause` is Node's
+   * error. Nothing already on disk was lost: a failed save leaves the previous checkpoint.
+   */
+  | 'RNN_MODELS_IO_ERROR';
 
 /**
  * Error thrown by `@rnnkit/rnn-models`. Branch on `code`, not on the message: the message is

@@ -21,6 +21,7 @@ import { lstmSequence } from '../ops/lstm-sequence.js';
 import { simpleRnnSequence } from '../ops/simple-rnn-sequence.js';
 import { checkRecurrentArgs } from './layer-args.js';
 import { orthogonal } from './orthogonal-initializer.js';
+import { checkRecurrentSize } from './size-limits.js';
 
 /** tfjs-layers' keyword arguments of `Layer.call`. */
 export type CallKwargs = Parameters<InstanceType<typeof layers.RNN>['call']>[1];
@@ -161,6 +162,11 @@ export class SimpleRNNCell extends StockSimpleRNNCellClass implements FusedCell 
     super(withKerasDefaults(checkRecurrentArgs('SimpleRNNCell', args, 'simpleRNN')));
   }
 
+  override build(inputShape: Shape | Shape[]): void {
+    checkRecurrentSize(`SimpleRNN layer (${this.name})`, lastDim(inputShape), this.units, 1);
+    super.build(inputShape);
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor[] {
     return tf.tidy(() => {
       const [x, h] = stepInputs(inputs, 1, 'SimpleRNNCell') as [tf.Tensor2D, tf.Tensor2D];
@@ -224,6 +230,7 @@ export class LSTMCell extends StockLSTMCellClass implements FusedCell {
   }
 
   override build(inputShape: Shape | Shape[]): void {
+    checkRecurrentSize(`LSTM layer (${this.name})`, lastDim(inputShape), this.units, 4);
     // tfjs' unitForgetBias initializer leaves its temporary tensors behind (4 per build);
     // the weights themselves are variables, which tidy keeps.
     tf.tidy(() => super.build(inputShape));
@@ -347,6 +354,7 @@ export class GRUCell extends StockGRUCellClass implements FusedCell {
   }
 
   override build(inputShape: Shape | Shape[]): void {
+    checkRecurrentSize(`GRU layer (${this.name})`, lastDim(inputShape), this.units, 3);
     if (!this.resetAfter) {
       super.build(inputShape);
       return;

@@ -64,6 +64,15 @@ abstract class FusedRecurrentLayer extends layers.RNN implements SeededDropoutLa
     inputs: Parameters<layers.RNN['apply']>[0],
     kwargs?: CallKwargs,
   ): ReturnType<layers.RNN['apply']> {
+    const first = Array.isArray(inputs) ? inputs[0] : inputs;
+    const shape = (first as { shape?: unknown } | undefined)?.shape;
+    if (Array.isArray(shape) && shape.length !== 3) {
+      throw new RnnModelsError(
+        'RNN_MODELS_SHAPE_MISMATCH',
+        `${this.name} expects inputs [batch, time, features], received shape [${shape.join(', ')}]. ` +
+          'Add a time axis (tf.expandDims) or a feature axis, or put an Embedding layer before it for ids.',
+      );
+    }
     const given = kwargs?.initialState as unknown;
     if (Array.isArray(given) && given.every((state) => state instanceof tf.Tensor)) {
       this.checkStates(given as tf.Tensor[], null);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { orthogonal } from '../layers/orthogonal-initializer.js';
 import { gru, lstm, simpleRNN } from '../layers/recurrent-layers.js';
+import { checkRecurrentSize, checkTensorSize } from '../layers/size-limits.js';
 import type {
   ActivationName,
   ResolvedEmbeddingOptions,
@@ -18,6 +19,47 @@ export type FirstLayerInput = { inputShape: Shape } | { batchInputShape: Shape }
 /** The first layer's input arguments: `[batch, …shape]` when the batch size is fixed, else `shape`. */
 export function firstLayerInput(shape: Shape, batchSize: number | null): FirstLayerInput {
   return batchSize === null ? { inputShape: shape } : { batchInputShape: [batchSize, ...shape] };
+}
+
+/** The sizes a template's layers will have, for {@link checkTemplateSizes}. */
+export interface TemplateSizes {
+  readonly embedding?: { readonly vocabularySize: number; readonly embeddingDim: number };
+  /** Features the first recurrent layer reads. */
+  readonly inputs: number;
+  readonly stack: ResolvedRecurrentStackOptions;
+  readonly bidirectional: boolean;
+  readonly hiddenUnits: readonly number[];
+  /** Units of the output Dense layer. */
+  readonly outputUnits: number;
+}
+
+const GATES = { lstm: 4, gru: 3, simple: 1 } as const;
+
+/**
+ * Checks every weight a template would build against the one-tensor limit (`MAX_TENSOR_BYTES`,
+ * 2^31 bytes) before any layer exists, so an oversized option fails at once, allocates nothing
+ * and names the size asked for.
+ * @throws RnnModelsError `RNN_MODELS_TOO_LARGE`.
+ */
+export function checkTemplateSizes(where: string, sizes: TemplateSizes): void {
+  const { embedding } = sizes;
+  if (embedding !== undefined) {
+    checkTensorSize(
+      where,
+      'Embedding matrix [vocabularySize, embeddingDim]',
+      [embedding.vocabularySize, embedding.embeddingDim],
+      'Use a smaller vocabularySize (e.g. keep the most frequent words) or embeddingDim.',
+    );
+  }
+  let width = sizes.inputs;
+  for (const units of sizes.stack.units) {
+    checkRecurrentSize(where, width, units, GATES[sizes.stack.cell]);
+    width = units * (sizes.bidirectional ? 2 : 1);
+  }
+  for (const units of [...sizes.hiddenUnits, sizes.outputUnits]) {
+    checkTensorSize(where, 'Dense kernel [inputs, units]', [width, units], 'Use fewer units in the head.');
+    width = units;
+  }
 }
 
 const layerCounts = new Map<string, number>();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import {
+  checkTemplateSizes,
   denseLayer,
   firstLayerInput,
   hiddenDenseLayers,
@@ -173,6 +174,13 @@ export function resolveForecasterOptions(options: ForecasterOptions): ResolvedFo
  */
 export function forecaster(options: ForecasterOptions): tfl.Sequential {
   const resolved = resolveForecasterOptions(options);
+  checkTemplateSizes(WHERE, {
+    inputs: resolved.features,
+    stack: resolved,
+    bidirectional: false,
+    hiddenUnits: resolved.hiddenUnits,
+    outputUnits: resolved.outputSteps * resolved.outputFeatures,
+  });
   const seeds = new SeedSequence(resolved.seed);
   return tfl.sequential({
     layers: [

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { validate } from '../errors.js';
 import {
+  checkTemplateSizes,
   denseLayer,
   embeddingLayer,
   firstLayerInput,
@@ -161,6 +162,14 @@ export function resolveLanguageModelOptions(options: LanguageModelOptions): Reso
  */
 export function languageModel(options: LanguageModelOptions): tfl.Sequential {
   const resolved = resolveLanguageModelOptions(options);
+  checkTemplateSizes(WHERE, {
+    embedding: resolved,
+    inputs: resolved.embeddingDim,
+    stack: resolved,
+    bidirectional: false,
+    hiddenUnits: resolved.hiddenUnits,
+    outputUnits: resolved.vocabularySize,
+  });
   const seeds = new SeedSequence(resolved.seed);
   const shifted = resolved.mode === 'shifted';
   return tfl.sequential({

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { validate } from '../errors.js';
 import {
+  checkTemplateSizes,
   denseLayer,
   embeddingLayer,
   firstLayerInput,
@@ -132,6 +133,14 @@ export function resolveSequenceClassifierOptions(
  */
 export function sequenceClassifier(options: SequenceClassifierOptions): tfl.Sequential {
   const resolved = resolveSequenceClassifierOptions(options);
+  checkTemplateSizes(WHERE, {
+    embedding: resolved,
+    inputs: resolved.embeddingDim,
+    stack: resolved,
+    bidirectional: resolved.bidirectional,
+    hiddenUnits: resolved.hiddenUnits,
+    outputUnits: resolved.numClasses,
+  });
   const seeds = new SeedSequence(resolved.seed);
   const binary = resolved.numClasses === 2;
   const model = tfl.sequential({

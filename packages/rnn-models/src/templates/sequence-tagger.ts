@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { validate } from '../errors.js';
 import {
+  checkTemplateSizes,
   denseLayer,
   embeddingLayer,
   firstLayerInput,
@@ -131,6 +132,14 @@ export function resolveSequenceTaggerOptions(options: SequenceTaggerOptions): Re
  */
 export function sequenceTagger(options: SequenceTaggerOptions): tfl.Sequential {
   const resolved = resolveSequenceTaggerOptions(options);
+  checkTemplateSizes(WHERE, {
+    embedding: resolved,
+    inputs: resolved.embeddingDim,
+    stack: resolved,
+    bidirectional: resolved.bidirectional,
+    hiddenUnits: resolved.hiddenUnits,
+    outputUnits: resolved.numTags,
+  });
   const seeds = new SeedSequence(resolved.seed);
   const perStep = (layer: tfl.layers.Layer) =>
     resolved.timeDistributed

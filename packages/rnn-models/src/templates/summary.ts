@@ -57,6 +57,14 @@ const FUNCTIONAL_LAYOUT = { lineLength: 98, positions: [0.33, 0.55, 0.67, 1] } a
  * // _________________________________________________________________
  */
 export function summary(model: tfl.LayersModel, options: SummaryOptions = {}): string {
+  if (!(model instanceof tfl.LayersModel)) {
+    validate.invalid(
+      'summary',
+      'model',
+      model,
+      'must be a tfjs-layers LayersModel (tfl.sequential, tfl.model)',
+    );
+  }
   validate.options('summary', options, Object.keys(DEFAULT_SUMMARY_OPTIONS));
   const sequentialLike = isSequentialLike(model);
   const layout = sequentialLike ? SEQUENTIAL_LAYOUT : FUNCTIONAL_LAYOUT;

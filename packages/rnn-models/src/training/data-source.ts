@@ -61,7 +61,7 @@ export function checkDataSource(source: unknown, what: string): void {
   throw new RnnModelsError(
     'RNN_MODELS_INVALID_OPTION',
     `${what} must be a dataset with iterator(), an array, an (async) iterable of { xs, ys } batches or a ` +
-      `function returning one, received ${describeValue(source)}.`,
+      `function returning one, got ${describeValue(source)}.`,
   );
 }
 

@@ -71,6 +71,7 @@ export function resolveGradientClipping(options: GradientClippingOptions): Gradi
  * globalNorm([tf.tensor1d([3]), tf.tensor1d([4])]).dataSync(); // [5]
  */
 export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
+  checkTensorList('globalNorm', tensors);
   return tf.tidy(() => {
     if (tensors.length === 0) return tf.scalar(0);
     const squares = tensors.map((t) => tf.sum(tf.square(tf.cast(t, 'float32'))));
@@ -89,6 +90,7 @@ export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
  */
 export function clipByNorm<T extends tf.Tensor>(tensor: T, clipNorm: number): T {
   validate.number('clipByNorm', 'clipNorm', clipNorm, { min: 0, minExclusive: true });
+  if (!(tensor instanceof tf.Tensor)) validate.invalid('clipByNorm', 'tensor', tensor, 'must be a tf.Tensor');
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.sum(tf.square(tensor)));
     return tf.mul(tensor, tf.div(clipNorm, tf.maximum(norm, clipNorm))) as T;
@@ -111,6 +113,7 @@ export function clipByGlobalNorm(
   clipNorm: number,
 ): { tensors: tf.Tensor[]; globalNorm: tf.Scalar } {
   validate.number('clipByGlobalNorm', 'clipNorm', clipNorm, { min: 0, minExclusive: true });
+  checkTensorList('clipByGlobalNorm', tensors);
   return tf.tidy(() => {
     const norm = globalNorm(tensors);
     const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
@@ -151,4 +154,11 @@ export function clipGradients(
       }
     }
   });
+}
+
+/** `tensors` is an array of tf.Tensors (numbers would become new, untracked tensors). */
+function checkTensorList(where: string, tensors: unknown): void {
+  if (!Array.isArray(tensors) || !tensors.every((t) => t instanceof tf.Tensor)) {
+    validate.invalid(where, 'tensors', tensors, 'must be an array of tf.Tensors');
+  }
 }

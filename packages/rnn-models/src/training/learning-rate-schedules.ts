@@ -96,6 +96,7 @@ export function buildLearningRateSchedule(
   baseLearningRate: number,
 ): LearningRateFunction {
   if (typeof schedule === 'function') return checkedFunction(schedule);
+  validate.number(where, 'baseLearningRate', baseLearningRate, { min: 0 });
   if (schedule === null || typeof schedule !== 'object') {
     validate.invalid(
       where,

@@ -1,8 +1,17 @@
+import { RnnkitError } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { LayersModel } from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import {
+  type BatchRules,
+  badValueCounts,
+  batchRules,
+  checkBatchShapes,
+  invalidInputError,
+} from './batch-checks.js';
+import {
   type Batch,
+  type BatchPass,
   checkBatch,
   checkDataSource,
   type DataSource,
@@ -44,8 +53,13 @@ import { buildTrainSetup, type TrainSetup } from './train-setup.js';
  * @returns the History of the completed epochs (plain numbers), also when stopped early or aborted.
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for invalid options or data (a batch that
  *   is not `{ xs, ys }` tensors, an epoch without batches); `RNN_MODELS_SHAPE_MISMATCH` when a
- *   mask does not fit the loss values; `RNN_MODELS_NON_FINITE_LOSS` when a loss or gradient norm
- *   is NaN/Infinity (weights unchanged by that step). Errors from the model or data propagate.
+ *   batch's inputs, targets or mask do not fit the model and loss; `RNN_MODELS_INVALID_INPUT`
+ *   for bad values (targets outside the loss's range, NaN/Infinity, Embedding ids outside
+ *   [0, inputDim)), naming the batch, position and value; `RNN_MODELS_NON_FINITE_LOSS` when a
+ *   loss or gradient norm is NaN/Infinity (weights unchanged by that step);
+ *   `RNN_MODELS_DATA_SOURCE_FAILED` when the data source throws (the cause is kept);
+ *   `RNN_MODELS_MODEL_BUSY` when another `train()` call is training the same model. Every
+ *   failure leaves no tensors behind. Errors of a custom step or loss function propagate.
  * @example
  * const model = tfl.sequential({ layers: [
  *   tfl.layers.embedding({ inputDim: 50, outputDim: 16, inputLength: 20 }),
@@ -64,14 +78,45 @@ export async function train<B extends Batch = Batch>(
   data: DataSource<B>,
   options: TrainOptions<B> = {},
 ): Promise<History> {
-  if (!(model instanceof LayersModel)) {
-    validate.invalid(
-      'train',
-      'model',
-      model,
-      'must be a tfjs-layers LayersModel (tfl.sequential, tfl.model)',
-    );
+  // Sources whose batches a pass has handled (used, or disposed when left unread).
+  const opened = new Set<unknown>();
+  try {
+    if (!(model instanceof LayersModel)) {
+      validate.invalid(
+        'train',
+        'model',
+        model,
+        'must be a tfjs-layers LayersModel (tfl.sequential, tfl.model)',
+      );
+    }
+    if (modelsInTraining.has(model)) {
+      throw new RnnModelsError(
+        'RNN_MODELS_MODEL_BUSY',
+        `train: the model ${model.name} is already being trained by another train() call that has not finished. ` +
+          'Two loops updating the same weights (and optimizer) at once interleave their steps: await the first ' +
+          'call, or abort it (signal) and await it, before starting the next.',
+      );
+    }
+    modelsInTraining.add(model);
+    try {
+      return await trainModel(model, data, options, opened);
+    } finally {
+      modelsInTraining.delete(model);
+    }
+  } finally {
+    disposeUnopenedArrays(options, [data, (options as TrainOptions<B> | null)?.validationData], opened);
   }
+}
+
+/** Models a `train()` call is training now; a second call on one of them is `RNN_MODELS_MODEL_BUSY`. */
+const modelsInTraining = new WeakSet<LayersModel>();
+
+async function trainModel<B extends Batch>(
+  model: LayersModel,
+  data: DataSource<B>,
+  options: TrainOptions<B>,
+  opened: Set<unknown>,
+): Promise<History> {
   checkDataSource(data, 'data');
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   if (variables.length === 0) {
@@ -81,13 +126,44 @@ export async function train<B extends Batch = Batch>(
         'batchInputShape) and check that its layers are trainable.',
     );
   }
-  const o = buildTrainSetup(model, resolveTrainOptions(model, options));
-  const loop = new TrainingLoop(model, data, o, variables);
+  const resolved = resolveTrainOptions(model, options);
+  const rules = batchRules(model, resolved.loss, resolved.step !== undefined);
+  const o = buildTrainSetup(model, resolved);
+  const loop = new TrainingLoop(model, data, o, variables, rules, opened);
   try {
     return await loop.run();
   } finally {
     loop.cleanUp();
   }
+}
+
+/**
+ * With `disposeBatches: true`, train owns the batches of array sources too: those of an array
+ * no pass read (options rejected, `epochs: 0`, a failure before validation) are disposed here.
+ */
+function disposeUnopenedArrays(options: unknown, sources: readonly unknown[], opened: Set<unknown>): void {
+  if (options === null || typeof options !== 'object') return;
+  if ((options as { disposeBatches?: unknown }).disposeBatches !== true) return;
+  for (const source of new Set(sources)) {
+    if (!Array.isArray(source) || opened.has(source)) continue;
+    for (const batch of source) if (batch !== null && typeof batch === 'object') disposeBatch(batch as Batch);
+  }
+}
+
+/**
+ * Disposes the tensors tfjs saved for the backward pass when the forward pass inside
+ * `tf.variableGrads` threw: tfjs keeps them on its active tape (outside every tidy) and frees
+ * them only after a completed backward pass, so without this each failed step leaks them.
+ */
+function discardGradientTape(): void {
+  const state = (
+    tf.engine() as unknown as {
+      state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+    }
+  ).state;
+  if (state.gradientDepth !== 0 || state.activeTape == null) return;
+  for (const node of state.activeTape) for (const tensor of node.saved ?? []) tensor.dispose();
+  state.activeTape = null;
 }
 
 /** Values one batch contributes to the epoch means, and its weight. */
@@ -116,6 +192,8 @@ class TrainingLoop<B extends Batch> {
     private readonly data: DataSource<B>,
     private readonly o: TrainSetup<B>,
     private readonly variables: tf.Variable[],
+    private readonly rules: BatchRules | null,
+    private readonly opened: Set<unknown>,
   ) {
     this.step = o.initialStep;
     this.seeds = o.seed === undefined ? null : new DropoutSeeds(model, o.seed);
@@ -178,21 +256,23 @@ class TrainingLoop<B extends Batch> {
   /** One pass over the training data; `null` when aborted part-way. */
   private async trainEpoch(epoch: number): Promise<{ logs: Record<string, number>; batches: number } | null> {
     const means = new WeightedMeans();
-    const pass = await openPass(this.data, 'data', this.unreadHandler(this.data));
+    const pass = await this.open(this.data, 'data', `epoch ${epoch}`);
     let batchIndex = 0;
     try {
       for (;;) {
         if (this.aborted) return null;
-        const next = await pass.next();
+        const where = `Batch ${batchIndex} of epoch ${epoch}`;
+        const next = await this.read(pass, 'data', where);
         if (next.done) break;
         const batch = next.value;
         let result: BatchValues;
         let rate: number | undefined;
         try {
-          checkBatch(batch, `Batch ${batchIndex} of epoch ${epoch}`, this.o.step === undefined);
+          checkBatch(batch, where, this.o.step === undefined);
+          if (this.rules !== null) checkBatchShapes(batch, this.rules, where);
           rate = this.applyLearningRate(epoch);
           this.seeds?.apply(this.step);
-          result = await this.trainStep(batch, epoch, batchIndex);
+          result = await this.trainStep(batch, epoch, batchIndex, where);
         } finally {
           if (this.disposes(this.data)) disposeBatch(batch);
         }
@@ -235,39 +315,58 @@ class TrainingLoop<B extends Batch> {
     return rate;
   }
 
-  private async trainStep(batch: B, epoch: number, batchIndex: number): Promise<BatchValues> {
+  private async trainStep(batch: B, epoch: number, batchIndex: number, where: string): Promise<BatchValues> {
     const kept: tf.Tensor[] = [];
+    // Counts of bad values, computed before the forward pass (which may fail on them: tfjs'
+    // cpu Gather throws on an out-of-range id) and read back with the loss.
+    const checks = this.rules === null ? null : badValueCounts(batch, this.rules);
     let summary: tf.Tensor1D;
     let gradients: tf.NamedTensorMap;
     let names: string[];
     try {
       ({ summary, gradients, names } = tf.tidy(() => {
         let output: TrainStepResult | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          output = this.forward(batch, true, epoch);
-          if (output.yPred !== undefined) kept.push(tf.keep(output.yPred));
-          for (const scalar of Object.values(output.logs ?? {})) kept.push(tf.keep(scalar));
-          return output.loss;
-        }, this.variables);
+        let value: tf.Scalar;
+        let grads: tf.NamedTensorMap;
+        try {
+          ({ value, grads } = tf.variableGrads(() => {
+            output = this.forward(batch, true, epoch);
+            if (output.yPred !== undefined) kept.push(tf.keep(output.yPred));
+            for (const scalar of Object.values(output.logs ?? {})) kept.push(tf.keep(scalar));
+            return output.loss;
+          }, this.variables));
+        } catch (error) {
+          discardGradientTape();
+          throw error;
+        }
         const gradientNames = Object.keys(grads);
         const list = gradientNames.map((name) => grads[name]!);
         const norm = globalNorm(list);
         const clipped = clipGradients(list, this.o.clipping, norm);
         const { scalars, names: logNames } = this.summaryScalars(batch, value, output!);
+        const stacked = tf.stack([norm, ...scalars]) as tf.Tensor1D;
         return {
-          summary: tf.stack([norm, ...scalars]) as tf.Tensor1D,
+          summary: checks === null ? stacked : (tf.concat([stacked, checks]) as tf.Tensor1D),
           gradients: Object.fromEntries(gradientNames.map((name, i) => [name, clipped[i]!])),
           names: logNames,
         };
       }));
+    } catch (error) {
+      throw this.inputErrorOr(error, batch, checks, where);
     } finally {
       tf.dispose(kept);
+      checks?.dispose();
     }
     let values: Float32Array;
     try {
       values = (await summary.data()) as Float32Array;
     } finally {
       summary.dispose();
+    }
+    const invalid = this.invalidInput(batch, values, names.length + 2, where);
+    if (invalid !== null) {
+      tf.dispose(gradients);
+      throw invalid;
     }
     const [norm = Number.NaN, loss = Number.NaN] = values;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
@@ -277,6 +376,47 @@ class TrainingLoop<B extends Batch> {
     this.o.optimizer.applyGradients(gradients);
     tf.dispose(gradients);
     return this.batchValues(batch, names, values.subarray(1));
+  }
+
+  /** The `RNN_MODELS_INVALID_INPUT` error when the counts after `offset` in `values` show bad values. */
+  private invalidInput(batch: B, values: Float32Array, offset: number, where: string): RnnModelsError | null {
+    if (this.rules === null || values.length <= offset) return null;
+    const counts = values.subarray(offset);
+    if (counts.every((count) => count === 0)) return null;
+    return invalidInputError(batch, this.rules, counts, where);
+  }
+
+  /**
+   * When a step failed, the bad-value error if the batch holds bad values (the likely cause: an
+   * id out of range fails inside tfjs' Gather), else the original error.
+   */
+  private inputErrorOr(error: unknown, batch: B, checks: tf.Tensor1D | null, where: string): unknown {
+    if (this.rules === null || checks === null || checks.isDisposed) return error;
+    const invalid = invalidInputError(batch, this.rules, checks.dataSync(), where);
+    if (invalid === null) return error;
+    return new RnnModelsError('RNN_MODELS_INVALID_INPUT', invalid.message, { cause: error });
+  }
+
+  /** Starts a pass over `source`; a source that throws is `RNN_MODELS_DATA_SOURCE_FAILED`. */
+  private async open(source: DataSource<B>, what: string, when: string): Promise<BatchPass<B>> {
+    this.opened.add(source);
+    try {
+      return await openPass(source, what, this.unreadHandler(source));
+    } catch (error) {
+      throw dataSourceFailed(error, `${what} threw when train started its pass for ${when}`);
+    }
+  }
+
+  /** The next batch of a pass; a source that throws is `RNN_MODELS_DATA_SOURCE_FAILED`. */
+  private async read(pass: BatchPass<B>, what: string, where: string): Promise<IteratorResult<B>> {
+    try {
+      return await pass.next();
+    } catch (error) {
+      throw dataSourceFailed(
+        error,
+        `${what} threw while train read ${where.charAt(0).toLowerCase()}${where.slice(1)}`,
+      );
+    }
   }
 
   /**
@@ -381,28 +521,45 @@ class TrainingLoop<B extends Batch> {
   /** Validation means under `val_` keys; `null` when aborted part-way. */
   private async evaluate(source: DataSource<B>, epoch: number): Promise<Record<string, number> | null> {
     const means = new WeightedMeans();
-    const pass = await openPass(source, 'validationData', this.unreadHandler(source));
+    const pass = await this.open(source, 'validationData', `validation after epoch ${epoch}`);
     let count = 0;
     try {
       for (;;) {
         if (this.aborted) return null;
-        const next = await pass.next();
+        const where = `validationData batch ${count} after epoch ${epoch}`;
+        const next = await this.read(pass, 'validationData', where);
         if (next.done) break;
         const batch = next.value;
         let result: BatchValues;
         try {
-          checkBatch(batch, `validationData batch ${count} after epoch ${epoch}`, this.o.step === undefined);
-          const { summary, names } = tf.tidy(() => {
-            const output = this.forward(batch, false, epoch);
-            const { scalars, names: logNames } = this.summaryScalars(batch, output.loss, output);
-            return { summary: tf.stack(scalars) as tf.Tensor1D, names: logNames };
-          });
+          checkBatch(batch, where, this.o.step === undefined);
+          if (this.rules !== null) checkBatchShapes(batch, this.rules, where);
+          const checks = this.rules === null ? null : badValueCounts(batch, this.rules);
+          let summary: tf.Tensor1D;
+          let names: string[];
+          try {
+            ({ summary, names } = tf.tidy(() => {
+              const output = this.forward(batch, false, epoch);
+              const { scalars, names: logNames } = this.summaryScalars(batch, output.loss, output);
+              const stacked = tf.stack(scalars) as tf.Tensor1D;
+              return {
+                summary: checks === null ? stacked : (tf.concat([stacked, checks]) as tf.Tensor1D),
+                names: logNames,
+              };
+            }));
+          } catch (error) {
+            throw this.inputErrorOr(error, batch, checks, where);
+          } finally {
+            checks?.dispose();
+          }
           let values: Float32Array;
           try {
             values = (await summary.data()) as Float32Array;
           } finally {
             summary.dispose();
           }
+          const invalid = this.invalidInput(batch, values, names.length + 1, where);
+          if (invalid !== null) throw invalid;
           result = this.batchValues(batch, names, values);
         } finally {
           if (this.disposes(source)) disposeBatch(batch);
@@ -457,6 +614,18 @@ class TrainingLoop<B extends Batch> {
       else setTimeout(resolve, 0);
     });
   }
+}
+
+/** A data source's own error as `RNN_MODELS_DATA_SOURCE_FAILED` (rnnkit errors pass through). */
+function dataSourceFailed(error: unknown, what: string): unknown {
+  if (error instanceof RnnkitError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RnnModelsError(
+    'RNN_MODELS_DATA_SOURCE_FAILED',
+    `${what}: ${message}. Training stopped; the batches of that epoch read so far were applied. Fix the data ` +
+      'source (the original error is the cause) and resume with initialEpoch / initialStep.',
+    { cause: error },
+  );
 }
 
 function batchSize(batch: Batch): number {
