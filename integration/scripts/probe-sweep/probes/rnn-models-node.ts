@@ -4,10 +4,10 @@
 // files, concurrent saves. Every path lives under one mkdtemp folder in os.tmpdir().
 import { execFileSync } from 'node:child_process';
 import {
+  lstat,
   mkdir,
   mkdtemp,
   readdir,
-  lstat,
   readFile,
   stat,
   symlink,
@@ -572,7 +572,11 @@ const suite: ProbeSuite = {
         name: 'restoreOptimizer: checkpoint null',
         kind: 'bad-type',
         expect: 'error',
-        run: () => withOptimizer(() => tf.train.sgd(0.1), (o) => restoreOptimizer(o, null as never)),
+        run: () =>
+          withOptimizer(
+            () => tf.train.sgd(0.1),
+            (o) => restoreOptimizer(o, null as never),
+          ),
       },
       {
         name: 'restoreOptimizer: state of another class',

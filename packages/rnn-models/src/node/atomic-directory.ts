@@ -20,22 +20,42 @@
  * - during 5: `dir` (new) + an old or trash directory → `dir`;
  * - during the first save: no `dir`, an incomplete temp → no checkpoint.
  *
+ * Ownership: every temporary this module makes (`dir.tmp-<tag>`) gets a marker file
+ * ({@link MARKER_FILE}) written first, holding the random `<tag>` and the target's name; a
+ * directory is renamed to `dir.old-<tag>` / `dir.trash-<tag>` only after a marker with that tag is
+ * written into it. A sibling is a leftover — recovered, or deleted — only when it is a real
+ * directory (not a link) whose name carries a tag and whose marker holds that same tag and
+ * target name. Anything else named like one (`ckpt.old-v1`, a user's `ckpt.tmp-notes` file, a copy
+ * of a checkpoint) is never touched. Deletion keeps the marker until last, so an interrupted
+ * deletion stays recognisable.
+ *
  * Readers ({@link resolveDirectory}) never rename anything; the next writer's step 1 renames the
  * chosen leftover to `dir` and deletes the others. Completeness of a leftover is decided by the
  * caller's `rank` function (for checkpoints: `checkpoint.json` exists and every file it lists has
  * its recorded size); `dir` itself is trusted, as only a complete temp is ever renamed to it.
  */
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isNotFound, statOrNull, syncDirectory, uniqueTag } from './durable-fs.js';
+import { RnnModelsError } from '../errors.js';
+import {
+  isNotFound,
+  lstatOrNull,
+  replaceFileDurably,
+  statOrNull,
+  syncDirectory,
+  uniqueTag,
+  writeNewFileDurably,
+} from './durable-fs.js';
 
 /** Where a resolved directory came from. */
 export type DirectorySource = 'directory' | 'interrupted-save' | 'previous';
 
-/** A leftover of an interrupted replacement beside the target. */
+/** A leftover of an interrupted replacement beside the target, made by this module (marked). */
 export interface Leftover {
   readonly path: string;
   readonly kind: 'temp' | 'previous' | 'trash';
+  /** The random tag in its name and in its marker. */
+  readonly tag: string;
 }
 
 /** The directory a reader should use. */
@@ -51,9 +71,49 @@ export interface ResolvedDirectory {
  */
 export type RankDirectory = (path: string, kind: 'temp' | 'previous') => Promise<number | null>;
 
-const MARKS = { temp: '.tmp-', previous: '.old-', trash: '.trash-' } as const;
+/**
+ * The marker file inside every temporary directory rnnkit makes: JSON
+ * `{ "rnnkit": "temporary", "tag": "<tag>", "of": "<target name>" }`, written before anything
+ * else. It stays in the checkpoint once the temp is swapped in (a dotfile `loadModel` ignores).
+ */
+export const MARKER_FILE = '.rnnkit-temporary';
 
-/** Leftovers of interrupted replacements of `target` (`target.tmp-*`, `target.old-*`, `target.trash-*`). */
+const MARKS = { temp: '.tmp-', previous: '.old-', trash: '.trash-' } as const;
+const TAG = /^[0-9a-z]{1,40}$/;
+
+function markerText(target: string, tag: string): string {
+  return `${JSON.stringify({ rnnkit: 'temporary', tag, of: basename(target) })}\n`;
+}
+
+/** The tag of `dir`'s marker if it is a real directory marked as a temporary of `target`, else `null`. */
+export async function markerTag(dir: string, target: string): Promise<string | null> {
+  try {
+    const stats = await lstatOrNull(dir);
+    if (stats === null || !stats.isDirectory()) return null;
+    const marker = await lstatOrNull(join(dir, MARKER_FILE));
+    if (marker === null || !marker.isFile() || marker.size > 1024) return null;
+    const json = JSON.parse(await readFile(join(dir, MARKER_FILE), 'utf8')) as Record<string, unknown>;
+    if (json['rnnkit'] !== 'temporary' || json['of'] !== basename(target)) return null;
+    return typeof json['tag'] === 'string' && TAG.test(json['tag']) ? json['tag'] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Marks `dir` as a temporary of `target` with a fresh tag (replacing an older marker) and returns
+ * the tag. Only for directories this module made or verified (a checkpoint about to be replaced).
+ */
+export async function markDirectory(dir: string, target: string, tag = uniqueTag()): Promise<string> {
+  await replaceFileDurably(join(dir, MARKER_FILE), markerText(target, tag));
+  return tag;
+}
+
+/**
+ * Leftovers of interrupted replacements of `target` (`target.tmp-<tag>`, `target.old-<tag>`,
+ * `target.trash-<tag>`) that this module made: only real directories whose marker holds the tag
+ * of their name. Same-named files, links and unmarked directories are not listed (never touched).
+ */
 export async function listLeftovers(target: string): Promise<Leftover[]> {
   const parent = dirname(target);
   const base = basename(target);
@@ -67,7 +127,11 @@ export async function listLeftovers(target: string): Promise<Leftover[]> {
   const leftovers: Leftover[] = [];
   for (const name of names.sort()) {
     for (const kind of ['temp', 'previous', 'trash'] as const) {
-      if (name.startsWith(`${base}${MARKS[kind]}`)) leftovers.push({ path: join(parent, name), kind });
+      const prefix = `${base}${MARKS[kind]}`;
+      if (!name.startsWith(prefix)) continue;
+      const tag = name.slice(prefix.length);
+      const path = join(parent, name);
+      if (TAG.test(tag) && (await markerTag(path, target)) === tag) leftovers.push({ path, kind, tag });
     }
   }
   return leftovers;
@@ -89,13 +153,15 @@ export async function resolveDirectory(
 
 /**
  * Repairs `target` after a crash: if it is missing, renames the newest complete leftover to it;
- * then deletes every other leftover. Returns what `target` now holds, or `null` if nothing.
+ * then deletes every other leftover (only marked ones: see {@link listLeftovers}). Returns what
+ * `target` now holds, or `null` if nothing.
  */
 export async function recoverDirectory(target: string, rank: RankDirectory): Promise<DirectorySource | null> {
   const leftovers = await listLeftovers(target);
   let source: DirectorySource | null = null;
   let kept: Leftover | null = null;
-  if ((await statOrNull(target))?.isDirectory()) {
+  const existing = await lstatOrNull(target);
+  if (existing !== null) {
     source = 'directory';
   } else {
     kept = await pickLeftover(leftovers, rank);
@@ -106,9 +172,34 @@ export async function recoverDirectory(target: string, rank: RankDirectory): Pro
     }
   }
   for (const leftover of leftovers) {
-    if (leftover !== kept) await removeTree(leftover.path, leftover.kind === 'trash');
+    if (leftover !== kept) await removeLeftover(target, leftover);
   }
   return source;
+}
+
+/**
+ * Refuses a `target` that is neither missing nor a real directory (a regular file, a symbolic
+ * link, a FIFO, a socket, a device): `RNN_MODELS_INVALID_OPTION`, nothing touched.
+ */
+export async function checkTargetKind(target: string, caller: string): Promise<'missing' | 'directory'> {
+  const stats = await lstatOrNull(target);
+  if (stats === null) return 'missing';
+  if (stats.isDirectory()) return 'directory';
+  const kind = stats.isSymbolicLink()
+    ? 'a symbolic link'
+    : stats.isFile()
+      ? 'a regular file'
+      : stats.isFIFO()
+        ? 'a FIFO'
+        : stats.isSocket()
+          ? 'a socket'
+          : 'a device';
+  throw new RnnModelsError(
+    'RNN_MODELS_INVALID_OPTION',
+    `${caller}: dir ${target} is ${kind}, not a directory; saving would replace it, so it is left alone. ` +
+      'Save into a new path, an empty directory or an existing checkpoint directory' +
+      (stats.isSymbolicLink() ? ' (pass the directory the link points to, if that is what you meant).' : '.'),
+  );
 }
 
 /** Options of {@link replaceDirectory}. */
@@ -117,77 +208,118 @@ export interface ReplaceDirectoryOptions {
   readonly rank: RankDirectory;
   /** Called with the existing `target` before anything changes; throws to refuse replacing it. */
   readonly checkReplaceable?: (target: string) => Promise<void>;
+  /** The public function, for messages. @default 'saveModel' */
+  readonly caller?: string;
 }
 
 /**
  * Replaces `target` by a directory that `write` fills, following the protocol at the top of this
- * file. `write` receives the empty temp directory; if it throws, the temp is removed and `target`
- * is untouched.
+ * file. `target` must be missing or a real directory that `checkReplaceable` accepts; anything
+ * else is `RNN_MODELS_INVALID_OPTION` and left untouched. `write` receives the empty (but for the
+ * marker) temp directory; if it throws, the temp is removed and `target` is untouched.
  */
 export async function replaceDirectory(
   target: string,
   write: (tempDir: string) => Promise<void>,
   options: ReplaceDirectoryOptions,
 ): Promise<void> {
+  const caller = options.caller ?? 'saveModel';
   const parent = dirname(target);
+  await checkTargetKind(target, caller);
   await mkdir(parent, { recursive: true });
   const existing = await recoverDirectory(target, options.rank);
-  if (existing !== null && options.checkReplaceable) await options.checkReplaceable(target);
+  if (existing !== null) {
+    await checkTargetKind(target, caller);
+    if (options.checkReplaceable) await options.checkReplaceable(target);
+  }
   const tag = uniqueTag();
   const temp = `${target}${MARKS.temp}${tag}`;
   await mkdir(temp);
   try {
+    await writeNewFileDurably(join(temp, MARKER_FILE), markerText(target, tag));
     await write(temp);
     await syncDirectory(temp);
   } catch (error) {
-    await rm(temp, { recursive: true, force: true });
+    await deleteMarkedTree(temp).catch(() => undefined);
     throw error;
   }
-  const previous = `${target}${MARKS.previous}${tag}`;
-  let moved = false;
+  let previous: string | null = null;
+  let previousTag = '';
   try {
-    await rename(target, previous);
-    moved = true;
+    if ((await lstatOrNull(target))?.isDirectory()) {
+      previousTag = await markDirectory(target, target);
+      previous = `${target}${MARKS.previous}${previousTag}`;
+      await rename(target, previous);
+    }
   } catch (error) {
+    previous = null;
     if (!isNotFound(error)) {
-      await rm(temp, { recursive: true, force: true });
+      await deleteMarkedTree(temp).catch(() => undefined);
       throw error;
     }
   }
   try {
     await rename(temp, target);
   } catch (error) {
-    if (moved) await rename(previous, target).catch(() => undefined);
-    await rm(temp, { recursive: true, force: true });
+    if (previous !== null) await rename(previous, target).catch(() => undefined);
+    await deleteMarkedTree(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(parent);
-  if (moved) await removeTree(previous, false);
+  if (previous !== null) {
+    await removeLeftover(target, { path: previous, kind: 'previous', tag: previousTag });
+  }
 }
 
 /**
- * Deletes a directory tree crash-safely: renames it to a `.trash-` name first, so an interrupted
- * deletion never leaves something that looks like a version of `path`.
+ * Deletes `path` (a directory the caller has verified is its own, e.g. a checkpoint) crash-safely:
+ * marks it, renames it to `path.trash-<tag>` and deletes that, marker last; then deletes the
+ * marked leftovers of `path`. An interrupted deletion never leaves something that looks like a
+ * version of `path`, nor an unmarked half-deleted tree.
  */
 export async function removeDirectory(path: string): Promise<void> {
-  await removeTree(path, false);
-  for (const leftover of await listLeftovers(path))
-    await removeTree(leftover.path, leftover.kind === 'trash');
+  const stats = await lstatOrNull(path);
+  if (stats?.isDirectory()) {
+    const tag = await markDirectory(path, path);
+    const trash = `${path}${MARKS.trash}${tag}`;
+    await rename(path, trash);
+    await deleteMarkedTree(trash);
+  }
+  for (const leftover of await listLeftovers(path)) await removeLeftover(path, leftover);
 }
 
-async function removeTree(path: string, alreadyTrash: boolean): Promise<void> {
-  let doomed = path;
-  if (!alreadyTrash) {
-    const base = path.replace(/\.(tmp|old)-[^/\\]*$/, '');
-    doomed = `${base}${MARKS.trash}${uniqueTag()}`;
+/** Deletes a marked leftover of `target`: renamed to `target.trash-<tag>` first unless it is one. */
+async function removeLeftover(target: string, leftover: Leftover): Promise<void> {
+  let doomed = leftover.path;
+  if (leftover.kind !== 'trash') {
+    doomed = `${target}${MARKS.trash}${leftover.tag}`;
     try {
-      await rename(path, doomed);
+      await rename(leftover.path, doomed);
     } catch (error) {
       if (isNotFound(error)) return;
-      throw error;
+      // a trash of the same tag is in the way (an older interrupted deletion): delete in place
+      doomed = leftover.path;
     }
   }
-  await rm(doomed, { recursive: true, force: true });
+  await deleteMarkedTree(doomed);
+}
+
+/** Deletes a directory this module marked: everything but the marker, then the marker, then itself. */
+async function deleteMarkedTree(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  for (const name of names) {
+    if (name !== MARKER_FILE) await rm(join(dir, name), { recursive: true, force: true });
+  }
+  await unlink(join(dir, MARKER_FILE)).catch((error: unknown) => {
+    if (!isNotFound(error)) throw error;
+  });
+  await rmdir(dir);
 }
 
 async function pickLeftover(leftovers: readonly Leftover[], rank: RankDirectory): Promise<Leftover | null> {

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RnnModelsError, validate } from '../errors.js';
-import { isNotFound, statOrNull } from './durable-fs.js';
+import { MARKER_FILE } from './atomic-directory.js';
+import { hashBytes, hashFile, isNotFound, statOrNull } from './durable-fs.js';
 import { corrupt, MODEL_FILE, readJsonFile, readModelArtifacts, WEIGHTS_FILE } from './file-io-handler.js';
 
 /** Any JSON value: what `extras` may hold (tokenizer vocabularies, epoch, step, RNG state, …). */
@@ -25,13 +26,19 @@ export const CHECKPOINT_FILES = {
   optimizer: 'optimizer.json',
   /** The optimizer's weights (`optimizer.getWeights()`: iterations, then its slots). */
   optimizerWeights: 'optimizer.bin',
-  /** Written last: format version, save id and time, and the byte size of every other file. */
+  /** Written last: format version, save id and time, the byte size and SHA-256 of every other file. */
   manifest: 'checkpoint.json',
 } as const;
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint';
 export const OPTIMIZER_FORMAT = 'rnnkit-optimizer';
-export const FORMAT_VERSION = 1;
+/**
+ * Version of `checkpoint.json`: 1 recorded sizes only; 2 adds `sha256` (a SHA-256 per file,
+ * verified on load). Both are read; newer ones are `RNN_MODELS_CHECKPOINT_MISMATCH`.
+ */
+export const FORMAT_VERSION = 2;
+/** The first format version whose manifest has `sha256`. */
+export const CHECKSUM_FORMAT_VERSION = 2;
 
 export interface CheckpointManifest {
   readonly format: typeof CHECKPOINT_FORMAT;
@@ -42,6 +49,8 @@ export interface CheckpointManifest {
   readonly generatedBy: string;
   /** Byte size of every file of the checkpoint except checkpoint.json itself. */
   readonly files: Readonly<Record<string, number>>;
+  /** SHA-256 (hex) of every file in `files`; from format version 2 on. */
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
 /** The checkpoint directory argument, resolved to an absolute path. */
@@ -49,15 +58,42 @@ export function checkpointDir(dir: string, caller: string): string {
   return resolve(validate.string(caller, 'dir', dir, true));
 }
 
-/** Refuses to replace an existing directory that is not a checkpoint (e.g. a project folder). */
-export async function checkReplaceable(target: string): Promise<void> {
+/**
+ * Refuses to replace an existing directory that is not a checkpoint saveModel wrote: it must be
+ * empty, or hold a readable `checkpoint.json` and nothing but the files it lists (and rnnkit's
+ * marker). A project folder, a plain tfjs model directory or a checkpoint with files you added is
+ * `RNN_MODELS_INVALID_OPTION` and left untouched — replacing it would delete those files.
+ */
+export async function checkReplaceable(target: string, caller = 'saveModel'): Promise<void> {
   const names = await readdir(target);
-  if (names.length === 0 || names.includes(CHECKPOINT_FILES.manifest) || names.includes(MODEL_FILE)) return;
-  throw new RnnModelsError(
-    'RNN_MODELS_INVALID_OPTION',
-    `${target} exists and is not a checkpoint (no ${CHECKPOINT_FILES.manifest} or ${MODEL_FILE}); saving would ` +
-      'replace it with all its files, so it is left alone. Save into a new directory or an existing checkpoint.',
-  );
+  if (names.length === 0) return;
+  const refuse = (problem: string, cause?: unknown): never => {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${caller}: ${target} exists and is not a checkpoint that saveModel can replace: ${problem}. Saving would ` +
+        'delete those files, so the directory is left alone. Save into a new directory, an empty one or an ' +
+        'existing checkpoint, or move the files away first.',
+      cause === undefined ? undefined : { cause },
+    );
+  };
+  if (!names.includes(CHECKPOINT_FILES.manifest)) {
+    refuse(`it has no ${CHECKPOINT_FILES.manifest} (it holds ${listNames(names)})`);
+  }
+  let manifest: CheckpointManifest | null = null;
+  try {
+    manifest = await readManifest(target);
+  } catch (error) {
+    refuse(`its ${CHECKPOINT_FILES.manifest} cannot be read`, error);
+  }
+  const known = new Set([...Object.keys(manifest!.files), CHECKPOINT_FILES.manifest, MARKER_FILE]);
+  const foreign = names.filter((name) => !known.has(name));
+  if (foreign.length > 0)
+    refuse(`it also holds ${listNames(foreign)}, which ${CHECKPOINT_FILES.manifest} does not list`);
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 5).join(', ');
+  return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
 /**
@@ -106,6 +142,22 @@ export async function readManifest(dir: string): Promise<CheckpointManifest | nu
   ) {
     throw corrupt(path, `is not an ${CHECKPOINT_FORMAT} manifest (format, id and files are required)`);
   }
+  if (
+    typeof manifest.formatVersion === 'number' &&
+    manifest.formatVersion >= CHECKSUM_FORMAT_VERSION &&
+    manifest.formatVersion <= FORMAT_VERSION
+  ) {
+    const sums = manifest.sha256 as unknown;
+    if (
+      typeof sums !== 'object' ||
+      sums === null ||
+      !Object.keys(files).every((name) =>
+        /^[0-9a-f]{64}$/.test(String((sums as Record<string, unknown>)[name])),
+      )
+    ) {
+      throw corrupt(path, 'has no SHA-256 for every file it lists (format version 2 records one per file)');
+    }
+  }
   if (typeof manifest.formatVersion !== 'number' || manifest.formatVersion > FORMAT_VERSION) {
     throw new RnnModelsError(
       'RNN_MODELS_CHECKPOINT_MISMATCH',
@@ -137,4 +189,39 @@ export async function checkListedFiles(dir: string, manifest: CheckpointManifest
       );
     }
   }
+}
+
+/**
+ * Checks every file `manifest` has a SHA-256 for: `read` holds the bytes already read (by path),
+ * other files are hashed from disk. A difference is `RNN_MODELS_CHECKPOINT_CORRUPT` naming the
+ * file. Manifests of format version 1 have no checksums: nothing to check.
+ */
+export async function verifyChecksums(
+  dir: string,
+  manifest: CheckpointManifest,
+  read: ReadonlyMap<string, Uint8Array> = new Map(),
+): Promise<void> {
+  if (manifest.sha256 === undefined) return;
+  for (const [name, expected] of Object.entries(manifest.sha256)) {
+    const path = join(dir, name);
+    const bytes = read.get(path);
+    const actual = bytes === undefined ? await hashFile(path) : hashBytes(bytes);
+    if (actual !== expected) {
+      throw corrupt(
+        path,
+        `does not have the contents that were saved: its SHA-256 is ${actual.slice(0, 16)}…, ` +
+          `${CHECKPOINT_FILES.manifest} recorded ${expected.slice(0, 16)}… (the file was damaged or edited after the save)`,
+      );
+    }
+  }
+}
+
+/** SHA-256 of each file in `dir` named in `files`, for the manifest. */
+export async function checksumFiles(
+  dir: string,
+  files: Readonly<Record<string, number>>,
+): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const name of Object.keys(files)) sums[name] = await hashFile(join(dir, name));
+  return sums;
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { predictValues, tinyIds, tinyModel, useTempRoot } from '../../test/node-support.js';
 import '../index.js'; // what a browser app imports: registers rnnkit's layers for stock loading
 import { RnnModelsError } from '../errors.js';
+import { MARKER_FILE, markDirectory } from './atomic-directory.js';
 import { CHECKPOINT_FILES, type JsonValue } from './checkpoint-manifest.js';
 import { loadModel } from './load-model.js';
 import { restoreOptimizer } from './optimizer-state.js';
@@ -63,7 +64,9 @@ describe('saveModel / loadModel', () => {
       ].sort(),
     );
     expect(saved.bytes).toBe(Object.values(saved.files).reduce((a, b) => a + b, 0));
-    expect((await readdir(dir)).sort()).toEqual(Object.keys(saved.files).sort());
+    expect((await readdir(dir)).filter((n) => n !== MARKER_FILE).sort()).toEqual(
+      Object.keys(saved.files).sort(),
+    );
     expect((await readdir(temp.path)).filter((n) => n.startsWith(`${basename(dir)}.`))).toEqual([]);
 
     const loaded = await loadModel(dir);
@@ -352,7 +355,7 @@ describe('loadModel on damaged checkpoints', () => {
   it('a newer checkpoint format is MISMATCH', async () => {
     const dir = await savedCopy();
     const path = join(dir, CHECKPOINT_FILES.manifest);
-    await writeFile(path, (await readFile(path, 'utf8')).replace('"formatVersion": 1', '"formatVersion": 9'));
+    await writeFile(path, (await readFile(path, 'utf8')).replace('"formatVersion": 2', '"formatVersion": 9'));
     await expectErrorCode(loadModel(dir), RnnModelsError, 'RNN_MODELS_CHECKPOINT_MISMATCH').then((error) => {
       expect(error.message).toContain('format version 9');
     });
@@ -360,6 +363,9 @@ describe('loadModel on damaged checkpoints', () => {
 
   it('weights that contradict the topology are MISMATCH', async () => {
     const dir = await savedCopy();
+    // a plain tfjs directory: with checkpoint.json the edit is caught by model.json's checksum
+    await unlink(join(dir, CHECKPOINT_FILES.manifest));
+    await unlink(join(dir, CHECKPOINT_FILES.extras));
     const path = join(dir, CHECKPOINT_FILES.model);
     const text = await readFile(path, 'utf8');
     expect(text).toContain('"input_dim":7');
@@ -436,8 +442,15 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
     return { v, source: loaded.source, path: loaded.path };
   }
 
-  async function incomplete(from: string, to: string): Promise<void> {
+  /** A copy of `from` at `to` (`<dir>.tmp-<tag>` …) marked as rnnkit's own leftover of `<dir>`. */
+  async function leftover(from: string, to: string): Promise<void> {
     await cp(from, to, { recursive: true });
+    const match = /^(.*)\.(?:tmp|old|trash)-([0-9a-z]+)$/.exec(to)!;
+    await markDirectory(to, match[1]!, match[2]!);
+  }
+
+  async function incomplete(from: string, to: string): Promise<void> {
+    await leftover(from, to);
     await unlink(join(to, CHECKPOINT_FILES.manifest));
   }
 
@@ -446,7 +459,7 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
     await cp(v1, dir, { recursive: true });
     await incomplete(v2, `${dir}.tmp-a1`);
     expect(await loadVersion(dir)).toEqual({ v: 1, source: 'directory', path: dir });
-    await cp(v2, `${dir}.tmp-a2`, { recursive: true }); // complete but never swapped in
+    await leftover(v2, `${dir}.tmp-a2`); // complete but never swapped in
     expect((await loadVersion(dir)).v).toBe(1);
     const model = tinyModel();
     stampWeights(model, 3);
@@ -460,8 +473,8 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
 
   it('killed between the two renames: the finished temp (new version) loads, without renaming anything', async () => {
     const dir = freshDir();
-    await cp(v1, `${dir}.old-b1`, { recursive: true });
-    await cp(v2, `${dir}.tmp-b2`, { recursive: true });
+    await leftover(v1, `${dir}.old-b1`);
+    await leftover(v2, `${dir}.tmp-b2`);
     expect(await loadVersion(dir)).toEqual({ v: 2, source: 'interrupted-save', path: `${dir}.tmp-b2` });
     const base = dir.split('/').pop()!;
     expect((await readdir(temp.path)).filter((n) => n.startsWith(base)).sort()).toEqual([
@@ -480,17 +493,17 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
   it('killed while deleting the old version: the new one loads', async () => {
     const dir = freshDir();
     await cp(v2, dir, { recursive: true });
-    await cp(v1, `${dir}.old-c1`, { recursive: true });
+    await leftover(v1, `${dir}.old-c1`);
     await unlink(join(`${dir}.old-c1`, CHECKPOINT_FILES.weights));
-    await cp(v1, `${dir}.trash-c2`, { recursive: true });
+    await leftover(v1, `${dir}.trash-c2`);
     expect((await loadVersion(dir)).v).toBe(2);
   });
 
   it('only a previous version survives: it loads; an interrupted first save alone is no checkpoint', async () => {
     const dir = freshDir();
-    await cp(v1, `${dir}.old-d1`, { recursive: true });
+    await leftover(v1, `${dir}.old-d1`);
     await incomplete(v2, `${dir}.tmp-d2`);
-    await cp(v2, `${dir}.trash-d3`, { recursive: true });
+    await leftover(v2, `${dir}.trash-d3`);
     expect(await loadVersion(dir)).toEqual({ v: 1, source: 'previous', path: `${dir}.old-d1` });
 
     const first = freshDir();

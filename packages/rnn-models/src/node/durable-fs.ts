@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { copyFile, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, open, rename, rm, stat } from 'node:fs/promises';
+import { RnnkitError } from '@rnnkit/core';
+import { RnnModelsError } from '../errors.js';
 
 /** Bytes or text to write; a list is written in order, without joining it in memory first. */
 export type FileContents = string | Uint8Array | readonly Uint8Array[];
@@ -82,6 +84,67 @@ export async function statOrNull(path: string): Promise<Stats | null> {
       return null;
     throw error;
   }
+}
+
+/** `lstat` (the link itself, not what it points to), or `null` when nothing exists at `path`. */
+export async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** SHA-256 of a file's bytes, as lowercase hex. Reads in chunks; opens only a regular file. */
+export async function hashFile(path: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!(await handle.stat()).isFile()) {
+      throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EINVAL', path });
+    }
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** SHA-256 of bytes in memory, as lowercase hex. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Turns a Node filesystem error (`ENOSPC`, `EACCES`, `EROFS`, `EIO`, …) into
+ * `RNN_MODELS_IO_ERROR` naming the path and the errno, with `cause`; rnnkit errors and anything
+ * else pass through unchanged. `action` says what was being done ("saveModel: writing").
+ */
+export function asIoError(error: unknown, action: string, fallbackPath: string): unknown {
+  if (error instanceof RnnkitError) return error;
+  const errno = error as NodeJS.ErrnoException | undefined;
+  if (typeof errno?.code !== 'string' || !/^E[A-Z]+$/.test(errno.code)) return error;
+  const path = errno.path ?? fallbackPath;
+  const hint =
+    errno.code === 'ENOSPC' || errno.code === 'EDQUOT'
+      ? 'The disk (or your quota) is full: free some space and save again.'
+      : errno.code === 'EACCES' || errno.code === 'EPERM' || errno.code === 'EROFS'
+        ? 'The location is not writable by this process (permissions, or a read-only filesystem): choose another directory or fix its permissions.'
+        : errno.code === 'EEXIST' || errno.code === 'ENOTDIR'
+          ? 'A part of the path is a file where a directory is needed: choose another path.'
+          : 'Check the path and the disk, then try again.';
+  return new RnnModelsError(
+    'RNN_MODELS_IO_ERROR',
+    `${action} ${path} failed with ${errno.code}${errno.syscall ? ` (${errno.syscall})` : ''}. ${hint} ` +
+      'Any checkpoint that was already there is unchanged.',
+    { cause: error },
+  );
 }
 
 /** True for the error Node reports when a file or directory does not exist. */

@@ -1,8 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
-import { isNotFound, replaceFileDurably, syncDirectory } from './durable-fs.js';
+import { checkTargetKind } from './atomic-directory.js';
+import { asIoError, isNotFound, lstatOrNull, replaceFileDurably, syncDirectory } from './durable-fs.js';
 
 /** Name of the model file, in TensorFlow.js' format (`tfl.loadLayersModel` reads it over HTTP too). */
 export const MODEL_FILE = 'model.json';
@@ -47,11 +49,49 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   const target = resolve(dir);
   return {
     save: async (artifacts) => {
-      await writeModelArtifacts(target, artifacts);
+      try {
+        await checkModelDirectory(target);
+        await writeModelArtifacts(target, artifacts);
+      } catch (error) {
+        throw asIoError(error, 'fileSystemHandler: saving into', target);
+      }
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
-    load: async () => (await readModelArtifacts(target)).artifacts,
+    load: async () => {
+      try {
+        return (await readModelArtifacts(target)).artifacts;
+      } catch (error) {
+        throw asIoError(error, 'fileSystemHandler: reading', target);
+      }
+    },
   };
+}
+
+/**
+ * `fileSystemHandler`'s save target rule: `dir` is missing, an empty directory, or a tfjs model
+ * directory (it has `model.json`) whose `model.json`/`weights.bin` are regular files and which is
+ * not a saveModel checkpoint. Anything else is `RNN_MODELS_INVALID_OPTION` and left untouched.
+ */
+async function checkModelDirectory(dir: string): Promise<void> {
+  if ((await checkTargetKind(dir, 'fileSystemHandler')) === 'missing') return;
+  const names = await readdir(dir);
+  if (names.length === 0) return;
+  const refuse = (problem: string): never => {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `fileSystemHandler: cannot save into ${dir}: ${problem}. It is left untouched: save into a new or ` +
+        'empty directory (or use saveModel for checkpoints).',
+    );
+  };
+  if (names.includes('checkpoint.json')) {
+    refuse('it is a saveModel checkpoint (checkpoint.json), which this would leave inconsistent');
+  }
+  if (!names.includes(MODEL_FILE))
+    refuse(`it is not empty and holds no ${MODEL_FILE}, so it is not a model directory`);
+  for (const name of [MODEL_FILE, WEIGHTS_FILE]) {
+    const stats = await lstatOrNull(join(dir, name));
+    if (stats !== null && !stats.isFile()) refuse(`its ${name} is not a regular file`);
+  }
 }
 
 /** Writes `weights.bin` then `model.json` into `dir`; returns the byte size of each file. */
@@ -97,10 +137,17 @@ export interface ReadModelArtifacts {
   readonly files: Record<string, number>;
 }
 
-/** Reads and checks `dir/model.json` and its weights files. */
-export async function readModelArtifacts(dir: string): Promise<ReadModelArtifacts> {
+/**
+ * Reads and checks `dir/model.json` and its weights files: only regular files, weights sizes
+ * checked against the manifest before they are read, and the topology's sizes bounded by the
+ * weights it comes with ({@link checkTopologyBounds}). `record` receives every file's bytes.
+ */
+export async function readModelArtifacts(
+  dir: string,
+  record?: Map<string, Uint8Array>,
+): Promise<ReadModelArtifacts> {
   const modelPath = join(dir, MODEL_FILE);
-  const { value: json, bytes: jsonBytes } = await readJsonFile(modelPath);
+  const { value: json, bytes: jsonBytes } = await readJsonFile(modelPath, record);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw corrupt(modelPath, 'is not a JSON object with modelTopology and weightsManifest');
   }
@@ -108,7 +155,8 @@ export async function readModelArtifacts(dir: string): Promise<ReadModelArtifact
   if (typeof modelJson.modelTopology !== 'object' || modelJson.modelTopology === null) {
     throw corrupt(modelPath, 'has no modelTopology object');
   }
-  const weights = await readWeightsManifest(dir, modelJson.weightsManifest, modelPath);
+  const weights = await readWeightsManifest(dir, modelJson.weightsManifest, modelPath, record);
+  checkTopologyBounds(modelJson.modelTopology, weights.specs, modelPath);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async () => [
     weights.specs,
     weights.data,
@@ -132,6 +180,7 @@ export async function readWeightsManifest(
   dir: string,
   manifest: unknown,
   referrer: string,
+  record?: Map<string, Uint8Array>,
 ): Promise<ReadWeights> {
   if (!Array.isArray(manifest)) throw corrupt(referrer, 'has no weightsManifest list');
   const specs: tf.io.WeightsManifestEntry[] = [];
@@ -148,35 +197,41 @@ export async function readWeightsManifest(
       needed = needed === null || bytes === null ? null : needed + bytes;
       specs.push(spec as tf.io.WeightsManifestEntry);
     }
-    let got = 0;
     const names: string[] = [];
-    for (const name of paths as string[]) {
-      const path = resolve(dir, name);
-      const inside = relative(dir, path);
-      if (inside.startsWith('..') || isAbsolute(inside)) {
-        throw corrupt(referrer, `lists the weights file ${JSON.stringify(name)}, which is outside ${dir}`);
-      }
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (error) {
-        if (isNotFound(error)) {
-          throw corrupt(path, `is missing (${fileName(referrer)} lists it in its weightsManifest)`, error);
+    const handles: FileHandle[] = [];
+    try {
+      let got = 0;
+      for (const name of paths as string[]) {
+        const path = resolve(dir, name);
+        const inside = relative(dir, path);
+        if (inside.startsWith('..') || isAbsolute(inside)) {
+          throw corrupt(referrer, `lists the weights file ${JSON.stringify(name)}, which is outside ${dir}`);
         }
-        throw error;
+        const { handle, size } = await openRegularFile(
+          path,
+          `${fileName(referrer)} lists it in its weightsManifest`,
+        );
+        handles.push(handle);
+        got += size;
+        names.push(path);
       }
-      buffers.push(toArrayBuffer(bytes));
-      files[name] = bytes.byteLength;
-      got += bytes.byteLength;
-      names.push(path);
-    }
-    if (needed !== null && got !== needed) {
-      const where = names.length === 1 ? names[0]! : `${names.join(' + ')} (together)`;
-      throw corrupt(
-        where,
-        `has ${got} bytes, but ${fileName(referrer)}'s weightsManifest needs ${needed} for its ${weights.length} ` +
-          `weights (${got < needed ? 'truncated' : 'too long'}; a copy or save was interrupted, or the file belongs to another model)`,
-      );
+      // sizes first: a wrong or huge file fails before a byte of it is read
+      if (needed !== null && got !== needed) {
+        const where = names.length === 1 ? names[0]! : `${names.join(' + ')} (together)`;
+        throw corrupt(
+          where,
+          `has ${got} bytes, but ${fileName(referrer)}'s weightsManifest needs ${needed} for its ${weights.length} ` +
+            `weights (${got < needed ? 'truncated' : 'too long'}; a copy or save was interrupted, or the file belongs to another model)`,
+        );
+      }
+      for (const [i, handle] of handles.entries()) {
+        const bytes = await handle.readFile();
+        record?.set(names[i]!, bytes);
+        buffers.push(toArrayBuffer(bytes));
+        files[(paths as string[])[i]!] = bytes.byteLength;
+      }
+    } finally {
+      await Promise.all(handles.map((handle) => handle.close()));
     }
   }
   const data = buffers.length === 1 ? buffers[0]! : buffers;
@@ -187,19 +242,122 @@ export async function readWeightsManifest(
  * Reads a JSON file and its size in bytes; a missing file or invalid JSON is
  * `RNN_MODELS_CHECKPOINT_CORRUPT` naming it.
  */
-export async function readJsonFile(path: string): Promise<{ value: unknown; bytes: number }> {
+export async function readJsonFile(
+  path: string,
+  record?: Map<string, Uint8Array>,
+): Promise<{ value: unknown; bytes: number }> {
+  const { handle, size } = await openRegularFile(path);
   let raw: Buffer;
   try {
-    raw = await readFile(path);
-  } catch (error) {
-    if (isNotFound(error)) throw corrupt(path, 'is missing', error);
-    throw error;
+    if (size > MAX_JSON_BYTES) {
+      throw corrupt(path, `has ${size} bytes; rnnkit reads JSON files of up to ${MAX_JSON_BYTES} bytes`);
+    }
+    raw = await handle.readFile();
+  } finally {
+    await handle.close();
   }
+  record?.set(path, raw);
   try {
     return { value: JSON.parse(raw.toString('utf8')) as unknown, bytes: raw.byteLength };
   } catch (error) {
     throw corrupt(path, `is not valid JSON (${(error as Error).message})`, error);
   }
+}
+
+/** Largest JSON file (model.json, extras.json, …) read: 1 GiB. */
+const MAX_JSON_BYTES = 2 ** 30;
+
+/**
+ * Opens `path` for reading only if it is a regular file (a link to one is fine): opened with
+ * `O_NONBLOCK`, so a FIFO does not block, then `fstat`ed. A missing or non-regular file is
+ * `RNN_MODELS_CHECKPOINT_CORRUPT` naming it (`why` says who lists it). The caller closes the handle.
+ */
+export async function openRegularFile(
+  path: string,
+  why?: string,
+): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    if (isNotFound(error)) throw corrupt(path, `is missing${why ? ` (${why})` : ''}`, error);
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw corrupt(path, 'is a directory, not a file', error);
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      const kind = stats.isDirectory()
+        ? 'a directory'
+        : stats.isFIFO()
+          ? 'a FIFO'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'a device';
+      throw corrupt(path, `is ${kind}, not a regular file; a checkpoint is read from regular files only`);
+    }
+    return { handle, size: stats.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Config keys whose value is a dimension of a weight the layer creates (both spellings). */
+const WEIGHT_DIMENSION_KEYS = new Set([
+  'units',
+  'filters',
+  'input_dim',
+  'inputDim',
+  'output_dim',
+  'outputDim',
+]);
+
+/**
+ * Bounds what a topology may ask tfjs-layers to allocate by the weights that come with it, before
+ * any layer is built: every weight dimension a layer config declares (`units`, `filters`,
+ * `input_dim`, `output_dim`) and the feature size of a non-Embedding layer's `batch_input_shape`
+ * must be at most the number of values in the weights, since each of them is a dimension of some
+ * weight. A crafted `model.json` (`units: 1e8` beside a small weights file) is
+ * `RNN_MODELS_CHECKPOINT_MISMATCH` in microseconds instead of building gigabytes of variables.
+ */
+export function checkTopologyBounds(
+  topology: unknown,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  modelPath: string,
+): void {
+  const values = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
+  const fail = (what: string, value: number): never => {
+    throw new RnnModelsError(
+      'RNN_MODELS_CHECKPOINT_MISMATCH',
+      `Checkpoint file ${modelPath} declares ${what} = ${value}, but its weights hold only ${values} values in all, ` +
+        'so the topology does not belong to these weights (the file was edited or crafted). Save the checkpoint ' +
+        'again from the model that made it.',
+    );
+  };
+  const visit = (node: unknown, className: unknown, depth: number): void => {
+    if (depth > 64 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, className, depth + 1);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    const ownClass = typeof record['class_name'] === 'string' ? record['class_name'] : className;
+    for (const [key, value] of Object.entries(record)) {
+      if (WEIGHT_DIMENSION_KEYS.has(key) && typeof value === 'number' && value > values) fail(key, value);
+      if (
+        (key === 'batch_input_shape' || key === 'batchInputShape') &&
+        Array.isArray(value) &&
+        ownClass !== 'Embedding'
+      ) {
+        const features = value.at(-1);
+        if (typeof features === 'number' && features > values) fail(`${key}'s last dimension`, features);
+      }
+      visit(value, ownClass, depth + 1);
+    }
+  };
+  visit(topology, undefined, 0);
 }
 
 /** `RNN_MODELS_CHECKPOINT_CORRUPT` for `path`, with what to do about it. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 // Registers rnnkit's layers (RnnkitLSTM, RnnkitGRU, …) so loadModel can rebuild them.
 import '../layers/recurrent-layers.js';
@@ -25,8 +25,9 @@ import {
   rankCheckpoint,
   readManifest,
   readStamp,
+  verifyChecksums,
 } from './checkpoint-manifest.js';
-import { statOrNull } from './durable-fs.js';
+import { asIoError, statOrNull } from './durable-fs.js';
 import { corrupt, MODEL_FILE, readJsonFile, readModelArtifacts } from './file-io-handler.js';
 import { readOptimizer, type SavedOptimizerState } from './optimizer-state.js';
 
@@ -82,6 +83,14 @@ export interface LoadedCheckpoint {
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedCheckpoint> {
   const target = checkpointDir(dir, 'loadModel');
   const expectation = resolveLoadModelOptions(options);
+  try {
+    return await loadCheckpoint(target, expectation);
+  } catch (error) {
+    throw asIoError(error, 'loadModel: reading', target);
+  }
+}
+
+async function loadCheckpoint(target: string, expectation: CheckpointExpectation): Promise<LoadedCheckpoint> {
   for (let attempt = 1; ; attempt++) {
     const resolved = await resolveDirectory(target, rankCheckpoint);
     if (resolved === null) {
@@ -137,6 +146,7 @@ interface CheckpointContents {
 
 async function readCheckpointContents(dir: string): Promise<CheckpointContents> {
   const manifest = await readManifest(dir);
+  const read = new Map<string, Uint8Array>();
   if (manifest === null) {
     for (const name of [CHECKPOINT_FILES.extras, CHECKPOINT_FILES.optimizer]) {
       if ((await statOrNull(join(dir, name))) !== null) {
@@ -149,13 +159,15 @@ async function readCheckpointContents(dir: string): Promise<CheckpointContents> 
   } else {
     await checkListedFiles(dir, manifest);
   }
-  const { artifacts } = await readModelArtifacts(dir);
+  const { artifacts } = await readModelArtifacts(dir, read);
   let extras: JsonValue | undefined;
   if (manifest?.files[CHECKPOINT_FILES.extras] !== undefined) {
-    extras = (await readJsonFile(join(dir, CHECKPOINT_FILES.extras))).value as JsonValue;
+    extras = (await readJsonFile(join(dir, CHECKPOINT_FILES.extras), read)).value as JsonValue;
   }
   let optimizer: SavedOptimizerState | undefined;
-  if (manifest?.files[CHECKPOINT_FILES.optimizer] !== undefined) optimizer = await readOptimizer(dir);
+  if (manifest?.files[CHECKPOINT_FILES.optimizer] !== undefined) optimizer = await readOptimizer(dir, read);
+  // the bytes just read, not a second read, are what must match the sums
+  if (manifest !== null) await verifyChecksums(dir, manifest, read);
   return { manifest, artifacts, extras, optimizer };
 }
 
@@ -165,6 +177,7 @@ async function buildCheckpoint(
   expectation: CheckpointExpectation,
 ): Promise<LoadedCheckpoint> {
   const modelPath = join(resolved.path, MODEL_FILE);
+  await checkWeightsFit(contents.artifacts, modelPath);
   let model: tfl.LayersModel;
   try {
     model = await tfl.loadLayersModel({ load: async () => contents.artifacts }, { strict: true });
@@ -185,6 +198,86 @@ async function buildCheckpoint(
     source: resolved.source,
     savedAt: contents.manifest?.savedAt,
   };
+}
+
+/**
+ * Builds the topology once with zero initializers (cheap) and checks that the weights file has
+ * exactly the weights it creates, with the same shapes, before the real load: tfjs-layers'
+ * `loadLayersModel` does not dispose the model it built nor the decoded weights when they do not
+ * fit. The check build is synchronous (tfjs' `modelFromJSON` runs up to its first await), so the
+ * variables it creates are known exactly and disposed on every path, also when a layer class is
+ * unknown halfway through.
+ */
+async function checkWeightsFit(artifacts: tf.io.ModelArtifacts, modelPath: string): Promise<void> {
+  const registered = (): [string, tf.Variable][] => Object.entries(tf.engine().registeredVariables);
+  const before = new Set(registered().map(([name]) => name));
+  let pending: Promise<tfl.LayersModel>;
+  try {
+    pending = tfl.models.modelFromJSON({
+      modelTopology: zeroInitialized(artifacts.modelTopology) as tf.io.ModelJSON['modelTopology'],
+    } as tf.io.ModelJSON);
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  const created = registered()
+    .filter(([name]) => !before.has(name))
+    .map(([, variable]) => variable);
+  try {
+    const probe = await pending;
+    const shapes = new Map<string, readonly number[]>();
+    for (const layer of probe.layers) {
+      for (const weight of layer.weights) shapes.set(weight.originalName, weight.shape as number[]);
+    }
+    const mismatch = (detail: string): RnnModelsError =>
+      describeLoadError(new Error(`Shape mismatch: ${detail}`), modelPath);
+    for (const spec of artifacts.weightSpecs ?? []) {
+      if (spec.group === 'optimizer') continue;
+      let name = spec.name;
+      if (!shapes.has(name)) {
+        const tokens = name.split('/');
+        name = [...tokens.slice(0, -2), tokens[tokens.length - 1]].join('/');
+      }
+      const shape = shapes.get(name);
+      if (shape === undefined) {
+        throw describeLoadError(
+          new Error(`Provided weight data has no target variable: ${spec.name}`),
+          modelPath,
+        );
+      }
+      if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
+        throw mismatch(
+          `weight ${spec.name} is [${spec.shape.join(', ')}] in the weights file, the topology makes [${shape.join(', ')}]`,
+        );
+      }
+      shapes.delete(name);
+    }
+    if (shapes.size > 0) {
+      throw describeLoadError(
+        new Error(`${shapes.size} weights are not set: ${[...shapes.keys()].slice(0, 5).join(', ')}`),
+        modelPath,
+      );
+    }
+  } catch (error) {
+    throw describeLoadError(error, modelPath);
+  } finally {
+    tf.dispose(created.filter((variable) => !variable.isDisposed));
+  }
+}
+
+/** A copy of a topology with every `*_initializer` set to zeros (the check build's fast path). */
+function zeroInitialized(node: unknown, depth = 0): unknown {
+  if (depth > 64 || node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map((item) => zeroInitialized(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const isInitializer =
+      /(_initializer|Initializer)$/.test(key) &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value);
+    copy[key] = isInitializer ? { class_name: 'Zeros', config: {} } : zeroInitialized(value, depth + 1);
+  }
+  return copy;
 }
 
 function describeLoadError(error: unknown, modelPath: string): RnnModelsError {

@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { validate } from '../errors.js';
-import { removeDirectory } from './atomic-directory.js';
-import type { JsonValue } from './checkpoint-manifest.js';
+import { checkTargetKind, removeDirectory } from './atomic-directory.js';
+import { checkReplaceable, type JsonValue } from './checkpoint-manifest.js';
+import { asIoError } from './durable-fs.js';
 import { copyCheckpoint, saveModel } from './save-model.js';
 
 /** Epoch number (1-based, = epochs completed) and numeric logs handed to an `extras` function. */
@@ -241,6 +242,21 @@ export class ModelCheckpoint extends tfl.Callback {
     const improved =
       value !== undefined && (o.mode === 'min' ? value < this.bestValue : value > this.bestValue);
     if (o.saveBestOnly && !improved) return;
+    try {
+      await this.save(completed, numbers, value, improved);
+    } catch (error) {
+      throw asIoError(error, 'ModelCheckpoint: saving into', o.dir);
+    }
+  }
+
+  private async save(
+    completed: number,
+    numbers: Record<string, number>,
+    value: number | undefined,
+    improved: boolean,
+  ): Promise<void> {
+    const o = this.options;
+    await checkTargetKind(o.dir, WHERE);
     const model = this.model;
     const epochDir = join(o.dir, `epoch-${String(completed).padStart(4, '0')}`);
     await saveModel(model, epochDir, {
@@ -248,7 +264,7 @@ export class ModelCheckpoint extends tfl.Callback {
       optimizer: o.includeOptimizer ? model.optimizer : undefined,
     });
     o.onSave({ kind: 'epoch', epoch: completed, path: epochDir, monitorValue: value });
-    if (improved) {
+    if (improved && value !== undefined) {
       const bestDir = join(o.dir, 'best');
       await copyCheckpoint(epochDir, bestDir);
       this.bestValue = value;
@@ -257,7 +273,11 @@ export class ModelCheckpoint extends tfl.Callback {
     await this.prune(epochDir);
   }
 
-  /** Deletes the lowest-numbered epoch directories beyond `keepLast`, never `keep`. */
+  /**
+   * Deletes the lowest-numbered epoch directories beyond `keepLast`, never `keep`, and only
+   * checkpoints saveModel wrote (a `checkpoint.json` and nothing else): an `epoch-0001` folder of
+   * yours is kept, with a warning.
+   */
   private async prune(keep: string): Promise<void> {
     const { dir, keepLast } = this.options;
     if (!Number.isFinite(keepLast)) return;
@@ -267,7 +287,17 @@ export class ModelCheckpoint extends tfl.Callback {
       .sort((a, b) => Number(a.match![1]) - Number(b.match![1]));
     for (const { name } of epochs.slice(0, Math.max(0, epochs.length - keepLast))) {
       const path = join(dir, name);
-      if (path !== keep) await removeDirectory(path);
+      if (path === keep) continue;
+      try {
+        await checkTargetKind(path, WHERE);
+        await checkReplaceable(path, WHERE);
+      } catch (error) {
+        this.options.onWarning(
+          `ModelCheckpoint: not deleting ${path} beyond keepLast: ${(error as Error).message}`,
+        );
+        continue;
+      }
+      await removeDirectory(path);
     }
   }
 }

@@ -28,6 +28,14 @@ export interface SavedOptimizerState {
   readonly runningScalars: Readonly<Record<string, number>>;
 }
 
+/**
+ * Whether `value` is a tfjs optimizer. (`instanceof tf.Optimizer` alone throws a TypeError on
+ * `null`: tfjs' `Symbol.hasInstance` reads `value.minimize`.)
+ */
+export function isOptimizer(value: unknown): value is tf.Optimizer {
+  return typeof value === 'object' && value !== null && value instanceof tf.Optimizer;
+}
+
 /** Optimizer fields (tfjs internals) holding running scalars that `getWeights()` omits. */
 const RUNNING_SCALARS = ['accBeta1', 'accBeta2'] as const;
 
@@ -63,13 +71,16 @@ export async function restoreOptimizer(
   optimizer: tf.Optimizer,
   checkpoint: { readonly optimizer: SavedOptimizerState | undefined; readonly path: string },
 ): Promise<void> {
-  if (!(optimizer instanceof tf.Optimizer)) {
+  if (!isOptimizer(optimizer)) {
     validate.invalid(
       'restoreOptimizer',
       'optimizer',
       optimizer,
       'must be a tfjs Optimizer (e.g. model.optimizer after compile)',
     );
+  }
+  if (typeof checkpoint !== 'object' || checkpoint === null) {
+    validate.invalid('restoreOptimizer', 'checkpoint', checkpoint, 'must be what loadModel returned');
   }
   const state = checkpoint.optimizer;
   if (state === undefined) {
@@ -157,9 +168,12 @@ export async function writeOptimizer(dir: string, optimizer: tf.Optimizer): Prom
   }
 }
 
-export async function readOptimizer(dir: string): Promise<SavedOptimizerState> {
+export async function readOptimizer(
+  dir: string,
+  record?: Map<string, Uint8Array>,
+): Promise<SavedOptimizerState> {
   const path = join(dir, CHECKPOINT_FILES.optimizer);
-  const { value } = await readJsonFile(path);
+  const { value } = await readJsonFile(path, record);
   const json = value as {
     format?: unknown;
     className?: unknown;
@@ -178,7 +192,7 @@ export async function readOptimizer(dir: string): Promise<SavedOptimizerState> {
   ) {
     throw corrupt(path, 'has runningScalars that are not a map of numbers');
   }
-  const weights = await readWeightsManifest(dir, json.weightsManifest, path);
+  const weights = await readWeightsManifest(dir, json.weightsManifest, path, record);
   const weightData = Array.isArray(weights.data) ? tf.io.concatenateArrayBuffers(weights.data) : weights.data;
   return {
     className: json.className,

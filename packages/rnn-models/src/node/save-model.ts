@@ -10,14 +10,16 @@ import {
   checkListedFiles,
   checkpointDir,
   checkReplaceable,
+  checksumFiles,
   FORMAT_VERSION,
   type JsonValue,
   rankCheckpoint,
   readManifest,
+  verifyChecksums,
 } from './checkpoint-manifest.js';
-import { copyFileDurably, uniqueTag, writeNewFileDurably } from './durable-fs.js';
+import { asIoError, copyFileDurably, uniqueTag, writeNewFileDurably } from './durable-fs.js';
 import { corrupt, writeModelArtifacts } from './file-io-handler.js';
-import { writeOptimizer } from './optimizer-state.js';
+import { isOptimizer, writeOptimizer } from './optimizer-state.js';
 
 /** Options of {@link saveModel}. */
 export interface SaveModelOptions {
@@ -58,8 +60,15 @@ export interface SaveModelResult {
  *
  * Files: `model.json` + `weights.bin` (tfjs format, loadable by stock `tfl.loadLayersModel` in
  * Node through `fileSystemHandler` and in browsers over HTTP), `extras.json`, `optimizer.json` +
- * `optimizer.bin`, and `checkpoint.json` (written last; sizes of the others). Files you add to the
- * directory yourself are dropped by the next save. One writer per `dir` at a time.
+ * `optimizer.bin`, and `checkpoint.json` (written last: size and SHA-256 of each other file, which
+ * `loadModel` verifies). One writer per `dir` at a time.
+ *
+ * `dir` must be missing, an empty directory, or a checkpoint saveModel wrote (a `checkpoint.json`
+ * and only the files it lists). A regular file, a symbolic link, a FIFO, a folder without
+ * `checkpoint.json` or a checkpoint you added files to is refused and left untouched. Beside `dir`
+ * only rnnkit's own temporaries are ever deleted: directories named `dir.tmp-<tag>`,
+ * `dir.old-<tag>`, `dir.trash-<tag>` holding a `.rnnkit-temporary` marker with that tag — a
+ * `ckpt.old-v1` of yours is never touched.
  *
  * Tensors: reads the model's weights and the optimizer's; disposes only the temporary tensors
  * `optimizer.getWeights()` creates (the iteration count), never the model's or optimizer's.
@@ -69,7 +78,8 @@ export interface SaveModelResult {
  * @returns where and what was written.
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when `model` is not a LayersModel, `extras`
  *   is not JSON-serialisable, the optimizer cannot export its weights (tfjs' Adamax), or `dir`
- *   exists and is not a checkpoint (no `checkpoint.json`/`model.json`: it is never replaced).
+ *   is not a valid target (above: it is never replaced); `RNN_MODELS_IO_ERROR` when the
+ *   filesystem refuses (disk full, read-only, no permission), naming the path and errno.
  * @example
  * await saveModel(model, 'runs/char-lstm/latest', {
  *   extras: { vocabulary, epoch: 12, step: 4800 },
@@ -94,37 +104,43 @@ export async function saveModel(
   const extrasText = extras === undefined ? undefined : stringifyExtras(extras);
   const savedAt = new Date().toISOString();
   const files: Record<string, number> = {};
-  await replaceDirectory(
-    target,
-    async (temp) => {
-      await model.save({
-        save: async (artifacts) => {
-          Object.assign(files, await writeModelArtifacts(temp, artifacts));
-          return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-        },
-      });
-      if (extrasText !== undefined) {
-        files[CHECKPOINT_FILES.extras] = await writeNewFileDurably(
-          join(temp, CHECKPOINT_FILES.extras),
-          extrasText,
+  try {
+    await replaceDirectory(
+      target,
+      async (temp) => {
+        await model.save({
+          save: async (artifacts) => {
+            Object.assign(files, await writeModelArtifacts(temp, artifacts));
+            return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+          },
+        });
+        if (extrasText !== undefined) {
+          files[CHECKPOINT_FILES.extras] = await writeNewFileDurably(
+            join(temp, CHECKPOINT_FILES.extras),
+            extrasText,
+          );
+        }
+        if (optimizer !== undefined) Object.assign(files, await writeOptimizer(temp, optimizer));
+        const manifest: CheckpointManifest = {
+          format: CHECKPOINT_FORMAT,
+          formatVersion: FORMAT_VERSION,
+          id: uniqueTag(),
+          savedAt,
+          generatedBy: '@rnnkit/rnn-models',
+          files: { ...files },
+          // hashed from what is on disk (the page cache), so the sums describe the bytes written
+          sha256: await checksumFiles(temp, files),
+        };
+        files[CHECKPOINT_FILES.manifest] = await writeNewFileDurably(
+          join(temp, CHECKPOINT_FILES.manifest),
+          JSON.stringify(manifest, null, 2),
         );
-      }
-      if (optimizer !== undefined) Object.assign(files, await writeOptimizer(temp, optimizer));
-      const manifest: CheckpointManifest = {
-        format: CHECKPOINT_FORMAT,
-        formatVersion: FORMAT_VERSION,
-        id: uniqueTag(),
-        savedAt,
-        generatedBy: '@rnnkit/rnn-models',
-        files: { ...files },
-      };
-      files[CHECKPOINT_FILES.manifest] = await writeNewFileDurably(
-        join(temp, CHECKPOINT_FILES.manifest),
-        JSON.stringify(manifest, null, 2),
-      );
-    },
-    { rank: rankCheckpoint, checkReplaceable },
-  );
+      },
+      { rank: rankCheckpoint, checkReplaceable, caller: 'saveModel' },
+    );
+  } catch (error) {
+    throw asIoError(error, 'saveModel: writing the checkpoint', target);
+  }
   const bytes = Object.values(files).reduce((a, b) => a + b, 0);
   return { path: target, files, bytes, savedAt };
 }
@@ -135,23 +151,29 @@ export async function saveModel(
  */
 export async function copyCheckpoint(source: string, dir: string): Promise<void> {
   const from = resolve(source);
-  const manifest = await readManifest(from);
-  if (manifest === null) throw corrupt(join(from, CHECKPOINT_FILES.manifest), 'is missing');
-  await checkListedFiles(from, manifest);
-  await replaceDirectory(
-    resolve(dir),
-    async (temp) => {
-      for (const name of [...Object.keys(manifest.files), CHECKPOINT_FILES.manifest]) {
-        await copyFileDurably(join(from, name), join(temp, name));
-      }
-    },
-    { rank: rankCheckpoint, checkReplaceable },
-  );
+  try {
+    const manifest = await readManifest(from);
+    if (manifest === null) throw corrupt(join(from, CHECKPOINT_FILES.manifest), 'is missing');
+    await checkListedFiles(from, manifest);
+    await replaceDirectory(
+      resolve(dir),
+      async (temp) => {
+        for (const name of [...Object.keys(manifest.files), CHECKPOINT_FILES.manifest]) {
+          await copyFileDurably(join(from, name), join(temp, name));
+        }
+        // the copies must hold what the source's manifest recorded
+        await verifyChecksums(temp, manifest);
+      },
+      { rank: rankCheckpoint, checkReplaceable, caller: 'ModelCheckpoint' },
+    );
+  } catch (error) {
+    throw asIoError(error, 'ModelCheckpoint: copying the checkpoint to', resolve(dir));
+  }
 }
 
 function resolveSaveModelOptions(options: SaveModelOptions): SaveModelOptions {
   const { extras, optimizer } = validate.options('saveModel', options ?? null, ['extras', 'optimizer']);
-  if (optimizer !== undefined && !(optimizer instanceof tf.Optimizer)) {
+  if (optimizer !== undefined && !isOptimizer(optimizer)) {
     validate.invalid('saveModel', 'optimizer', optimizer, 'must be a tfjs Optimizer (e.g. model.optimizer)');
   }
   return { extras, optimizer };
