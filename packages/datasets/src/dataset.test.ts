@@ -177,3 +177,146 @@ describe('Dataset.shuffle', () => {
     expect(chiSquare).toBeLessThan(18.47); // p = 0.001, 4 degrees of freedom
   });
 });
+
+describe('Dataset under degenerate input and cancellation (issue 13)', () => {
+  /** A re-iterable source that fails plainly (not a DatasetsError) after `limit` passes: a spin guard. */
+  const guardedPasses = (items: readonly number[], limit = 1000) => {
+    let passes = 0;
+    return Dataset.from(() => {
+      if (++passes > limit) throw new Error(`spun through ${limit} passes`);
+      return items;
+    });
+  };
+
+  it('issue 13 #5: a pass that yields nothing under repeat() is DATASETS_EMPTY_INPUT instead of spinning', async () => {
+    const spinning = guardedPasses([1, 2])
+      .filter(() => false)
+      .repeat()
+      .take(1);
+    await expectErrorCode(spinning.toArray(), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    await expectErrorCode(guardedPasses([]).repeat().toArray(), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    await expectErrorCode(
+      guardedPasses([1])
+        .filter(() => false)
+        .repeat()
+        .batch(4)
+        .take(1)
+        .toArray(),
+      DatasetsError,
+      'DATASETS_EMPTY_INPUT',
+    );
+    await expectErrorCode(guardedPasses([]).repeat(1e9).toArray(), DatasetsError, 'DATASETS_EMPTY_INPUT');
+    // Passes that do yield repeat as before.
+    expect(
+      await Dataset.from([1, 2])
+        .filter((x) => x > 1)
+        .repeat()
+        .take(3)
+        .toArray(),
+    ).toEqual([2, 2, 2]);
+  });
+
+  it('issue 13 #5: size does not claim a count it cannot know (NaN after filter, also through repeat and take)', () => {
+    const filtered = Dataset.from([1, 2]).filter(() => false);
+    expect(filtered.repeat().size).toBeNaN();
+    expect(filtered.repeat().take(1).size).toBeNaN();
+    expect(Dataset.from([]).repeat().size).toBe(0);
+    expect(Dataset.from([1]).repeat().take(3).size).toBe(3);
+    expect(Dataset.from([1]).repeat(0).size).toBe(0);
+  });
+
+  it('issue 13 #5: a long pipeline yields to the event loop, so a timer fires before it ends', async () => {
+    let timerFiredFirst: boolean | null = null;
+    setTimeout(() => {
+      timerFiredFirst ??= true;
+    }, 5);
+    await Dataset.from(range(300_000))
+      .filter(() => false)
+      .toArray();
+    timerFiredFirst ??= false;
+    expect(timerFiredFirst).toBe(true);
+  });
+
+  it('issue 13 #5: toArray({ signal }) and withSignal stop a pipeline that discards everything (DATASETS_ABORTED)', async () => {
+    const endless = () =>
+      Dataset.from(function* () {
+        for (let k = 0; k < 3_000_000; k++) yield k; // bounded, so the code before the fix ends (silently)
+      }).filter(() => false);
+    const reason = new Error('deadline');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 20);
+    const error = await expectErrorCode(
+      endless().toArray({ signal: controller.signal }),
+      DatasetsError,
+      'DATASETS_ABORTED',
+    );
+    expect(error.cause).toBe(reason);
+    await expectErrorCode(
+      (async () => {
+        for await (const _ of endless().withSignal(AbortSignal.timeout(20))) break;
+      })(),
+      DatasetsError,
+      'DATASETS_ABORTED',
+    );
+    // An aborted signal stops before anything is read; the signal reaches stages upstream of map.
+    await expectErrorCode(
+      Dataset.from([1]).toArray({ signal: AbortSignal.abort() }),
+      DatasetsError,
+      'DATASETS_ABORTED',
+    );
+    await expectErrorCode(
+      endless()
+        .withSignal(AbortSignal.timeout(20))
+        .map((x) => x)
+        .toArray(),
+      DatasetsError,
+      'DATASETS_ABORTED',
+    );
+  });
+
+  it('rejects a signal that is not an AbortSignal and misspelt toArray options', async () => {
+    await expectErrorCode(
+      Dataset.from([1]).toArray({ signal: 'soon' as never }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    await expectErrorCode(
+      Dataset.from([1]).toArray({ signl: null } as never),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expectErrorCode(
+      () => Dataset.from([1]).withSignal({} as never),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+  });
+
+  it('rejects non-functions for map and filter and non-datasets for zip and concatenate at the call', () => {
+    const data = Dataset.from([1]);
+    expectErrorCode(() => data.map(42 as never), DatasetsError, 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => data.filter(null as never), DatasetsError, 'DATASETS_INVALID_OPTION');
+    expectErrorCode(() => Dataset.zip(data, [1] as never), DatasetsError, 'DATASETS_INVALID_INPUT');
+    expectErrorCode(() => data.concatenate(null as never), DatasetsError, 'DATASETS_INVALID_INPUT');
+  });
+
+  it('yields the same elements whether or not the event loop gets turns (pacing changes no order)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer(), { maxLength: 200 }), fc.integer(), async (items, seed) => {
+        const piped = await Dataset.from(items)
+          .map((x) => x + 1)
+          .filter((x) => x % 3 !== 0)
+          .shuffle(7, seed)
+          .withSignal(new AbortController().signal)
+          .toArray();
+        const expected = await Dataset.from(items)
+          .map((x) => x + 1)
+          .filter((x) => x % 3 !== 0)
+          .shuffle(7, seed)
+          .toArray();
+        expect(piped).toEqual(expected);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

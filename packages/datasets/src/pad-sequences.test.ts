@@ -14,6 +14,7 @@ import {
   padSequences,
   resolvePadSequencesOptions,
 } from './pad-sequences.js';
+import { MAX_CELLS } from './size-limit.js';
 
 /** One case written by scripts/make_keras_fixtures.py. */
 interface KerasPadCase {
@@ -197,5 +198,25 @@ describe('padSequences', () => {
         },
       ),
     );
+  });
+});
+
+describe('padSequences size limit', () => {
+  it('issue 13 #13: 1e10 cells are DATASETS_TOO_LARGE (size asked for and the limit) instead of a bare RangeError', () => {
+    const error = expectErrorCode(
+      () => padSequences([[1], [2]], { maxLength: 5e9 }),
+      DatasetsError,
+      'DATASETS_TOO_LARGE',
+    );
+    expect(error.message).toContain(String(MAX_CELLS));
+    // Without maxLength the longest sequence sets the width; a sparse array claims a huge length.
+    const long = [] as number[];
+    long.length = 3e9;
+    expectErrorCode(() => padSequences([[1], long]), DatasetsError, 'DATASETS_INVALID_INPUT');
+  });
+
+  it('an empty list may ask for any row length up to the limit (no cells)', () => {
+    expect(padSequences([[1]], { maxLength: 3 }).shape).toEqual([1, 3]);
+    expect(padSequences([], { maxLength: MAX_CELLS }).shape).toEqual([0, MAX_CELLS]);
   });
 });

@@ -1,3 +1,4 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetsError } from './errors.js';
@@ -70,5 +71,34 @@ describe('splitDataset', () => {
     expect(code(() => splitDataset(range(4), [0], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
     expect(code(() => splitDataset(range(4), [0.5, 0.5], { seed: 1 }))).toBe('DATASETS_INVALID_OPTION');
     expect(code(() => splitDataset(range(4), [1], {} as never))).toBe('DATASETS_INVALID_OPTION');
+  });
+});
+
+describe('split messages', () => {
+  it('issue 13 #14: trainValTestSplit names a missing validation or test size instead of printing undefined', () => {
+    for (const options of [{ test: 0.2, seed: 1 }, { validation: 0.2, seed: 1 }, { test: 0.2 }]) {
+      const error = expectErrorCode(
+        () => trainValTestSplit(range(10), options as never),
+        DatasetsError,
+        'DATASETS_INVALID_OPTION',
+      );
+      expect(error.message).toMatch(/trainValTestSplit: (validation|test) is required/);
+      expect(error.message).not.toMatch(/undefined undefined/);
+    }
+    expectErrorCode(
+      () => trainValTestSplit(range(10), null as never),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+  });
+
+  it('issue 13 #14: a NaN size prints as NaN, under the name the user gave it', () => {
+    const error = expectErrorCode(
+      () => trainValTestSplit(range(10), { validation: 0.1, test: Number.NaN, seed: 1 }),
+      DatasetsError,
+      'DATASETS_INVALID_OPTION',
+    );
+    expect(error.message).toMatch(/test .*got NaN/);
+    expect(error.message).not.toMatch(/null/);
   });
 });

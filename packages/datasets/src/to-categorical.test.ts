@@ -77,3 +77,11 @@ describe('toCategorical', () => {
     );
   });
 });
+
+describe('toCategorical size limit', () => {
+  it('issue 13 #13: labels × numClasses beyond MAX_CELLS is DATASETS_TOO_LARGE, not a RangeError', () => {
+    expectErrorCode(() => toCategorical([0, 1], 1e10), DatasetsError, 'DATASETS_TOO_LARGE');
+    expectErrorCode(() => toCategorical([0, 1e10]), DatasetsError, 'DATASETS_TOO_LARGE');
+    expect(toCategorical([], 1e9).shape).toEqual([0, 1e9]);
+  });
+});

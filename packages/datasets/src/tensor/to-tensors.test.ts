@@ -205,3 +205,72 @@ describe('toTensors with tfjs-layers', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('tensorBatch size limit and input checks', () => {
+  it('issue 13 #13: padding.maxLength 1e10 is DATASETS_TOO_LARGE before anything is allocated, and leaks nothing', async () => {
+    await expectNoLeaks(() => {
+      expectErrorCode(
+        () => tensorBatch([{ xs: [1], ys: 0 }], { padding: { maxLength: 1e10 } }),
+        DatasetsError,
+        'DATASETS_TOO_LARGE',
+      );
+    });
+  });
+
+  it('pads into typed arrays of the dtype: a fractional padValue cannot pad int32, NaN in a sequence is rejected', async () => {
+    await expectNoLeaks(() => {
+      expectErrorCode(
+        () =>
+          tensorBatch(
+            [
+              { xs: [1], ys: 0 },
+              { xs: [1, 2], ys: 0 },
+            ],
+            {
+              xsDtype: 'int32',
+              padding: { padValue: 0.5 },
+            },
+          ),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
+      expectErrorCode(
+        () =>
+          tensorBatch(
+            [
+              { xs: [Number.NaN], ys: 0 },
+              { xs: [1, 2], ys: 0 },
+            ],
+            { padding: {} },
+          ),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
+    });
+    const { xs, ys } = tensorBatch(
+      [
+        { xs: [1], ys: 0 },
+        { xs: [1, 2], ys: 1 },
+      ],
+      {
+        xsDtype: 'int32',
+        padding: { padValue: -1, maxLength: 3 },
+      },
+    );
+    expect(await xs.array()).toEqual([
+      [1, -1, -1],
+      [1, 2, -1],
+    ]);
+    tf.dispose([xs, ys]);
+  });
+
+  it('toTensors takes a Dataset: an array is DATASETS_INVALID_INPUT, not tensors made and lost', async () => {
+    await expectNoLeaks(() => {
+      expectErrorCode(
+        () => toTensors([[{ xs: [1], ys: 0 }]] as never),
+        DatasetsError,
+        'DATASETS_INVALID_INPUT',
+      );
+    });
+  });
+});
