@@ -7,6 +7,12 @@ export type MatrixMode = 'binary' | 'count' | 'tfidf' | 'freq';
 /** Every {@link MatrixMode}, for validation. */
 export const MATRIX_MODES: readonly MatrixMode[] = ['binary', 'count', 'tfidf', 'freq'];
 
+/**
+ * The most cells (rows × columns) {@link Tokenizer.sequencesToMatrix} and `textsToMatrix` build:
+ * 10⁸ float64s, 800 MB. Beyond it they fail up front instead of exhausting memory.
+ */
+export const MAX_MATRIX_CELLS = 100_000_000;
+
 /** What {@link bagOfWordsRows} needs from the tokenizer. */
 export interface BagOfWordsCounts {
   /** Row width: `numWords`, or the word index size + 1; 0 when there is neither. */
@@ -47,10 +53,14 @@ export function bagOfWordsRows(
       'Call fitOnTexts or fitOnSequences first, or pick another mode.',
     );
   }
+  const collection = requireTextCollection(sequences, where, 'sequences');
+  // An array's row count is known up front; a generator's is checked row by row.
+  if (Array.isArray(collection)) checkMatrixSize(where, collection.length, columns, '');
   const rows: Float64Array[] = [];
   let position = 0;
-  for (const sequence of requireTextCollection(sequences, where, 'sequences')) {
+  for (const sequence of collection) {
     const ids = requireIdSequence(sequence, position++, where);
+    checkMatrixSize(where, rows.length + 1, columns, 'at least ');
     const row = new Float64Array(columns);
     rows.push(row);
     const idCounts = new Map<number, number>();
@@ -60,6 +70,16 @@ export function bagOfWordsRows(
     }
   }
   return rows;
+}
+
+function checkMatrixSize(where: string, rows: number, columns: number, atLeast: string): void {
+  if (rows * columns <= MAX_MATRIX_CELLS) return;
+  throw new TokenizeError(
+    'TOKENIZE_INVALID_INPUT',
+    `${where}: the matrix would need ${atLeast}${rows} rows × ${columns} columns = ${rows * columns} cells, ` +
+      `more than the limit of ${MAX_MATRIX_CELLS} (MAX_MATRIX_CELLS). ` +
+      'Lower numWords (the column count), or convert the texts in smaller batches.',
+  );
 }
 
 /** The weight of an id that occurs `count` times among the `idCount` ids of one sequence. */

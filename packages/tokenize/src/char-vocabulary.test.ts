@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CharVocabulary } from './char-vocabulary.js';
 import { TokenizeError } from './errors.js';
 import type { Vocabulary } from './types.js';
+import { vocabularyFromJSON } from './vocabulary-json.js';
 
 const codePoint = (char: string) => char.codePointAt(0)!;
 
@@ -406,6 +407,47 @@ describe('toJSON / fromJSON', () => {
     );
     expectErrorCode(
       () => CharVocabulary.fromJSON({ chars: ['a'] }),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
+  });
+
+  it.each([
+    ['chars', '{"class_name": "CharVocabulary", "config": {"chars": ["a"], "chars": ["b", "c"]}}'],
+    [
+      'special_tokens',
+      '{"class_name": "CharVocabulary", "config": {"chars": ["a"], "special_tokens": {"pad": "<p>", "pad": "<q>"}}}',
+    ],
+    ['class_name', '{"class_name": "Tokenizer", "class_name": "CharVocabulary", "config": {"chars": ["a"]}}'],
+  ])('issue 13 #10: a repeated %s key is TOKENIZE_MALFORMED_JSON', (_key, json) => {
+    expectErrorCode(() => CharVocabulary.fromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+    expectErrorCode(() => vocabularyFromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 7],
+    ['an array', ['a']],
+    ["'null'", 'null'],
+    ["'[]'", '[]'],
+    ['a huge string', 'x'.repeat(5_000_000)],
+  ])(
+    'issue 13 #13: CharVocabulary.fromJSON and vocabularyFromJSON of %s are TOKENIZE_MALFORMED_JSON',
+    (_case, json) => {
+      expectErrorCode(() => CharVocabulary.fromJSON(json as never), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+      expectErrorCode(() => vocabularyFromJSON(json as never), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+    },
+  );
+
+  it('issue 13 #13: a vocabulary of every Unicode code point builds (the alphabet cannot grow beyond it)', () => {
+    const chars: string[] = [];
+    for (let code = 0; code < 0x110000; code += 1)
+      if (code < 0xd800 || code > 0xdfff) chars.push(String.fromCodePoint(code));
+    const vocab = CharVocabulary.fromText(chars.join(''));
+    expect(vocab.vocabularySize).toBe(0x110000 - 0x800);
+    expectErrorCode(
+      () => CharVocabulary.fromJSON({ class_name: 'CharVocabulary', config: { chars: [...chars, 'a'] } }),
       TokenizeError,
       'TOKENIZE_MALFORMED_JSON',
     );

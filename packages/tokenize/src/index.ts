@@ -1,4 +1,5 @@
 export type { MatrixMode } from './bag-of-words.js';
+export { MAX_MATRIX_CELLS } from './bag-of-words.js';
 export type { CharEncodeOptions, CharSpecialTokens, CharVocabularyOptions } from './char-vocabulary.js';
 export { CharVocabulary } from './char-vocabulary.js';
 export type { TokenizeErrorCode } from './errors.js';

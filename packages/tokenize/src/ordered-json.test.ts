@@ -2,7 +2,7 @@ import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokenizeError } from './errors.js';
-import { parseJson, parseOrderedFlatObject } from './ordered-json.js';
+import { findDuplicateKey, parseJson, parseOrderedFlatObject } from './ordered-json.js';
 import { pythonJsonDumps } from './python-json.js';
 
 const parse = (json: string) => parseOrderedFlatObject(json, 'word_index');
@@ -186,5 +186,29 @@ describe('parseOrderedFlatObject edge cases found in review', () => {
 
   it('reads numbers of any length', () => {
     expect(parseOrderedFlatObject('{"a": 1.0000000000000000000000000000001}', 'x')).toEqual([['a', 1]]);
+  });
+});
+
+describe('duplicate keys', () => {
+  it('issue 13 #10: parseOrderedFlatObject refuses a repeated key, naming it', () => {
+    const error = expectErrorCode(
+      () => parseOrderedFlatObject('{"a": 1, "b": 2, "a": 3}', 'word_index'),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
+    expect(error.message).toContain('"a"');
+    expectErrorCode(
+      () => parseOrderedFlatObject('{"a": 1, "\\u0061": 3}', 'word_index'),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
+  });
+
+  it('findDuplicateKey finds repeats at any depth, decoded, and ignores strings that are not keys', () => {
+    expect(findDuplicateKey('{"a": {"b": 1, "b": 2}}')).toEqual({ key: 'b', offset: 15 });
+    expect(findDuplicateKey('{"a": 1, "\\u0061": 2}')?.key).toBe('a');
+    expect(findDuplicateKey('[{"a": 1}, {"a": 2}]')).toBeUndefined();
+    expect(findDuplicateKey('{"a": ["a", "a"], "b": "a", "c": {"a": "}"}}')).toBeUndefined();
+    expect(findDuplicateKey('{"x": "\\"", "x": 1}')?.key).toBe('x');
   });
 });

@@ -49,6 +49,7 @@ export function parseOrderedFlatObject(json: string, what: string): Array<[strin
   };
 
   const entries: Array<[string, unknown]> = [];
+  const keys = new Set<string>();
   skipWhitespace();
   if (json[position] !== '{') fail("'{'");
   position++;
@@ -58,7 +59,10 @@ export function parseOrderedFlatObject(json: string, what: string): Array<[strin
   } else {
     for (;;) {
       skipWhitespace();
+      const keyAt = position;
       const key = readString();
+      if (keys.has(key)) throw duplicateKey(what, key, keyAt);
+      keys.add(key);
       skipWhitespace();
       if (json[position] !== ':') fail("':'");
       position++;
@@ -82,12 +86,15 @@ export function parseOrderedFlatObject(json: string, what: string): Array<[strin
 }
 
 /**
- * `JSON.parse` that reports failure as a {@link TokenizeError}.
- * @throws TokenizeError `TOKENIZE_MALFORMED_JSON`
+ * `JSON.parse` that reports failure as a {@link TokenizeError} and refuses an object that
+ * repeats a key: `JSON.parse` keeps the last value silently, so a hand-edited or corrupted file
+ * would load as something it does not say.
+ * @throws TokenizeError `TOKENIZE_MALFORMED_JSON` for invalid JSON or a repeated key (named, with its offset).
  */
 export function parseJson(json: string, what: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(json);
+    parsed = JSON.parse(json);
   } catch (cause) {
     throw new TokenizeError(
       'TOKENIZE_MALFORMED_JSON',
@@ -95,4 +102,61 @@ export function parseJson(json: string, what: string): unknown {
       { cause },
     );
   }
+  const duplicate = findDuplicateKey(json);
+  if (duplicate) throw duplicateKey(what, duplicate.key, duplicate.offset);
+  return parsed;
+}
+
+/**
+ * The first key that an object of `json` (valid JSON) repeats, at any depth, with the offset of
+ * its second occurrence. A reviver cannot see duplicates (`JSON.parse` has merged them before),
+ * so this scans the text once: a stack of key sets, one per open object (`null` for arrays).
+ * Keys are compared decoded, so `"a"` and `"\u0061"` are the same key.
+ */
+export function findDuplicateKey(json: string): { key: string; offset: number } | undefined {
+  const open: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (char === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < json.length; i++) {
+        const unit = json.charCodeAt(i);
+        if (unit === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (unit === 0x22) break;
+      }
+      const keys = open[open.length - 1];
+      if (expectKey && keys) {
+        const literal = json.slice(start + 1, i);
+        const key = escaped ? (JSON.parse(`"${literal}"`) as string) : literal;
+        if (keys.has(key)) return { key, offset: start };
+        keys.add(key);
+        expectKey = false;
+      }
+    } else if (char === 0x7b /* { */) {
+      open.push(new Set());
+      expectKey = true;
+    } else if (char === 0x5b /* [ */) {
+      open.push(null);
+      expectKey = false;
+    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
+      open.pop();
+      expectKey = false;
+    } else if (char === 0x2c /* , */) {
+      expectKey = open[open.length - 1] !== null && open.length > 0;
+    }
+  }
+  return undefined;
+}
+
+function duplicateKey(what: string, key: string, offset: number): TokenizeError {
+  return new TokenizeError(
+    'TOKENIZE_MALFORMED_JSON',
+    `${what} repeats the key ${JSON.stringify(key)} (again at offset ${offset}); JSON.parse would keep ` +
+      'only the last value without a word. Remove the duplicate so that each key appears once ' +
+      '(Keras tokenizer.to_json() and Tokenizer#toJSON() never write one).',
+  );
 }

@@ -99,6 +99,22 @@ export function readKerasDictionaries(fields: Readonly<Record<string, unknown>>)
     }
     return [word, value] as const;
   });
+  if (indexWord.size !== wordIndex.length) {
+    throw malformed(
+      `index_word has ${indexWord.size} entries but word_index ${wordIndex.length}; ` +
+        'each must be the inverse of the other (index_word[word_index[w]] = w for every word)',
+    );
+  }
+  // Ids are 1 … n (0 allowed for a '<pad>' added by hand; one id skipped when the OOV token is also
+  // a word, as Keras leaves it). A larger id would make vocabularySize, and every Embedding built
+  // from it, as large as the id.
+  const maxId = wordIndex.reduce((max, [, id]) => Math.max(max, id), 0);
+  if (maxId > wordIndex.length + 1) {
+    throw malformed(
+      `word_index holds id ${maxId} but only ${wordIndex.length} words; ids must run 1 … ${wordIndex.length}` +
+        ' as Keras numbers them',
+    );
+  }
   return {
     wordCounts: dictionary('word_counts').map(
       ([word, count]) => [word, nonNegativeInteger(count, 'word_counts', 'a count')] as const,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TOKENIZER_OPTIONS,
   KERAS_DEFAULT_FILTERS,
+  MAX_MATRIX_CELLS,
   TokenizeError,
   Tokenizer,
   textToWordSequence,
@@ -262,6 +263,112 @@ describe('Tokenizer.fromJSON errors', () => {
 
   it('accepts the parsed object as well as the string', () => {
     expect(Tokenizer.fromJSON(valid).toJSON()).toBe(catDog().toJSON());
+  });
+
+  // index_word agrees with every word_index entry, so only the repeated key is wrong: the last
+  // "the" used to win silently, giving the word two ids.
+  const duplicated = withConfig({
+    word_index: '{"<OOV>": 1, "the": 2, "cat": 3, "sat": 4, "dog": 5, "the": 6}',
+    index_word: '{"1": "<OOV>", "2": "the", "3": "cat", "4": "sat", "5": "dog", "6": "the"}',
+  });
+
+  it('issue 13 #10: duplicate word_index keys are TOKENIZE_MALFORMED_JSON', () => {
+    const error = expectErrorCode(
+      () => Tokenizer.fromJSON(duplicated),
+      TokenizeError,
+      'TOKENIZE_MALFORMED_JSON',
+    );
+    expect(error.message).toContain('"the"');
+  });
+
+  it.each([
+    ['index_word', withConfig({ index_word: '{"1": "<OOV>", "2": "the", "1": "<OOV>"}' })],
+    ['word_counts', withConfig({ word_counts: '{"the": 2, "cat": 1, "the": 5}' })],
+    ['word_docs', withConfig({ word_docs: '{"the": 2, "the": 1}' })],
+    ['index_docs', withConfig({ index_docs: '{"2": 2, "2": 1}' })],
+    [
+      'config (an escaped spelling of the same key)',
+      catDog().toJSON().replace('"lower": true', '"lower": true, "\\u006cower": false'),
+    ],
+    [
+      'the outer object',
+      catDog()
+        .toJSON()
+        .replace('{"class_name": "Tokenizer"', '{"class_name": "Tokenizer", "class_name": "Tokenizer"'),
+    ],
+  ])('issue 13 #10: a repeated key in %s is TOKENIZE_MALFORMED_JSON', (_where, json) => {
+    expectErrorCode(() => Tokenizer.fromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+  });
+
+  it.each([
+    [
+      'index_word with ids word_index lacks',
+      withConfig({
+        index_word: '{"1": "<OOV>", "2": "the", "3": "cat", "4": "sat", "5": "dog", "6": "owl"}',
+      }),
+    ],
+    [
+      'ids far beyond 1 … n',
+      withConfig({
+        word_index: '{"<OOV>": 1, "the": 2, "cat": 3, "sat": 4, "dog": 1000000000}',
+        index_word: '{"1": "<OOV>", "2": "the", "3": "cat", "4": "sat", "1000000000": "dog"}',
+      }),
+    ],
+    [
+      'two words sharing an id',
+      withConfig({
+        word_index: '{"<OOV>": 1, "the": 2, "cat": 2, "sat": 4, "dog": 5}',
+      }),
+    ],
+  ])('issue 13 #10: inconsistent JSON (%s) is TOKENIZE_MALFORMED_JSON', (_case, json) => {
+    expectErrorCode(() => Tokenizer.fromJSON(json), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+  });
+
+  it('still loads Keras JSON with a hand-added <pad> at 0 and an OOV token that is also a word', () => {
+    const keras = new Tokenizer({ oovToken: 'the' }).fitOnTexts(['the cat the']);
+    expect(Tokenizer.fromJSON(keras.toJSON()).wordIndex).toEqual(keras.wordIndex);
+    const padded = withConfig({
+      word_index: '{"<pad>": 0, "<OOV>": 1, "the": 2, "cat": 3, "sat": 4, "dog": 5}',
+      index_word: '{"0": "<pad>", "1": "<OOV>", "2": "the", "3": "cat", "4": "sat", "5": "dog"}',
+    });
+    expect(Tokenizer.fromJSON(padded).wordIndex.get('<pad>')).toBe(0);
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['an array', []],
+    ["'null'", 'null'],
+    ["'[]'", '[]'],
+    ["'42'", '42'],
+    ['a huge string of spaces', ' '.repeat(5_000_000)],
+    ['a million open brackets', '['.repeat(1_000_000)],
+  ])('issue 13 #13: fromJSON(%s) is TOKENIZE_MALFORMED_JSON, not a TypeError', (_case, json) => {
+    expectErrorCode(() => Tokenizer.fromJSON(json as never), TokenizeError, 'TOKENIZE_MALFORMED_JSON');
+  });
+});
+
+describe('Tokenizer matrix size', () => {
+  it('issue 13 #13: sequencesToMatrix rows × numWords beyond MAX_MATRIX_CELLS is TOKENIZE_INVALID_INPUT, before allocating', () => {
+    const tokenizer = new Tokenizer({ numWords: 1e9 });
+    const error = expectErrorCode(
+      () => tokenizer.sequencesToMatrix([[1], [2]]),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
+    expect(error.message).toContain(String(MAX_MATRIX_CELLS));
+    const rows = Math.floor(MAX_MATRIX_CELLS / 1000) + 1;
+    expectErrorCode(
+      () => new Tokenizer({ numWords: 1000 }).sequencesToMatrix(Array.from({ length: rows }, () => [1])),
+      TokenizeError,
+      'TOKENIZE_INVALID_INPUT',
+    );
+  });
+
+  it('issue 13 #13: textsToMatrix checks the same limit', () => {
+    const tokenizer = new Tokenizer({ numWords: 2 ** 30 }).fitOnTexts(['a b']);
+    expectErrorCode(() => tokenizer.textsToMatrix(['a', 'b']), TokenizeError, 'TOKENIZE_INVALID_INPUT');
   });
 });
 
