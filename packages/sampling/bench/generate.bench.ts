@@ -3,13 +3,25 @@
 //   (a) incremental generate through toStepModel (prompt fed once, one LSTM step per token);
 //   (b) the notebooks' approach: re-feed the last 100 tokens through the whole model for every
 //       new token (model.predict on [1, 100], here through windowedStepModel);
-//   beam search (width 5) through toStepModel, and batched generate (8 rows).
+//   beam search (width 5) through toStepModel, and batched generate (8 rows);
+//   (e) a toy StepModel (logits gathered from a fixed [90, 90] table) for the loop's own cost;
+// then what yielding to the event loop costs and buys: µs per yield, and for the toy model and
+// (a) a 50 ms setTimeout abort of a long generation — how late the timer fired (the event loop
+// was blocked that long), how long after it generation stopped, and 10 ms interval ticks seen.
 // Prints tokens/s, p50/p99 per-token latency and the ratio (a)/(b); never asserts.
 
 import { parseArgs } from 'node:util';
 import { initBackend, languageModel, toStepModel } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
-import { beamSearch, generate, type StepModel, type TokenDecoder, windowedStepModel } from '../src/index.js';
+import { YIELD_INTERVAL_MS, yieldToEventLoop } from '../src/event-loop.js';
+import {
+  beamSearch,
+  generate,
+  SeededRandom,
+  type StepModel,
+  type TokenDecoder,
+  windowedStepModel,
+} from '../src/index.js';
 
 const USAGE = `pnpm --filter @rnnkit/sampling bench -- [options]
 
@@ -97,13 +109,14 @@ async function timeGenerate(
   tokens: number,
   seed: number,
   batchSize = 1,
+  decode = true,
 ): Promise<CaseRecord> {
   const run = async (maxNewTokens: number) => {
     const stamps: number[] = [];
     const start = performance.now();
     await generate(model, {
-      prompt,
-      decoder: vocab,
+      prompt: decode ? prompt : vocab.encode!(prompt),
+      decoder: decode ? vocab : null,
       maxNewTokens,
       batchSize,
       temperature: 0.8,
@@ -152,6 +165,105 @@ async function timeBeam(
     promptMs: null,
     totalMs,
   };
+}
+
+/** A toy StepModel: the logits after id i are row i of a fixed random table; the state is the last ids. */
+function tableStepModel(seed: number): StepModel<tf.Tensor1D> & { dispose(): void } {
+  const random = new SeededRandom(seed);
+  const logits = tf.keep(
+    tf.tensor2d(
+      Float32Array.from({ length: VOCAB * VOCAB }, () => random.nextFloat() * 6 - 3),
+      [VOCAB, VOCAB],
+    ),
+  );
+  return {
+    vocabularySize: VOCAB,
+    initialState: (batchSize) => tf.zeros([batchSize], 'int32') as tf.Tensor1D,
+    step: (ids) => {
+      const state = tf.tensor1d(ids, 'int32');
+      return { logits: tf.tidy(() => tf.gather(logits, state) as tf.Tensor2D), state };
+    },
+    gatherState: (state, rows) => tf.tidy(() => tf.gather(state, tf.tensor1d(rows, 'int32')) as tf.Tensor1D),
+    disposeState: (state) => state.dispose(),
+    dispose: () => logits.dispose(),
+  };
+}
+
+interface AbortRecord {
+  readonly case: string;
+  /** How late the 50 ms timer ran: the longest the event loop was blocked around it. */
+  readonly timerLateMs: number | null;
+  /** From the timer's callback to the rejection; null when generation ended first. */
+  readonly stoppedAfterMs: number | null;
+  readonly intervalTicks: number;
+  readonly totalMs: number;
+  readonly outcome: 'aborted' | 'finished before the timer ran';
+}
+
+/** Starts a generation of `tokens` tokens, aborts it from a 50 ms timer, and times what happens. */
+async function timeAbort(name: string, model: StepModel<unknown>, tokens: number): Promise<AbortRecord> {
+  const controller = new AbortController();
+  let ticks = 0;
+  let firedAt: number | null = null;
+  const start = performance.now();
+  const interval = setInterval(() => ticks++, 10);
+  const timer = setTimeout(() => {
+    firedAt = performance.now();
+    controller.abort();
+  }, 50);
+  let outcome: AbortRecord['outcome'] = 'finished before the timer ran';
+  try {
+    await generate(model, { prompt: [1, 2, 3], maxNewTokens: tokens, seed: 1, signal: controller.signal });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SAMPLING_ABORTED') throw error;
+    outcome = 'aborted';
+  }
+  const end = performance.now();
+  clearInterval(interval);
+  clearTimeout(timer);
+  const fired = firedAt as number | null;
+  return {
+    case: name,
+    timerLateMs: fired === null ? null : fired - start - 50,
+    stoppedAfterMs: fired === null || outcome !== 'aborted' ? null : end - fired,
+    intervalTicks: ticks,
+    totalMs: end - start,
+    outcome,
+  };
+}
+
+/** Mean cost of one yield to the event loop, in µs (an idle loop: the cheapest case). */
+async function timeYield(count = 20_000): Promise<number> {
+  for (let i = 0; i < 1000; i++) await yieldToEventLoop();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await yieldToEventLoop();
+  return ((performance.now() - start) * 1000) / count;
+}
+
+function abortTable(records: readonly AbortRecord[]): string {
+  const fmt = (value: number | null, digits: number) => (value === null ? '—' : value.toFixed(digits));
+  const header = [
+    '50 ms timer abort',
+    'timer late ms',
+    'stopped after ms',
+    'ticks (10 ms)',
+    'total ms',
+    'outcome',
+  ];
+  const rows = records.map((r) => [
+    r.case,
+    fmt(r.timerLateMs, 1),
+    fmt(r.stoppedAfterMs, 2),
+    String(r.intervalTicks),
+    fmt(r.totalMs, 0),
+    r.outcome,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 function table(records: readonly CaseRecord[]): string {
@@ -225,9 +337,33 @@ async function main(): Promise<void> {
       BATCH,
     ),
   );
+  const toy = tableStepModel(options.seed);
+  records.push(
+    await timeGenerate(
+      '(e) generate, toy table StepModel, no decoder',
+      toy,
+      prompt,
+      vocab,
+      20_000,
+      options.seed,
+      1,
+      false,
+    ),
+  );
+  const aborts = [
+    await timeAbort('toy table StepModel, 20,000 tokens', toy, 20_000),
+    await timeAbort('(a) toStepModel, 20,000 tokens', stepModel, 20_000),
+  ];
+  const yieldUs = await timeYield();
+  toy.dispose();
   const ratio = incremental.tokensPerSecond / refeed.tokensPerSecond;
   const p50Ratio = refeed.p50Ms! / incremental.p50Ms!;
   out.write(`${table(records)}\n\n`);
+  out.write(`${abortTable(aborts)}\n\n`);
+  out.write(
+    `yield to the event loop: ${yieldUs.toFixed(1)} µs each on an idle loop, at most one per ` +
+      `${YIELD_INTERVAL_MS} ms of work: ≤ ${((yieldUs / 1000 / YIELD_INTERVAL_MS) * 100).toFixed(2)}% of the time\n`,
+  );
   out.write(
     `(a)/(b): ${ratio.toFixed(1)}× tokens/s, ${p50Ratio.toFixed(1)}× lower p50 latency ` +
       `(target ≥ 20×; p50 target ≤ 1 ms: ${incremental.p50Ms!.toFixed(3)} ms)\n` +
@@ -235,6 +371,8 @@ async function main(): Promise<void> {
   );
   if (options.json) {
     for (const record of records) process.stdout.write(`${JSON.stringify({ backend, ...record })}\n`);
+    for (const record of aborts) process.stdout.write(`${JSON.stringify({ backend, ...record })}\n`);
+    process.stdout.write(`${JSON.stringify({ backend, yieldUs, yieldIntervalMs: YIELD_INTERVAL_MS })}\n`);
     process.stdout.write(`${JSON.stringify({ backend, ratioTokensPerSecond: ratio, ratioP50: p50Ratio })}\n`);
   }
   shifted.dispose();

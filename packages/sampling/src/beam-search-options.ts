@@ -1,6 +1,6 @@
 import { type ResolvedStop, resolveDecoder, resolvePrompt, resolveStop } from './prompt.js';
 import type { LogitsProcessor, TokenDecoder } from './types.js';
-import { check, checkFunctionList } from './validate.js';
+import { check, checkBatchSize, checkFunctionList } from './validate.js';
 
 /** When beam search stops before `maxNewTokens` (HF's `early_stopping`). */
 export type EarlyStopping = boolean | 'never';
@@ -110,7 +110,7 @@ export function resolveBeamSearchOptions(
 ): ResolvedBeamSearchOptions {
   const merged = check.withDefaults(WHERE, options, DEFAULT_BEAM_SEARCH_OPTIONS, ['prompt']);
   const decoder = resolveDecoder(WHERE, merged.decoder);
-  const beamWidth = check.integer(WHERE, 'beamWidth', merged.beamWidth, { min: 1 });
+  const beamWidth = checkBatchSize(WHERE, 'beamWidth', merged.beamWidth, vocabularySize);
   const numReturnSequences = check.integer(WHERE, 'numReturnSequences', merged.numReturnSequences, {
     min: 1,
   });

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charDecoder, randomTable, SecondOrderStepModel } from '../test/support.js';
+import { abortByTimer, charDecoder, randomTable, SecondOrderStepModel } from '../test/support.js';
 import { beamSearch } from './beam-search.js';
 import {
   type BeamSearchOptions,
@@ -245,5 +245,55 @@ describe('beamSearch', () => {
     controller.abort();
     await expectErrorCode(search, SamplingError, 'SAMPLING_ABORTED');
     expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('issue 13 #4: a timer-driven abort stops a long beam search within a few ms, and intervals tick meanwhile', async () => {
+    await expectNoLeaks(
+      async () => {
+        const { firedAt, landedMs, ticks } = await abortByTimer((signal) =>
+          beamSearch(model, { prompt: [0], beamWidth: 4, maxNewTokens: 20_000, signal }),
+        );
+        expect(firedAt).toBeGreaterThan(0);
+        expect(landedMs).toBeLessThan(250); // generous: a few ms on a quiet machine
+        expect(ticks).toBeGreaterThan(0);
+      },
+      { runs: 1 },
+    );
+  });
+
+  it('issue 13 #8: a processor returning the wrong length or NaN is a typed error naming it; nothing leaks', async () => {
+    await expectNoLeaks(async () => {
+      const error = await expectErrorCode(
+        beamSearch(model, {
+          prompt: [0],
+          processors: [
+            function shorten(l) {
+              return l.subarray(1);
+            },
+          ],
+        }),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+      expect(error.message).toContain("processors[0] 'shorten'");
+      await expectErrorCode(
+        beamSearch(model, { prompt: [0], processors: [(l) => l, (l) => l.map(() => Number.NaN)] }),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+      await expectErrorCode(
+        beamSearch(model, { prompt: [0], decoder: { decode: () => null as never } }),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+    });
+  });
+
+  it('rejects a beam too wide to hold before allocating it', () => {
+    expectErrorCode(
+      () => resolveBeamSearchOptions({ prompt: [0], beamWidth: 1e9 }, V),
+      SamplingError,
+      'SAMPLING_INVALID_OPTION',
+    );
   });
 });

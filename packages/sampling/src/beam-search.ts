@@ -2,6 +2,7 @@ import { throwIfAborted } from './abort.js';
 import { type BeamSearchOptions, resolveBeamSearchOptions } from './beam-search-options.js';
 import { applyProcessors } from './logits-processors.js';
 import { checkModel, StepSession } from './model-step.js';
+import { decodeText } from './prompt.js';
 import { logSoftmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
 import type { StepModel } from './types.js';
@@ -34,6 +35,8 @@ export interface BeamSearchResult {
   /** `model.step` calls made (prompt tokens + search steps). */
   readonly steps: number;
 }
+
+const WHERE = 'beamSearch';
 
 interface Beam {
   readonly ids: number[];
@@ -72,7 +75,7 @@ export async function beamSearch<State>(
   model: StepModel<State>,
   options: BeamSearchOptions,
 ): Promise<BeamSearchResult> {
-  checkModel('beamSearch', model);
+  checkModel(WHERE, model);
   const resolved = resolveBeamSearchOptions(options, model.vocabularySize);
   const { promptIds, beamWidth, maxNewTokens, lengthPenalty, stop, earlyStopping, processors, signal } =
     resolved;
@@ -92,22 +95,26 @@ export async function beamSearch<State>(
     return worst >= normalise(bestRunning, boundLength);
   };
 
-  const session = await StepSession.start(model, promptIds, signal);
+  const session = await StepSession.start(WHERE, model, promptIds, signal);
   let logits = session.logits;
   let beams: Beam[] = [{ ids: [], logProbability: 0 }];
   try {
     for (let t = 0; t < maxNewTokens; t++) {
-      throwIfAborted(signal);
+      await session.checkpoint(); // hands the event loop back every few ms, then checks the signal
       const totals = new Float64Array(beams.length * vocab);
-      beams.forEach((beam, b) => {
+      for (let b = 0; b < beams.length; b++) {
+        if (session.due()) await session.yield(); // wide beams over a large vocabulary take a while
+        const beam = beams[b]!;
         const rowLogits = logits.subarray(b * vocab, (b + 1) * vocab);
-        const processed = applyProcessors(processors, rowLogits, {
-          ids: [...promptIds, ...beam.ids],
-          promptLength: promptIds.length,
-        });
+        const processed = applyProcessors(
+          processors,
+          rowLogits,
+          { ids: [...promptIds, ...beam.ids], promptLength: promptIds.length },
+          WHERE,
+        );
         const logProbabilities = logSoftmax(processed);
         for (let v = 0; v < vocab; v++) totals[b * vocab + v] = beam.logProbability + logProbabilities[v]!;
-      });
+      }
       const next: Beam[] = [];
       const parents: number[] = [];
       const candidates = topIndices(totals, 2 * beamWidth);
@@ -144,7 +151,7 @@ export async function beamSearch<State>(
   }
   const sequences = finished.slice(0, resolved.numReturnSequences).map((hypothesis) => ({
     ids: hypothesis.ids,
-    text: resolved.decoder === null ? null : resolved.decoder.decode(hypothesis.ids),
+    text: resolved.decoder === null ? null : decodeText(WHERE, resolved.decoder, hypothesis.ids),
     score: hypothesis.score,
     logProbability: hypothesis.logProbability,
     finished: hypothesis.finished,

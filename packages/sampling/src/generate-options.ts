@@ -1,4 +1,9 @@
-import { createLogitsProcessor, type LogitsProcessorConfig } from './logits-processors.js';
+import {
+  createLogitsProcessor,
+  type LogitsProcessorConfig,
+  type PipelineStage,
+  processorLabel,
+} from './logits-processors.js';
 import { type ResolvedStop, resolveDecoder, resolvePrompt, resolveStop } from './prompt.js';
 import { greedySampler, multinomialSampler } from './samplers.js';
 import type {
@@ -9,7 +14,7 @@ import type {
   TokenDecoder,
   TokenEvent,
 } from './types.js';
-import { check, checkFunctionList, checkIdList, checkNullableFunction } from './validate.js';
+import { check, checkBatchSize, checkFunctionList, checkIdList, checkNullableFunction } from './validate.js';
 
 /**
  * Options of {@link generate} and {@link stream}. Built-in processors run in this order:
@@ -149,6 +154,8 @@ export const DEFAULT_GENERATE_OPTIONS: Readonly<Required<Omit<GenerateOptions, '
 
 /** {@link GenerateOptions} validated, with every default filled in, the prompt as ids and the pipeline built. */
 export interface ResolvedGenerateOptions {
+  /** The public function, for messages (`generate` or `stream`). */
+  readonly where: string;
   readonly promptIds: readonly number[];
   readonly maxNewTokens: number;
   readonly decoder: TokenDecoder | null;
@@ -159,8 +166,8 @@ export interface ResolvedGenerateOptions {
   readonly signal: AbortSignal | null;
   readonly onToken: ((token: TokenEvent) => void) | null;
   readonly streamer: Streamer | null;
-  /** The whole pipeline: built-ins and `processors` in order. */
-  readonly pipeline: readonly LogitsProcessor[];
+  /** The whole pipeline: built-ins and `processors` in order, each labelled for errors. */
+  readonly pipeline: readonly PipelineStage[];
   /** The sampler actually used. */
   readonly sampler: Sampler;
 }
@@ -178,22 +185,41 @@ interface PipelineSettings {
   readonly processors: readonly LogitsProcessor[];
 }
 
+/** A built-in stage, labelled by the option that switched it on. */
+function builtIn(config: LogitsProcessorConfig, option: string): PipelineStage {
+  return {
+    processor: createLogitsProcessor(config),
+    label: `the built-in ${config.type} (option ${option})`,
+  };
+}
+
 /** The built-in processors that are switched on, and `processors`, in HF's order. */
-function buildPipeline(settings: PipelineSettings): LogitsProcessor[] {
+function buildPipeline(settings: PipelineSettings): PipelineStage[] {
   const { temperature, topK, topP, minP, repetitionPenalty, noRepeatNgramSize } = settings;
-  const masks: LogitsProcessorConfig[] = [];
-  if (repetitionPenalty !== 1) masks.push({ type: 'repetitionPenalty', penalty: repetitionPenalty });
-  if (noRepeatNgramSize > 0) masks.push({ type: 'noRepeatNgram', size: noRepeatNgramSize });
-  if (settings.bannedIds.length > 0) masks.push({ type: 'bannedTokens', ids: settings.bannedIds });
-  if (settings.allowedIds !== null) masks.push({ type: 'allowedTokens', ids: settings.allowedIds });
-  const warpers: LogitsProcessorConfig[] = [];
-  if (temperature > 0) {
-    if (temperature !== 1) warpers.push({ type: 'temperature', temperature });
-    if (topK !== null) warpers.push({ type: 'topK', k: topK });
-    if (topP < 1) warpers.push({ type: 'topP', p: topP });
-    if (minP > 0) warpers.push({ type: 'minP', p: minP });
+  const masks: PipelineStage[] = [];
+  if (repetitionPenalty !== 1) {
+    masks.push(builtIn({ type: 'repetitionPenalty', penalty: repetitionPenalty }, 'repetitionPenalty'));
   }
-  return [...masks.map(createLogitsProcessor), ...settings.processors, ...warpers.map(createLogitsProcessor)];
+  if (noRepeatNgramSize > 0) {
+    masks.push(builtIn({ type: 'noRepeatNgram', size: noRepeatNgramSize }, 'noRepeatNgramSize'));
+  }
+  if (settings.bannedIds.length > 0)
+    masks.push(builtIn({ type: 'bannedTokens', ids: settings.bannedIds }, 'bannedIds'));
+  if (settings.allowedIds !== null) {
+    masks.push(builtIn({ type: 'allowedTokens', ids: settings.allowedIds }, 'allowedIds'));
+  }
+  const warpers: PipelineStage[] = [];
+  if (temperature > 0) {
+    if (temperature !== 1) warpers.push(builtIn({ type: 'temperature', temperature }, 'temperature'));
+    if (topK !== null) warpers.push(builtIn({ type: 'topK', k: topK }, 'topK'));
+    if (topP < 1) warpers.push(builtIn({ type: 'topP', p: topP }, 'topP'));
+    if (minP > 0) warpers.push(builtIn({ type: 'minP', p: minP }, 'minP'));
+  }
+  const custom = settings.processors.map((processor, i) => ({
+    processor,
+    label: processorLabel(i, processor),
+  }));
+  return [...masks, ...custom, ...warpers];
 }
 
 /** Validates the fields that shape the pipeline. */
@@ -266,6 +292,7 @@ export function resolveGenerateOptions(
     );
   }
   return {
+    where,
     promptIds,
     maxNewTokens: check.integer(where, 'maxNewTokens', merged.maxNewTokens, { min: 1 }),
     decoder,
@@ -276,7 +303,7 @@ export function resolveGenerateOptions(
       merged.stoppingCriteria,
     ),
     seed: check.integer(where, 'seed', merged.seed),
-    batchSize: check.integer(where, 'batchSize', merged.batchSize, { min: 1 }),
+    batchSize: checkBatchSize(where, 'batchSize', merged.batchSize, vocabularySize),
     signal: check.signal(where, 'signal', merged.signal),
     onToken: checkNullableFunction<(token: TokenEvent) => void>(where, 'onToken', merged.onToken),
     streamer: checkStreamer(where, merged.streamer),

@@ -3,6 +3,7 @@ import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  abortByTimer,
   CHI_SQUARE_CRITICAL_0_001,
   charDecoder,
   chiSquare,
@@ -377,5 +378,163 @@ describe('generate', () => {
     await expectErrorCode(generate(broken, { prompt: [0, 1, 2] }), SamplingError, 'SAMPLING_INVALID_INPUT');
     await expectErrorCode(generate(broken, { prompt: [0] }), SamplingError, 'SAMPLING_INVALID_INPUT');
     expect(tf.memory().numTensors).toBe(baseline);
+  });
+});
+
+describe('issue 13 #4: long loops yield to the event loop', () => {
+  it('issue 13 #4: a timer-driven abort stops generate within a few ms, and intervals tick meanwhile', async () => {
+    await expectNoLeaks(
+      async () => {
+        const { firedAt, landedMs, ticks } = await abortByTimer((signal) =>
+          generate(model, { prompt: [0], maxNewTokens: 20_000, signal }),
+        );
+        expect(firedAt).toBeGreaterThan(0);
+        expect(landedMs).toBeLessThan(250); // generous: a few ms on a quiet machine
+        expect(ticks).toBeGreaterThan(0);
+      },
+      { runs: 1 },
+    );
+  });
+
+  it('issue 13 #4: a timer-driven abort stops stream() and frees its state', async () => {
+    await expectNoLeaks(
+      async () => {
+        const { landedMs, ticks } = await abortByTimer(async (signal) => {
+          for await (const _ of stream(model, { prompt: [0], maxNewTokens: 20_000, batchSize: 2, signal }));
+        });
+        expect(landedMs).toBeLessThan(250);
+        expect(ticks).toBeGreaterThan(0);
+      },
+      { runs: 1 },
+    );
+  });
+
+  it('issue 13 #4: a timer-driven abort stops the feeding of a 20,000-token prompt', async () => {
+    const prompt = Array.from({ length: 20_000 }, (_, i) => i % ALPHABET.length);
+    await expectNoLeaks(
+      async () => {
+        const { landedMs } = await abortByTimer((signal) =>
+          generate(model, { prompt, maxNewTokens: 1, signal }),
+        );
+        expect(landedMs).toBeLessThan(250);
+      },
+      { runs: 1 },
+    );
+  });
+
+  it('issue 13 #4: a stream left early or aborted between tokens frees its state', async () => {
+    await expectNoLeaks(async () => {
+      const controller = new AbortController();
+      const iterator = stream(model, { prompt: [0], maxNewTokens: 20_000, signal: controller.signal });
+      for (let i = 0; i < 300; i++) await iterator.next();
+      controller.abort();
+      await expectErrorCode(iterator.next(), SamplingError, 'SAMPLING_ABORTED');
+      const left = stream(model, { prompt: [0], maxNewTokens: 20_000, batchSize: 3 });
+      for (let i = 0; i < 300; i++) await left.next();
+      await left.return(undefined as never);
+    });
+  });
+});
+
+describe('issue 13 #8: misbehaving pipeline parts and models are typed errors', () => {
+  const gen = (options: Partial<GenerateOptions>, m: StepModel<unknown> = model) =>
+    generate(m, { prompt: [0], maxNewTokens: 5, ...options });
+
+  it('issue 13 #8: a logits processor returning the wrong length is a typed error naming it and both lengths', async () => {
+    const error = await expectErrorCode(
+      gen({
+        processors: [
+          (logits) => logits,
+          function shorten(logits) {
+            return logits.subarray(0, 2);
+          },
+        ],
+      }),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+    expect(error.message).toContain('processors[1]');
+    expect(error.message).toContain('shorten');
+    expect(error.message).toMatch(/\b6\b/); // expected
+    expect(error.message).toMatch(/\b2\b/); // received
+    await expectErrorCode(
+      gen({ processors: [(logits) => Float32Array.of(...logits, 0)], temperature: 0 }),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+  });
+
+  it('issue 13 #8: processors returning a non-array, a NaN row or non-numbers are typed errors naming them', async () => {
+    const bad: unknown[] = [
+      () => 3,
+      () => undefined,
+      (logits: Float32Array) => logits.map(() => Number.NaN),
+      () => ['1', '2', '3', '4', '5', '6'],
+    ];
+    for (const processor of bad) {
+      const error = await expectErrorCode(
+        gen({ processors: [processor as never], temperature: 0 }),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+      expect(error.message).toContain('processors[0]');
+    }
+  });
+
+  it('issue 13 #8: custom samplers, stopping criteria and decoders that return the wrong kind are typed errors', async () => {
+    for (const sampler of [() => 99, () => -1, () => 1.5, () => '1', () => Number.NaN]) {
+      await expectErrorCode(gen({ sampler: sampler as never }), SamplingError, 'SAMPLING_INVALID_INPUT');
+    }
+    for (const criterion of [() => 'yes', () => undefined, () => 1]) {
+      await expectErrorCode(
+        gen({ stoppingCriteria: [criterion as never] }),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+    }
+    await expectErrorCode(
+      gen({ decoder: { decode: () => 42 as never } }),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+  });
+
+  it('issue 13 #8: a StepModel returning a non-tensor, nothing, or logits of the wrong shape is a typed error, leaking nothing', async () => {
+    const broken = (output: (ids: Int32Array) => unknown): StepModel<tf.Tensor> => ({
+      vocabularySize: 6,
+      initialState: (batch) => tf.zeros([batch]),
+      step: (ids) => output(ids) as never,
+      gatherState: (state, rows) => tf.gather(state, tf.tensor1d(rows, 'int32')),
+      disposeState: (state) => state.dispose(),
+    });
+    const models = [
+      broken(() => undefined),
+      broken(() => 7),
+      broken((ids) => ({ logits: [[0, 1, 2, 3, 4, 5]], state: tf.zeros([ids.length]) })),
+      broken((ids) => ({ logits: tf.zeros([ids.length, 5]), state: tf.zeros([ids.length]) })),
+      broken((ids) => ({ logits: tf.zeros([ids.length, 6], 'int32'), state: tf.zeros([ids.length]) })),
+    ];
+    await expectNoLeaks(async () => {
+      for (const m of models) {
+        for (const prompt of [[0], [0, 1, 2]]) {
+          await expectErrorCode(gen({ prompt }, m), SamplingError, 'SAMPLING_INVALID_INPUT');
+        }
+      }
+    });
+  });
+
+  it('rejects a batch too large to hold, before allocating it', () => {
+    expectErrorCode(
+      () => stream(model, { prompt: [0], batchSize: 1e9 }),
+      SamplingError,
+      'SAMPLING_INVALID_OPTION',
+    );
+  });
+
+  it('runs concurrent generations on one model independently (states are per call)', async () => {
+    const ids = (seed: number) =>
+      generate(model, { prompt: [0], maxNewTokens: 2000, seed }).then((r) => r.ids);
+    const together = await Promise.all([ids(1), ids(2)]);
+    expect(together).toEqual([await ids(1), await ids(2)]);
   });
 });

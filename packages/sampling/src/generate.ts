@@ -7,6 +7,7 @@ import {
 } from './generate-options.js';
 import { applyProcessors } from './logits-processors.js';
 import { checkModel, StepSession } from './model-step.js';
+import { decodeText } from './prompt.js';
 import type { StepModel, StopReason, TokenEvent } from './types.js';
 import { fail } from './validate.js';
 
@@ -44,6 +45,11 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
+/** ` 'name'` of a named function, for messages; `''` for an anonymous one. */
+function nameOf(fn: unknown): string {
+  return typeof fn === 'function' && fn.name !== '' ? ` '${fn.name}'` : '';
+}
+
 interface RowState {
   readonly ids: number[];
   readonly generated: number[];
@@ -60,9 +66,20 @@ function stopReasonOf(
   const id = row.generated.at(-1)!;
   if (options.stop.ids.has(id)) return 'stopToken';
   if (options.stop.strings.some((stop) => row.text.includes(stop))) return 'stopString';
-  if (options.stoppingCriteria.length > 0) {
+  const criteria = options.stoppingCriteria;
+  if (criteria.length > 0) {
     const context = { row: rowIndex, ids: row.generated, text: options.decoder === null ? null : row.text };
-    if (options.stoppingCriteria.some((criterion) => criterion(context))) return 'stoppingCriterion';
+    for (let i = 0; i < criteria.length; i++) {
+      const stop = criteria[i]!(context) as unknown;
+      if (stop === true) return 'stoppingCriterion';
+      if (stop !== false) {
+        fail(
+          'SAMPLING_INVALID_INPUT',
+          `${options.where}: stoppingCriteria[${i}]${nameOf(criteria[i])} returned ${describeValue(stop)}; a stopping ` +
+            'criterion must return true (stop the row) or false (go on). Return a boolean, e.g. `ids.length >= 10`.',
+        );
+      }
+    }
   }
   return index === options.maxNewTokens - 1 ? 'maxNewTokens' : null;
 }
@@ -76,22 +93,25 @@ function sampleRow(
   logits: Float32Array,
   random: SeededRandom,
 ): TokenEvent {
-  const processed = applyProcessors(options.pipeline, logits, {
-    ids: row.ids,
-    promptLength: options.promptIds.length,
-  });
-  const id = options.sampler(processed, random);
-  if (!Number.isInteger(id) || id < 0 || id >= logits.length) {
+  const processed = applyProcessors(
+    options.pipeline,
+    logits,
+    { ids: row.ids, promptLength: options.promptIds.length },
+    options.where,
+  );
+  const id = options.sampler(processed, random) as unknown;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= logits.length) {
     fail(
       'SAMPLING_INVALID_INPUT',
-      `The sampler returned ${describeValue(id)}; expected an id in 0 … ${logits.length - 1}.`,
+      `${options.where}: the sampler${nameOf(options.sampler)} returned ${describeValue(id)}; expected a token id, ` +
+        `an integer in 0 … ${logits.length - 1} (the vocabulary). Fix the sampler: it must return an index into the logits.`,
     );
   }
   row.ids.push(id);
   row.generated.push(id);
   let delta = '';
   if (options.decoder !== null) {
-    const text = options.decoder.decode(row.generated);
+    const text = decodeText(options.where, options.decoder, row.generated);
     delta = text.slice(commonPrefixLength(row.text, text));
     row.text = text;
   }
@@ -112,7 +132,7 @@ async function* run<State>(
     text: '',
     stopReason: null,
   }));
-  const session = await StepSession.start(model, promptIds, signal);
+  const session = await StepSession.start(options.where, model, promptIds, signal);
   try {
     // Every row starts from the prompt's last logits; the state is expanded once.
     let logits = session.logits;
@@ -124,9 +144,10 @@ async function* run<State>(
       logits = repeated;
     }
     for (let index = 0; index < maxNewTokens; index++) {
-      throwIfAborted(signal);
+      await session.checkpoint(); // hands the event loop back every few ms, then checks the signal
       const keep: number[] = [];
       for (let position = 0; position < active.length; position++) {
+        if (session.due()) await session.yield(); // a wide batch can take a while per step
         const rowIndex = active[position]!;
         const rowLogits = logits.subarray(position * vocab, (position + 1) * vocab);
         const event = sampleRow(options, rows[rowIndex]!, rowIndex, index, rowLogits, random);

@@ -272,4 +272,58 @@ describe('processors', () => {
     );
     expect([...chained]).toEqual([NEG, 4, 6]);
   });
+
+  it('issue 13 #8: applyProcessors rejects a wrong length, a non-array or NaN, naming the processor; copies number arrays', () => {
+    const row = Float32Array.of(1, 2, 3);
+    const bad: unknown[] = [
+      (l: Float32Array) => l.subarray(1),
+      (l: Float32Array) => Float32Array.of(...l, 0),
+      () => null,
+      () => 'abc',
+      (l: Float32Array) => l.map(() => Number.NaN),
+      (l: Float32Array) => l.map(() => Number.POSITIVE_INFINITY),
+      () => [1, '2', 3],
+    ];
+    for (const processor of bad) {
+      const error = expectErrorCode(
+        () => applyProcessors([(l) => l, processor as LogitsProcessor], row, NONE, 'generate'),
+        SamplingError,
+        'SAMPLING_INVALID_INPUT',
+      );
+      expect(error.message).toContain('processors[1]');
+    }
+    const labelled = expectErrorCode(
+      () => applyProcessors([{ processor: () => row.subarray(1), label: 'the built-in topK' }], row, NONE),
+      SamplingError,
+      'SAMPLING_INVALID_INPUT',
+    );
+    expect(labelled.message).toContain('the built-in topK');
+    const copied = applyProcessors([(l) => Array.from(l, (v) => v * 2) as never], row, NONE);
+    expect(copied).toBeInstanceOf(Float32Array);
+    expect([...copied]).toEqual([2, 4, 6]);
+  });
+
+  it('built-in processors called directly reject rows and contexts that are not one, with typed errors', () => {
+    const row = Float32Array.of(1, 2, 3);
+    const processors = [
+      temperatureProcessor(2),
+      topKProcessor(2),
+      topPProcessor(0.5),
+      minPProcessor(0.1),
+      repetitionPenaltyProcessor(1.2),
+      noRepeatNgramProcessor(2),
+      bannedTokensProcessor([0]),
+      allowedTokensProcessor([0]),
+    ];
+    for (const processor of processors) {
+      for (const logits of [null, 'abc', 5]) {
+        expectErrorCode(() => processor(logits as never, NONE), SamplingError, 'SAMPLING_INVALID_INPUT');
+      }
+    }
+    for (const processor of [repetitionPenaltyProcessor(1.2), noRepeatNgramProcessor(2)]) {
+      for (const context of [undefined, {}, { ids: null, promptLength: 0 }]) {
+        expectErrorCode(() => processor(row, context as never), SamplingError, 'SAMPLING_INVALID_INPUT');
+      }
+    }
+  });
 });

@@ -1,7 +1,32 @@
+import { describeValue } from '@rnnkit/core';
 import { softmax } from './softmax.js';
 import { topIndices } from './top-indices.js';
 import type { LogitsProcessor, LogitsProcessorContext } from './types.js';
-import { check, checkIdList } from './validate.js';
+import { check, checkArrayLike, checkIdList, fail } from './validate.js';
+
+/** Throws `SAMPLING_INVALID_INPUT` unless a processor was handed a row of logits (a typed array or an array). */
+function checkRow(where: string, logits: Float32Array): Float32Array {
+  checkArrayLike(where, 'logits', logits);
+  return logits;
+}
+
+/** The row's ids from a processor's context, after checking the context and the row. */
+function checkContext(
+  where: string,
+  logits: Float32Array,
+  context: LogitsProcessorContext,
+): readonly number[] {
+  checkRow(where, logits);
+  const ids = (context as Partial<LogitsProcessorContext> | null)?.ids;
+  if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
+    fail(
+      'SAMPLING_INVALID_INPUT',
+      `${where}: the context must be { ids, promptLength } with the row's ids so far, got ${describeValue(context)}. ` +
+        'Pass the context generate and beamSearch pass, e.g. { ids: [3, 1], promptLength: 1 }.',
+    );
+  }
+  return ids;
+}
 
 /** A number > 0 (temperatures, penalties). */
 const POSITIVE = Object.freeze({ min: 0, minExclusive: true });
@@ -18,7 +43,7 @@ const POSITIVE = Object.freeze({ min: 0, minExclusive: true });
  */
 export function temperatureProcessor(temperature: number): LogitsProcessor {
   check.number('temperatureProcessor', 'temperature', temperature, POSITIVE);
-  return (logits) => logits.map((value) => value / temperature);
+  return (logits) => checkRow('temperatureProcessor', logits).map((value) => value / temperature);
 }
 
 /**
@@ -35,6 +60,7 @@ export function temperatureProcessor(temperature: number): LogitsProcessor {
 export function topKProcessor(k: number): LogitsProcessor {
   check.integer('topKProcessor', 'k', k, { min: 1 });
   return (logits) => {
+    checkRow('topKProcessor', logits);
     if (k >= logits.length) return logits.slice();
     const out = new Float32Array(logits.length).fill(Number.NEGATIVE_INFINITY);
     for (const index of topIndices(logits, k)) out[index] = logits[index]!;
@@ -56,6 +82,7 @@ export function topKProcessor(k: number): LogitsProcessor {
 export function topPProcessor(p: number): LogitsProcessor {
   check.number('topPProcessor', 'p', p, { min: 0, minExclusive: true, max: 1 });
   return (logits) => {
+    checkRow('topPProcessor', logits);
     if (p === 1) return logits.slice();
     const probabilities = softmax(logits);
     const order = topIndices(logits, logits.length);
@@ -83,7 +110,7 @@ export function topPProcessor(p: number): LogitsProcessor {
 export function minPProcessor(p: number): LogitsProcessor {
   check.number('minPProcessor', 'p', p, { min: 0, max: 1 });
   return (logits) => {
-    const probabilities = softmax(logits);
+    const probabilities = softmax(checkRow('minPProcessor', logits));
     let top = 0;
     for (const probability of probabilities) top = Math.max(top, probability);
     const threshold = p * top;
@@ -104,7 +131,8 @@ export function minPProcessor(p: number): LogitsProcessor {
  */
 export function repetitionPenaltyProcessor(penalty: number): LogitsProcessor {
   check.number('repetitionPenaltyProcessor', 'penalty', penalty, POSITIVE);
-  return (logits, { ids }) => {
+  return (logits, context) => {
+    const ids = checkContext('repetitionPenaltyProcessor', logits, context);
     const out = logits.slice();
     const seen = new Set<number>();
     for (const id of ids) {
@@ -129,7 +157,8 @@ export function repetitionPenaltyProcessor(penalty: number): LogitsProcessor {
  */
 export function noRepeatNgramProcessor(size: number): LogitsProcessor {
   check.integer('noRepeatNgramProcessor', 'size', size, { min: 1 });
-  return (logits, { ids }) => {
+  return (logits, context) => {
+    const ids = checkContext('noRepeatNgramProcessor', logits, context);
     const out = logits.slice();
     const prefix = size - 1;
     const end = ids.length - prefix; // start of the current (size-1)-gram
@@ -144,6 +173,7 @@ export function noRepeatNgramProcessor(size: number): LogitsProcessor {
 }
 
 function checkIdsInVocabulary(where: string, ids: readonly number[], logits: Float32Array): void {
+  checkRow(where, logits);
   for (const id of ids) {
     if (id >= logits.length) {
       check.invalid(
@@ -278,13 +308,78 @@ export function createLogitsProcessor(config: LogitsProcessorConfig): LogitsProc
   }
 }
 
-/** Runs `processors` in order on one row. */
+/** A processor of a pipeline, with the label its errors name it by. */
+export interface PipelineStage {
+  readonly processor: LogitsProcessor;
+  /** e.g. `processors[1] 'shorten'`, or `the built-in topK (option topK: 5)`. */
+  readonly label: string;
+}
+
+/** `processors[i]`, with the function's name when it has one. */
+export function processorLabel(index: number, processor: unknown): string {
+  const name = typeof processor === 'function' ? processor.name : '';
+  return name === '' ? `processors[${index}]` : `processors[${index}] '${name}'`;
+}
+
+/**
+ * What a processor returned, checked: a `Float32Array` (or an array of numbers, copied into
+ * one) of `length` logits, each finite or `-Infinity`. A row of the wrong length would be
+ * sampled as if it were right (ids off by the missing entries, or beyond the vocabulary);
+ * NaN or `+Infinity` would be blamed on the model by the sampler.
+ */
+function checkProcessed(where: string, label: string, out: unknown, length: number): Float32Array {
+  const fix = 'A processor must return a new Float32Array of the same length, masking tokens with -Infinity.';
+  if (!Array.isArray(out) && !(ArrayBuffer.isView(out) && !(out instanceof DataView))) {
+    fail(
+      'SAMPLING_INVALID_INPUT',
+      `${where}: logits processor ${label} returned ${describeValue(out)}; expected a Float32Array of ${length} logits. ${fix}`,
+    );
+  }
+  const row = out as ArrayLike<unknown>;
+  if (row.length !== length) {
+    fail(
+      'SAMPLING_INVALID_INPUT',
+      `${where}: logits processor ${label} returned ${row.length} logits; expected ${length} (the vocabulary size). ${fix}`,
+    );
+  }
+  const logits = out instanceof Float32Array ? out : new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const value = row[i];
+    // One comparison rejects NaN and +Infinity (and, through the type check, non-numbers).
+    if (typeof value !== 'number' || !(value < Number.POSITIVE_INFINITY)) {
+      fail(
+        'SAMPLING_INVALID_INPUT',
+        `${where}: logits processor ${label} returned ${describeValue(value)} at index ${i}; logits must be ` +
+          `finite numbers or -Infinity (masked). ${fix}`,
+      );
+    }
+    if (logits !== out) logits[i] = value;
+  }
+  return logits;
+}
+
+/**
+ * Runs `processors` in order on one row, checking what each returns: the wrong length, a
+ * non-array, or NaN/`+Infinity`/non-numbers are a `SAMPLING_INVALID_INPUT` naming the processor
+ * (its label, or `processors[i]` and its function name), the length expected and received.
+ */
 export function applyProcessors(
-  processors: readonly LogitsProcessor[],
+  processors: readonly (LogitsProcessor | PipelineStage)[],
   logits: Float32Array,
   context: LogitsProcessorContext,
+  where = 'applyProcessors',
 ): Float32Array {
   let current = logits;
-  for (const processor of processors) current = processor(current, context);
+  for (let i = 0; i < processors.length; i++) {
+    const stage = processors[i]!;
+    const processor = typeof stage === 'function' ? stage : stage.processor;
+    const out = processor(current, context);
+    current = checkProcessed(
+      where,
+      typeof stage === 'function' ? processorLabel(i, stage) : stage.label,
+      out,
+      logits.length,
+    );
+  }
   return current;
 }

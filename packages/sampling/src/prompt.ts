@@ -1,6 +1,6 @@
 import { describeValue } from '@rnnkit/core';
 import type { TokenDecoder } from './types.js';
-import { check, checkIdList } from './validate.js';
+import { check, checkIdList, fail } from './validate.js';
 
 // The text side of generate and beam search: the decoder, the prompt it encodes, and the stop
 // tokens (and, for generate, stop strings) that end a row.
@@ -18,6 +18,19 @@ export function resolveDecoder(where: string, value: unknown): TokenDecoder | nu
     );
   }
   return value as TokenDecoder;
+}
+
+/** `decoder.decode(ids)`, checked to be a string (`SAMPLING_INVALID_INPUT` otherwise). */
+export function decodeText(where: string, decoder: TokenDecoder, ids: readonly number[]): string {
+  const text = decoder.decode(ids) as unknown;
+  if (typeof text !== 'string') {
+    fail(
+      'SAMPLING_INVALID_INPUT',
+      `${where}: decoder.decode(ids) returned ${describeValue(text)}; expected the text of the ids, a string. ` +
+        'Pass a decoder whose decode returns a string (any @rnnkit/tokenize vocabulary or tokenizer does).',
+    );
+  }
+  return text;
 }
 
 /** The prompt as token ids: a string is encoded with `decoder.encode`, ids are checked. */

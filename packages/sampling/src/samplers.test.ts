@@ -57,6 +57,17 @@ describe('greedySampler', () => {
 });
 
 describe('multinomialSampler', () => {
+  it('rejects a random source whose nextFloat() is not a number in [0, 1)', () => {
+    const logits = Float32Array.of(0, 1, 2);
+    for (const value of [Number.NaN, 1, 2, -0.5, '0.5']) {
+      expectErrorCode(
+        () => multinomialSampler(logits, { nextFloat: () => value as number }),
+        SamplingError,
+        'SAMPLING_INVALID_OPTION',
+      );
+    }
+  });
+
   it('rejects a random source without nextFloat()', () => {
     expectErrorCode(
       () => multinomialSampler(Float32Array.of(0, 1), {} as never),

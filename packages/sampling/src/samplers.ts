@@ -24,7 +24,8 @@ export const greedySampler: Sampler = (logits) => {
  * are never drawn. Same random state, same id.
  *
  * @throws SamplingError `SAMPLING_INVALID_INPUT` for NaN or `+Infinity` logits, or when all
- *   are `-Infinity`; `SAMPLING_INVALID_OPTION` for a `random` without `nextFloat()`.
+ *   are `-Infinity`; `SAMPLING_INVALID_OPTION` for a `random` without `nextFloat()`, or whose
+ *   `nextFloat()` returns anything but a number in `[0, 1)`.
  * @example
  * multinomialSampler(Float32Array.of(0, Math.log(3)), new SeededRandom(1)); // 1 three times in four
  */
@@ -40,6 +41,15 @@ export const multinomialSampler: Sampler = (logits, random: RandomSource) => {
     );
   }
   const u = random.nextFloat();
+  if (typeof u !== 'number' || !(u >= 0 && u < 1)) {
+    check.invalid(
+      'multinomialSampler',
+      'random.nextFloat()',
+      u,
+      'must return a number in [0, 1)',
+      'Pass a SeededRandom, or a source whose nextFloat() is uniform in [0, 1).',
+    );
+  }
   let cumulative = 0;
   let last = -1;
   for (let i = 0; i < probabilities.length; i++) {

@@ -1,14 +1,19 @@
+import { describeValue } from '@rnnkit/core';
 import { checkArrayLike, fail } from './validate.js';
 
 function maxFinite(logits: ArrayLike<number>, where: string): number {
   checkArrayLike(where, 'logits', logits);
+  if (logits.length === 0) {
+    fail('SAMPLING_INVALID_INPUT', `${where}: logits is empty; pass one logit per vocabulary entry.`);
+  }
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < logits.length; i++) {
     const value = logits[i]!;
-    if (Number.isNaN(value) || value === Number.POSITIVE_INFINITY) {
+    // One comparison rejects NaN and +Infinity; the type check, the strings or holes of a plain array.
+    if (typeof value !== 'number' || !(value < Number.POSITIVE_INFINITY)) {
       fail(
         'SAMPLING_INVALID_INPUT',
-        `${where}: logits[${i}] is ${value}; logits must be finite or -Infinity (masked). ` +
+        `${where}: logits[${i}] is ${describeValue(value)}; logits must be finite numbers or -Infinity (masked). ` +
           'Check the model for NaN/overflow (a diverged training run, or probabilities passed where logits belong).',
       );
     }

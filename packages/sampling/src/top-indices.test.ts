@@ -27,6 +27,11 @@ describe('topIndices', () => {
       ),
     );
   });
+
+  it('rejects NaN and non-numbers, which have no rank', () => {
+    expectErrorCode(() => topIndices([Number.NaN, 1, 2], 2), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => topIndices([1, 'x', 2] as never, 2), SamplingError, 'SAMPLING_INVALID_INPUT');
+  });
 });
 
 describe('softmax and logSoftmax', () => {
@@ -43,5 +48,11 @@ describe('softmax and logSoftmax', () => {
     expectErrorCode(() => logSoftmax([Number.POSITIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
     expectErrorCode(() => softmax([Number.NEGATIVE_INFINITY]), SamplingError, 'SAMPLING_INVALID_INPUT');
     expectErrorCode(() => softmax(null as never), SamplingError, 'SAMPLING_INVALID_INPUT');
+  });
+
+  it('reject empty rows and plain arrays holding non-numbers (no silent string arithmetic)', () => {
+    expectErrorCode(() => softmax([]), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => softmax(['1', '2'] as never), SamplingError, 'SAMPLING_INVALID_INPUT');
+    expectErrorCode(() => logSoftmax([undefined, 1] as never), SamplingError, 'SAMPLING_INVALID_INPUT');
   });
 });

@@ -1,11 +1,13 @@
-import { check, checkArrayLike } from './validate.js';
+import { describeValue } from '@rnnkit/core';
+import { check, checkArrayLike, fail } from './validate.js';
 
 /**
  * Indices of the `k` largest values of `values`, largest first; equal values are ordered by
  * lower index first, and `-Infinity` entries are never selected (fewer than `k` come back
  * when fewer are finite or `+Infinity`). A binary min-heap of size `k`: O(n log k).
  *
- * @throws SamplingError `SAMPLING_INVALID_INPUT` when `values` is not an array or typed array,
+ * @throws SamplingError `SAMPLING_INVALID_INPUT` when `values` is not an array or typed array or
+ *   holds NaN or a non-number,
  *   `SAMPLING_INVALID_OPTION` when `k` is not an integer (`k ≤ 0` gives no indices).
  * @example
  * topIndices([0.1, 3, 3, -1], 2); // Int32Array [1, 2]
@@ -31,7 +33,15 @@ export function topIndices(values: ArrayLike<number>, k: number): Int32Array {
   };
   if (k <= 0) return new Int32Array(0);
   for (let index = 0; index < values.length; index++) {
-    if (values[index] === Number.NEGATIVE_INFINITY) continue;
+    const value = values[index];
+    if (value === Number.NEGATIVE_INFINITY) continue;
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      fail(
+        'SAMPLING_INVALID_INPUT',
+        `topIndices: values[${index}] is ${describeValue(value)}; values must be numbers (NaN has no rank). ` +
+          'Check where the values came from (a NaN logit means a diverged model).',
+      );
+    }
     if (heap.length < k) {
       heap.push(index);
       let i = heap.length - 1;

@@ -75,3 +75,26 @@ export function checkNullableFunction<T>(where: string, name: string, value: unk
   }
   return value as T | null;
 }
+
+/** Rows × vocabulary a step may hold: 2^26 logits (256 MB as float32, 512 MB as beam search's float64 scores). */
+export const MAX_LOGITS_PER_STEP = 2 ** 26;
+
+/**
+ * A row count (`batchSize`, `beamWidth`): an integer ≥ 1 whose rows of `vocabularySize` logits
+ * fit in {@link MAX_LOGITS_PER_STEP}, checked before anything is allocated — a batch of 1e9
+ * rows would otherwise spend minutes building row records and die out of memory.
+ */
+export function checkBatchSize(where: string, name: string, value: unknown, vocabularySize: number): number {
+  const rows = check.integer(where, name, value, { min: 1 });
+  if (rows * vocabularySize > MAX_LOGITS_PER_STEP) {
+    check.invalid(
+      where,
+      name,
+      rows,
+      `× vocabularySize ${vocabularySize} = ${rows * vocabularySize} logits per step is more than the ` +
+        `${MAX_LOGITS_PER_STEP} one call may hold`,
+      `Use at most ${Math.floor(MAX_LOGITS_PER_STEP / vocabularySize)} rows per call, and make several calls for more.`,
+    );
+  }
+  return rows;
+}

@@ -165,6 +165,23 @@ describe('windowedStepModel', () => {
       'SAMPLING_INVALID_INPUT',
     );
     expectErrorCode(() => stepModel.step(Int32Array.of(1), state), SamplingError, 'SAMPLING_INVALID_INPUT');
+    const fresh = stepModel.initialState(1);
+    for (const ids of [[1.5], Int32Array.of(VOCAB), Int32Array.of(-1), null, 'a']) {
+      expectErrorCode(() => stepModel.step(ids as never, fresh), SamplingError, 'SAMPLING_INVALID_INPUT');
+    }
+    expectErrorCode(
+      () => windowedStepModel(probabilities, { sequenceLength: LENGTH, padId: VOCAB }),
+      SamplingError,
+      'SAMPLING_INVALID_OPTION',
+    );
+    const notATensor = windowedStepModel(
+      { ...probabilities, predict: () => [[0, 1]] as never },
+      {
+        sequenceLength: LENGTH,
+        vocabularySize: VOCAB,
+      },
+    );
+    expectErrorCode(() => notATensor.step(Int32Array.of(1), fresh), SamplingError, 'SAMPLING_INVALID_INPUT');
     const wrongVocabulary = windowedStepModel(probabilities, { sequenceLength: LENGTH, vocabularySize: 9 });
     expectErrorCode(
       () => wrongVocabulary.step(Int32Array.of(1), wrongVocabulary.initialState(1)),

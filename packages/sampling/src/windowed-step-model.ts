@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepModel } from './types.js';
 import { check, fail } from './validate.js';
@@ -120,8 +121,9 @@ export interface WindowedStepModel extends StepModel<WindowState> {
  * `tf.tidy`; the returned logits `[batch, vocab]` float32 belong to the caller.
  *
  * @throws SamplingError `SAMPLING_INVALID_OPTION` (see {@link resolveWindowedStepModelOptions},
- *   or no vocabulary size can be found); `step` throws `SAMPLING_INVALID_INPUT` for ids of the
- *   wrong count or out of int32 range, or a model output that is not `[batch, vocab]`.
+ *   no vocabulary size can be found, or a `padId` not below it); `step` throws
+ *   `SAMPLING_INVALID_INPUT` for ids of the wrong count or outside the vocabulary, or a model
+ *   output that is not a `[batch, vocab]` tensor.
  * @example
  * const poetry = languageModel({ vocabularySize: 28, sequenceLength: 10, mode: 'next', units: 128 });
  * // … train …
@@ -145,6 +147,15 @@ export function windowedStepModel(
       null,
       'could not be read from model.outputs[0].shape',
       'Pass vocabularySize (the number of output units).',
+    );
+  }
+  if (padId >= vocabularySize) {
+    check.invalid(
+      WHERE,
+      'padId',
+      padId,
+      `must be a token id below vocabularySize (${vocabularySize}): it fills the windows the model reads`,
+      'Pass the id the model was trained with as padding (Keras pads with 0).',
     );
   }
 
@@ -171,11 +182,20 @@ export function windowedStepModel(
     },
     step(ids: Int32Array, state: WindowState) {
       checkWindows(state, 'step');
-      if (ids.length !== state.batchSize) {
+      if (ids === null || typeof ids !== 'object' || ids.length !== state.batchSize) {
         fail(
           'SAMPLING_INVALID_INPUT',
-          `step: got ${ids.length} ids for a state of ${state.batchSize} rows; pass one id per row.`,
+          `step: got ${describeValue(ids)} as ids for a state of ${state.batchSize} rows; pass an Int32Array of one id per row.`,
         );
+      }
+      for (let row = 0; row < ids.length; row++) {
+        const id = ids[row] as unknown;
+        if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabularySize) {
+          fail(
+            'SAMPLING_INVALID_INPUT',
+            `step: ids[${row}] is ${describeValue(id)}; ids must be integers in 0 … ${vocabularySize - 1} (the vocabulary).`,
+          );
+        }
       }
       const windows = new Int32Array(state.windows.length);
       for (let row = 0; row < state.batchSize; row++) {
@@ -184,8 +204,18 @@ export function windowedStepModel(
         windows[start + sequenceLength - 1] = ids[row]!;
       }
       const logits = tf.tidy(() => {
-        const output = model.predict(tf.tensor2d(windows, [state.batchSize, sequenceLength], 'int32'));
-        let y = Array.isArray(output) ? output[0]! : (output as tf.Tensor);
+        const output = model.predict(
+          tf.tensor2d(windows, [state.batchSize, sequenceLength], 'int32'),
+        ) as unknown;
+        let y = (Array.isArray(output) ? output[0] : output) as tf.Tensor;
+        // Duck-typed: a model built with another copy of tfjs returns tensors that fail instanceof.
+        if (y === null || typeof y !== 'object' || !Array.isArray(y.shape) || typeof y.rank !== 'number') {
+          fail(
+            'SAMPLING_INVALID_INPUT',
+            `step: the model's predict returned ${describeValue(output)}, not a tensor; expected [${state.batchSize}, ` +
+              `${vocabularySize}]. Wrap a tfjs-layers LayersModel (or a model whose predict returns a tensor).`,
+          );
+        }
         if (y.rank === 3 && y.shape[0] === state.batchSize && y.shape[2] === vocabularySize) {
           y = tf.squeeze(tf.slice(y, [0, y.shape[1]! - 1, 0], [-1, 1, -1]), [1]);
         }

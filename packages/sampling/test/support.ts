@@ -1,5 +1,7 @@
+import { expectErrorCode } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { SamplingError } from '../src/errors.js';
 import type { StepModel } from '../src/types.js';
 
 /** Upper 0.1% points of the chi-square distribution, by degrees of freedom. */
@@ -161,5 +163,28 @@ export class SecondOrderStepModel extends LookupStepModel {
         ) as tf.Tensor2D,
     );
     return { logits, state: last };
+  }
+}
+
+/**
+ * Runs `start(signal)` with a signal that a 50 ms timer aborts, expecting `SAMPLING_ABORTED`;
+ * returns when the timer fired, how long after it the rejection landed, and how often a 10 ms
+ * interval ticked meanwhile (0 when the work never yielded to the event loop).
+ */
+export async function abortByTimer(start: (signal: AbortSignal) => Promise<unknown>) {
+  const controller = new AbortController();
+  let firedAt = 0;
+  let ticks = 0;
+  const interval = setInterval(() => ticks++, 10);
+  const timer = setTimeout(() => {
+    firedAt = performance.now();
+    controller.abort();
+  }, 50);
+  try {
+    const error = await expectErrorCode(start(controller.signal), SamplingError, 'SAMPLING_ABORTED');
+    return { error, firedAt, landedMs: performance.now() - firedAt, ticks };
+  } finally {
+    clearInterval(interval);
+    clearTimeout(timer);
   }
 }

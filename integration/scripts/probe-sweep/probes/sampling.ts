@@ -155,7 +155,7 @@ const badParts: [string, Probe['kind'], () => Promise<unknown>][] = [
     () =>
       gen(
         {},
-        tableModel((ids, state) => ({ state: state(), logits: [[0, 1, 2, 3]] })),
+        tableModel((_ids, state) => ({ state: state(), logits: [[0, 1, 2, 3]] })),
       ),
   ],
   [
