@@ -62,7 +62,8 @@ export interface InitBackendOptions {
  * Prepares TensorFlow.js for rnnkit with tfjs-core + tfjs-layers (no union package):
  * registers the gradients and installs the chained tensor methods tfjs-layers relies on, adds the kernels training
  * needs that the wasm backend lacks (`UnsortedSegmentSum`, for Embedding gradients), and
- * activates the backend.
+ * activates the backend. Concurrent calls run one after the other, in call order (the last one
+ * called chooses the active backend).
  *
  * @returns the active backend.
  * @throws RnnModelsError `RNN_MODELS_BACKEND_UNAVAILABLE` when no requested backend can
@@ -73,8 +74,22 @@ export interface InitBackendOptions {
  * const fallback = await initBackend({ backend: 'cpu' });
  */
 export async function initBackend(options?: InitBackendOptions): Promise<BackendName> {
-  const { backend, wasmPaths, fallbackToCpu, threads, pinThreads, onWarning } =
-    resolveInitBackendOptions(options);
+  const resolved = resolveInitBackendOptions(options);
+  // One start at a time, in call order: concurrent tf.setBackend calls race (one of them gets
+  // false), and the threaded build's start-up patches must not be applied twice at once.
+  const run = pendingStart.then(() => startBackend(resolved));
+  pendingStart = run.then(
+    () => {},
+    () => {},
+  );
+  return run;
+}
+
+/** The latest {@link initBackend} call's start; the next call waits for it. */
+let pendingStart: Promise<void> = Promise.resolve();
+
+async function startBackend(resolved: ReturnType<typeof resolveInitBackendOptions>): Promise<BackendName> {
+  const { backend, wasmPaths, fallbackToCpu, threads, pinThreads, onWarning } = resolved;
   const warn = onWarning ?? platform.defaultWarning;
   registerChainedOps();
   if (backend === 'wasm') {
@@ -118,8 +133,20 @@ function resolveInitBackendOptions(options: InitBackendOptions | undefined) {
   validate.boolean(where, 'pinThreads', o.pinThreads);
   validate.boolean(where, 'fallbackToCpu', o.fallbackToCpu);
   const paths = o.wasmPaths;
-  if (paths !== undefined && typeof paths !== 'string' && (typeof paths !== 'object' || paths === null)) {
-    validate.invalid(where, 'wasmPaths', o.wasmPaths, 'must be a URL prefix or a map of file names to URLs');
+  if (paths !== undefined && typeof paths !== 'string') {
+    if (typeof paths !== 'object' || paths === null || Array.isArray(paths)) {
+      validate.invalid(
+        where,
+        'wasmPaths',
+        o.wasmPaths,
+        'must be a URL prefix or a map of file names to URLs',
+      );
+    }
+    for (const [file, url] of Object.entries(paths)) {
+      if (typeof url !== 'string' || url === '') {
+        validate.invalid(where, `wasmPaths['${file}']`, url, 'must be a non-empty URL string');
+      }
+    }
   }
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
     validate.invalid(where, 'onWarning', o.onWarning, 'must be a function (message: string) => void');

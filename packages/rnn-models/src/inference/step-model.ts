@@ -1,6 +1,8 @@
+import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
+import { checkLayersModel } from '../inspect/arguments.js';
 import { modelChain } from './model-chain.js';
 import type { RecurrentStepKind } from './recurrent-step.js';
 import { compileStepProgram, type StepProgram } from './step-program.js';
@@ -51,7 +53,8 @@ export interface RnnStepModel {
   /**
    * Zero states for `batchSize` rows (what `model.predict` starts every sequence from).
    * @returns a new state; the caller owns it (`disposeState`).
-   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` unless `batchSize` is a positive integer.
+   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` unless `batchSize` is a positive integer
+   *   whose state tensors (`batchSize × units` values each) fit in 2^28 values (1 GiB of float32).
    */
   initialState(batchSize: number): RnnStepState;
   /**
@@ -110,6 +113,9 @@ export const DEFAULT_TO_STEP_MODEL_OPTIONS: Readonly<ResolvedToStepModelOptions>
 
 const WHERE = 'toStepModel';
 
+/** Most values one state tensor may hold: 2^28 float32 values, 1 GiB. */
+const MAX_STATE_VALUES = 2 ** 28;
+
 /**
  * Validates {@link ToStepModelOptions} and fills in {@link DEFAULT_TO_STEP_MODEL_OPTIONS}.
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for a value of the wrong type.
@@ -167,16 +173,7 @@ export function resolveToStepModelOptions(options: ToStepModelOptions = {}): Res
  */
 export function toStepModel(model: tfl.LayersModel, options: ToStepModelOptions = {}): RnnStepModel {
   const { onWarning } = resolveToStepModelOptions(options);
-  if (
-    model === null ||
-    typeof model !== 'object' ||
-    typeof (model as { getClassName?: unknown }).getClassName !== 'function'
-  ) {
-    throw new RnnModelsError(
-      'RNN_MODELS_INVALID_OPTION',
-      `${WHERE}: model must be a tfjs-layers LayersModel, received ${model === null ? 'null' : typeof model}.`,
-    );
-  }
+  checkLayersModel(WHERE, 'model', model);
   const program = compileStepProgram(modelChain(model, WHERE), WHERE);
   const top = program.recurrent[program.recurrent.length - 1];
   if (top !== undefined && !top.returnSequences && !top.stateful) {
@@ -212,7 +209,16 @@ class ChainStepModel implements RnnStepModel {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RnnModelsError(
         'RNN_MODELS_INVALID_OPTION',
-        `${WHERE}: initialState(batchSize) needs a positive integer, received ${String(batchSize)}.`,
+        `${WHERE}: initialState(batchSize) needs a positive integer, got ${describeValue(batchSize)}.`,
+      );
+    }
+    const widest = Math.max(0, ...this.program.recurrent.map(({ units }) => units));
+    if (batchSize * widest > MAX_STATE_VALUES) {
+      throw new RnnModelsError(
+        'RNN_MODELS_INVALID_OPTION',
+        `${WHERE}: initialState(${batchSize}) asks for state tensors of ${batchSize} × ${widest} = ` +
+          `${batchSize * widest} values (${Math.round((batchSize * widest * 4) / 2 ** 30)} GiB each); the limit is ` +
+          `${MAX_STATE_VALUES} (1 GiB of float32). Use a batch of at most ${Math.floor(MAX_STATE_VALUES / widest)} rows.`,
       );
     }
     const layers = this.program.recurrent.map(({ units, stateCount }) =>
@@ -227,7 +233,7 @@ class ChainStepModel implements RnnStepModel {
     if (ids == null || typeof ids.length !== 'number' || ids.length !== batch) {
       throw new RnnModelsError(
         'RNN_MODELS_SHAPE_MISMATCH',
-        `${WHERE}: step(ids, state) needs one id per state row: ${batch} id(s), received ${ids == null ? String(ids) : ids.length}.`,
+        `${WHERE}: step(ids, state) needs one id per state row: ${batch} id(s), got ${ids == null ? describeValue(ids) : `${ids.length}`}.`,
       );
     }
     const { embedding, stages, logits: output } = this.program;
@@ -237,7 +243,7 @@ class ChainStepModel implements RnnStepModel {
       if (!Number.isInteger(id) || id < 0 || id >= embedding.inputDim) {
         throw new RnnModelsError(
           'RNN_MODELS_INVALID_OPTION',
-          `${WHERE}: step ids[${row}] is ${id}; ids must be integers in [0, ${embedding.inputDim}) ` +
+          `${WHERE}: step ids[${row}] is ${describeValue(id)}; ids must be integers in [0, ${embedding.inputDim}) ` +
             `(the input size of Embedding '${embedding.layerName}').`,
         );
       }
@@ -287,7 +293,7 @@ class ChainStepModel implements RnnStepModel {
     if (rows == null || typeof rows.length !== 'number' || rows.length === 0) {
       throw new RnnModelsError(
         'RNN_MODELS_INVALID_OPTION',
-        `${WHERE}: gatherState(state, rows) needs at least one row index, received ${rows == null ? String(rows) : 'none'}.`,
+        `${WHERE}: gatherState(state, rows) needs at least one row index, got ${rows == null ? describeValue(rows) : 'none'}.`,
       );
     }
     for (let i = 0; i < rows.length; i++) {
@@ -295,7 +301,7 @@ class ChainStepModel implements RnnStepModel {
       if (!Number.isInteger(row) || row < 0 || row >= state.batchSize) {
         throw new RnnModelsError(
           'RNN_MODELS_INVALID_OPTION',
-          `${WHERE}: gatherState rows[${i}] is ${row}; rows must be integers in [0, ${state.batchSize}) (the state's batch).`,
+          `${WHERE}: gatherState rows[${i}] is ${describeValue(row)}; rows must be integers in [0, ${state.batchSize}) (the state's batch).`,
         );
       }
     }

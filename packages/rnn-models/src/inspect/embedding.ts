@@ -1,6 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PCA } from 'ml-pca';
 import { RnnModelsError, validate } from '../errors.js';
+import { checkLayersModel, checkStrings } from './arguments.js';
 
 /** An embedding table as a plain row-major array: row `id` is `values.subarray(id · dim, (id + 1) · dim)`. */
 export interface EmbeddingMatrix {
@@ -23,7 +24,7 @@ export interface EmbeddingMatrixOptions {
  *
  * Ownership: returns a plain copy (`Float32Array`), no tensors.
  *
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when the model has no Embedding layer, or
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when `model` is not a model, has no Embedding layer, or
  *   `layerName` names no layer or a layer that is not an Embedding (or is not built).
  * @example
  * const { values, shape } = embeddingMatrix(model);            // first Embedding layer
@@ -34,6 +35,7 @@ export function embeddingMatrix(
   model: tfl.LayersModel,
   options: EmbeddingMatrixOptions = {},
 ): EmbeddingMatrix {
+  checkLayersModel('embeddingMatrix', 'model', model);
   const { layerName } = validate.options('embeddingMatrix', options, ['layerName']);
   const all = flattenLayers(model);
   const layer =
@@ -108,6 +110,7 @@ export function resolveProjectEmbeddings2dOptions(
     options.center ?? DEFAULT_PROJECT_EMBEDDINGS_2D_OPTIONS.center,
   );
   const labels = options.labels ?? Array.from({ length: rows }, (_, id) => String(id));
+  checkStrings('projectEmbeddings2d', 'labels', labels);
   if (labels.length !== rows) {
     throw new RnnModelsError(
       'RNN_MODELS_SHAPE_MISMATCH',
@@ -141,7 +144,8 @@ export interface EmbeddingProjection {
  * @param matrix `[vocab, dim]` rows — an {@link EmbeddingMatrix} or nested arrays.
  * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` for fewer than 2 rows, ragged rows, a
  *   `values` length that does not match `shape`, or a `labels` length other than the row count;
- *   `RNN_MODELS_INVALID_OPTION` for a non-boolean `center`.
+ *   `RNN_MODELS_INVALID_OPTION` for a non-boolean `center`, labels that are not strings, or an
+ *   entry that is not a finite number (naming its row and column).
  * @example
  * const projection = projectEmbeddings2d(embeddingMatrix(model), { labels: vocabulary });
  * projection.points[3]; // [x, y] of token 3
@@ -186,7 +190,35 @@ function finiteOr0(value: number | undefined): number {
 }
 
 function toRows(matrix: EmbeddingMatrix | readonly (readonly number[])[]): number[][] {
+  const rows = rowsOf(matrix);
+  for (const [r, row] of rows.entries()) {
+    const c = row.findIndex((value) => typeof value !== 'number' || !Number.isFinite(value));
+    if (c >= 0) {
+      validate.invalid(
+        'projectEmbeddings2d',
+        `matrix[${r}][${c}]`,
+        row[c],
+        'must be a finite number',
+        'Check the model for NaN weights (training diverged?) or pass finite vectors.',
+      );
+    }
+  }
+  return rows;
+}
+
+function rowsOf(matrix: EmbeddingMatrix | readonly (readonly number[])[]): number[][] {
+  if (matrix === null || typeof matrix !== 'object') {
+    validate.invalid(
+      'projectEmbeddings2d',
+      'matrix',
+      matrix,
+      'must be an EmbeddingMatrix { values, shape } or an array of rows',
+    );
+  }
   if (isRowList(matrix)) {
+    if (matrix.some((row) => !Array.isArray(row) && !ArrayBuffer.isView(row))) {
+      validate.invalid('projectEmbeddings2d', 'matrix', matrix, 'must be an array of number arrays');
+    }
     const list = matrix;
     const width = list[0]?.length ?? 0;
     if (list.some((row) => row.length !== width) || width === 0) {
@@ -197,14 +229,28 @@ function toRows(matrix: EmbeddingMatrix | readonly (readonly number[])[]): numbe
     }
     return list.map((row) => [...row]);
   }
+  const { values, shape } = matrix as Partial<EmbeddingMatrix>;
+  if (!(ArrayBuffer.isView(values) || Array.isArray(values)) || !Array.isArray(shape) || shape.length !== 2) {
+    validate.invalid(
+      'projectEmbeddings2d',
+      'matrix',
+      matrix,
+      'must be an EmbeddingMatrix { values: Float32Array, shape: [vocab, dim] } or an array of rows',
+    );
+  }
   const [vocab, dim] = matrix.shape;
-  if (matrix.values.length !== vocab * dim || dim < 1) {
+  if (
+    !Number.isSafeInteger(vocab) ||
+    !Number.isSafeInteger(dim) ||
+    matrix.values.length !== vocab * dim ||
+    dim < 1
+  ) {
     throw new RnnModelsError(
       'RNN_MODELS_SHAPE_MISMATCH',
       `projectEmbeddings2d: values has ${matrix.values.length} entries but shape [${vocab}, ${dim}] needs ${vocab * dim}.`,
     );
   }
-  return Array.from({ length: vocab }, (_, r) => Array.from(matrix.values.subarray(r * dim, (r + 1) * dim)));
+  return Array.from({ length: vocab }, (_, r) => Array.from(matrix.values.slice(r * dim, (r + 1) * dim)));
 }
 
 function isRowList(

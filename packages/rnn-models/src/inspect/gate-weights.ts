@@ -1,5 +1,6 @@
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { checkLayer } from './arguments.js';
 
 /**
  * A weight as a plain row-major array: `values[r * shape[1] + c]` for a matrix. Always a fresh
@@ -95,14 +96,15 @@ const CELL_KINDS: Readonly<Record<string, RecurrentGateWeights['kind']>> = {
  *
  * @param layer a built recurrent layer or a `Bidirectional` around one.
  * @returns per-gate weights; `kind` tells which gates exist.
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when the layer is not a supported recurrent
- *   layer (e.g. a stacked-cells RNN) or is not built yet.
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when `layer` is not a layer, not a supported
+ *   recurrent layer (e.g. a stacked-cells RNN) or is not built yet.
  * @example
  * const model = tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: 40, outputDim: 8, inputLength: 10 }), gru({ units: 16 })] });
  * const w = gateWeights(model.layers[1]!);
  * if (w.kind === 'gru') console.log(w.gates.z.kernel.shape); // [8, 16] — W_z
  */
 export function gateWeights(layer: layers.Layer): GateWeights {
+  checkLayer('gateWeights', 'layer', layer);
   if (layer.getClassName() === 'Bidirectional') {
     const wrapper = layer as unknown as { forwardLayer?: layers.Layer; backwardLayer?: layers.Layer };
     if (wrapper.forwardLayer === undefined || wrapper.backwardLayer === undefined) {

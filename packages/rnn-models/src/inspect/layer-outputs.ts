@@ -1,6 +1,7 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
+import { checkLayersModel, checkStrings } from './arguments.js';
 
 /** Options of {@link layerOutputs}. */
 export interface LayerOutputsOptions {
@@ -46,7 +47,8 @@ export type LayerOutputs = Record<string, tf.Tensor | tf.Tensor[]>;
  * @param input the model's input(s), as for `model.predict`.
  * @param layerNames names of layers of `model` (at least one; `model.layers.map(l => l.name)` lists them).
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for an empty or unknown layer name, a
- *   shared layer or a bad `batchSize`.
+ *   shared layer, a bad `batchSize`, or a `model`/`input` that is not a model/tensor;
+ *   `RNN_MODELS_SHAPE_MISMATCH` when `input` does not fit the model's inputs (count, rank or a size).
  * @example
  * const outputs = layerOutputs(model, ids, ['embedding', 'gru']);
  * const hidden = outputs['gru'] as tf.Tensor3D; // [batch, time, units]
@@ -59,6 +61,9 @@ export function layerOutputs(
   options: LayerOutputsOptions = {},
 ): LayerOutputs {
   const { batchSize } = resolveLayerOutputsOptions(options);
+  checkLayersModel('layerOutputs', 'model', model);
+  checkStrings('layerOutputs', 'layerNames', layerNames);
+  checkInputs(model, input);
   if (layerNames.length === 0) {
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
@@ -106,4 +111,39 @@ function layerOutputTensors(layer: tfl.layers.Layer): tfl.SymbolicTensor[] {
     );
   }
   return Array.isArray(output) ? output : [output];
+}
+
+/** `input` must be one tensor per model input, each of the input's rank and fixed sizes. */
+function checkInputs(model: tfl.LayersModel, input: unknown): void {
+  const tensors = Array.isArray(input) ? input : [input];
+  const expected = model.inputs;
+  for (const [k, tensor] of tensors.entries()) {
+    const name = Array.isArray(input) ? `input[${k}]` : 'input';
+    if (!(tensor instanceof tf.Tensor)) {
+      validate.invalid('layerOutputs', name, tensor, 'must be a tensor', 'Pass what model.predict takes.');
+    }
+    if (tensor.isDisposed) {
+      validate.invalid('layerOutputs', name, tensor, 'is disposed', 'Dispose inputs only after the call.');
+    }
+  }
+  if (tensors.length !== expected.length) {
+    throw new RnnModelsError(
+      'RNN_MODELS_SHAPE_MISMATCH',
+      `layerOutputs: model '${model.name}' takes ${expected.length} input(s), received ${tensors.length} tensor(s).`,
+    );
+  }
+  for (const [k, tensor] of (tensors as tf.Tensor[]).entries()) {
+    const wanted = expected[k]!.shape;
+    const { shape } = tensor;
+    if (
+      shape.length !== wanted.length ||
+      wanted.some((size, axis) => size !== null && size !== shape[axis])
+    ) {
+      throw new RnnModelsError(
+        'RNN_MODELS_SHAPE_MISMATCH',
+        `layerOutputs: ${Array.isArray(input) ? `input[${k}]` : 'input'} has shape [${shape.join(', ')}]; model ` +
+          `'${model.name}' expects [${wanted.map((size) => size ?? '?').join(', ')}] (? = any size).`,
+      );
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
+import { checkLayersModel, checkStrings } from './arguments.js';
 
 /** Options of {@link transferWeights}. */
 export interface TransferWeightsOptions {
@@ -79,8 +80,8 @@ interface Plan {
  * @param from the trained source model (built).
  * @param to the target model (built), e.g. the same template for the new vocabulary.
  * @returns which layers were copied (and how) and which skipped, with the reason.
- * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for `vocabularyMap` entries that are not
- *   integers in `[-1, sourceVocab)`; `RNN_MODELS_SHAPE_MISMATCH` when no Embedding or output layer of
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` when `from` or `to` is not a model, for
+ *   `vocabularyMap` entries that are not integers in `[-1, sourceVocab)`; `RNN_MODELS_SHAPE_MISMATCH` when no Embedding or output layer of
  *   `to` has `vocabularyMap.length` rows/columns (the map would do nothing).
  * @example
  * const map = buildVocabularyMap(aliceChars, seussChars);
@@ -93,6 +94,8 @@ export function transferWeights(
   to: tfl.LayersModel,
   options: TransferWeightsOptions = {},
 ): TransferSummary {
+  checkLayersModel('transferWeights', 'from', from);
+  checkLayersModel('transferWeights', 'to', to);
   validate.options('transferWeights', options, ['vocabularyMap']);
   const map = options.vocabularyMap === undefined ? null : Array.from(options.vocabularyMap);
   const sources = weightedLayers(from);
@@ -169,10 +172,13 @@ export function transferWeights(
  * @param oldTokens the source model's vocabulary, id order (duplicates: the first id wins).
  * @param newTokens the target model's vocabulary, id order.
  * @returns `Int32Array` of length `newTokens.length`.
+ * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` unless both are arrays of strings (naming the first entry that is not).
  * @example
  * buildVocabularyMap(['<pad>', 'a', 'b'], ['<pad>', 'b', 'z']); // Int32Array [0, 2, -1]
  */
 export function buildVocabularyMap(oldTokens: readonly string[], newTokens: readonly string[]): Int32Array {
+  checkStrings('buildVocabularyMap', 'oldTokens', oldTokens);
+  checkStrings('buildVocabularyMap', 'newTokens', newTokens);
   const oldIds = new Map<string, number>();
   for (const [id, token] of oldTokens.entries()) if (!oldIds.has(token)) oldIds.set(token, id);
   return Int32Array.from(newTokens, (token) => oldIds.get(token) ?? -1);

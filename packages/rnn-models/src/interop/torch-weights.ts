@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import { RnnModelsError, validate } from '../errors.js';
 
 /**
@@ -121,7 +122,7 @@ export interface SimpleRnnWeightArrays {
  * lstmWeightsFromTorch(stateDict, { layer: 1, direction: 'reverse', prefix: 'rnn.' });
  * ```
  * @throws {RnnModelsError} `RNN_MODELS_INVALID_OPTION` for bad options, a key missing from the
- * state dict (the message lists the keys present) or an entry that is not numbers, and for LSTMs
+ * state dict (the message lists the keys present) or an entry that is not finite float32 numbers (NaN, ±Infinity, beyond ±3.4e38: naming the entry and position), and for LSTMs
  * with `proj_size` (not supported); `RNN_MODELS_SHAPE_MISMATCH` when a weight is ragged or its
  * shape does not fit an LSTM.
  */
@@ -158,7 +159,7 @@ export function lstmWeightsFromTorch(
  * const bias = tf.tensor2d(w.bias.values, w.bias.shape);
  * ```
  * @throws {RnnModelsError} `RNN_MODELS_INVALID_OPTION` for bad options, a key missing from the
- * state dict (the message lists the keys present) or an entry that is not numbers;
+ * state dict (the message lists the keys present) or an entry that is not finite float32 numbers (NaN, ±Infinity, beyond ±3.4e38: naming the entry and position);
  * `RNN_MODELS_SHAPE_MISMATCH` when a weight is ragged or its shape does not fit a GRU.
  */
 export function gruWeightsFromTorch(
@@ -195,7 +196,7 @@ export function gruWeightsFromTorch(
  * ]);
  * ```
  * @throws {RnnModelsError} `RNN_MODELS_INVALID_OPTION` for bad options, a key missing from the
- * state dict (the message lists the keys present) or an entry that is not numbers;
+ * state dict (the message lists the keys present) or an entry that is not finite float32 numbers (NaN, ±Infinity, beyond ±3.4e38: naming the entry and position);
  * `RNN_MODELS_SHAPE_MISMATCH` when a weight is ragged or its shape does not fit a simple RNN.
  */
 export function simpleRnnWeightsFromTorch(
@@ -402,10 +403,15 @@ function flatten(value: unknown, key: string, converter: string): Flat {
       const x = data[i];
       if (typeof x !== 'number') throw notNumbers(`holds ${typeof x} at index ${i}`);
       out[i] = x;
+      if (!Number.isFinite(out[i]!)) throw notFinite(converter, key, `index ${i}`, x);
     }
     return { data: out, shape: [...shape] };
   }
-  if (typeof value === 'number') return { data: Float32Array.of(value), shape: [] };
+  if (typeof value === 'number') {
+    const data = Float32Array.of(value);
+    if (!Number.isFinite(data[0]!)) throw notFinite(converter, key, 'its value', value);
+    return { data, shape: [] };
+  }
   if (!Array.isArray(value)) throw notNumbers(`is ${value === null ? 'null' : typeof value}`);
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
@@ -415,7 +421,9 @@ function flatten(value: unknown, key: string, converter: string): Flat {
     if (depth === shape.length) {
       if (typeof node !== 'number')
         throw notNumbers(`holds ${node === null ? 'null' : typeof node} at ${path}`);
-      out[offset++] = node;
+      out[offset] = node;
+      if (!Number.isFinite(out[offset]!)) throw notFinite(converter, key, path, node);
+      offset++;
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -430,6 +438,16 @@ function flatten(value: unknown, key: string, converter: string): Flat {
   };
   walk(value, 0, '');
   return { data: out, shape };
+}
+
+/** A weight that is NaN, ±Infinity or beyond float32's range (it would be ±Infinity once converted). */
+function notFinite(converter: string, key: string, where: string, value: number): RnnModelsError {
+  return new RnnModelsError(
+    'RNN_MODELS_INVALID_OPTION',
+    `${converter}: state dict entry '${key}' holds ${describeValue(value)} at ${where}${
+      Number.isFinite(value) ? ', beyond float32 (±3.4e38)' : ''
+    }; weights must be finite. The PyTorch model was likely saved after training diverged: export a checkpoint from before.`,
+  );
 }
 
 /**

@@ -148,6 +148,14 @@ export function checkRecurrentShapes(
   options: { mask?: tf.Tensor2D; recurrentMask?: tf.Tensor2D },
 ): Dims {
   const blocks = gates === 1 ? 'units' : `${gates}·units`;
+  if (weights === null || typeof weights !== 'object') {
+    validate.invalid(
+      fn,
+      'weights',
+      weights,
+      'must be an object { kernel, recurrentKernel, bias? } of tensors',
+    );
+  }
   checkShape(fn, 'x', x, [null, null, null], '[batch, time, inputDim]');
   const [batch, time, inputDim] = x.shape;
   if (time < 1) {
@@ -194,6 +202,12 @@ export function checkShape(
     throw new RnnModelsError(
       'RNN_MODELS_INVALID_OPTION',
       `${fn}: ${name} must be a tensor of shape ${wanted}.`,
+    );
+  }
+  if (tensor.isDisposed) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${fn}: ${name} is a disposed tensor; pass a live tensor of shape ${wanted} (dispose it only after the call).`,
     );
   }
   const { shape } = tensor;

@@ -97,9 +97,9 @@ export function gruSequence(
     options.recurrentActivation ?? 'sigmoid',
   );
   const { mask, recurrentMask } = options;
-  const { kernel, recurrentKernel, bias } = weights;
   // The bias is checked here: reset-after has one row for the input and one for the recurrent product.
-  const { batch, time, units } = checkRecurrentShapes(fn, x, h0, { kernel, recurrentKernel }, 3, options);
+  const { batch, time, units } = checkRecurrentShapes(fn, x, h0, { ...weights, bias: undefined }, 3, options);
+  const { kernel, recurrentKernel, bias } = weights;
   if (bias !== undefined) {
     if (resetAfter)
       checkShape(

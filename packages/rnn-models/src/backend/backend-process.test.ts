@@ -81,3 +81,25 @@ describe('issue 13 #12: a user error after the wasm backend started prints as No
     expect(stdout.trim().split('\n')).toEqual(['started 1 true 1 true', 'disposed 1 true 1 true']);
   }, 30_000);
 });
+
+describe('issue 13: concurrent initBackend calls', () => {
+  it('run one after the other: every wasm call gets wasm with its threads, the last call chooses the backend', async () => {
+    const { code, stdout, stderr } = await runChild(
+      "import * as os from 'node:os';\n" +
+        "import * as workerThreads from 'node:worker_threads';\n" +
+        "import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';\n" +
+        "import * as tf from '@tensorflow/tfjs-core';\n" +
+        "import { initBackend } from '@rnnkit/rnn-models';\n" +
+        'const [cpus, Worker] = [os.cpus, workerThreads.Worker];\n' +
+        'const got = await Promise.all([\n' +
+        '  initBackend({ threads: 2, fallbackToCpu: false }),\n' +
+        '  initBackend({ threads: 2, fallbackToCpu: false }),\n' +
+        "  initBackend({ backend: 'cpu' }),\n" +
+        ']);\n' +
+        'console.log(JSON.stringify([got, tf.getBackend(), getThreadsCount(), os.cpus === cpus, workerThreads.Worker === Worker]));\n',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([['wasm', 'wasm', 'cpu'], 'cpu', 2, true, true]);
+  }, 30_000);
+});
