@@ -69,12 +69,15 @@ async function loadAndDispose(dir: string, options?: Parameters<typeof loadModel
 
 /** Throws a plain Error (→ verdict `failed`/`untyped`) when `path`'s bytes changed. */
 async function mustStayTheSame(path: string, bytes: Buffer, action: () => Promise<unknown>): Promise<void> {
+  let failure: unknown = null;
   try {
     await action();
-  } finally {
-    const now = await readFile(path).catch(() => null);
-    if (now === null || !now.equals(bytes)) throw new Error(`DATA LOSS: ${path} was changed or deleted`);
+  } catch (error) {
+    failure = error;
   }
+  const now = await readFile(path).catch(() => null);
+  if (now === null || !now.equals(bytes)) throw new Error(`DATA LOSS: ${path} was changed or deleted`);
+  if (failure !== null) throw failure;
 }
 
 /** Edits `dir/model.json` through `edit` on its parsed JSON. */
@@ -697,7 +700,8 @@ const suite: ProbeSuite = {
                   callbacks: [new ModelCheckpoint({ dir: path, monitor: 'loss' })],
                 });
               } finally {
-                tf.dispose([x, y, model.optimizer]);
+                tf.dispose([x, y]);
+                model.optimizer?.dispose();
               }
             }),
           );
@@ -726,7 +730,8 @@ const suite: ProbeSuite = {
               } catch {
                 // refusing to touch epoch-0001 is fine too; only its survival counts here
               } finally {
-                tf.dispose([x, y, model.optimizer]);
+                tf.dispose([x, y]);
+                model.optimizer?.dispose();
               }
             }),
           );
