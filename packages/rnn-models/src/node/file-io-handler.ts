@@ -317,7 +317,8 @@ const WEIGHT_DIMENSION_KEYS = new Set([
 /**
  * Bounds what a topology may ask tfjs-layers to allocate by the weights that come with it, before
  * any layer is built: every weight dimension a layer config declares (`units`, `filters`,
- * `input_dim`, `output_dim`) and the feature size of a non-Embedding layer's `batch_input_shape`
+ * `input_dim`, `output_dim`) and the feature size of a layer's `batch_input_shape` (not an
+ * Embedding's or an InputLayer's, whose last dimension may be a sequence length)
  * must be at most the number of values in the weights, since each of them is a dimension of some
  * weight. A crafted `model.json` (`units: 1e8` beside a small weights file) is
  * `RNN_MODELS_CHECKPOINT_MISMATCH` in microseconds instead of building gigabytes of variables.
@@ -349,7 +350,10 @@ export function checkTopologyBounds(
       if (
         (key === 'batch_input_shape' || key === 'batchInputShape') &&
         Array.isArray(value) &&
-        ownClass !== 'Embedding'
+        ownClass !== 'Embedding' &&
+        // A functional model's InputLayer may carry token ids ([batch, time]) for an Embedding:
+        // its last dimension is then a length, not a weight dimension.
+        ownClass !== 'InputLayer'
       ) {
         const features = value.at(-1);
         if (typeof features === 'number' && features > values) fail(`${key}'s last dimension`, features);
