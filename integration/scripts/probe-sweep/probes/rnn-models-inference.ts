@@ -40,6 +40,8 @@ interface Models {
   unbuilt: tfl.Sequential;
   unbuiltLstm: tfl.layers.Layer;
   step: RnnStepModel;
+  /** A model disposed after its step model and a state were made. */
+  disposed: { model: tfl.LayersModel; step: RnnStepModel; state: RnnStepState };
 }
 
 let m: Models;
@@ -140,6 +142,10 @@ const suite: ProbeSuite = {
       step: null as never,
     };
     m.step = toStepModel(m.lstmLm, { onWarning: () => {} });
+    const doomed = languageModel(VOCAB, 'lstm', 'doomed');
+    const doomedStep = toStepModel(doomed);
+    m.disposed = { model: doomed, step: doomedStep, state: doomedStep.initialState(1) };
+    doomed.dispose();
   },
   probes: () => {
     const probes: Probe[] = [
@@ -571,6 +577,54 @@ const suite: ProbeSuite = {
           withTensors(
             () => [tf.zeros([1, 4])],
             (ids) => layerOutputs(null as never, ids, ['x']),
+          ),
+      },
+      {
+        name: 'layerOutputs: string tensor input',
+        kind: 'bad-type',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () =>
+          withTensors(
+            () => [tf.tensor([['a', 'b', 'c', 'd']])],
+            (ids) => layerOutputs(m.lstmLm, ids, ['small_dense']),
+          ),
+      },
+      {
+        name: 'layerOutputs: id beyond the Embedding',
+        kind: 'out-of-range',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () =>
+          withTensors(
+            () => [tf.tensor([[1, 9, 2, 3]])],
+            (ids) => layerOutputs(m.lstmLm, ids, ['small_dense']),
+          ),
+      },
+      {
+        name: 'RnnStepModel.step: model disposed',
+        kind: 'bad-type',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () => m.disposed.step.step(Int32Array.of(1), m.disposed.state),
+      },
+      {
+        name: 'gateWeights: model disposed',
+        kind: 'bad-type',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () => gateWeights(m.disposed.model.layers[1]!),
+      },
+      {
+        name: 'embeddingMatrix: model disposed',
+        kind: 'bad-type',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () => embeddingMatrix(m.disposed.model),
+      },
+      {
+        name: 'layerOutputs: model disposed',
+        kind: 'bad-type',
+        expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+        run: () =>
+          withTensors(
+            () => [tf.zeros([1, 4])],
+            (ids) => layerOutputs(m.disposed.model, ids, ['doomed_dense']),
           ),
       },
       {

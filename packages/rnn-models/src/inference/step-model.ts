@@ -2,7 +2,7 @@ import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
-import { checkLayersModel } from '../inspect/arguments.js';
+import { checkLayersModel, readLive } from '../inspect/arguments.js';
 import { modelChain } from './model-chain.js';
 import type { RecurrentStepKind } from './recurrent-step.js';
 import { compileStepProgram, type StepProgram } from './step-program.js';
@@ -237,6 +237,8 @@ class ChainStepModel implements RnnStepModel {
       );
     }
     const { embedding, stages, logits: output } = this.program;
+    // A disposed model's variables are all disposed: check one before any op runs.
+    readLive(`${WHERE}: step`, embedding.table);
     let masked = false;
     for (let row = 0; row < batch; row++) {
       const id = ids[row]!;

@@ -1,5 +1,6 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { validate } from '../errors.js';
+import { RnnModelsError, validate } from '../errors.js';
 
 /**
  * Throws `RNN_MODELS_INVALID_OPTION` unless `model` is a tfjs-layers model (a `LayersModel`, a
@@ -50,4 +51,20 @@ export function checkStrings(
   if (!Array.isArray(value)) validate.invalid(where, name, value, 'must be an array of strings');
   const bad = value.findIndex((entry) => typeof entry !== 'string');
   if (bad >= 0) validate.invalid(where, `${name}[${bad}]`, value[bad], 'must be a string');
+}
+
+/**
+ * The current value of a layer's weight; `RNN_MODELS_INVALID_OPTION` naming the weight when its
+ * model was disposed (tfjs-layers' own error is a plain `Error`). @internal
+ */
+export function readLive(where: string, variable: tfl.LayerVariable): tf.Tensor {
+  try {
+    return variable.read();
+  } catch (cause) {
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `${where}: weight '${variable.name}' is disposed (its model was disposed); keep the model alive while you use it.`,
+      { cause },
+    );
+  }
 }

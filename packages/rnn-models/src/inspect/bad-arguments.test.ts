@@ -71,6 +71,35 @@ describe('issue 13: bad arguments to inference, inspection and interop are typed
     });
   });
 
+  it('layerOutputs: a string tensor, an id beyond the Embedding (tfjs throws a plain Error) are invalid', async () => {
+    await expectNoLeaks(() => {
+      const [text, beyond] = [tf.tensor([['a', 'b', 'c', 'd']]), tf.tensor([[1, 9, 2, 3]])];
+      invalid(() => layerOutputs(model, text, ['dense']));
+      invalid(() => layerOutputs(model, beyond, ['dense']));
+      tf.dispose([text, beyond]);
+    });
+  });
+
+  it('a disposed model: step, gateWeights, embeddingMatrix and layerOutputs say so instead of a plain Error', () => {
+    const doomed = tfl.sequential({
+      layers: [
+        tfl.layers.embedding({ inputDim: VOCAB, outputDim: 2, inputLength: TIME }),
+        lstm({ units: UNITS, returnSequences: true }),
+        tfl.layers.dense({ units: VOCAB, name: 'doomed_dense' }),
+      ],
+    });
+    const lm = toStepModel(doomed);
+    const state = lm.initialState(1);
+    doomed.dispose();
+    const ids = tf.zeros([1, TIME]);
+    invalid(() => lm.step(Int32Array.of(1), state));
+    invalid(() => gateWeights(doomed.layers[1]!));
+    invalid(() => embeddingMatrix(doomed));
+    invalid(() => layerOutputs(doomed, ids, ['doomed_dense']));
+    tf.dispose(ids);
+    lm.disposeState(state);
+  });
+
   it('gateWeights, embeddingMatrix and transferWeights: null instead of a layer or model', () => {
     invalid(() => gateWeights(null as never));
     invalid(() => embeddingMatrix(null as never));

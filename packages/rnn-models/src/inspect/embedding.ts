@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PCA } from 'ml-pca';
 import { RnnModelsError, validate } from '../errors.js';
-import { checkLayersModel, checkStrings } from './arguments.js';
+import { checkLayersModel, checkStrings, readLive } from './arguments.js';
 
 /** An embedding table as a plain row-major array: row `id` is `values.subarray(id · dim, (id + 1) · dim)`. */
 export interface EmbeddingMatrix {
@@ -61,7 +61,7 @@ export function embeddingMatrix(
   const variable = weights[0]!;
   const [vocab, dim] = variable.shape as [number, number];
   // Copy: on the cpu backend dataSync() hands out the variable's own buffer.
-  return { values: Float32Array.from(variable.read().dataSync()), shape: [vocab, dim] };
+  return { values: Float32Array.from(readLive('embeddingMatrix', variable).dataSync()), shape: [vocab, dim] };
 }
 
 /** Every layer of a model, descending into nested models, in layer order. */

@@ -1,6 +1,6 @@
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
-import { checkLayer } from './arguments.js';
+import { checkLayer, readLive } from './arguments.js';
 
 /**
  * A weight as a plain row-major array: `values[r * shape[1] + c]` for a matrix. Always a fresh
@@ -183,7 +183,10 @@ function recurrentGateWeights(layer: layers.Layer): RecurrentGateWeights {
 
 function readWeight(variable: LayerVariable): WeightArray {
   // Copy: on the cpu backend dataSync() hands out the variable's own buffer.
-  return { values: Float32Array.from(variable.read().dataSync()), shape: [...variable.shape] as number[] };
+  return {
+    values: Float32Array.from(readLive('gateWeights', variable).dataSync()),
+    shape: [...variable.shape] as number[],
+  };
 }
 
 function splitRows(matrix: WeightArray): WeightArray[] {

@@ -48,7 +48,9 @@ export type LayerOutputs = Record<string, tf.Tensor | tf.Tensor[]>;
  * @param layerNames names of layers of `model` (at least one; `model.layers.map(l => l.name)` lists them).
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for an empty or unknown layer name, a
  *   shared layer, a bad `batchSize`, or a `model`/`input` that is not a model/tensor;
- *   `RNN_MODELS_SHAPE_MISMATCH` when `input` does not fit the model's inputs (count, rank or a size).
+ *   `RNN_MODELS_SHAPE_MISMATCH` when `input` does not fit the model's inputs (count, rank or a size);
+ *   `RNN_MODELS_INVALID_OPTION` wrapping tfjs' error when the model fails on the input (e.g. an id
+ *   beyond an Embedding's `inputDim`, or a disposed model).
  * @example
  * const outputs = layerOutputs(model, ids, ['embedding', 'gru']);
  * const hidden = outputs['gru'] as tf.Tensor3D; // [batch, time, units]
@@ -86,7 +88,17 @@ export function layerOutputs(
     counts.push(outputs.length);
   }
   const probe = tfl.model({ inputs: model.inputs, outputs: symbolic });
-  const predicted = probe.predict(input, { batchSize });
+  let predicted: tf.Tensor | tf.Tensor[];
+  try {
+    predicted = probe.predict(input, { batchSize });
+  } catch (cause) {
+    // e.g. an id beyond an Embedding's inputDim, or a disposed model: tfjs throws plain Errors.
+    throw new RnnModelsError(
+      'RNN_MODELS_INVALID_OPTION',
+      `layerOutputs: model '${model.name}' failed on this input: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
   const flat = Array.isArray(predicted) ? predicted : [predicted];
   const result: LayerOutputs = {};
   let offset = 0;
@@ -124,6 +136,9 @@ function checkInputs(model: tfl.LayersModel, input: unknown): void {
     }
     if (tensor.isDisposed) {
       validate.invalid('layerOutputs', name, tensor, 'is disposed', 'Dispose inputs only after the call.');
+    }
+    if (tensor.dtype === 'string') {
+      validate.invalid('layerOutputs', name, tensor, 'must be a numeric tensor', 'Encode text as ids first.');
     }
   }
   if (tensors.length !== expected.length) {
