@@ -70,12 +70,12 @@ function idBatch(
   ids: number[] = [0, 1, 2, 3, 4, 3, 2, 1],
   targets: number[] = [0, 2],
   dtype: 'float32' | 'int32' = 'float32',
-) {
+): AnyBatch {
   return { xs: tf.tensor2d(ids, [2, STEPS], dtype), ys: tf.tensor2d(targets, [2, 1], dtype) };
 }
 
 /** A batch for {@link featureModel}: features `[2, 4, 2]`, targets `[2, units]`. */
-function featureBatch(targets: number[] = [0.5, 0.25], features?: number[]) {
+function featureBatch(targets: number[] = [0.5, 0.25], features?: number[]): AnyBatch {
   return {
     xs: tf.tensor3d(features ?? Array.from({ length: 16 }, (_, i) => i / 16), [2, STEPS, 2]),
     ys: tf.tensor2d(targets, [2, targets.length / 2]),
