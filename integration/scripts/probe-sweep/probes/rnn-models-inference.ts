@@ -140,6 +140,7 @@ const suite: ProbeSuite = {
       unbuilt: tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: VOCAB, outputDim: 3 })] }),
       unbuiltLstm,
       step: null as never,
+      disposed: null as never,
     };
     m.step = toStepModel(m.lstmLm, { onWarning: () => {} });
     const doomed = languageModel(VOCAB, 'lstm', 'doomed');
