@@ -62,10 +62,14 @@ interface Finished extends Beam {
  * Tensors: logits and states are created and freed here, nothing is left behind, on success,
  * error or abort. Only plain numbers and strings are returned.
  *
+ * Event loop: like `generate`, the search yields one macrotask every few milliseconds of work
+ * and checks `signal` right after, so timers run and a timer-driven abort lands within ms.
+ *
  * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown option (naming the closest known
  *   one), a value of the wrong type or range, a stop string, or a bad prompt;
  *   `SAMPLING_INVALID_INPUT` for a model returning logits of the wrong shape, NaN, or a fully
- *   masked row, `SAMPLING_ABORTED` when `signal` aborts.
+ *   masked row, a processor returning a row of the wrong length or type or with NaN (naming it),
+ *   or a decoder returning a non-string; `SAMPLING_ABORTED` when `signal` aborts.
  * @example
  * const { text, sequences } = await beamSearch(toStepModel(model), {
  *   prompt: 'The ', decoder: vocab, beamWidth: 5, maxNewTokens: 40, numReturnSequences: 3,

@@ -195,12 +195,20 @@ async function* run<State>(
  * behind, on success, error or abort. Only plain numbers and strings reach `onToken`, the
  * streamer and stopping criteria.
  *
+ * Event loop: every few milliseconds of work (prompt feeding included) generation yields one
+ * macrotask, so timers, I/O and other requests run meanwhile, and checks `signal` right after:
+ * a `setTimeout(() => controller.abort(), 50)` stops it within milliseconds. Concurrent calls
+ * on one model are independent (each owns its states).
+ *
  * @returns ids (prompt excluded) and text per row; `ids`/`text` are row 0's.
  * @throws SamplingError `SAMPLING_INVALID_OPTION` for an unknown option (the message names the
  *   closest known one), a value of the wrong type or range, ids outside the vocabulary, an
  *   empty prompt, or a string prompt or stop string without a decoder;
- *   `SAMPLING_INVALID_INPUT` for a model that is not a StepModel or returns logits of the
- *   wrong shape or NaN; `SAMPLING_ABORTED` when `signal` aborts (the rejection's `cause` is
+ *   `SAMPLING_INVALID_INPUT` for a model that is not a StepModel or whose `step` returns
+ *   something other than `{ logits, state }` with `[batch, vocabularySize]` float32 logits, NaN
+ *   logits, a processor returning a row of the wrong length or type or with NaN/`+Infinity`
+ *   (the message names it), a sampler returning an id outside the vocabulary, a stopping
+ *   criterion returning a non-boolean, or a decoder returning a non-string; `SAMPLING_ABORTED` when `signal` aborts (the rejection's `cause` is
  *   the signal's reason). Errors thrown by `onToken` or the streamer propagate.
  * @example
  * const vocab = CharVocabulary.fromText(text);

@@ -213,6 +213,19 @@ async function timerAbort(run: (signal: AbortSignal) => Promise<unknown>): Promi
   }
 }
 
+/** A probe that must fail with `SAMPLING_<code>`. */
+const expecting =
+  (code: string) =>
+  (name: string, kind: Probe['kind'], run: () => unknown): Probe => ({
+    name,
+    kind,
+    expect: { code: `SAMPLING_${code}` },
+    run,
+  });
+const badOption = expecting('INVALID_OPTION');
+const badInput = expecting('INVALID_INPUT');
+const aborted = expecting('ABORTED');
+
 const sampleIds = (options: Partial<GenerateOptions>) =>
   gen({ maxNewTokens: 20, ...options }).then((r) => r.ids);
 
@@ -226,40 +239,13 @@ const suite: ProbeSuite = {
   },
   probes: (): Probe[] => [
     { name: 'generate: valid call', kind: 'valid', expect: 'ok', run: () => gen({ decoder, prompt: 'ab' }) },
-    {
-      name: 'generate: model null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => generate(null as never, { prompt: [0] }),
-    },
-    {
-      name: 'generate: options undefined',
-      kind: 'empty',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => generate(model, undefined as never),
-    },
-    ...badOptions.map(
-      ([what, kind, options]): Probe => ({
-        name: `generate: ${what}`,
-        kind,
-        expect: { code: 'SAMPLING_INVALID_OPTION' },
-        run: () => gen(options as Partial<GenerateOptions>),
-      }),
+    badInput('generate: model null', 'bad-type', () => generate(null as never, { prompt: [0] })),
+    badOption('generate: options undefined', 'empty', () => generate(model, undefined as never)),
+    ...badOptions.map(([what, kind, options]) =>
+      badOption(`generate: ${what}`, kind, () => gen(options as Partial<GenerateOptions>)),
     ),
-    ...badParts.map(
-      ([what, kind, run]): Probe => ({
-        name: `generate: ${what}`,
-        kind,
-        expect: { code: 'SAMPLING_INVALID_INPUT' },
-        run,
-      }),
-    ),
-    {
-      name: 'generate: signal already aborted',
-      kind: 'aborted',
-      expect: { code: 'SAMPLING_ABORTED' },
-      run: () => gen({ signal: AbortSignal.abort() }),
-    },
+    ...badParts.map(([what, kind, run]) => badInput(`generate: ${what}`, kind, run)),
+    aborted('generate: signal already aborted', 'aborted', () => gen({ signal: AbortSignal.abort() })),
     {
       name: 'generate: a 50 ms timer aborts 20,000 tokens',
       kind: 'aborted',
@@ -283,12 +269,9 @@ const suite: ProbeSuite = {
       expect: 'error',
       run: () => gen({ batchSize: 1e9, maxNewTokens: 1 }),
     },
-    {
-      name: 'stream: bad option throws at the call',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => stream(model, { prompt: [0], topP: 2 }),
-    },
+    badOption('stream: bad option throws at the call', 'out-of-range', () =>
+      stream(model, { prompt: [0], topP: 2 }),
+    ),
     {
       name: 'stream: break after one token frees the state',
       kind: 'valid',
@@ -360,18 +343,10 @@ const suite: ProbeSuite = {
         run: () => beamSearch(model, { prompt: [0], ...(options as object) } as never),
       }),
     ),
-    {
-      name: 'beamSearch: model {}',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => beamSearch({} as never, { prompt: [0] }),
-    },
-    {
-      name: 'beamSearch: processor returns a shorter row',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => beamSearch(model, { prompt: [0], processors: [(l) => l.subarray(0, 2)] }),
-    },
+    badInput('beamSearch: model {}', 'bad-type', () => beamSearch({} as never, { prompt: [0] })),
+    badInput('beamSearch: processor returns a shorter row', 'out-of-range', () =>
+      beamSearch(model, { prompt: [0], processors: [(l) => l.subarray(0, 2)] }),
+    ),
     {
       name: 'beamSearch: processor masks everything',
       kind: 'out-of-range',
@@ -389,12 +364,9 @@ const suite: ProbeSuite = {
           { prompt: [0] },
         ),
     },
-    {
-      name: 'beamSearch: signal already aborted',
-      kind: 'aborted',
-      expect: { code: 'SAMPLING_ABORTED' },
-      run: () => beamSearch(model, { prompt: [0], signal: AbortSignal.abort() }),
-    },
+    aborted('beamSearch: signal already aborted', 'aborted', () =>
+      beamSearch(model, { prompt: [0], signal: AbortSignal.abort() }),
+    ),
     {
       name: 'beamSearch: a 50 ms timer aborts 20,000 steps',
       kind: 'aborted',
@@ -412,199 +384,59 @@ const suite: ProbeSuite = {
         if (JSON.stringify(a.ids) !== JSON.stringify(b.ids)) throw new Error('concurrent searches differ');
       },
     },
-    {
-      name: 'softmax: null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => softmax(null as never),
-    },
-    {
-      name: 'softmax: []',
-      kind: 'empty',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => softmax([]),
-    },
-    {
-      name: 'softmax: [NaN, 1]',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => softmax([Number.NaN, 1]),
-    },
-    {
-      name: 'softmax: ["1", "2"]',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => softmax(['1', '2'] as never),
-    },
-    {
-      name: 'logSoftmax: [Infinity, 0]',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => logSoftmax([Number.POSITIVE_INFINITY, 0]),
-    },
-    {
-      name: 'logSoftmax: [undefined, 1]',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => logSoftmax([undefined, 1] as never),
-    },
-    {
-      name: 'topIndices: k NaN',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => topIndices([1, 2], Number.NaN),
-    },
-    {
-      name: 'topIndices: values "abc"',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => topIndices('abc' as never, 1),
-    },
-    {
-      name: 'topIndices: values with NaN',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => topIndices([Number.NaN, 1, 2], 2),
-    },
+    badInput('softmax: null', 'bad-type', () => softmax(null as never)),
+    badInput('softmax: []', 'empty', () => softmax([])),
+    badInput('softmax: [NaN, 1]', 'non-finite', () => softmax([Number.NaN, 1])),
+    badInput('softmax: ["1", "2"]', 'bad-type', () => softmax(['1', '2'] as never)),
+    badInput('logSoftmax: [Infinity, 0]', 'non-finite', () => logSoftmax([Number.POSITIVE_INFINITY, 0])),
+    badInput('logSoftmax: [undefined, 1]', 'bad-type', () => logSoftmax([undefined, 1] as never)),
+    badOption('topIndices: k NaN', 'non-finite', () => topIndices([1, 2], Number.NaN)),
+    badInput('topIndices: values "abc"', 'bad-type', () => topIndices('abc' as never, 1)),
+    badInput('topIndices: values with NaN', 'non-finite', () => topIndices([Number.NaN, 1, 2], 2)),
     { name: 'topIndices: empty', kind: 'empty', expect: 'ok', run: () => topIndices([], 3) },
-    {
-      name: 'temperatureProcessor: 0',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => temperatureProcessor(0),
-    },
-    {
-      name: 'topKProcessor: Infinity',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => topKProcessor(Number.POSITIVE_INFINITY),
-    },
-    {
-      name: 'topPProcessor: 1.5',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => topPProcessor(1.5),
-    },
-    {
-      name: 'minPProcessor: -0.1',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => minPProcessor(-0.1),
-    },
-    {
-      name: 'repetitionPenaltyProcessor: NaN',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => repetitionPenaltyProcessor(Number.NaN),
-    },
-    {
-      name: 'noRepeatNgramProcessor: 0',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => noRepeatNgramProcessor(0),
-    },
-    {
-      name: 'bannedTokensProcessor: [NaN]',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => bannedTokensProcessor([Number.NaN]),
-    },
-    {
-      name: 'bannedTokensProcessor: id 9 on 4 logits',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => bannedTokensProcessor([9])(row(), context),
-    },
-    {
-      name: 'allowedTokensProcessor: []',
-      kind: 'empty',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => allowedTokensProcessor([]),
-    },
-    {
-      name: 'topKProcessor(2): logits null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => topKProcessor(2)(null as never, context),
-    },
-    {
-      name: 'temperatureProcessor(2): logits "abc"',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => temperatureProcessor(2)('abc' as never, context),
-    },
-    {
-      name: 'repetitionPenaltyProcessor(1.2): context undefined',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => repetitionPenaltyProcessor(1.2)(row(), undefined as never),
-    },
-    {
-      name: 'noRepeatNgramProcessor(2): context.ids null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => noRepeatNgramProcessor(2)(row(), { ids: null as never, promptLength: 0 }),
-    },
-    {
-      name: 'createLogitsProcessor: null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createLogitsProcessor(null as never),
-    },
-    {
-      name: 'createLogitsProcessor: type "topk"',
-      kind: 'misspelt-option',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createLogitsProcessor({ type: 'topk' } as never),
-    },
-    {
-      name: 'createLogitsProcessor: topK with kk',
-      kind: 'misspelt-option',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createLogitsProcessor({ type: 'topK', kk: 5 } as never),
-    },
-    {
-      name: 'createLogitsProcessor: temperature NaN',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createLogitsProcessor({ type: 'temperature', temperature: Number.NaN }),
-    },
-    {
-      name: 'createSampler: type "beam"',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createSampler({ type: 'beam' } as never),
-    },
-    {
-      name: 'createSampler: extra key k',
-      kind: 'misspelt-option',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => createSampler({ type: 'greedy', k: 1 } as never),
-    },
-    {
-      name: 'greedySampler: []',
-      kind: 'empty',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => greedySampler(new Float32Array(0), new SeededRandom(1)),
-    },
-    {
-      name: 'multinomialSampler: random null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => multinomialSampler(row(), null as never),
-    },
-    {
-      name: 'multinomialSampler: nextFloat returns NaN',
-      kind: 'non-finite',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => multinomialSampler(row(), { nextFloat: () => Number.NaN }),
-    },
-    {
-      name: 'multinomialSampler: nextFloat returns 2',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => multinomialSampler(row(), { nextFloat: () => 2 }),
-    },
+    badOption('temperatureProcessor: 0', 'out-of-range', () => temperatureProcessor(0)),
+    badOption('topKProcessor: Infinity', 'non-finite', () => topKProcessor(Number.POSITIVE_INFINITY)),
+    badOption('topPProcessor: 1.5', 'out-of-range', () => topPProcessor(1.5)),
+    badOption('minPProcessor: -0.1', 'out-of-range', () => minPProcessor(-0.1)),
+    badOption('repetitionPenaltyProcessor: NaN', 'non-finite', () => repetitionPenaltyProcessor(Number.NaN)),
+    badOption('noRepeatNgramProcessor: 0', 'out-of-range', () => noRepeatNgramProcessor(0)),
+    badOption('bannedTokensProcessor: [NaN]', 'non-finite', () => bannedTokensProcessor([Number.NaN])),
+    badOption('bannedTokensProcessor: id 9 on 4 logits', 'out-of-range', () =>
+      bannedTokensProcessor([9])(row(), context),
+    ),
+    badOption('allowedTokensProcessor: []', 'empty', () => allowedTokensProcessor([])),
+    badInput('topKProcessor(2): logits null', 'bad-type', () => topKProcessor(2)(null as never, context)),
+    badInput('temperatureProcessor(2): logits "abc"', 'bad-type', () =>
+      temperatureProcessor(2)('abc' as never, context),
+    ),
+    badInput('repetitionPenaltyProcessor(1.2): context undefined', 'bad-type', () =>
+      repetitionPenaltyProcessor(1.2)(row(), undefined as never),
+    ),
+    badInput('noRepeatNgramProcessor(2): context.ids null', 'bad-type', () =>
+      noRepeatNgramProcessor(2)(row(), { ids: null as never, promptLength: 0 }),
+    ),
+    badOption('createLogitsProcessor: null', 'bad-type', () => createLogitsProcessor(null as never)),
+    badOption('createLogitsProcessor: type "topk"', 'misspelt-option', () =>
+      createLogitsProcessor({ type: 'topk' } as never),
+    ),
+    badOption('createLogitsProcessor: topK with kk', 'misspelt-option', () =>
+      createLogitsProcessor({ type: 'topK', kk: 5 } as never),
+    ),
+    badOption('createLogitsProcessor: temperature NaN', 'non-finite', () =>
+      createLogitsProcessor({ type: 'temperature', temperature: Number.NaN }),
+    ),
+    badOption('createSampler: type "beam"', 'out-of-range', () => createSampler({ type: 'beam' } as never)),
+    badOption('createSampler: extra key k', 'misspelt-option', () =>
+      createSampler({ type: 'greedy', k: 1 } as never),
+    ),
+    badInput('greedySampler: []', 'empty', () => greedySampler(new Float32Array(0), new SeededRandom(1))),
+    badOption('multinomialSampler: random null', 'bad-type', () => multinomialSampler(row(), null as never)),
+    badOption('multinomialSampler: nextFloat returns NaN', 'non-finite', () =>
+      multinomialSampler(row(), { nextFloat: () => Number.NaN }),
+    ),
+    badOption('multinomialSampler: nextFloat returns 2', 'out-of-range', () =>
+      multinomialSampler(row(), { nextFloat: () => 2 }),
+    ),
     ...windowedProbes(),
   ],
 };
@@ -638,12 +470,9 @@ function windowedProbes(): Probe[] {
       run: () =>
         generate(windowedStepModel(windowed(), { sequenceLength: 3 }), { prompt: [1], maxNewTokens: 5 }),
     },
-    {
-      name: 'windowedStepModel: model null',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => windowedStepModel(null as never, { sequenceLength: 3 }),
-    },
+    badOption('windowedStepModel: model null', 'bad-type', () =>
+      windowedStepModel(null as never, { sequenceLength: 3 }),
+    ),
     bad('sequenceLength 0', 'out-of-range', { sequenceLength: 0 }),
     bad('sequenceLength missing', 'empty', {}),
     bad('options undefined', 'empty', undefined as never),
@@ -652,12 +481,9 @@ function windowedProbes(): Probe[] {
     bad('padId -1', 'out-of-range', { sequenceLength: 3, padId: -1 }),
     bad('padId beyond the vocabulary', 'out-of-range', { sequenceLength: 3, padId: VOCAB }),
     bad('vocabularySize NaN', 'non-finite', { sequenceLength: 3, vocabularySize: Number.NaN }),
-    {
-      name: 'windowedStepModel: initialState(0)',
-      kind: 'out-of-range',
-      expect: { code: 'SAMPLING_INVALID_OPTION' },
-      run: () => windowedStepModel(windowed(), { sequenceLength: 3 }).initialState(0),
-    },
+    badOption('windowedStepModel: initialState(0)', 'out-of-range', () =>
+      windowedStepModel(windowed(), { sequenceLength: 3 }).initialState(0),
+    ),
     {
       name: 'windowedStepModel: step with 2 ids for 1 row',
       kind: 'out-of-range',
@@ -676,12 +502,9 @@ function windowedProbes(): Probe[] {
         m.step([1.5] as never, m.initialState(1)).logits.dispose();
       },
     },
-    {
-      name: 'windowedStepModel: step with a state of another model',
-      kind: 'bad-type',
-      expect: { code: 'SAMPLING_INVALID_INPUT' },
-      run: () => windowedStepModel(windowed(), { sequenceLength: 3 }).step(Int32Array.of(1), {} as never),
-    },
+    badInput('windowedStepModel: step with a state of another model', 'bad-type', () =>
+      windowedStepModel(windowed(), { sequenceLength: 3 }).step(Int32Array.of(1), {} as never),
+    ),
     {
       name: 'windowedStepModel: gatherState row 5 of 1',
       kind: 'out-of-range',
