@@ -21,6 +21,12 @@ export interface BleuStatistics {
   last: { readonly references: readonly (readonly Token[])[]; readonly hypothesis: readonly Token[] } | null;
 }
 
+/**
+ * The most hypothesis n-grams (length × orders counted) BLEU counts in one sentence: 5·10⁷, as
+ * `MAX_ALIGNMENT_CELLS`. A 10⁵-token hypothesis with 10⁵ weights would ask for 10¹⁰.
+ */
+export const MAX_NGRAMS_PER_SENTENCE = 50_000_000;
+
 /** Empty {@link BleuStatistics} for n-gram orders `1..maxOrder`. */
 export function createBleuStatistics(maxOrder: number): BleuStatistics {
   return {
@@ -31,6 +37,13 @@ export function createBleuStatistics(maxOrder: number): BleuStatistics {
     pairs: 0,
     last: null,
   };
+}
+
+/** A sentence length: an integer ≥ 0 (NaN or a negative length would give a NaN or > 1 penalty). */
+function checkLength(where: string, name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    fail('METRICS_INVALID_INPUT', where, name, value, 'must be a sentence length (an integer ≥ 0)');
+  }
 }
 
 function checkPair(references: unknown, hypothesis: unknown, where: string, index: string): void {
@@ -70,19 +83,22 @@ function checkPair(references: unknown, hypothesis: unknown, where: string, inde
 /**
  * The reference length closest to `hypothesisLength`; of two equally close, the shorter — NLTK's
  * `closest_ref_length`, the `r` of the brevity penalty.
- * @throws {MetricsError} `METRICS_EMPTY_INPUT` when there are no references.
+ * @throws {MetricsError} `METRICS_EMPTY_INPUT` when there are no references; `METRICS_INVALID_INPUT`
+ * when they are not token arrays or `hypothesisLength` is not an integer ≥ 0.
  * @example closestReferenceLength([[1, 2, 3, 4], [1, 2, 3, 4, 5, 6]], 5) // 4
  */
 export function closestReferenceLength(
   references: readonly (readonly Token[])[],
   hypothesisLength: number,
 ): number {
-  if (references.length === 0) {
+  checkLength('closestReferenceLength', 'hypothesisLength', hypothesisLength);
+  if (Array.isArray(references) && references.length === 0) {
     throw new MetricsError(
       'METRICS_EMPTY_INPUT',
-      'closestReferenceLength: references must not be empty, got [].',
+      'closestReferenceLength: references must not be empty, got []. Pass the reference translations.',
     );
   }
+  checkPair(references, [], 'closestReferenceLength', '');
   let best = references[0]!.length;
   for (let i = 1; i < references.length; i++) {
     const length = references[i]!.length;
@@ -96,9 +112,12 @@ export function closestReferenceLength(
 /**
  * BLEU's brevity penalty `exp(1 - r/c)` for `c ≤ r`, 1 for a longer hypothesis and 0 for an empty
  * one — NLTK's `brevity_penalty(closest_ref_len, hyp_len)`.
+ * @throws {MetricsError} `METRICS_INVALID_INPUT` unless both lengths are integers ≥ 0.
  * @example brevityPenalty(28, 12) // 0.2635971381157267
  */
 export function brevityPenalty(closestReferenceLength: number, hypothesisLength: number): number {
+  checkLength('brevityPenalty', 'closestReferenceLength', closestReferenceLength);
+  checkLength('brevityPenalty', 'hypothesisLength', hypothesisLength);
   if (hypothesisLength > closestReferenceLength) return 1;
   if (hypothesisLength === 0) return 0;
   return Math.exp(1 - closestReferenceLength / hypothesisLength);
@@ -107,7 +126,8 @@ export function brevityPenalty(closestReferenceLength: number, hypothesisLength:
 /**
  * Modified n-gram precision of one hypothesis against its references as unreduced counts — NLTK's
  * `modified_precision` (whose `Fraction` keeps them unreduced too).
- * @throws {MetricsError} `METRICS_INVALID_OPTION` unless `n` is a positive integer.
+ * @throws {MetricsError} `METRICS_INVALID_OPTION` unless `n` is a positive integer;
+ * `METRICS_INVALID_INPUT` / `METRICS_EMPTY_INPUT` for sentences that are not token arrays or no references.
  * @example modifiedPrecision([['the', 'cat', 'is', 'on', 'the', 'mat']], ['the', 'the', 'the'], 1)
  * // { numerator: 2, denominator: 3 }
  */
@@ -117,6 +137,7 @@ export function modifiedPrecision(
   n: number,
 ): NgramPrecisionCounts {
   check.integer('modifiedPrecision', 'n', n, { min: 1 });
+  checkPair(references, hypothesis, 'modifiedPrecision', '');
   const numerators = new Array<number>(n).fill(0);
   const denominators = new Array<number>(n).fill(0);
   addClippedNgramCounts(references, hypothesis, n, numerators, denominators);
@@ -126,7 +147,7 @@ export function modifiedPrecision(
 /**
  * Adds one hypothesis and its references to `statistics` (the loop body of NLTK's `corpus_bleu`).
  * @throws {MetricsError} `METRICS_EMPTY_INPUT` when `references` is empty, `METRICS_INVALID_INPUT`
- * when a sentence is not an array of tokens.
+ * when a sentence is not an array of tokens or has more than {@link MAX_NGRAMS_PER_SENTENCE} n-grams.
  */
 export function addBleuPair(
   statistics: BleuStatistics,
@@ -136,6 +157,17 @@ export function addBleuPair(
   index = '',
 ): void {
   checkPair(references, hypothesis, where, index);
+  const ngrams = hypothesis.length * Math.min(statistics.numerators.length, hypothesis.length);
+  if (ngrams > MAX_NGRAMS_PER_SENTENCE) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      where,
+      `hypothesis${index}`,
+      hypothesis,
+      `gives ${hypothesis.length} tokens × ${Math.min(statistics.numerators.length, hypothesis.length)} n-gram orders = ${ngrams} n-grams, more than the limit of ${MAX_NGRAMS_PER_SENTENCE} (MAX_NGRAMS_PER_SENTENCE)`,
+      'Score sentences, not whole documents, and use at most a few weights (BLEU-4 has 4).',
+    );
+  }
   addClippedNgramCounts(
     references,
     hypothesis,

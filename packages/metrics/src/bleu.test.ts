@@ -12,7 +12,12 @@ import {
   sentenceBleuScores,
 } from './bleu.js';
 import { type BleuSmoothing, DEFAULT_BLEU_SMOOTHING_PARAMETERS } from './bleu-smoothing.js';
-import { brevityPenalty, closestReferenceLength, modifiedPrecision } from './bleu-statistics.js';
+import {
+  brevityPenalty,
+  closestReferenceLength,
+  MAX_NGRAMS_PER_SENTENCE,
+  modifiedPrecision,
+} from './bleu-statistics.js';
 import { MetricsError } from './errors.js';
 import type { Token } from './ngrams.js';
 
@@ -410,5 +415,41 @@ describe('n-gram counting', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('issue 13: BLEU on huge and malformed inputs', () => {
+  it('issue 13 #13: a hypothesis with more than MAX_NGRAMS_PER_SENTENCE n-grams is METRICS_INVALID_INPUT, not a RangeError', () => {
+    const tokens = Array.from({ length: 100_000 }, (_, i) => i);
+    const weights = new Array<number>(1000).fill(0.001);
+    const error = expectErrorCode(
+      () => sentenceBleu([tokens], tokens, { weights }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    expect(error.message).toContain(String(MAX_NGRAMS_PER_SENTENCE));
+    expectErrorCode(
+      () => corpusBleu([[tokens]], [tokens], { weights }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+  });
+
+  it.each([
+    [Number.NaN, 5],
+    [5, Number.NaN],
+    [-1, 5],
+    [5, 1.5],
+    ['5', 5],
+  ])('issue 13 #13: brevityPenalty(%s, %s) is METRICS_INVALID_INPUT, not NaN', (r, c) => {
+    expectErrorCode(() => brevityPenalty(r as number, c), MetricsError, 'METRICS_INVALID_INPUT');
+  });
+
+  it('issue 13 #13: closestReferenceLength and modifiedPrecision check their sentences', () => {
+    expectErrorCode(() => closestReferenceLength(null as never, 3), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => closestReferenceLength([['a']], Number.NaN), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => closestReferenceLength([], 3), MetricsError, 'METRICS_EMPTY_INPUT');
+    expectErrorCode(() => modifiedPrecision(null as never, ['a'], 1), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => modifiedPrecision([['a']], 'a' as never, 1), MetricsError, 'METRICS_INVALID_INPUT');
   });
 });

@@ -12,13 +12,24 @@ export type LabelArray = ArrayLike<Label>;
 /**
  * Sorts labels as scikit-learn's `unique_labels` does: numbers ascending, strings by Unicode
  * code point (Python's `str` order).
- * @throws MetricsError `METRICS_INVALID_LABEL` when numbers and strings are mixed.
+ * @throws MetricsError `METRICS_INVALID_LABEL` when numbers and strings are mixed or a label is
+ *   fractional, `METRICS_NON_FINITE` for NaN/Infinity, `METRICS_INVALID_INPUT` for a non-iterable.
  * @example
  * sortLabels([10, 2, -1]); // [-1, 2, 10]
  * sortLabels(['b', 'B', 'é', 'a']); // ['B', 'a', 'b', 'é']
  */
 export function sortLabels(labels: Iterable<Label>): Label[] {
+  if (labels === null || typeof labels !== 'object' || !(Symbol.iterator in labels)) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      'sortLabels',
+      'labels',
+      labels,
+      'must be an array (or other iterable) of class labels',
+    );
+  }
   const sorted = [...labels];
+  for (const [i, label] of sorted.entries()) checkLabel(label, 'sortLabels', `labels[${i}]`);
   checkLabelKinds(sorted, 'sortLabels');
   return sorted.sort(compareLabels);
 }
@@ -177,12 +188,12 @@ export class PairCounts {
 
   /** Labels present in yTrue (`'true'`), yPred (`'pred'`) or either, sorted like sklearn. */
   present(which: 'true' | 'pred' | 'any' = 'any'): Label[] {
-    if (which === 'any') return sortLabels(this.seen);
+    if (which === 'any') return [...this.seen].sort(compareLabels);
     const found = new Set<number>();
     for (const key of this.cells.keys()) {
       found.add(which === 'true' ? Math.floor(key / INDEX_LIMIT) : key % INDEX_LIMIT);
     }
-    return sortLabels([...found].map((i) => this.seen[i]!));
+    return [...found].map((i) => this.seen[i]!).sort(compareLabels);
   }
 
   /** Calls `fn(trueLabel, predLabel, weight)` for every non-empty cell. */

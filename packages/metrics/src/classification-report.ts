@@ -166,7 +166,7 @@ export function classificationReportFromCounts(
   const labels = resolved.labels === undefined ? present : [...resolved.labels];
   const microIsAccuracy =
     resolved.labels === undefined ||
-    (labels.length === present.length && present.every((label) => labels.includes(label)));
+    (labels.length === present.length && present.every(has(new Set(labels))));
   const names = resolved.targetNames ?? labels.map(String);
   if (names.length !== labels.length) {
     fail(
@@ -211,6 +211,11 @@ export function classificationReportFromCounts(
   return { ...report, text: formatReport(report, micro, resolved.digits, counts.weighted) };
 }
 
+const has =
+  (set: ReadonlySet<Label>) =>
+  (label: Label): boolean =>
+    set.has(label);
+
 function formatReport(
   report: Omit<ClassificationReport, 'text'>,
   micro: ClassificationReportRow,
@@ -218,7 +223,9 @@ function formatReport(
   weighted: boolean,
 ): string {
   const chars = (s: string) => [...s].length;
-  const width = Math.max(...report.classes.map((c) => chars(c.name)), 'weighted avg'.length, digits);
+  // A loop, not Math.max(...): a spread of a million class names overflows the stack.
+  let width = Math.max('weighted avg'.length, digits);
+  for (const c of report.classes) width = Math.max(width, chars(c.name));
   const right = (s: string, w: number) => ' '.repeat(Math.max(0, w - chars(s))) + s;
   const support = (n: number) => (weighted ? pythonFloatRepr(n) : String(n));
   const row = (name: string, r: ClassificationReportRow) =>

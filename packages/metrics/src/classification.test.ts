@@ -11,6 +11,7 @@ import {
   recallScore,
   resolvePrecisionRecallOptions,
 } from './classification.js';
+import { ClassificationAccumulator } from './classification-accumulator.js';
 import { pairwiseSum, sortLabels } from './classification-counts.js';
 import {
   classificationReport,
@@ -18,7 +19,12 @@ import {
   formatFixed,
   pythonFloatRepr,
 } from './classification-report.js';
-import { confusionMatrix, DEFAULT_CONFUSION_MATRIX_OPTIONS } from './confusion-matrix.js';
+import {
+  confusionMatrix,
+  DEFAULT_CONFUSION_MATRIX_OPTIONS,
+  MAX_CONFUSION_MATRIX_CELLS,
+  normalizeMatrix,
+} from './confusion-matrix.js';
 import { MetricsError } from './errors.js';
 
 describe('hand-computed values', () => {
@@ -257,5 +263,68 @@ describe('number formatting like Python', () => {
     expect(pairwiseSum([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])).toBe(
       0.1 + 0.2 + (0.3 + 0.4) + (0.5 + 0.6 + (0.7 + 0.8)) + 0.9,
     );
+  });
+});
+
+describe('issue 13: sizes and bad matrices', () => {
+  const distinct = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => i + offset);
+
+  it('issue 13 #13: confusionMatrix with more than MAX_CONFUSION_MATRIX_CELLS cells is METRICS_INVALID_INPUT, not a fatal OOM', () => {
+    const classes = Math.ceil(Math.sqrt(MAX_CONFUSION_MATRIX_CELLS)) + 1;
+    const error = expectErrorCode(
+      () => confusionMatrix(distinct(classes), distinct(classes, 1)),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    expect(error.message).toContain(String(MAX_CONFUSION_MATRIX_CELLS));
+    expectErrorCode(
+      () => confusionMatrix([0], [0], { labels: distinct(classes) }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    const accumulator = new ClassificationAccumulator().update(distinct(classes), distinct(classes));
+    expectErrorCode(() => accumulator.confusionMatrix(), MetricsError, 'METRICS_INVALID_INPUT');
+  });
+
+  it('issue 13 #13: classificationReport of 200,000 classes completes (no stack overflow, no quadratic label search)', () => {
+    const report = classificationReport(distinct(200_000), distinct(200_000, 1), {
+      labels: distinct(200_001),
+    });
+    expect(report.classes).toHaveLength(200_001);
+    expect(report.accuracy).toBe(0);
+  });
+
+  it.each([
+    ['empty', [], 'METRICS_SHAPE_MISMATCH'],
+    ['null', null, 'METRICS_SHAPE_MISMATCH'],
+    ['ragged', [[1, 2], [3]], 'METRICS_SHAPE_MISMATCH'],
+    [
+      'NaN',
+      [
+        [Number.NaN, 1],
+        [0, 1],
+      ],
+      'METRICS_NON_FINITE',
+    ],
+    [
+      'negative',
+      [
+        [-1, 1],
+        [0, 1],
+      ],
+      'METRICS_INVALID_INPUT',
+    ],
+  ] as const)(
+    'issue 13 #13: normalizeMatrix of a %s matrix is a typed error, not a TypeError or NaN',
+    (_case, matrix, code) => {
+      for (const normalize of ['true', 'pred', 'all', 'none'] as const) {
+        expectErrorCode(() => normalizeMatrix(matrix as never, normalize), MetricsError, code);
+      }
+    },
+  );
+
+  it('issue 13 #13: sortLabels of a non-iterable or NaN is a typed error', () => {
+    expectErrorCode(() => sortLabels(null as never), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(() => sortLabels([1, Number.NaN]), MetricsError, 'METRICS_NON_FINITE');
   });
 });

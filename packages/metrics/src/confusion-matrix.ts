@@ -6,7 +6,7 @@ import {
   type LabelArray,
   type PairCounts,
 } from './classification-counts.js';
-import { check } from './validate.js';
+import { check, fail } from './validate.js';
 
 /** How {@link confusionMatrix} normalizes counts (scikit-learn's `normalize`). */
 export type ConfusionMatrixNormalize = 'true' | 'pred' | 'all' | 'none';
@@ -46,6 +46,13 @@ export interface ConfusionMatrix {
   readonly matrix: number[][];
 }
 
+/**
+ * The most cells (classes²) {@link confusionMatrix} builds: 2.5·10⁷, a 5000-class matrix of about
+ * 200 MB of numbers. Beyond it, it fails up front with `METRICS_INVALID_INPUT` instead of running
+ * out of memory (a million distinct labels would ask for 10¹² cells).
+ */
+export const MAX_CONFUSION_MATRIX_CELLS = 25_000_000;
+
 const NORMALIZE_MODES: readonly ConfusionMatrixNormalize[] = ['true', 'pred', 'all', 'none'];
 
 /** Validates options and fills in the defaults (internal). */
@@ -74,7 +81,8 @@ export function resolveConfusionMatrixOptions(
  * @throws MetricsError `METRICS_LENGTH_MISMATCH` (yTrue/yPred/sampleWeight lengths differ),
  *   `METRICS_EMPTY_INPUT` (no samples), `METRICS_NON_FINITE` (a NaN label or weight),
  *   `METRICS_INVALID_LABEL` (a fractional label, numbers mixed with strings),
- *   `METRICS_INVALID_OPTION` (unknown `normalize`, empty or duplicate `labels`, no listed label in yTrue).
+ *   `METRICS_INVALID_OPTION` (unknown `normalize`, empty or duplicate `labels`, no listed label in yTrue),
+ *   `METRICS_INVALID_INPUT` (more than {@link MAX_CONFUSION_MATRIX_CELLS} cells, classes²).
  * @example
  * confusionMatrix([2, 0, 2, 2, 0, 1], [0, 0, 2, 2, 0, 2]);
  * // { labels: [0, 1, 2], matrix: [[2, 0, 0], [0, 0, 1], [1, 0, 2]] }
@@ -112,6 +120,16 @@ export function confusionMatrixFromCounts(
       );
     }
   }
+  if (labels.length * labels.length > MAX_CONFUSION_MATRIX_CELLS) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      fn,
+      'the number of classes',
+      labels.length,
+      `gives ${labels.length}² = ${labels.length * labels.length} cells, more than the limit of ${MAX_CONFUSION_MATRIX_CELLS} (MAX_CONFUSION_MATRIX_CELLS)`,
+      'Pass labels: [...] with the classes you want to see, or use classificationReport, whose size grows with the classes, not their square.',
+    );
+  }
   const position = new Map<Label, number>(labels.map((label, i) => [label, i]));
   const matrix = labels.map(() => labels.map(() => 0));
   counts.forEach((t, p, w) => {
@@ -123,8 +141,40 @@ export function confusionMatrixFromCounts(
 }
 
 /**
+ * Throws unless `matrix` is a non-empty square array of finite counts ≥ 0.
+ * @throws MetricsError `METRICS_SHAPE_MISMATCH` (not square, empty, not arrays), `METRICS_NON_FINITE`
+ *   (NaN or infinite cell), `METRICS_INVALID_INPUT` (negative cell).
+ */
+export function checkCountMatrix(
+  fn: string,
+  matrix: unknown,
+): asserts matrix is readonly (readonly number[])[] {
+  const n = Array.isArray(matrix) ? matrix.length : 0;
+  if (n === 0 || (matrix as unknown[]).some((row) => !Array.isArray(row) || row.length !== n)) {
+    fail(
+      'METRICS_SHAPE_MISMATCH',
+      fn,
+      'matrix',
+      matrix,
+      'must be square and non-empty (n rows of n counts)',
+      'Pass confusionMatrix(yTrue, yPred) or its .matrix.',
+    );
+  }
+  for (const [i, row] of (matrix as number[][]).entries()) {
+    for (let j = 0; j < n; j++) {
+      const value = row[j];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        fail('METRICS_NON_FINITE', fn, `matrix[${i}][${j}]`, value, 'must be a finite count ≥ 0');
+      }
+      if (value < 0) fail('METRICS_INVALID_INPUT', fn, `matrix[${i}][${j}]`, value, 'must be a count ≥ 0');
+    }
+  }
+}
+
+/**
  * Normalizes a square count matrix like sklearn (`0/0` → 0).
- * @throws MetricsError `METRICS_INVALID_OPTION` for an unknown `normalize`.
+ * @throws MetricsError `METRICS_INVALID_OPTION` for an unknown `normalize`; as {@link checkCountMatrix}
+ *   for a matrix that is not square, empty, or holds NaN, infinite or negative cells.
  * @example normalizeMatrix([[1, 1], [0, 0]], 'true'); // [[0.5, 0.5], [0, 0]]
  */
 export function normalizeMatrix(
@@ -132,6 +182,7 @@ export function normalizeMatrix(
   normalize: ConfusionMatrixNormalize,
 ): number[][] {
   check.oneOf('normalizeMatrix', 'normalize', normalize, NORMALIZE_MODES);
+  checkCountMatrix('normalizeMatrix', matrix);
   const safe = (x: number, d: number) => (d === 0 ? 0 : x / d);
   if (normalize === 'true') {
     return matrix.map((row) => {

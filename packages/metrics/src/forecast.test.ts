@@ -206,3 +206,26 @@ describe('ForecastAccumulator', () => {
     expect(accumulator.count).toBe(0);
   });
 });
+
+describe('issue 13: forecast errors that overflow', () => {
+  it('issue 13 #13: errors whose sums overflow float64 are METRICS_NON_FINITE, not a silent Infinity', () => {
+    expectErrorCode(
+      () => forecastErrors([1e308, -1e308], [-1e308, 1e308]),
+      MetricsError,
+      'METRICS_NON_FINITE',
+    );
+    expectErrorCode(() => meanSquaredError([1e200], [-1e200]), MetricsError, 'METRICS_NON_FINITE');
+    expectErrorCode(
+      () => meanAbsoluteScaledError([1], [1], { training: [1e308, -1e308, 1e308] }),
+      MetricsError,
+      'METRICS_NON_FINITE',
+    );
+  });
+
+  it('issue 13 #13: an overflowing batch adds nothing to a ForecastAccumulator', () => {
+    const accumulator = new ForecastAccumulator().update([1, 2], [1.5, 2.5]);
+    const before = accumulator.result();
+    expectErrorCode(() => accumulator.update([1e200], [-1e200]), MetricsError, 'METRICS_NON_FINITE');
+    expect(accumulator.result()).toEqual(before);
+  });
+});

@@ -85,6 +85,16 @@ export function resolveMaseOptions(
     for (let t = seasonalPeriod; t < training.length; t++)
       sum += Math.abs(training[t]! - training[t - seasonalPeriod]!);
     naiveScale = sum / (training.length - seasonalPeriod);
+    if (!Number.isFinite(naiveScale)) {
+      fail(
+        'METRICS_NON_FINITE',
+        fn,
+        "the training series' naive-forecast error",
+        naiveScale,
+        'must stay finite, but overflows float64 for these values',
+        'Rescale the series before computing MASE.',
+      );
+    }
   }
   return { sampleWeight: given.sampleWeight, training, seasonalPeriod, naiveScale };
 }
@@ -121,7 +131,8 @@ export class ForecastSums {
 
   /**
    * Adds one batch; nothing is added when it throws.
-   * @throws MetricsError `METRICS_LENGTH_MISMATCH`, `METRICS_NON_FINITE`, `METRICS_INVALID_OPTION` (negative weight).
+   * @throws MetricsError `METRICS_LENGTH_MISMATCH`, `METRICS_NON_FINITE` (NaN/Infinity, or sums that
+   *   overflow float64), `METRICS_INVALID_OPTION` (negative weight).
    */
   add(
     yTrue: ArrayLike<number>,
@@ -133,17 +144,40 @@ export class ForecastSums {
     finiteValues(fn, 'yPred', yPred);
     sameLength(fn, yTrue, yPred, undefined, 'Pass one forecast per observation.');
     if (sampleWeight !== undefined) sampleWeights(fn, sampleWeight, yTrue.length);
+    // Summed in locals, in the same order as before, and committed only when every sum stayed
+    // finite: finite inputs can still overflow (|1e308 − (−1e308)|, (1e200)²), and an Infinity
+    // or NaN mean would be a silent wrong result.
+    let { weight, absolute, squared, percentage, symmetric } = this;
     for (let i = 0; i < yTrue.length; i++) {
       const y = yTrue[i]!;
       const p = yPred[i]!;
       const w = sampleWeight === undefined ? 1 : sampleWeight[i]!;
       const error = Math.abs(p - y);
-      this.weight += w;
-      this.absolute += w * error;
-      this.squared += w * (error * error);
-      this.percentage += w * (error / Math.max(Math.abs(y), FORECAST_EPSILON));
-      this.symmetric += w * ((2 * error) / Math.max(Math.abs(y) + Math.abs(p), FORECAST_EPSILON));
+      weight += w;
+      absolute += w * error;
+      squared += w * (error * error);
+      percentage += w * (error / Math.max(Math.abs(y), FORECAST_EPSILON));
+      symmetric += w * ((2 * error) / Math.max(Math.abs(y) + Math.abs(p), FORECAST_EPSILON));
     }
+    for (const [name, sum] of [
+      ['weights', weight],
+      ['absolute errors', absolute],
+      ['squared errors', squared],
+      ['percentage errors', percentage],
+      ['symmetric percentage errors', symmetric],
+    ] as const) {
+      if (!Number.isFinite(sum)) {
+        fail(
+          'METRICS_NON_FINITE',
+          fn,
+          `the sum of ${name}`,
+          sum,
+          'must stay finite, but overflows float64 for these values',
+          'Rescale the series (e.g. to thousands or millions) before computing the errors.',
+        );
+      }
+    }
+    Object.assign(this, { weight, absolute, squared, percentage, symmetric });
     this.points += yTrue.length;
   }
 
@@ -193,7 +227,7 @@ export class ForecastSums {
  * @param yTrue observed values.
  * @param yPred forecasts, one per observation.
  * @throws MetricsError `METRICS_LENGTH_MISMATCH`, `METRICS_EMPTY_INPUT`, `METRICS_NON_FINITE`
- *   (NaN/Infinity anywhere), `METRICS_INVALID_OPTION` (bad seasonalPeriod, too short training,
+ *   (NaN/Infinity anywhere, or errors so large their sums overflow float64), `METRICS_INVALID_OPTION` (bad seasonalPeriod, too short training,
  *   negative or all-zero weights).
  * @example
  * forecastErrors([3, -0.5, 2, 7], [2.5, 0, 2, 8], { training: [1, 3, 2, 4] });

@@ -9,7 +9,12 @@ export {
 export { BleuAccumulator, createBleuAccumulator } from './bleu-accumulator.js';
 export type { BleuSmoothing, BleuSmoothingMethod } from './bleu-smoothing.js';
 export { DEFAULT_BLEU_SMOOTHING_PARAMETERS } from './bleu-smoothing.js';
-export { brevityPenalty, closestReferenceLength, modifiedPrecision } from './bleu-statistics.js';
+export {
+  brevityPenalty,
+  closestReferenceLength,
+  MAX_NGRAMS_PER_SENTENCE,
+  modifiedPrecision,
+} from './bleu-statistics.js';
 export type {
   AccuracyScoreOptions,
   Average,
@@ -49,6 +54,7 @@ export type {
 export {
   confusionMatrix,
   DEFAULT_CONFUSION_MATRIX_OPTIONS,
+  MAX_CONFUSION_MATRIX_CELLS,
   normalizeMatrix,
 } from './confusion-matrix.js';
 export type { ErrorRateAccumulatorOptions } from './error-rate-accumulator.js';
@@ -74,7 +80,7 @@ export {
 } from './forecast.js';
 export { ForecastAccumulator } from './forecast-accumulator.js';
 export type { Alignment, AlignmentOperation, Sequence } from './levenshtein.js';
-export { align, levenshtein, MAX_ALIGNMENT_CELLS } from './levenshtein.js';
+export { align, levenshtein, MAX_ALIGNMENT_CELLS, MAX_EDIT_DISTANCE_CELLS } from './levenshtein.js';
 export type { NgramPrecisionCounts, Token } from './ngrams.js';
 export {
   bitsPerCharacter,

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectErrorCode } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createErrorRateAccumulator } from './error-rate-accumulator.js';
 import { MetricsError } from './errors.js';
-import { align, levenshtein } from './levenshtein.js';
+import { align, levenshtein, MAX_EDIT_DISTANCE_CELLS } from './levenshtein.js';
+import { characterErrorRate } from './sequence-errors.js';
 
 interface EditFixture {
   generator: string;
@@ -139,5 +142,41 @@ describe('levenshtein and align properties', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('issue 13: levenshtein messages and sizes', () => {
+  it.each([
+    ['null', null, 'null'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['undefined', undefined, 'undefined'],
+  ])(
+    'issue 13 #14: a %s argument is METRICS_INVALID_INPUT whose message shows the value, not "received null"',
+    (_case, value, shown) => {
+      const error = expectErrorCode(
+        () => levenshtein(value as never, 'a'),
+        MetricsError,
+        'METRICS_INVALID_INPUT',
+      );
+      expect(error.message).not.toMatch(/received null|undefined undefined/);
+      expect(error.message).toContain(`got ${shown}`);
+    },
+  );
+
+  it('issue 13 #13: two long, different texts beyond MAX_EDIT_DISTANCE_CELLS are METRICS_INVALID_INPUT at once, not a hang', () => {
+    const started = performance.now();
+    const a = 'a'.repeat(40_000);
+    const b = 'b'.repeat(40_000);
+    const error = expectErrorCode(() => levenshtein(a, b), MetricsError, 'METRICS_INVALID_INPUT');
+    expect(error.message).toContain(String(MAX_EDIT_DISTANCE_CELLS));
+    expectErrorCode(() => characterErrorRate([a], [b]), MetricsError, 'METRICS_INVALID_INPUT');
+    expectErrorCode(
+      () => createErrorRateAccumulator({ unit: 'character' }).update([a], [b]),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    expect(performance.now() - started).toBeLessThan(2000);
+    // Common ends are stripped first: equal books are cheap whatever their length.
+    expect(levenshtein(`${a}x${a}`, `${a}y${a}`)).toBe(1);
   });
 });

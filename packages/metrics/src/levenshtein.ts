@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import { MetricsError } from './errors.js';
 import type { Token } from './ngrams.js';
 
@@ -36,6 +37,13 @@ export interface Alignment {
 /** The largest DP table {@link align} builds (cells); beyond it, use {@link levenshtein}. */
 export const MAX_ALIGNMENT_CELLS = 50_000_000;
 
+/**
+ * The most DP cells (n·m, after the common prefix and suffix are stripped) {@link levenshtein} and
+ * the error rates compute for one pair: 10⁹, a few seconds. Two different 200,000-character texts
+ * would take minutes; they fail up front instead.
+ */
+export const MAX_EDIT_DISTANCE_CELLS = 1_000_000_000;
+
 function codePoints(text: string): Int32Array {
   const out = new Int32Array(text.length);
   let n = 0;
@@ -53,7 +61,7 @@ export function toElements(sequence: Sequence, name: string): ArrayLike<Token> {
   if (sequence === null || typeof sequence !== 'object' || typeof sequence.length !== 'number') {
     throw new MetricsError(
       'METRICS_INVALID_INPUT',
-      `${name} must be a string or an array of tokens; received ${sequence === null ? 'null' : typeof sequence}.`,
+      `${name} must be a string or an array of tokens, got ${describeValue(sequence)}. Split a sentence into tokens, or pass it as a string.`,
     );
   }
   return sequence;
@@ -63,9 +71,10 @@ let row = new Int32Array(64);
 
 /**
  * Distance of two element arrays with one DP row (O(n·m) time, O(min(n, m)) memory), after
- * stripping their common prefix and suffix.
+ * stripping their common prefix and suffix. `where` names the public function in errors.
+ * @throws MetricsError `METRICS_INVALID_INPUT` above {@link MAX_EDIT_DISTANCE_CELLS} cells.
  */
-export function editDistance(a: ArrayLike<Token>, b: ArrayLike<Token>): number {
+export function editDistance(a: ArrayLike<Token>, b: ArrayLike<Token>, where = 'levenshtein'): number {
   let start = 0;
   let endA = a.length;
   let endB = b.length;
@@ -78,6 +87,14 @@ export function editDistance(a: ArrayLike<Token>, b: ArrayLike<Token>): number {
   let m = endB - start;
   if (n === 0) return m;
   if (m === 0) return n;
+  if (n * m > MAX_EDIT_DISTANCE_CELLS) {
+    throw new MetricsError(
+      'METRICS_INVALID_INPUT',
+      `${where}: the edit distance of a ${a.length}- and a ${b.length}-element sequence needs ${n}·${m} = ${n * m} cells ` +
+        `(after their common ends), more than the limit of ${MAX_EDIT_DISTANCE_CELLS} (MAX_EDIT_DISTANCE_CELLS). ` +
+        'Compare sentences or lines, not whole texts, and sum their distances.',
+    );
+  }
   let outer = a;
   let inner = b;
   if (m > n) {
@@ -112,7 +129,8 @@ export function editDistance(a: ArrayLike<Token>, b: ArrayLike<Token>): number {
  *
  * @param a - a string (compared by code point) or an array of tokens.
  * @param b - likewise.
- * @throws {MetricsError} `METRICS_INVALID_INPUT` when an argument is neither a string nor array-like.
+ * @throws {MetricsError} `METRICS_INVALID_INPUT` when an argument is neither a string nor array-like,
+ * or the two differ over more than {@link MAX_EDIT_DISTANCE_CELLS} cells (n·m).
  * @example levenshtein('kitten', 'sitting') // 3
  * @example levenshtein(['the', 'cat', 'sat'], ['the', 'cat', 'sat', 'down']) // 1
  */
@@ -145,7 +163,7 @@ export function align(reference: Sequence, hypothesis: Sequence): Alignment {
   if ((n + 1) * width > MAX_ALIGNMENT_CELLS) {
     throw new MetricsError(
       'METRICS_INVALID_INPUT',
-      `align builds an (n+1)·(m+1) table; ${n + 1}·${m + 1} cells exceed ${MAX_ALIGNMENT_CELLS}. Align shorter pieces, or use levenshtein() for the distance alone.`,
+      `align builds an (n+1)·(m+1) table; ${n + 1}·${m + 1} = ${(n + 1) * (m + 1)} cells exceed the limit of ${MAX_ALIGNMENT_CELLS} (MAX_ALIGNMENT_CELLS). Align shorter pieces, or use levenshtein() for the distance alone.`,
     );
   }
   const table = new Int32Array((n + 1) * width);

@@ -80,7 +80,11 @@ export function countErrors(
   for (let i = 0; i < references.length; i++) {
     const reference = unitsOf(references[i], unit, `references[${i}]`);
     const hypothesis = unitsOf(hypotheses[i], unit, `hypotheses[${i}]`);
-    const distance = editDistance(reference, hypothesis);
+    const distance = editDistance(
+      reference,
+      hypothesis,
+      unit === 'character' ? 'characterErrorRate' : unit === 'word' ? 'wordErrorRate' : 'tokenErrorRate',
+    );
     edits += distance;
     referenceLength += reference.length;
     onPair?.(distance, reference.length, i);
@@ -323,6 +327,16 @@ export function countTokenAccuracy(
         );
       }
       const expected = reference[t];
+      if (typeof expected === 'number' && Number.isNaN(expected)) {
+        fail(
+          'METRICS_NON_FINITE',
+          fn,
+          `references[${row}][${t}]`,
+          expected,
+          'must be a token id',
+          'Check the labels for NaN.',
+        );
+      }
       if (expected === padId) continue;
       counted++;
       if (predicted === expected) correct++;

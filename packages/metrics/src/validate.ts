@@ -42,6 +42,25 @@ export function pixels(where: string, name: string, value: unknown, max = 10_000
 }
 
 /**
+ * The most marks (cells, points) a plot of `./plots` draws: 10⁵. vega lays a 300×300 confusion
+ * matrix out in about 5 s and a million points in minutes, so larger plots fail up front.
+ */
+export const MAX_PLOT_MARKS = 100_000;
+
+/**
+ * Throws `METRICS_INVALID_INPUT` when a plot would draw more than {@link MAX_PLOT_MARKS} marks.
+ * @param what what is counted (`'cells (classes²)'`, `'points'`).
+ */
+export function checkPlotSize(where: string, what: string, marks: number, fix: string): void {
+  if (marks > MAX_PLOT_MARKS) {
+    throw new MetricsError(
+      'METRICS_INVALID_INPUT',
+      `${where}: the plot would draw ${marks} ${what}, more than the limit of ${MAX_PLOT_MARKS} (MAX_PLOT_MARKS). ${fix}`,
+    );
+  }
+}
+
+/**
  * Every entry of `values` is a finite number.
  * @throws MetricsError `METRICS_INVALID_OPTION` when `values` is not array-like, `METRICS_NON_FINITE`
  *   naming the first NaN or infinite entry.

@@ -8,6 +8,9 @@ import {
   DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS,
   resolveConfusionMatrixPlotOptions,
 } from './confusion-matrix-plot.js';
+import { embeddingScatterSvg } from './embedding-scatter.js';
+import { plotHistorySvg } from './history-plot.js';
+import { MAX_PLOT_MARKS } from './index.js';
 import { svgToPng } from './svg-to-png.js';
 
 const CM = confusionMatrix(
@@ -98,6 +101,70 @@ describe('confusionMatrixSvg', () => {
       confusionMatrixSvg(CM, { title: 3 as never }),
       MetricsError,
       'METRICS_INVALID_OPTION',
+    );
+  });
+});
+
+describe('issue 13: plots of bad and huge inputs', () => {
+  it('issue 13 #13: null, ragged and negative matrices are typed errors', async () => {
+    await expectErrorCode(confusionMatrixSvg(null as never), MetricsError, 'METRICS_INVALID_INPUT');
+    await expectErrorCode(
+      confusionMatrixSvg({ matrix: [[1]], labels: 5 } as never),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    await expectErrorCode(confusionMatrixSvg([[1, 2], [3]]), MetricsError, 'METRICS_SHAPE_MISMATCH');
+    await expectErrorCode(confusionMatrixSvg([[-1]]), MetricsError, 'METRICS_INVALID_INPUT');
+  });
+
+  it('issue 13 #13: more than MAX_PLOT_MARKS cells is METRICS_INVALID_INPUT before vega runs', async () => {
+    const n = Math.floor(Math.sqrt(MAX_PLOT_MARKS)) + 1;
+    const started = performance.now();
+    await expectErrorCode(
+      confusionMatrixSvg(
+        Array.from({ length: n }, () => new Array<number>(n).fill(1)),
+        { cellSize: 4 },
+      ),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('issue 13 #13: embeddingScatterSvg and plotHistorySvg check their inputs and sizes', async () => {
+    await expectErrorCode(embeddingScatterSvg(null as never, []), MetricsError, 'METRICS_INVALID_INPUT');
+    await expectErrorCode(
+      embeddingScatterSvg([[1, 1]], null as never),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    await expectErrorCode(embeddingScatterSvg([null as never], ['a']), MetricsError, 'METRICS_INVALID_INPUT');
+    await expectErrorCode(embeddingScatterSvg([[1, 1]], [5 as never]), MetricsError, 'METRICS_INVALID_INPUT');
+    const many = MAX_PLOT_MARKS + 1;
+    await expectErrorCode(
+      embeddingScatterSvg(
+        Array.from({ length: many }, (_, i) => [i, i] as [number, number]),
+        new Array<string>(many).fill('a'),
+      ),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    await expectErrorCode(
+      plotHistorySvg({ epoch: [0], history: null as never }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    await expectErrorCode(
+      plotHistorySvg({ epoch: [0], history: { loss: 5 as never } }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
+    );
+    const epochs = Array.from({ length: MAX_PLOT_MARKS / 2 + 1 }, (_, i) => i);
+    const curve = epochs.map(() => 1);
+    await expectErrorCode(
+      plotHistorySvg({ epoch: epochs, history: { loss: curve, val_loss: curve } }),
+      MetricsError,
+      'METRICS_INVALID_INPUT',
     );
   });
 });

@@ -1,6 +1,11 @@
 import type { Label } from '../classification-counts.js';
-import { type ConfusionMatrix, type ConfusionMatrixNormalize, normalizeMatrix } from '../confusion-matrix.js';
-import { check, fail } from '../validate.js';
+import {
+  type ConfusionMatrix,
+  type ConfusionMatrixNormalize,
+  checkCountMatrix,
+  normalizeMatrix,
+} from '../confusion-matrix.js';
+import { check, checkPlotSize, fail } from '../validate.js';
 import { type HeatMapCell, heatMapSpec } from './heat-map.js';
 import { renderVegaLiteSvg } from './render-vega-lite.js';
 
@@ -50,7 +55,8 @@ const NORMALIZE_MODES: readonly ConfusionMatrixNormalize[] = ['true', 'pred', 'a
  * Validates the matrix and options and fills in the defaults (internal).
  * @param matrixLabels the labels of a {@link ConfusionMatrix}, the default of `labels`.
  * @throws MetricsError `METRICS_SHAPE_MISMATCH` for a non-square or empty matrix or labels of the
- *   wrong length; `METRICS_NON_FINITE` for NaN/Infinity or negative cells; `METRICS_INVALID_OPTION`.
+ *   wrong length; `METRICS_NON_FINITE` for NaN/Infinity cells; `METRICS_INVALID_INPUT` for negative
+ *   cells or more than {@link MAX_PLOT_MARKS} cells; `METRICS_INVALID_OPTION`.
  */
 export function resolveConfusionMatrixPlotOptions(
   matrix: readonly (readonly number[])[],
@@ -59,24 +65,14 @@ export function resolveConfusionMatrixPlotOptions(
 ): ResolvedConfusionMatrixPlotOptions {
   const fn = 'confusionMatrixSvg';
   const given = check.withDefaults(fn, options, DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS, ['labels']);
-  const n = Array.isArray(matrix) ? matrix.length : 0;
-  if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) {
-    fail(
-      'METRICS_SHAPE_MISMATCH',
-      fn,
-      'matrix',
-      matrix,
-      'must be square and non-empty (n rows of n counts)',
-      'Pass confusionMatrix(yTrue, yPred) or its .matrix.',
-    );
-  }
-  for (const [i, row] of matrix.entries()) {
-    for (const [j, value] of row.entries()) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        fail('METRICS_NON_FINITE', fn, `matrix[${i}][${j}]`, value, 'must be a finite count ≥ 0');
-      }
-    }
-  }
+  checkCountMatrix(fn, matrix);
+  const n = matrix.length;
+  checkPlotSize(
+    fn,
+    'cells (classes²)',
+    n * n,
+    'Plot a subset: confusionMatrix(yTrue, yPred, { labels: [...] }).',
+  );
   const labels = (given.labels ?? matrixLabels ?? matrix.map((_, i) => i)).map(String);
   if (labels.length !== n) {
     fail(
@@ -107,7 +103,8 @@ export function resolveConfusionMatrixPlotOptions(
  * @param matrix a {@link ConfusionMatrix} (its labels name the axes) or a square array of counts.
  * @returns an SVG document (string).
  * @throws MetricsError `METRICS_SHAPE_MISMATCH` (non-square or empty matrix, labels of the wrong
- *   length), `METRICS_NON_FINITE` (NaN, infinite or negative cells), `METRICS_INVALID_OPTION`
+ *   length), `METRICS_NON_FINITE` (NaN or infinite cells), `METRICS_INVALID_INPUT` (not a matrix,
+ *   negative cells, more than {@link MAX_PLOT_MARKS} cells), `METRICS_INVALID_OPTION`
  *   (unknown or bad option); `METRICS_MISSING_DEPENDENCY` when vega or vega-lite is not installed
  *   (`npm install vega vega-lite @resvg/resvg-js`).
  * @example
@@ -118,12 +115,22 @@ export async function confusionMatrixSvg(
   matrix: ConfusionMatrix | readonly (readonly number[])[],
   options: ConfusionMatrixPlotOptions = {},
 ): Promise<string> {
-  const counts = Array.isArray(matrix)
-    ? (matrix as readonly (readonly number[])[])
-    : (matrix as ConfusionMatrix).matrix;
-  const matrixLabels = Array.isArray(matrix) ? undefined : (matrix as ConfusionMatrix).labels;
-  const resolved = resolveConfusionMatrixPlotOptions(counts, options, matrixLabels);
-  const values = normalizeMatrix(counts, resolved.normalize);
+  const given = matrix as ConfusionMatrix | null | undefined;
+  const isArray = Array.isArray(matrix);
+  const counts = isArray ? (matrix as readonly (readonly number[])[]) : given?.matrix;
+  const matrixLabels = isArray ? undefined : given?.labels;
+  if (!isArray && (counts === undefined || (matrixLabels !== undefined && !Array.isArray(matrixLabels)))) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      'confusionMatrixSvg',
+      'matrix',
+      matrix,
+      'must be a ConfusionMatrix ({ labels, matrix }) or a square array of counts',
+      'Pass confusionMatrix(yTrue, yPred).',
+    );
+  }
+  const resolved = resolveConfusionMatrixPlotOptions(counts!, options, matrixLabels);
+  const values = normalizeMatrix(counts!, resolved.normalize);
   const integers = resolved.normalize === 'none' && values.every((row) => row.every(Number.isInteger));
   const cells: HeatMapCell[] = values.flatMap((row, i) =>
     row.map((value, j) => ({
@@ -133,7 +140,8 @@ export async function confusionMatrixSvg(
       text: integers ? String(value) : value.toFixed(2),
     })),
   );
-  const max = Math.max(...cells.map((c) => c.value));
+  let max = 0;
+  for (const cell of cells) max = Math.max(max, cell.value);
   return renderVegaLiteSvg(
     heatMapSpec(cells, {
       rows: resolved.labels,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { check, fail, pixels } from '../validate.js';
+import { check, checkPlotSize, fail, pixels } from '../validate.js';
 import { renderVegaLiteSvg } from './render-vega-lite.js';
 
 /** Options of {@link embeddingScatterSvg}. */
@@ -94,7 +94,8 @@ function visible(label: string): string {
  * @param labels one label per point.
  * @returns an SVG document (string) with one circle and one text per point.
  * @throws MetricsError `METRICS_SHAPE_MISMATCH` when `labels` and `points` differ in length;
- *   `METRICS_NON_FINITE` for a non-finite coordinate; `METRICS_INVALID_OPTION` for a bad option;
+ *   `METRICS_NON_FINITE` for a non-finite coordinate; `METRICS_INVALID_INPUT` for points or labels
+ *   that are not arrays of `[x, y]` pairs and strings, or more than {@link MAX_PLOT_MARKS} points; `METRICS_INVALID_OPTION` for a bad option;
  *   `METRICS_MISSING_DEPENDENCY` when vega or vega-lite is not installed
  *   (`npm install vega vega-lite @resvg/resvg-js`).
  * @example
@@ -109,6 +110,21 @@ export async function embeddingScatterSvg(
 ): Promise<string> {
   const resolved = resolveEmbeddingScatterOptions(options);
   const fn = 'embeddingScatterSvg';
+  for (const [name, value] of [
+    ['points', points],
+    ['labels', labels],
+  ] as const) {
+    if (!Array.isArray(value)) {
+      fail(
+        'METRICS_INVALID_INPUT',
+        fn,
+        name,
+        value,
+        'must be an array',
+        'Pass projectEmbeddings2d(...).points and .labels.',
+      );
+    }
+  }
   if (labels.length !== points.length) {
     fail(
       'METRICS_SHAPE_MISMATCH',
@@ -119,7 +135,13 @@ export async function embeddingScatterSvg(
       'Pass one label per point.',
     );
   }
+  checkPlotSize(fn, 'points', points.length, 'Plot a sample of the points (e.g. the most frequent tokens).');
   for (const [i, point] of points.entries()) {
+    if (!Array.isArray(point) || point.length !== 2) {
+      fail('METRICS_INVALID_INPUT', fn, `points[${i}]`, point, 'must be an [x, y] pair');
+    }
+    if (typeof labels[i] !== 'string')
+      fail('METRICS_INVALID_INPUT', fn, `labels[${i}]`, labels[i], 'must be a string');
     for (const k of [0, 1]) {
       if (!Number.isFinite(point[k]))
         fail('METRICS_NON_FINITE', fn, `points[${i}][${k}]`, point[k], 'must be a finite number');

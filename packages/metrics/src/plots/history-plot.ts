@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { check, fail, pixels } from '../validate.js';
+import { check, checkPlotSize, fail, pixels } from '../validate.js';
 import { renderVegaLiteSvg } from './render-vega-lite.js';
 
 /**
@@ -67,7 +67,16 @@ export function resolvePlotHistoryOptions(
       'must be { epoch, history } as model.fit returns it',
     );
   }
-  const keys = Object.keys(history.history ?? {});
+  if (history.history === null || typeof history.history !== 'object') {
+    fail(
+      'METRICS_INVALID_INPUT',
+      fn,
+      'history.history',
+      history.history,
+      'must be an object of metric name → values per epoch',
+    );
+  }
+  const keys = Object.keys(history.history);
   const metrics = given.metrics ?? keys.filter((key) => !key.startsWith(VALIDATION_PREFIX));
   if (!Array.isArray(metrics) || metrics.length === 0) {
     check.invalid(
@@ -105,7 +114,8 @@ interface Row {
  * @param history `model.fit`'s `History`, or `{ epoch, history }` built by hand.
  * @returns an SVG document (string) with one line per curve.
  * @throws MetricsError `METRICS_SHAPE_MISMATCH` when a plotted series does not have one value
- *   per epoch; `METRICS_INVALID_OPTION` for unknown or no metrics and bad options;
+ *   per epoch; `METRICS_INVALID_INPUT` for a history that is not `{ epoch, history }` of arrays, or
+ *   more than {@link MAX_PLOT_MARKS} points (epochs × curves); `METRICS_INVALID_OPTION` for unknown or no metrics and bad options;
  *   `METRICS_MISSING_DEPENDENCY` when vega or vega-lite is not installed
  *   (`npm install vega vega-lite @resvg/resvg-js`).
  * @example
@@ -117,10 +127,20 @@ export async function plotHistorySvg(
   options: PlotHistoryOptions = {},
 ): Promise<string> {
   const resolved = resolvePlotHistoryOptions(history, options);
+  const curves = resolved.metrics.reduce(
+    (n, metric) => n + (history.history[VALIDATION_PREFIX + metric] === undefined ? 1 : 2),
+    0,
+  );
+  checkPlotSize(
+    'plotHistorySvg',
+    'points (epochs × curves)',
+    history.epoch.length * curves,
+    'Plot fewer metrics, or every n-th epoch.',
+  );
   const panels = resolved.metrics.map((metric) => {
-    const rows: Row[] = [...series(history, metric, 'train')];
+    let rows: Row[] = series(history, metric, 'train');
     if (history.history[VALIDATION_PREFIX + metric] !== undefined) {
-      rows.push(...series(history, VALIDATION_PREFIX + metric, 'validation'));
+      rows = rows.concat(series(history, VALIDATION_PREFIX + metric, 'validation'));
     }
     return { metric, rows };
   });
@@ -129,6 +149,15 @@ export async function plotHistorySvg(
 
 function series(history: TrainingHistory, key: string, split: Row['split']): Row[] {
   const values = history.history[key]!;
+  if (!Array.isArray(values)) {
+    fail(
+      'METRICS_INVALID_INPUT',
+      'plotHistorySvg',
+      `history.${key}`,
+      values,
+      'must be an array (one value per epoch)',
+    );
+  }
   if (values.length !== history.epoch.length) {
     fail(
       'METRICS_SHAPE_MISMATCH',

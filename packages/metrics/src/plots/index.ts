@@ -3,6 +3,8 @@
  * embedding scatter. Needs the optional peer dependencies vega, vega-lite and @resvg/resvg-js
  * (`npm install vega vega-lite @resvg/resvg-js`), loaded on first call.
  */
+
+export { MAX_PLOT_MARKS } from '../validate.js';
 export type { ConfusionMatrixPlotOptions } from './confusion-matrix-plot.js';
 export { confusionMatrixSvg, DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS } from './confusion-matrix-plot.js';
 export type { EmbeddingScatterOptions } from './embedding-scatter.js';

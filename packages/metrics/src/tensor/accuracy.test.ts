@@ -13,6 +13,7 @@ import {
   sparseCategoricalAccuracy,
   topKAccuracy,
 } from './accuracy.js';
+import { maskedSparseCategoricalCrossentropy } from './masked-loss.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -162,5 +163,48 @@ describe('accuracies', () => {
     });
     expect([yTrue, yPred, oneHot].some((t) => t.isDisposed)).toBe(false);
     tf.dispose([yTrue, yPred, oneHot]);
+  });
+});
+
+describe('issue 13: tensor metrics given the wrong kind of input', () => {
+  const metrics = () => [
+    maskedAccuracy(),
+    sparseCategoricalAccuracy(),
+    categoricalAccuracy(),
+    binaryAccuracy(),
+    topKAccuracy({ k: 1 }),
+    maskedSparseCategoricalCrossentropy(),
+  ];
+
+  it('issue 13 #13: string tensors and non-tensors are METRICS_INVALID_INPUT, and repeated failing calls leak nothing', async () => {
+    for (const metric of metrics()) {
+      await expectNoLeaks(() => {
+        const labels = tf.tensor([['a', 'b']]);
+        const scores = tf.zeros([1, 2, 3]);
+        try {
+          expectErrorCode(() => metric(labels, scores), MetricsError, 'METRICS_INVALID_INPUT');
+          expectErrorCode(() => metric([[1, 2]] as never, scores), MetricsError, 'METRICS_INVALID_INPUT');
+          expectErrorCode(() => metric(null as never, scores), MetricsError, 'METRICS_INVALID_INPUT');
+        } finally {
+          labels.dispose();
+          scores.dispose();
+        }
+      });
+    }
+  });
+
+  it('issue 13 #13: wrong shapes leak nothing either', async () => {
+    for (const metric of metrics()) {
+      await expectNoLeaks(() => {
+        const labels = tf.zeros([2, 7]);
+        const scores = tf.zeros([3, 4, 5]);
+        try {
+          expectErrorCode(() => metric(labels, scores), MetricsError, 'METRICS_SHAPE_MISMATCH');
+        } finally {
+          labels.dispose();
+          scores.dispose();
+        }
+      });
+    }
   });
 });

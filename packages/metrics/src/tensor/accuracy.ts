@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricsError } from '../errors.js';
 import { check } from '../validate.js';
-import { classIds, MIN_MASK_SUM, named, oneHotLike, type TensorMetric } from './tensor-metric.js';
+import {
+  checkTensors,
+  classIds,
+  MIN_MASK_SUM,
+  named,
+  oneHotLike,
+  type TensorMetric,
+} from './tensor-metric.js';
 
 /** Options of {@link maskedAccuracy}. */
 export interface MaskedAccuracyOptions {
@@ -132,6 +139,7 @@ export function binaryAccuracy(options: BinaryAccuracyOptions = {}): TensorMetri
   const name = 'binaryAccuracy';
   return named(name, (yTrue, yPred) =>
     tf.tidy(() => {
+      checkTensors(name, yTrue, yPred);
       if (!tf.util.arraysEqual(yTrue.shape, yPred.shape)) {
         throw new MetricsError(
           'METRICS_SHAPE_MISMATCH',

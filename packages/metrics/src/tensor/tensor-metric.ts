@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricsError } from '../errors.js';
 
@@ -19,6 +20,44 @@ export function named<F extends TensorMetric>(name: string, fn: F): F {
 }
 
 /**
+ * Throws unless `yTrue` and `yPred` are numeric tfjs tensors (checked before any tensor is made,
+ * so a failing call leaves nothing behind).
+ * @throws MetricsError `METRICS_INVALID_INPUT` for an array, `null` or a string/complex tensor.
+ */
+export function checkTensors(fn: string, yTrue: unknown, yPred: unknown): void {
+  for (const [name, value] of [
+    ['yTrue', yTrue],
+    ['yPred', yPred],
+  ] as const) {
+    const tensor = value as { shape?: unknown; dtype?: unknown; isDisposed?: unknown } | null;
+    if (
+      tensor === null ||
+      typeof tensor !== 'object' ||
+      !Array.isArray(tensor.shape) ||
+      typeof tensor.dtype !== 'string'
+    ) {
+      throw new MetricsError(
+        'METRICS_INVALID_INPUT',
+        `${fn}: ${name} must be a tfjs tensor, got ${describeValue(value)}. Wrap arrays with tf.tensor(...).`,
+      );
+    }
+    if (tensor.dtype === 'string' || tensor.dtype === 'complex64') {
+      throw new MetricsError(
+        'METRICS_INVALID_INPUT',
+        `${fn}: ${name} must be a numeric tensor (float32, int32 or bool), got ${describeValue(value)}. ` +
+          'Map string labels to class ids first (e.g. with a Tokenizer).',
+      );
+    }
+    if (tensor.isDisposed === true) {
+      throw new MetricsError(
+        'METRICS_INVALID_INPUT',
+        `${fn}: ${name} has been disposed. Keep it alive until the metric has run.`,
+      );
+    }
+  }
+}
+
+/**
  * Class ids `[…]` (int32) from targets given as ids `[…]`, ids with a trailing 1 `[…, 1]` (what
  * tfjs-layers feeds for sparse losses) or one-hot `[…, classes]` (argmax), for predictions
  * `[…, classes]`. Call inside a tidy.
@@ -30,6 +69,7 @@ export function classIds(
   fn: string,
   allow: 'sparse' | 'one-hot' | 'both',
 ): tf.Tensor {
+  checkTensors(fn, yTrue, yPred);
   const outer = yPred.shape.slice(0, -1);
   const classes = yPred.shape[yPred.shape.length - 1];
   const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
