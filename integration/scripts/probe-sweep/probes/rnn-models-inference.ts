@@ -331,7 +331,7 @@ const suite: ProbeSuite = {
         ([name, kind, batch]): Probe => ({
           name: `RnnStepModel.${name}`,
           kind,
-          expect: { code: 'RNN_MODELS_INVALID_OPTION' },
+          expect: { code: kind === 'huge' ? 'RNN_MODELS_TOO_LARGE' : 'RNN_MODELS_INVALID_OPTION' },
           run: () => m.step.disposeState(m.step.initialState(batch as number)),
         }),
       ),

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import { checkLayersModel, readLive } from '../inspect/arguments.js';
+import { checkTensorSize } from '../layers/size-limits.js';
 import { modelChain } from './model-chain.js';
 import type { RecurrentStepKind } from './recurrent-step.js';
 import { compileStepProgram, type StepProgram } from './step-program.js';
@@ -53,8 +54,9 @@ export interface RnnStepModel {
   /**
    * Zero states for `batchSize` rows (what `model.predict` starts every sequence from).
    * @returns a new state; the caller owns it (`disposeState`).
-   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` unless `batchSize` is a positive integer
-   *   whose state tensors (`batchSize × units` values each) fit in 2^28 values (1 GiB of float32).
+   * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` unless `batchSize` is a positive integer;
+   *   `RNN_MODELS_TOO_LARGE` when a state tensor (`batchSize × units` values) would exceed one
+   *   tensor's limit (2^31 bytes), which tfjs would otherwise reserve without a word.
    */
   initialState(batchSize: number): RnnStepState;
   /**
@@ -112,9 +114,6 @@ export const DEFAULT_TO_STEP_MODEL_OPTIONS: Readonly<ResolvedToStepModelOptions>
 });
 
 const WHERE = 'toStepModel';
-
-/** Most values one state tensor may hold: 2^28 float32 values, 1 GiB. */
-const MAX_STATE_VALUES = 2 ** 28;
 
 /**
  * Validates {@link ToStepModelOptions} and fills in {@link DEFAULT_TO_STEP_MODEL_OPTIONS}.
@@ -212,13 +211,12 @@ class ChainStepModel implements RnnStepModel {
         `${WHERE}: initialState(batchSize) needs a positive integer, got ${describeValue(batchSize)}.`,
       );
     }
-    const widest = Math.max(0, ...this.program.recurrent.map(({ units }) => units));
-    if (batchSize * widest > MAX_STATE_VALUES) {
-      throw new RnnModelsError(
-        'RNN_MODELS_INVALID_OPTION',
-        `${WHERE}: initialState(${batchSize}) asks for state tensors of ${batchSize} × ${widest} = ` +
-          `${batchSize * widest} values (${Math.round((batchSize * widest * 4) / 2 ** 30)} GiB each); the limit is ` +
-          `${MAX_STATE_VALUES} (1 GiB of float32). Use a batch of at most ${Math.floor(MAX_STATE_VALUES / widest)} rows.`,
+    for (const { layerName, units } of this.program.recurrent) {
+      checkTensorSize(
+        `${WHERE}: initialState(${batchSize})`,
+        `state of layer '${layerName}' [batchSize, units]`,
+        [batchSize, units],
+        'Step fewer rows at a time.',
       );
     }
     const layers = this.program.recurrent.map(({ units, stateCount }) =>

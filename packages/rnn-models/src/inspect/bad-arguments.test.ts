@@ -48,7 +48,7 @@ describe('issue 13: bad arguments to inference, inspection and interop are typed
     invalid(() => toStepModel(null as never));
     const lm = toStepModel(model);
     // 1e9 rows × 3 units: 12 GB of state, which tf.zeros would reserve without a word.
-    invalid(() => lm.initialState(1e9));
+    expectErrorCode(() => lm.initialState(1e9), RnnModelsError, 'RNN_MODELS_TOO_LARGE');
     const state = lm.initialState(2);
     await expectNoLeaks(() => {
       shape(() => lm.step(null as never, state));
