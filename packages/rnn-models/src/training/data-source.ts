@@ -164,3 +164,10 @@ export function disposeBatch(batch: Batch): void {
   if (batch.mask instanceof tf.Tensor) tensors.push(batch.mask);
   tf.dispose(tensors);
 }
+
+/** Rows in a batch: the first dimension of `ys`, else of the (first) input; 1 when unknown. */
+export function batchSize(batch: Batch): number {
+  if (batch.ys instanceof tf.Tensor && batch.ys.rank > 0) return batch.ys.shape[0]!;
+  const first = Array.isArray(batch.xs) ? batch.xs[0] : batch.xs;
+  return (first as tf.Tensor | undefined)?.shape[0] ?? 1;
+}
