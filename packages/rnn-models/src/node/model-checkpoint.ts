@@ -214,6 +214,15 @@ export class ModelCheckpoint extends tfl.Callback {
     return Number.isFinite(this.bestValue) ? this.bestValue : undefined;
   }
 
+  /** Refuses a `dir` that is not a folder it may write into before the first epoch, not after it. */
+  override async onTrainBegin(): Promise<void> {
+    try {
+      await checkTargetKind(this.options.dir, WHERE);
+    } catch (error) {
+      throw asIoError(error, 'ModelCheckpoint: checking', this.options.dir);
+    }
+  }
+
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
     const o = this.options;
     const completed = epoch + 1;
