@@ -55,3 +55,16 @@ export interface ProbeResult {
   readonly detail: string;
   readonly ms: number;
 }
+
+/** A {@link Probe} from positional parts, the shorthand of long probe tables. */
+export function probe(
+  name: string,
+  kind: ProbeKind,
+  expect: Probe['expect'],
+  run: () => unknown,
+  timeoutSeconds?: number,
+): Probe {
+  return timeoutSeconds === undefined
+    ? { name, kind, expect, run }
+    : { name, kind, expect, run, timeoutSeconds };
+}

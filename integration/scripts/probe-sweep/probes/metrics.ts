@@ -59,7 +59,7 @@ import {
   topKAccuracy,
 } from '@rnnkit/metrics/tensor';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Probe, ProbeKind, ProbeSuite } from '../types.js';
+import { type ProbeSuite, probe } from '../types.js';
 
 const OPTION = { code: 'METRICS_INVALID_OPTION' } as const;
 const INPUT = { code: 'METRICS_INVALID_INPUT' } as const;
@@ -67,18 +67,6 @@ const EMPTY = { code: 'METRICS_EMPTY_INPUT' } as const;
 const LENGTH = { code: 'METRICS_LENGTH_MISMATCH' } as const;
 const NON_FINITE = { code: 'METRICS_NON_FINITE' } as const;
 const SHAPE = { code: 'METRICS_SHAPE_MISMATCH' } as const;
-
-function probe(
-  name: string,
-  kind: ProbeKind,
-  expect: Probe['expect'],
-  run: () => unknown,
-  timeoutSeconds?: number,
-): Probe {
-  return timeoutSeconds === undefined
-    ? { name, kind, expect, run }
-    : { name, kind, expect, run, timeoutSeconds };
-}
 
 /** Calls a tensor metric five times on tensors it makes and disposes, so leaks add up. */
 function tensorCalls(

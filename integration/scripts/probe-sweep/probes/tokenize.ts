@@ -13,24 +13,12 @@ import {
   textToWordSequence,
   vocabularyFromJSON,
 } from '@rnnkit/tokenize';
-import type { Probe, ProbeKind, ProbeSuite } from '../types.js';
+import { type ProbeSuite, probe } from '../types.js';
 
 const INVALID_OPTION = { code: 'TOKENIZE_INVALID_OPTION' } as const;
 const INVALID_INPUT = { code: 'TOKENIZE_INVALID_INPUT' } as const;
 const MALFORMED = { code: 'TOKENIZE_MALFORMED_JSON' } as const;
 const OUT_OF_RANGE = { code: 'TOKENIZE_ID_OUT_OF_RANGE' } as const;
-
-function probe(
-  name: string,
-  kind: ProbeKind,
-  expect: Probe['expect'],
-  run: () => unknown,
-  timeoutSeconds?: number,
-): Probe {
-  return timeoutSeconds === undefined
-    ? { name, kind, expect, run }
-    : { name, kind, expect, run, timeoutSeconds };
-}
 
 const fitted = () => new Tokenizer({ oovToken: '<OOV>' }).fitOnTexts(['the cat sat', 'the dog ran']);
 
