@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/core';
+import { createValidator, RnnkitError, type Validator } from '@rnnkit/core';
 
 /** Every failure `@rnnkit/seq2seq` reports, as a stable machine-readable code. */
 export type Seq2SeqErrorCode =
@@ -17,3 +17,9 @@ export type Seq2SeqErrorCode =
 export class Seq2SeqError extends RnnkitError<Seq2SeqErrorCode> {
   override readonly name = 'Seq2SeqError';
 }
+
+/** seq2seq's one option validator: every failure is a `SEQ2SEQ_INVALID_OPTION`. */
+// Typed explicitly so that a `validate.invalid(…)` call (returns never) narrows like a throw.
+export const validate: Validator = createValidator(
+  (message) => new Seq2SeqError('SEQ2SEQ_INVALID_OPTION', message),
+);
