@@ -1,10 +1,12 @@
 /**
- * `@rnnkit/metrics/plots`: figures as SVG or PNG — a confusion matrix, training curves, an
- * embedding scatter. Needs the optional peer dependencies vega, vega-lite and @resvg/resvg-js
- * (`npm install vega vega-lite @resvg/resvg-js`), loaded on first call.
+ * `@rnnkit/metrics/plots`: figures as SVG or PNG — a confusion matrix, an attention alignment,
+ * training curves, an embedding scatter. Needs the optional peer dependencies vega, vega-lite and
+ * @resvg/resvg-js (`npm install vega vega-lite @resvg/resvg-js`), loaded on first call.
  */
 
 export { MAX_PLOT_MARKS } from '../validate.js';
+export type { AlignmentColorScheme, AlignmentHeatMapOptions, AlignmentWeights } from './alignment-plot.js';
+export { alignmentHeatMapSvg, DEFAULT_ALIGNMENT_HEAT_MAP_OPTIONS } from './alignment-plot.js';
 export type { ConfusionMatrixPlotOptions } from './confusion-matrix-plot.js';
 export { confusionMatrixSvg, DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS } from './confusion-matrix-plot.js';
 export type { EmbeddingScatterOptions } from './embedding-scatter.js';

@@ -2,7 +2,13 @@
 import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { MetricsError } from '../errors.js';
-import { confusionMatrixSvg, embeddingScatterSvg, plotHistorySvg, svgToPng } from './index.js';
+import {
+  alignmentHeatMapSvg,
+  confusionMatrixSvg,
+  embeddingScatterSvg,
+  plotHistorySvg,
+  svgToPng,
+} from './index.js';
 
 async function expectMisspelt(
   fn: (options: never) => Promise<unknown>,
@@ -22,6 +28,8 @@ describe('misspelt option names', () => {
       'metric',
       'metrics',
     );
+    await expectMisspelt((o) => alignmentHeatMapSvg([[1]], o), 'sourceToken', 'sourceTokens');
+    await expectMisspelt((o) => alignmentHeatMapSvg([[1]], o), 'colourScheme', 'colorScheme');
     await expectMisspelt((o) => embeddingScatterSvg([[0, 0]], ['a'], o), 'xtitle', 'xTitle');
     await expectMisspelt((o) => svgToPng('<svg/>', o), 'widht', 'width');
     await expectMisspelt((o) => svgToPng('<svg/>', o), 'backgroud', 'background');
