@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it, vi } from 'vitest';
+import { cells, texts } from '../../test/svg-marks.js';
 import { MetricsError, type MetricsErrorCode } from '../errors.js';
 import {
   type AlignmentHeatMapOptions,
@@ -21,14 +22,6 @@ const SOURCE = ['je', 'suis', 'je', '<eos>'];
 const TARGET = ['i', 'am', 'me'];
 
 /** `aria-label`s of the cells (rect marks) and the printed values (text marks), in drawing order. */
-function cells(svg: string): string[] {
-  return [
-    ...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="rect mark"/g),
-  ].map((m) => m[1]!);
-}
-function texts(svg: string): string[] {
-  return [...svg.matchAll(/aria-roledescription="text mark"[^>]*>([^<]*)</g)].map((m) => m[1]!);
-}
 /** Texts of the axis labels (everything vega prints that is not a mark or a title). */
 function axisLabels(svg: string): string[] {
   return [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);

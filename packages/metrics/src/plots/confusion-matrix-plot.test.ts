@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { expectErrorCode } from '@rnnkit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { cells, texts } from '../../test/svg-marks.js';
 import { confusionMatrix } from '../confusion-matrix.js';
 import { MetricsError } from '../errors.js';
 import {
@@ -19,14 +20,6 @@ const CM = confusionMatrix(
 );
 
 /** `aria-label`s of the cells (rect marks) and the printed values (text marks), in drawing order. */
-function cells(svg: string): string[] {
-  return [
-    ...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="rect mark"/g),
-  ].map((m) => m[1]!);
-}
-function texts(svg: string): string[] {
-  return [...svg.matchAll(/aria-roledescription="text mark"[^>]*>([^<]*)</g)].map((m) => m[1]!);
-}
 
 describe('confusionMatrixSvg', () => {
   it('draws one cell per (true, predicted) pair with its count, true classes down, predicted across', async () => {
