@@ -1,2 +1,17 @@
+export { SPECIAL_TOKENS } from './data/build-vocabulary.js';
+export type { EncodedSources, EncodeSourcesOptions, PairVocabularies } from './data/pair-codec.js';
+export { DEFAULT_ENCODE_SOURCES_OPTIONS, decodeTargets, encodeSources } from './data/pair-codec.js';
+export type {
+  DroppedPairs,
+  LongPairs,
+  PairBatch,
+  PairBucketingOptions,
+  PreparedPairs,
+  PreparePairsOptions,
+  TextPair,
+} from './data/prepare-pairs.js';
+export { DEFAULT_PREPARE_PAIRS_OPTIONS, preparePairs } from './data/prepare-pairs.js';
+export type { TokenLevel } from './data/standardize-text.js';
+export { TOKEN_LEVELS, TRANSLATION_STANDARDIZE } from './data/standardize-text.js';
 export type { Seq2SeqErrorCode } from './errors.js';
 export { Seq2SeqError } from './errors.js';
