@@ -15,3 +15,16 @@ export type { TokenLevel } from './data/standardize-text.js';
 export { TOKEN_LEVELS, TRANSLATION_STANDARDIZE } from './data/standardize-text.js';
 export type { Seq2SeqErrorCode } from './errors.js';
 export { Seq2SeqError } from './errors.js';
+export type {
+  EvaluateTranslationsOptions,
+  EvaluateTranslatorOptions,
+  TranslateFunction,
+  TranslationScores,
+  TranslatorEvaluation,
+} from './evaluate.js';
+export {
+  DEFAULT_EVALUATE_TRANSLATIONS_OPTIONS,
+  DEFAULT_EVALUATE_TRANSLATOR_OPTIONS,
+  evaluateTranslations,
+  evaluateTranslator,
+} from './evaluate.js';
