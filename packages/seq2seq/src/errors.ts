@@ -7,7 +7,9 @@ export type Seq2SeqErrorCode =
   /** The source or target vocabulary does not match the model it is used with. */
   | 'SEQ2SEQ_VOCABULARY_MISMATCH'
   /** Source or target sequences are not of the shape the model accepts. */
-  | 'SEQ2SEQ_INVALID_INPUT';
+  | 'SEQ2SEQ_INVALID_INPUT'
+  /** A weight the options ask for would exceed one tensor's limit (2^31 bytes); nothing was built. */
+  | 'SEQ2SEQ_TOO_LARGE';
 
 /**
  * Error thrown by `@rnnkit/seq2seq`: an {@link RnnkitError} whose `code` is a

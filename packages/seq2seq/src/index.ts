@@ -1,3 +1,5 @@
+export type { AttentionLayerArgs, AttentionScore } from './attention.js';
+export { AttentionLayer, MASKED_SCORE } from './attention.js';
 export { SPECIAL_TOKENS } from './data/build-vocabulary.js';
 export type { EncodedSources, EncodeSourcesOptions, PairVocabularies } from './data/pair-codec.js';
 export { DEFAULT_ENCODE_SOURCES_OPTIONS, decodeTargets, encodeSources } from './data/pair-codec.js';
@@ -13,6 +15,19 @@ export type {
 export { DEFAULT_PREPARE_PAIRS_OPTIONS, preparePairs } from './data/prepare-pairs.js';
 export type { TokenLevel } from './data/standardize-text.js';
 export { TOKEN_LEVELS, TRANSLATION_STANDARDIZE } from './data/standardize-text.js';
+export type { DecoderStepModel, DecoderStepState } from './decoder-step-model.js';
+export { EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
+export type {
+  AttentionKind,
+  EncoderDecoderConfig,
+  EncoderDecoderOptions,
+  Seq2SeqCell,
+} from './encoder-decoder-options.js';
+export {
+  ATTENTION_KINDS,
+  DEFAULT_ENCODER_DECODER_OPTIONS,
+  SEQ2SEQ_CELLS,
+} from './encoder-decoder-options.js';
 export type { Seq2SeqErrorCode } from './errors.js';
 export { Seq2SeqError } from './errors.js';
 export type {
@@ -28,3 +43,16 @@ export {
   evaluateTranslations,
   evaluateTranslator,
 } from './evaluate.js';
+export type { IdRows } from './id-tensor.js';
+export type {
+  TeacherForcingBatch,
+  TeacherForcingBatchesOptions,
+  TeacherForcingBatchOptions,
+} from './teacher-forcing.js';
+export {
+  DEFAULT_TEACHER_FORCING_BATCHES_OPTIONS,
+  teacherForcingBatch,
+  teacherForcingBatches,
+} from './teacher-forcing.js';
+export type { DecodingMethod, TranslateOptions, Translation } from './translate.js';
+export { DECODING_METHODS, DEFAULT_TRANSLATE_OPTIONS, translate } from './translate.js';
