@@ -9,7 +9,9 @@ export type Seq2SeqErrorCode =
   /** Source or target sequences are not of the shape the model accepts. */
   | 'SEQ2SEQ_INVALID_INPUT'
   /** A weight the options ask for would exceed one tensor's limit (2^31 bytes); nothing was built. */
-  | 'SEQ2SEQ_TOO_LARGE';
+  | 'SEQ2SEQ_TOO_LARGE'
+  /** A saved translator's extras (config, vocabularies, BOS/EOS) are missing or malformed. */
+  | 'SEQ2SEQ_CHECKPOINT_CORRUPT';
 
 /**
  * Error thrown by `@rnnkit/seq2seq`: an {@link RnnkitError} whose `code` is a

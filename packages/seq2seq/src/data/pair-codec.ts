@@ -2,7 +2,7 @@ import { describeValue } from '@rnnkit/core';
 import { type DenseMatrix, padSequences } from '@rnnkit/datasets';
 import { isVocabulary, type StandardizeOptions, TokenizeError, type Vocabulary } from '@rnnkit/tokenize';
 import { Seq2SeqError, validate } from '../errors.js';
-import { joinTokens, splitTokens, standardizeText } from './standardize-text.js';
+import { joinTokens, resolveStandardize, splitTokens, standardizeText } from './standardize-text.js';
 
 /**
  * What turns texts into model ids and back: the two vocabularies, the target's BOS/EOS ids and
@@ -193,6 +193,17 @@ export function requirePairVocabularies(where: string, value: PairVocabularies):
       'SEQ2SEQ_INVALID_INPUT',
       `${where}: standardize must be standardize steps or null, got ${describeValue(standardize)}.`,
     );
+  }
+  if (standardize !== null) {
+    try {
+      resolveStandardize(where, standardize);
+    } catch (cause) {
+      throw new Seq2SeqError(
+        'SEQ2SEQ_INVALID_INPUT',
+        `${where}: vocabularies.standardize holds invalid steps (${(cause as Error).message})`,
+        { cause },
+      );
+    }
   }
   return candidate as PairVocabularies;
 }
