@@ -92,7 +92,7 @@ export function encodeSources(
     return sequenceLength === null ? ids : ids.slice(0, sequenceLength);
   });
   const ids = padSequences(sequences, {
-    maxLength: sequenceLength ?? Math.max(0, ...sequences.map((s) => s.length)),
+    maxLength: sequenceLength ?? sequences.reduce((longest, s) => Math.max(longest, s.length), 0),
     padding: 'post',
     truncating: 'post',
   });
