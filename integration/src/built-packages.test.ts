@@ -54,10 +54,11 @@ describe.each(LIBRARIES)('@rnnkit/%s built output', (name) => {
   });
 });
 
-/** Sub-path entry points (`@rnnkit/rnn-models/node`, `@rnnkit/datasets/tensor`, `@rnnkit/metrics/tensor`, `/plots`) get the same two checks. */
+/** Sub-path entry points (`@rnnkit/rnn-models/node`, `@rnnkit/seq2seq/node`, `@rnnkit/datasets/tensor`, `@rnnkit/metrics/tensor`, `/plots`) get the same two checks. */
 const SUBPATH_ENTRIES = [
   ['rnn-models', './node'],
   ['datasets', './tensor'],
+  ['seq2seq', './node'],
   ['metrics', './tensor'],
   ['metrics', './plots'],
 ] as const;

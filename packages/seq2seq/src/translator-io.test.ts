@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RnnModelsError } from '@rnnkit/rnn-models';
-// biome-ignore lint/style/noRestrictedImports: './node' is an entry of rnn-models' exports map, not a deep import.
 import { saveModel } from '@rnnkit/rnn-models/node';
 import { expectErrorCode } from '@rnnkit/test-utils';
 import '@tensorflow/tfjs-backend-cpu';

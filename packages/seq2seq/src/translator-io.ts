@@ -1,5 +1,4 @@
 import { describeValue } from '@rnnkit/core';
-// biome-ignore lint/style/noRestrictedImports: './node' is an entry of rnn-models' exports map, not a deep import.
 import { type JsonValue, loadModel, type SavedOptimizerState, saveModel } from '@rnnkit/rnn-models/node';
 import {
   type StandardizeOptions,
