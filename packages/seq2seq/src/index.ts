@@ -45,6 +45,18 @@ export {
 } from './evaluate.js';
 export type { IdRows } from './id-tensor.js';
 export type {
+  ScheduledSamplingOptions,
+  ScheduledSamplingPick,
+  TeacherForcingSchedule,
+} from './scheduled-sampling.js';
+export {
+  DEFAULT_SCHEDULED_SAMPLING_OPTIONS,
+  scheduledDecoderInputs,
+  scheduledSamplingStep,
+  TEACHER_FORCING_SCHEDULE_KINDS,
+  teacherForcingProbability,
+} from './scheduled-sampling.js';
+export type {
   TeacherForcingBatch,
   TeacherForcingBatchesOptions,
   TeacherForcingBatchOptions,
