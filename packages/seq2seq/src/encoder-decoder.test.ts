@@ -1,8 +1,9 @@
 import { initBackend } from '@rnnkit/rnn-models';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encoderDecoder } from './encoder-decoder.js';
+import { EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
 import { DEFAULT_ENCODER_DECODER_OPTIONS, type EncoderDecoderOptions } from './encoder-decoder-options.js';
 import { Seq2SeqError } from './errors.js';
 
@@ -202,4 +203,30 @@ describe('encoderDecoder', () => {
     stepModel.dispose();
     other.dispose();
   });
+
+  it.each([
+    { ...small, cell: 'lstm', bidirectionalEncoder: true, attention: 'bahdanau', layers: 2 },
+    { ...small, attention: 'luong-general' },
+  ] as const)(
+    'serialises: a model loaded from its topology and weights decodes identically (%o)',
+    async (options) => {
+      const translator = encoderDecoder(options);
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await translator.model.save(
+        tf.io.withSaveHandler(async (saved) => {
+          artifacts = saved;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      const loaded = new EncoderDecoder(
+        await tfl.loadLayersModel(tf.io.fromMemory(artifacts!)),
+        translator.config,
+      );
+      const [a, b] = [translator, loaded].map((t) => stepLogits(t, sources, decoderInputs));
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0])).toBe(0);
+      tf.dispose([a!, b!]);
+      loaded.dispose();
+      translator.dispose();
+    },
+  );
 });
