@@ -210,7 +210,7 @@ function readExtras(
       targetVocabulary: vocabulary('targetVocabulary'),
       bos: fields.bos as number,
       eos: fields.eos as number,
-      standardize: (fields.standardize ?? undefined) as StandardizeOptions | null,
+      standardize: fields.standardize as StandardizeOptions | null,
     });
   } catch (cause) {
     if (cause instanceof Seq2SeqError && cause.code !== 'SEQ2SEQ_CHECKPOINT_CORRUPT')
