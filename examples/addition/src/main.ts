@@ -4,7 +4,7 @@
 //   pnpm start --epochs 20 --train 50000
 //   pnpm quality                        # the full run; writes results/addition.json
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, platform, release } from 'node:os';
+import { cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@rnnkit/rnn-models';
@@ -94,7 +94,8 @@ if (values.quality) {
     evaluateSeconds: Number(evaluateSeconds.toFixed(1)),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
-      cores: availableParallelism(),
+      // availableParallelism() counts the CPUs this (pinned) thread may use, not the machine's.
+      cores: cpus().length,
       platform: `${platform()} ${release()}`,
       node: process.version,
       backend,
