@@ -1,4 +1,4 @@
-import { GRU, type GRUArgs, LSTM, type LSTMArgs } from '@rnnkit/rnn-models';
+import { GRU, LSTM } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -16,51 +16,44 @@ function withoutInitialState(kwargs: Kwargs): Record<string, unknown> {
 }
 
 /**
+ * `Base` with `apply`/`call` that take the initial states from the inputs `[x, ...states]`; the
+ * decoder classes below only add their own `className`. Typed as `Base` (same constructor and
+ * instance API) so the published declarations need not spell out an anonymous class.
+ */
+function takingStatesFromInputs<C extends typeof GRU | typeof LSTM>(Base: C): C {
+  const Fused = Base as unknown as typeof GRU;
+  class StatesFromInputs extends Fused {
+    override apply(inputs: Inputs, kwargs?: Kwargs): ReturnType<GRU['apply']> {
+      return isConcreteList(inputs)
+        ? super.apply(inputs, withoutInitialState(kwargs))
+        : super.apply(inputs as Parameters<GRU['apply']>[0], kwargs);
+    }
+    override call(
+      inputs: tf.Tensor | tf.Tensor[],
+      kwargs: Parameters<GRU['call']>[1],
+    ): tf.Tensor | tf.Tensor[] {
+      return isConcreteList(inputs)
+        ? super.call(inputs[0]!, { ...kwargs, initialState: inputs.slice(1) })
+        : super.call(inputs, kwargs);
+    }
+  }
+  return StatesFromInputs as unknown as C;
+}
+
+/**
  * The decoder's recurrent layers take their initial states as extra inputs `[x, ...states]` (the
  * encoder's final states). tfjs-layers records a symbolic `initialState` in the node's call
  * arguments and replays it on concrete tensors, which it then refuses ("When inputs is an array,
  * neither initialState or constants should be provided"); these subclasses of rnnkit's fused
  * layers take the states from the inputs instead. Same maths, weights and config as `GRU`/`LSTM`.
  */
-export class DecoderGRU extends GRU {
+export class DecoderGRU extends takingStatesFromInputs(GRU) {
   static override className = 'RnnkitSeq2SeqDecoderGRU';
-  constructor(args: GRUArgs) {
-    super(args);
-  }
-  override apply(inputs: Inputs, kwargs?: Kwargs): ReturnType<GRU['apply']> {
-    return isConcreteList(inputs)
-      ? super.apply(inputs, withoutInitialState(kwargs))
-      : super.apply(inputs as Parameters<GRU['apply']>[0], kwargs);
-  }
-  override call(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: Parameters<GRU['call']>[1],
-  ): tf.Tensor | tf.Tensor[] {
-    return isConcreteList(inputs)
-      ? super.call(inputs[0]!, { ...kwargs, initialState: inputs.slice(1) })
-      : super.call(inputs, kwargs);
-  }
 }
 
 /** {@link DecoderGRU} for LSTMs (states `[h, c]`). */
-export class DecoderLSTM extends LSTM {
+export class DecoderLSTM extends takingStatesFromInputs(LSTM) {
   static override className = 'RnnkitSeq2SeqDecoderLSTM';
-  constructor(args: LSTMArgs) {
-    super(args);
-  }
-  override apply(inputs: Inputs, kwargs?: Kwargs): ReturnType<LSTM['apply']> {
-    return isConcreteList(inputs)
-      ? super.apply(inputs, withoutInitialState(kwargs))
-      : super.apply(inputs as Parameters<LSTM['apply']>[0], kwargs);
-  }
-  override call(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: Parameters<LSTM['call']>[1],
-  ): tf.Tensor | tf.Tensor[] {
-    return isConcreteList(inputs)
-      ? super.call(inputs[0]!, { ...kwargs, initialState: inputs.slice(1) })
-      : super.call(inputs, kwargs);
-  }
 }
 
 tf.serialization.registerClass(DecoderGRU);

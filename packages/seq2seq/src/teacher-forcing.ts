@@ -44,6 +44,18 @@ function checkRows(where: string, name: string, rows: unknown): readonly IdList[
   return rows as readonly IdList[];
 }
 
+/** Both row lists valid ({@link checkRows}) and of the same length (one target per source). */
+function checkPairs(where: string, sources: unknown, targets: unknown): void {
+  const sourceRows = checkRows(where, 'sources', sources);
+  const targetRows = checkRows(where, 'targets', targets);
+  if (sourceRows.length !== targetRows.length) {
+    throw new Seq2SeqError(
+      'SEQ2SEQ_INVALID_INPUT',
+      `${where}: ${sourceRows.length} sources but ${targetRows.length} targets; pass one target per source.`,
+    );
+  }
+}
+
 function padded(
   rows: readonly IdList[],
   width: number,
@@ -81,14 +93,7 @@ export function teacherForcingBatch(
 ): TeacherForcingBatch {
   const where = 'teacherForcingBatch';
   const { bos, eos } = resolveMarkers(where, options, {});
-  checkRows(where, 'sources', sources);
-  checkRows(where, 'targets', targets);
-  if (sources.length !== targets.length) {
-    throw new Seq2SeqError(
-      'SEQ2SEQ_INVALID_INPUT',
-      `${where}: ${sources.length} sources but ${targets.length} targets; pass one target per source.`,
-    );
-  }
+  checkPairs(where, sources, targets);
   const sourceWidth = Math.max(...sources.map((row) => row.length));
   const targetWidth = Math.max(...targets.map((row) => row.length)) + 1;
   return {
@@ -166,14 +171,7 @@ export function teacherForcingBatches(
   const batchSize = validate.integer(where, 'batchSize', o.batchSize, { min: 1 });
   const shuffle = validate.boolean(where, 'shuffle', o.shuffle);
   const seed = validate.seed(where, 'seed', o.seed);
-  checkRows(where, 'sources', sources);
-  checkRows(where, 'targets', targets);
-  if (sources.length !== targets.length) {
-    throw new Seq2SeqError(
-      'SEQ2SEQ_INVALID_INPUT',
-      `${where}: ${sources.length} sources but ${targets.length} targets; pass one target per source.`,
-    );
-  }
+  checkPairs(where, sources, targets);
   const random = new SeededRandom(seed ?? Math.floor(Math.random() * 2 ** 31));
   const markers = { bos: o.bos, eos: o.eos };
   return function* epoch(): Iterable<TeacherForcingBatch> {
