@@ -1,23 +1,15 @@
-import { initBackend } from '@rnnkit/rnn-models';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tinyTranslatorOptions, useCpuBackend } from '../test/support.js';
 import { EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
 import { DEFAULT_ENCODER_DECODER_OPTIONS, type EncoderDecoderOptions } from './encoder-decoder-options.js';
 import { Seq2SeqError } from './errors.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
-const small = {
-  sourceVocabularySize: 12,
-  targetVocabularySize: 14,
-  embeddingDim: 6,
-  units: 8,
-  seed: 3,
-} as const;
+const small = tinyTranslatorOptions([12, 14], 3, { embeddingDim: 6, units: 8 });
 // Two sources, the second padded; decoder inputs, the second padded too.
 const sources = [
   [3, 4, 5, 6],

@@ -1,9 +1,10 @@
 import { SeededRandom } from '@rnnkit/core';
 import { maskedSparseCategoricalCrossentropy } from '@rnnkit/metrics/tensor';
-import { initBackend, train } from '@rnnkit/rnn-models';
+import { train } from '@rnnkit/rnn-models';
 import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tinyTranslatorOptions, useCpuBackend } from '../test/support.js';
 import { encoderDecoder } from './encoder-decoder.js';
 import { Seq2SeqError } from './errors.js';
 import {
@@ -14,17 +15,9 @@ import {
 } from './scheduled-sampling.js';
 import { teacherForcingBatch, teacherForcingBatches } from './teacher-forcing.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
-const options = {
-  sourceVocabularySize: 9,
-  targetVocabularySize: 9,
-  embeddingDim: 4,
-  units: 6,
-  seed: 5,
-} as const;
+const options = tinyTranslatorOptions([9, 9], 5);
 const sources = [
   [3, 4, 5],
   [6, 7],

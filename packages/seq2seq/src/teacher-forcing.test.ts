@@ -1,7 +1,7 @@
-import { initBackend } from '@rnnkit/rnn-models';
 import { expectErrorCode } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuBackend } from '../test/support.js';
 import { Seq2SeqError } from './errors.js';
 import {
   DEFAULT_TEACHER_FORCING_BATCHES_OPTIONS,
@@ -9,9 +9,7 @@ import {
   teacherForcingBatches,
 } from './teacher-forcing.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
 describe('teacherForcingBatch', () => {
   it('feeds BOS + target and labels target + EOS, 0-padded at the end', () => {

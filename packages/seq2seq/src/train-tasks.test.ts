@@ -3,7 +3,8 @@ import { maskedSparseCategoricalCrossentropy } from '@rnnkit/metrics/tensor';
 import { initBackend, train } from '@rnnkit/rnn-models';
 import { expectNoLeaks } from '@rnnkit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encoderDecoder } from './encoder-decoder.js';
+import { type EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
+import type { EncoderDecoderOptions } from './encoder-decoder-options.js';
 import { teacherForcingBatches } from './teacher-forcing.js';
 import { translate } from './translate.js';
 
@@ -25,15 +26,16 @@ function randomSequences(count: number, seed: number): number[][] {
   );
 }
 
+/** A translator over the task vocabulary on both sides. */
+function taskTranslator(
+  options: Omit<EncoderDecoderOptions, 'sourceVocabularySize' | 'targetVocabularySize'>,
+): EncoderDecoder {
+  return encoderDecoder({ sourceVocabularySize: VOCABULARY, targetVocabularySize: VOCABULARY, ...options });
+}
+
 async function trainTask(task: (source: number[]) => number[], epochs: number) {
   const sources = randomSequences(3000, 1);
-  const translator = encoderDecoder({
-    sourceVocabularySize: VOCABULARY,
-    targetVocabularySize: VOCABULARY,
-    embeddingDim: 16,
-    units: 64,
-    seed: Number(process.env.SEED ?? 7),
-  });
+  const translator = taskTranslator({ embeddingDim: 16, units: 64, seed: Number(process.env.SEED ?? 7) });
   const started = performance.now();
   const history = await train(
     translator.model,
@@ -81,12 +83,7 @@ describe('copy and reverse tasks', () => {
 
   it('leaks no tensors in a training loop or in greedy, sampled and beam decoding', async () => {
     const sources = randomSequences(64, 5);
-    const translator = encoderDecoder({
-      sourceVocabularySize: VOCABULARY,
-      targetVocabularySize: VOCABULARY,
-      units: 8,
-      seed: 1,
-    });
+    const translator = taskTranslator({ units: 8, seed: 1 });
     const data = teacherForcingBatches(sources, sources, { bos: BOS, eos: EOS, batchSize: 16, seed: 1 });
     const loss = maskedSparseCategoricalCrossentropy({ fromLogits: true });
     await expectNoLeaks(async () => {

@@ -1,21 +1,13 @@
-import { initBackend } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tinyTranslatorOptions, useCpuBackend } from '../test/support.js';
 import { encoderDecoder } from './encoder-decoder.js';
 import { Seq2SeqError } from './errors.js';
 import { DEFAULT_TRANSLATE_OPTIONS, translate } from './translate.js';
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
-});
+useCpuBackend();
 
-const options = {
-  sourceVocabularySize: 9,
-  targetVocabularySize: 10,
-  embeddingDim: 4,
-  units: 6,
-  seed: 11,
-} as const;
+const options = tinyTranslatorOptions([9, 10], 11);
 const sources = [
   [3, 4, 5],
   [6, 7, 8, 3, 4],
