@@ -53,15 +53,15 @@ function moduleGraph(entry: string, conditions: readonly string[]): Map<string, 
   return files;
 }
 
+/** {@link moduleGraph} of `src/index.ts` under the source, import, `platform` and default conditions. */
+function entryGraph(platform: 'browser' | 'node'): Map<string, string> {
+  return moduleGraph(join(PACKAGE_DIR, 'src/index.ts'), ['@rnnkit/source', 'import', platform, 'default']);
+}
+
 const NODE_ONLY = [/['"`]node:/, /worker_threads/, /taskset/];
 
 describe('the universal entry in a browser bundle', () => {
-  const browser = moduleGraph(join(PACKAGE_DIR, 'src/index.ts'), [
-    '@rnnkit/source',
-    'import',
-    'browser',
-    'default',
-  ]);
+  const browser = entryGraph('browser');
 
   it('reaches the browser platform and none of the Node-only patches', () => {
     const names = [...browser.keys()].map((file) => file.slice(PACKAGE_DIR.length + 1));
@@ -76,12 +76,7 @@ describe('the universal entry in a browser bundle', () => {
   });
 
   it('reaches the Node platform (threads, pinning) under the node condition', () => {
-    const node = moduleGraph(join(PACKAGE_DIR, 'src/index.ts'), [
-      '@rnnkit/source',
-      'import',
-      'node',
-      'default',
-    ]);
+    const node = entryGraph('node');
     const names = [...node.keys()].map((file) => file.slice(PACKAGE_DIR.length + 1));
     expect(names).toEqual(
       expect.arrayContaining([

@@ -454,6 +454,19 @@ describe('toStepModel', () => {
   });
 });
 
+/** Embedding → LSTM → `tail`, weights as initialized (the error cases below never run it). */
+function embeddedLstm(...tail: tfl.layers.Layer[]): tfl.Sequential {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.embedding({ inputDim: VOCAB, outputDim: EMBED, inputShape: [null] }),
+      lstm({ units: UNITS, ...seq }),
+      ...tail,
+    ],
+  });
+  built.push(model);
+  return model;
+}
+
 describe('toStepModel errors', () => {
   const unsupported: [string, () => tfl.LayersModel][] = [
     [
@@ -500,33 +513,9 @@ describe('toStepModel errors', () => {
     ],
     [
       'a layer after the output Dense',
-      () => {
-        const model = tfl.sequential({
-          layers: [
-            tfl.layers.embedding({ inputDim: VOCAB, outputDim: EMBED, inputShape: [null] }),
-            lstm({ units: UNITS, ...seq }),
-            tfl.layers.dense({ units: VOCAB }),
-            tfl.layers.batchNormalization(),
-          ],
-        });
-        built.push(model);
-        return model;
-      },
+      () => embeddedLstm(tfl.layers.dense({ units: VOCAB }), tfl.layers.batchNormalization()),
     ],
-    [
-      'a sigmoid output',
-      () => {
-        const model = tfl.sequential({
-          layers: [
-            tfl.layers.embedding({ inputDim: VOCAB, outputDim: EMBED, inputShape: [null] }),
-            lstm({ units: UNITS, ...seq }),
-            tfl.layers.dense({ units: VOCAB, activation: 'sigmoid' }),
-          ],
-        });
-        built.push(model);
-        return model;
-      },
-    ],
+    ['a sigmoid output', () => embeddedLstm(tfl.layers.dense({ units: VOCAB, activation: 'sigmoid' }))],
     [
       'stacked cells in one RNN',
       () =>

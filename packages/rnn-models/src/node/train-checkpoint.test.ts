@@ -40,13 +40,29 @@ function batches(): { xs: tf.Tensor2D; ys: tf.Tensor2D }[] {
   });
 }
 
+/** A fresh model, a loss-monitoring checkpoint into `<temp>/<name>` set on it, and its batches. */
+function checkpointed(name: string, keepLast: number) {
+  const dir = join(temp.path, name);
+  const net = model();
+  const checkpoint = new ModelCheckpoint({ dir, keepLast, monitor: 'loss', includeOptimizer: false });
+  checkpoint.setModel(net);
+  return { dir, net, checkpoint, data: batches() };
+}
+
+/** The checkpoint saved in `path` predicts the first batch exactly as `net` does. */
+async function expectCheckpointPredictsLike(
+  path: string,
+  net: tfl.LayersModel,
+  data: readonly { xs: tf.Tensor }[],
+): Promise<void> {
+  const last = await loadModel(path);
+  const x = data[0]!.xs;
+  expect((last.model.predict(x) as tf.Tensor).dataSync()).toEqual((net.predict(x) as tf.Tensor).dataSync());
+}
+
 describe('ModelCheckpoint with train()', () => {
   it('writes every epoch, keeps the last K and the best, loadable with identical predictions', async () => {
-    const dir = join(temp.path, 'every');
-    const net = model();
-    const checkpoint = new ModelCheckpoint({ dir, keepLast: 2, monitor: 'loss', includeOptimizer: false });
-    checkpoint.setModel(net);
-    const data = batches();
+    const { dir, net, checkpoint, data } = checkpointed('every', 2);
     await train(net, data, {
       epochs: 4,
       optimizer: 'adam',
@@ -57,18 +73,12 @@ describe('ModelCheckpoint with train()', () => {
       seed: 3,
     });
     expect((await readdir(dir)).sort()).toEqual(['best', 'epoch-0003', 'epoch-0004']);
-    const last = await loadModel(join(dir, 'epoch-0004'));
-    const x = data[0]!.xs;
-    expect((last.model.predict(x) as tf.Tensor).dataSync()).toEqual((net.predict(x) as tf.Tensor).dataSync());
+    await expectCheckpointPredictsLike(join(dir, 'epoch-0004'), net, data);
     tf.dispose(data.flatMap((batch) => [batch.xs, batch.ys]));
   });
 
   it('a non-finite loss stops training with a typed error and the last good checkpoint stays intact', async () => {
-    const dir = join(temp.path, 'nan');
-    const net = model();
-    const checkpoint = new ModelCheckpoint({ dir, keepLast: 5, monitor: 'loss', includeOptimizer: false });
-    checkpoint.setModel(net);
-    const data = batches();
+    const { dir, net, checkpoint, data } = checkpointed('nan', 5);
     let step = 0;
     // Finite for two epochs (4 steps), then NaN.
     const loss = (_yTrue: tf.Tensor, yPred: tf.Tensor) =>
@@ -90,9 +100,7 @@ describe('ModelCheckpoint with train()', () => {
       'epoch-0002',
     ]);
     // The weights were not updated by the NaN step, so the last checkpoint equals the model.
-    const last = await loadModel(join(dir, 'epoch-0002'));
-    const x = data[0]!.xs;
-    expect((last.model.predict(x) as tf.Tensor).dataSync()).toEqual((net.predict(x) as tf.Tensor).dataSync());
+    await expectCheckpointPredictsLike(join(dir, 'epoch-0002'), net, data);
     tf.dispose(data.flatMap((batch) => [batch.xs, batch.ys]));
   });
 });

@@ -59,30 +59,19 @@ function reporterOn(
 }
 
 describe('formatProgressLine (Keras 2 Progbar format)', () => {
-  it('shows the bar, the ETA and the running values during an epoch', () => {
-    expect(
-      formatProgressLine({
-        current: 12,
-        target: 100,
-        elapsedMs: 480,
-        logs: { loss: 1.2345, accuracy: 0.4567 },
-        final: false,
-        bar: true,
-      }),
-    ).toBe(' 12/100 [==>...........................] - ETA: 3s - loss: 1.2345 - accuracy: 0.4567');
-  });
-
-  it('shows total time and time per step at the end, with validation values', () => {
-    expect(
-      formatProgressLine({
-        current: 100,
-        target: 100,
-        elapsedMs: 3000,
-        logs: { loss: 0.1234, val_loss: 0.00012345 },
-        final: true,
-        bar: true,
-      }),
-    ).toBe('100/100 [==============================] - 3s 30ms/step - loss: 0.1234 - val_loss: 1.2345e-04');
+  it.each([
+    [
+      'shows the bar, the ETA and the running values during an epoch',
+      { current: 12, elapsedMs: 480, logs: { loss: 1.2345, accuracy: 0.4567 }, final: false },
+      ' 12/100 [==>...........................] - ETA: 3s - loss: 1.2345 - accuracy: 0.4567',
+    ],
+    [
+      'shows total time and time per step at the end, with validation values',
+      { current: 100, elapsedMs: 3000, logs: { loss: 0.1234, val_loss: 0.00012345 }, final: true },
+      '100/100 [==============================] - 3s 30ms/step - loss: 0.1234 - val_loss: 1.2345e-04',
+    ],
+  ])('%s', (_name, line, expected) => {
+    expect(formatProgressLine({ ...line, target: 100, bar: true })).toBe(expected);
   });
 
   it('handles an unknown number of batches, no bar, and the epoch start', () => {
