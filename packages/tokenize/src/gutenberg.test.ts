@@ -65,9 +65,8 @@ const MOBY_FOOTER = crlf([
 ]);
 const MOBY = MOBY_HEADER + MOBY_BODY + MOBY_FOOTER;
 
-// A 2000s file: "*** START OF THIS PROJECT GUTENBERG EBOOK", and an "End of Project
-// Gutenberg's …" line before the "*** END OF THIS …" one.
-const ALICE_BODY = lf([
+// The title page both Alice editions open with.
+const ALICE_TITLE_PAGE = [
   "ALICE'S ADVENTURES IN WONDERLAND",
   '',
   'Lewis Carroll',
@@ -75,6 +74,12 @@ const ALICE_BODY = lf([
   'THE MILLENNIUM FULCRUM EDITION 3.0',
   '',
   '',
+];
+
+// A 2000s file: "*** START OF THIS PROJECT GUTENBERG EBOOK", and an "End of Project
+// Gutenberg's …" line before the "*** END OF THIS …" one.
+const ALICE_BODY = lf([
+  ...ALICE_TITLE_PAGE,
   '',
   '',
   'CHAPTER I. Down the Rabbit-Hole',
@@ -136,13 +141,7 @@ const ALICE = lf([
 // A 1990s etext: the licence ("the small print") comes first and ends with the
 // "*END*THE SMALL PRINT! …*END*" line; the book ends with "End of Project Gutenberg Etext …".
 const ALICE_1994_BODY = lf([
-  "ALICE'S ADVENTURES IN WONDERLAND",
-  '',
-  'Lewis Carroll',
-  '',
-  'THE MILLENNIUM FULCRUM EDITION 3.0',
-  '',
-  '',
+  ...ALICE_TITLE_PAGE,
   'CHAPTER I',
   '',
   'Down the Rabbit-Hole',
