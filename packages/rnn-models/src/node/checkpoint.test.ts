@@ -8,6 +8,7 @@ import { predictValues, tinyIds, tinyModel, useTempRoot } from '../../test/node-
 import '../index.js'; // what a browser app imports: registers rnnkit's layers for stock loading
 import { RnnModelsError } from '../errors.js';
 import { MARKER_FILE, markDirectory } from './atomic-directory.js';
+import type { LoadModelOptions } from './checkpoint-expectations.js';
 import { CHECKPOINT_FILES, type JsonValue } from './checkpoint-manifest.js';
 import { loadModel } from './load-model.js';
 import { restoreOptimizer } from './optimizer-state.js';
@@ -42,6 +43,26 @@ function trainBatch(model: tfl.LayersModel): Promise<number | number[]> {
   const x = tinyIds();
   const y = tf.tensor2d([[1], [4]], [BATCH, 1]);
   return model.trainOnBatch(x, y).finally(() => tf.dispose([x, y]));
+}
+
+/** Loading `dir` fails with `RNN_MODELS_CHECKPOINT_CORRUPT` and a message containing every fragment. */
+async function expectCorruptNaming(dir: string, ...fragments: string[]): Promise<void> {
+  const error = await expectErrorCode(loadModel(dir), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT');
+  for (const fragment of fragments) expect(error.message).toContain(fragment);
+}
+
+/** Loading `dir` with `options` fails with `RNN_MODELS_CHECKPOINT_MISMATCH` and a message containing every fragment. */
+async function expectMismatchNaming(
+  dir: string,
+  options: LoadModelOptions,
+  ...fragments: string[]
+): Promise<void> {
+  const error = await expectErrorCode(
+    loadModel(dir, options),
+    RnnModelsError,
+    'RNN_MODELS_CHECKPOINT_MISMATCH',
+  );
+  for (const fragment of fragments) expect(error.message).toContain(fragment);
 }
 
 describe('saveModel / loadModel', () => {
@@ -284,29 +305,15 @@ describe('loadModel on damaged checkpoints', () => {
   it('a truncated or missing weights file is CORRUPT and names the file', async () => {
     const truncated = await savedCopy();
     await truncate(join(truncated, CHECKPOINT_FILES.weights), 100);
-    await expectErrorCode(loadModel(truncated), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then(
-      (error) => {
-        expect(error.message).toContain(join(truncated, 'weights.bin'));
-        expect(error.message).toContain('truncated');
-      },
-    );
+    await expectCorruptNaming(truncated, join(truncated, 'weights.bin'), 'truncated');
 
     const missing = await savedCopy();
     await unlink(join(missing, CHECKPOINT_FILES.weights));
-    await expectErrorCode(loadModel(missing), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then(
-      (error) => {
-        expect(error.message).toContain(join(missing, 'weights.bin'));
-        expect(error.message).toContain('missing');
-      },
-    );
+    await expectCorruptNaming(missing, join(missing, 'weights.bin'), 'missing');
 
     const missingModel = await savedCopy();
     await unlink(join(missingModel, CHECKPOINT_FILES.model));
-    await expectErrorCode(loadModel(missingModel), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then(
-      (error) => {
-        expect(error.message).toContain(join(missingModel, 'model.json'));
-      },
-    );
+    await expectCorruptNaming(missingModel, join(missingModel, 'model.json'));
   });
 
   it('weights shorter than the manifest needs are CORRUPT even without checkpoint.json', async () => {
@@ -314,10 +321,7 @@ describe('loadModel on damaged checkpoints', () => {
     await unlink(join(dir, CHECKPOINT_FILES.extras));
     await unlink(join(dir, CHECKPOINT_FILES.manifest));
     await truncate(join(dir, CHECKPOINT_FILES.weights), 100);
-    await expectErrorCode(loadModel(dir), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then((error) => {
-      expect(error.message).toContain('weights.bin');
-      expect(error.message).toContain('needs');
-    });
+    await expectCorruptNaming(dir, 'weights.bin', 'needs');
   });
 
   it('garbled JSON in any file is CORRUPT and names the file', async () => {
@@ -330,19 +334,14 @@ describe('loadModel on damaged checkpoints', () => {
       const dir = await savedCopy(true);
       const text = await readFile(join(dir, name), 'utf8');
       await writeFile(join(dir, name), `#${text.slice(1)}`); // same length, invalid JSON
-      await expectErrorCode(loadModel(dir), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then((error) => {
-        expect(error.message).toContain(join(dir, name));
-        expect(error.message).toContain('not valid JSON');
-      });
+      await expectCorruptNaming(dir, join(dir, name), 'not valid JSON');
     }
   });
 
   it('a deleted checkpoint.json beside extras is CORRUPT; no directory at all is CORRUPT', async () => {
     const dir = await savedCopy();
     await unlink(join(dir, CHECKPOINT_FILES.manifest));
-    await expectErrorCode(loadModel(dir), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then((error) => {
-      expect(error.message).toContain('checkpoint.json');
-    });
+    await expectCorruptNaming(dir, 'checkpoint.json');
     await expectErrorCode(
       loadModel(join(temp.path, 'nothing-here')),
       RnnModelsError,
@@ -379,27 +378,15 @@ describe('loadModel on damaged checkpoints', () => {
   it('expect: a wrong vocabulary size or input shape is MISMATCH and leaks nothing', async () => {
     const dir = await savedCopy();
     const before = tf.memory().numTensors;
-    await expectErrorCode(
-      loadModel(dir, { expect: { vocabularySize: 9 } }),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_MISMATCH',
-    ).then((error) => {
-      expect(error.message).toContain('has 7 rows');
-      expect(error.message).toContain('vocabularySize is 9');
-      expect(error.message).toContain(join(dir, 'model.json'));
-    });
-    await expectErrorCode(
-      loadModel(dir, { expect: { inputShape: [6] } }),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_MISMATCH',
-    ).then((error) => {
-      expect(error.message).toContain('[5]');
-    });
-    await expectErrorCode(
-      loadModel(dir, { expect: { inputShape: [5, 1] } }),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_MISMATCH',
+    await expectMismatchNaming(
+      dir,
+      { expect: { vocabularySize: 9 } },
+      'has 7 rows',
+      'vocabularySize is 9',
+      join(dir, 'model.json'),
     );
+    await expectMismatchNaming(dir, { expect: { inputShape: [6] } }, '[5]');
+    await expectMismatchNaming(dir, { expect: { inputShape: [5, 1] } });
     expect(tf.memory().numTensors).toBe(before);
     const ok = await loadModel(dir, { expect: { vocabularySize: 7, inputShape: [5] } });
     ok.model.dispose();
@@ -409,13 +396,7 @@ describe('loadModel on damaged checkpoints', () => {
     const dense = freshDir();
     const plain = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });
     await saveModel(plain, dense);
-    await expectErrorCode(
-      loadModel(dense, { expect: { vocabularySize: 7 } }),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_MISMATCH',
-    ).then((error) => {
-      expect(error.message).toContain('no Embedding');
-    });
+    await expectMismatchNaming(dense, { expect: { vocabularySize: 7 } }, 'no Embedding');
     plain.dispose();
   });
 });
@@ -508,9 +489,7 @@ describe('crash recovery (every state the rename protocol can stop in)', () => {
 
     const first = freshDir();
     await incomplete(v2, `${first}.tmp-e1`);
-    await expectErrorCode(loadModel(first), RnnModelsError, 'RNN_MODELS_CHECKPOINT_CORRUPT').then((error) => {
-      expect(error.message).toContain('interrupted first save');
-    });
+    await expectCorruptNaming(first, 'interrupted first save');
   });
 
   it('a reader running while another task saves over and over always gets one whole version', {

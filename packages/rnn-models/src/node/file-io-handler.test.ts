@@ -12,6 +12,23 @@ const freshDir = (): string => temp.fresh();
 /** No softmax on the output: the round trips compare raw logits. */
 const tinyModel = (): tfl.Sequential => tinyRecurrentModel({ softmax: false });
 
+/** A fresh directory holding `model` saved through the handler. */
+async function savedTo(model: tfl.LayersModel): Promise<string> {
+  const dir = freshDir();
+  await model.save(fileSystemHandler(dir));
+  return dir;
+}
+
+/** Loading `dir` through the handler fails with `RNN_MODELS_CHECKPOINT_CORRUPT` naming `fragment`. */
+async function expectCorruptLoad(dir: string, fragment: string): Promise<void> {
+  const error = await expectErrorCode(
+    fileSystemHandler(dir).load!(),
+    RnnModelsError,
+    'RNN_MODELS_CHECKPOINT_CORRUPT',
+  );
+  expect(error.message).toContain(fragment);
+}
+
 describe('fileSystemHandler', () => {
   it('round-trips a model with rnnkit layers through model.save and tfl.loadLayersModel', async () => {
     const dir = freshDir();
@@ -96,50 +113,22 @@ describe('fileSystemHandler', () => {
 
   it('reports a missing or garbled model.json and a missing or truncated weights file, naming the file', async () => {
     const model = tinyModel();
-    const missingJson = freshDir();
-    await model.save(fileSystemHandler(missingJson));
+    const missingJson = await savedTo(model);
     await unlink(join(missingJson, MODEL_FILE));
-    await expectErrorCode(
-      fileSystemHandler(missingJson).load!(),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_CORRUPT',
-    ).then((error) => {
-      expect(error.message).toContain(join(missingJson, MODEL_FILE));
-    });
+    await expectCorruptLoad(missingJson, join(missingJson, MODEL_FILE));
 
-    const garbled = freshDir();
-    await model.save(fileSystemHandler(garbled));
+    const garbled = await savedTo(model);
     const text = await readFile(join(garbled, MODEL_FILE), 'utf8');
     await writeFile(join(garbled, MODEL_FILE), text.slice(0, text.length / 2));
-    await expectErrorCode(
-      fileSystemHandler(garbled).load!(),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_CORRUPT',
-    ).then((error) => {
-      expect(error.message).toContain('not valid JSON');
-    });
+    await expectCorruptLoad(garbled, 'not valid JSON');
 
-    const missingWeights = freshDir();
-    await model.save(fileSystemHandler(missingWeights));
+    const missingWeights = await savedTo(model);
     await unlink(join(missingWeights, WEIGHTS_FILE));
-    await expectErrorCode(
-      fileSystemHandler(missingWeights).load!(),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_CORRUPT',
-    ).then((error) => {
-      expect(error.message).toContain(join(missingWeights, WEIGHTS_FILE));
-    });
+    await expectCorruptLoad(missingWeights, join(missingWeights, WEIGHTS_FILE));
 
-    const truncated = freshDir();
-    await model.save(fileSystemHandler(truncated));
+    const truncated = await savedTo(model);
     await truncate(join(truncated, WEIGHTS_FILE), 10);
-    await expectErrorCode(
-      fileSystemHandler(truncated).load!(),
-      RnnModelsError,
-      'RNN_MODELS_CHECKPOINT_CORRUPT',
-    ).then((error) => {
-      expect(error.message).toContain('has 10 bytes');
-    });
+    await expectCorruptLoad(truncated, 'has 10 bytes');
     // through tfl.loadLayersModel the typed error comes out unchanged
     await expectErrorCode(
       tfl.loadLayersModel(fileSystemHandler(truncated)),
@@ -165,13 +154,7 @@ describe('fileSystemHandler', () => {
     ];
     for (const [mention, json] of variants) {
       await writeFile(join(dir, MODEL_FILE), JSON.stringify(json));
-      await expectErrorCode(
-        fileSystemHandler(dir).load!(),
-        RnnModelsError,
-        'RNN_MODELS_CHECKPOINT_CORRUPT',
-      ).then((error) => {
-        expect(error.message).toContain(mention);
-      });
+      await expectCorruptLoad(dir, mention);
     }
     model.dispose();
   });
