@@ -42,6 +42,12 @@ const EXPECTED_PAIRS = [
   { source: 'Who?', target: 'Qui ?' },
 ];
 
+/** `parse` throws `DATASETS_PARSE_ERROR` whose message names `Line <line>`. */
+function expectParseErrorOnLine(parse: () => unknown, line: number): void {
+  const error = expectErrorCode(parse, DatasetsError, 'DATASETS_PARSE_ERROR');
+  expect(error.message).toMatch(new RegExp(`\\bLine ${line}\\b`));
+}
+
 describe('parseLabelledSentences', () => {
   it('reads sentence<TAB>label lines, skipping blank lines', () => {
     expect(parseLabelledSentences(readFileSync(LABELLED, 'utf8'))).toEqual(EXPECTED_LABELLED);
@@ -49,18 +55,8 @@ describe('parseLabelledSentences', () => {
   });
 
   it('names the line of a malformed row', () => {
-    const noTab = expectErrorCode(
-      () => parseLabelledSentences('fine\t1\n\nno tab here\n'),
-      DatasetsError,
-      'DATASETS_PARSE_ERROR',
-    );
-    expect(noTab.message).toMatch(/\bLine 3\b/);
-    const badLabel = expectErrorCode(
-      () => parseLabelledSentences('fine\t1\nbad\t2\n'),
-      DatasetsError,
-      'DATASETS_PARSE_ERROR',
-    );
-    expect(badLabel.message).toMatch(/\bLine 2\b/);
+    expectParseErrorOnLine(() => parseLabelledSentences('fine\t1\n\nno tab here\n'), 3);
+    expectParseErrorOnLine(() => parseLabelledSentences('fine\t1\nbad\t2\n'), 2);
     expectErrorCode(() => parseLabelledSentences('ok\t1\n\t0\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
     expectErrorCode(() => parseLabelledSentences('ok\tpositive\n'), DatasetsError, 'DATASETS_PARSE_ERROR');
   });
@@ -93,18 +89,8 @@ describe('parseSentencePairs', () => {
   });
 
   it('names the line of a malformed row and checks options', () => {
-    const one = expectErrorCode(
-      () => parseSentencePairs('a\tb\n\nonly one field\n'),
-      DatasetsError,
-      'DATASETS_PARSE_ERROR',
-    );
-    expect(one.message).toMatch(/\bLine 3\b/);
-    const four = expectErrorCode(
-      () => parseSentencePairs('a\tb\tc\td\n'),
-      DatasetsError,
-      'DATASETS_PARSE_ERROR',
-    );
-    expect(four.message).toMatch(/\bLine 1\b/);
+    expectParseErrorOnLine(() => parseSentencePairs('a\tb\n\nonly one field\n'), 3);
+    expectParseErrorOnLine(() => parseSentencePairs('a\tb\tc\td\n'), 1);
     expectErrorCode(() => parseSentencePairs('a\t \n'), DatasetsError, 'DATASETS_PARSE_ERROR');
     expectErrorCode(() => parseSentencePairs(''), DatasetsError, 'DATASETS_EMPTY_INPUT');
     expectErrorCode(
