@@ -113,6 +113,22 @@ function optionsOf(entry: GridEntry, onWarning: (message: string) => void) {
   return { smoothing: entry.smoothing, autoReweigh: entry.autoReweigh, onWarning };
 }
 
+type EntryOptions = ReturnType<typeof optionsOf>;
+
+/** Scores `entry` with `many` when its weights are a list of weight sets, else with `one`. */
+function scoreEntry(
+  entry: GridEntry,
+  onWarning: (message: string) => void,
+  score: {
+    one: (options: EntryOptions & { weights: number[] }) => number;
+    many: (options: EntryOptions & { weightSets: number[][] }) => number[];
+  },
+): number | number[] {
+  return Array.isArray(entry.weights[0])
+    ? score.many({ ...optionsOf(entry, onWarning), weightSets: entry.weights as number[][] })
+    : score.one({ ...optionsOf(entry, onWarning), weights: entry.weights as number[] });
+}
+
 describe('BLEU equals NLTK 3.8 (test/fixtures/nltk/bleu.json)', () => {
   it('covers every smoothing method with several weights', () => {
     expect(fixture.generator).toMatch(/nltk 3\.8/);
@@ -138,15 +154,10 @@ describe('BLEU equals NLTK 3.8 (test/fixtures/nltk/bleu.json)', () => {
     let maxError = 0;
     for (const c of fixture.sentences) {
       const result = checkCase(c.name, c.values, c.warnings, (entry, onWarning) =>
-        Array.isArray(entry.weights[0])
-          ? sentenceBleuScores(c.references, c.hypothesis, {
-              ...optionsOf(entry, onWarning),
-              weightSets: entry.weights as number[][],
-            })
-          : sentenceBleu(c.references, c.hypothesis, {
-              ...optionsOf(entry, onWarning),
-              weights: entry.weights as number[],
-            }),
+        scoreEntry(entry, onWarning, {
+          one: (options) => sentenceBleu(c.references, c.hypothesis, options),
+          many: (options) => sentenceBleuScores(c.references, c.hypothesis, options),
+        }),
       );
       compared += result.compared;
       exact += result.exact;
@@ -162,15 +173,10 @@ describe('BLEU equals NLTK 3.8 (test/fixtures/nltk/bleu.json)', () => {
     let compared = 0;
     for (const c of fixture.corpora) {
       compared += checkCase(c.name, c.values, c.warnings, (entry, onWarning) =>
-        Array.isArray(entry.weights[0])
-          ? corpusBleuScores(c.listOfReferences, c.hypotheses, {
-              ...optionsOf(entry, onWarning),
-              weightSets: entry.weights as number[][],
-            })
-          : corpusBleu(c.listOfReferences, c.hypotheses, {
-              ...optionsOf(entry, onWarning),
-              weights: entry.weights as number[],
-            }),
+        scoreEntry(entry, onWarning, {
+          one: (options) => corpusBleu(c.listOfReferences, c.hypotheses, options),
+          many: (options) => corpusBleuScores(c.listOfReferences, c.hypotheses, options),
+        }),
       ).compared;
     }
     expect(compared).toBeGreaterThan(1000);
