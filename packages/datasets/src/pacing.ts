@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '@rnnkit/core';
 import { DatasetsError } from './errors.js';
 
 /**
@@ -50,14 +51,6 @@ export function throwIfAborted(context: PassContext): void {
   }
 }
 
-/** Resolves on a macrotask, after timers and I/O have had their turn. */
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
-}
-
 /**
  * Called once per element a source yields: checks the signals, and every
  * {@link YIELD_INTERVAL_MS} returns a promise to await that yields to the event loop (then
@@ -70,7 +63,7 @@ export function pace(context: PassContext): Promise<void> | undefined {
   const clock = context.clock;
   if ((++clock.count & (CLOCK_EVERY - 1)) !== 0) return undefined;
   if (now() - clock.lastYield < YIELD_INTERVAL_MS) return undefined;
-  return macrotask().then(() => {
+  return yieldToEventLoop().then(() => {
     clock.lastYield = now();
     throwIfAborted(context);
   });

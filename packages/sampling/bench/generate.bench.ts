@@ -11,9 +11,10 @@
 // Prints tokens/s, p50/p99 per-token latency and the ratio (a)/(b); never asserts.
 
 import { parseArgs } from 'node:util';
+import { yieldToEventLoop } from '@rnnkit/core';
 import { initBackend, languageModel, toStepModel } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
-import { YIELD_INTERVAL_MS, yieldToEventLoop } from '../src/event-loop.js';
+import { YIELD_INTERVAL_MS } from '../src/event-loop.js';
 import {
   beamSearch,
   generate,

@@ -1,7 +1,7 @@
-import { describeValue } from '@rnnkit/core';
+import { describeValue, EventLoopPacer } from '@rnnkit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from './abort.js';
-import { EventLoopPacer } from './event-loop.js';
+import { YIELD_INTERVAL_MS } from './event-loop.js';
 import type { StepModel } from './types.js';
 import { fail } from './validate.js';
 
@@ -165,7 +165,7 @@ export class StepSession<State> {
     promptIds: readonly number[],
     signal: AbortSignal | null,
   ): Promise<StepSession<State>> {
-    const pacer = new EventLoopPacer();
+    const pacer = new EventLoopPacer(YIELD_INTERVAL_MS);
     throwIfAborted(signal);
     let state = model.initialState(1);
     try {

@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/core';
+import { RnnkitError, yieldToEventLoop } from '@rnnkit/core';
 import { RnnModelsError } from '../errors.js';
 import { type Batch, type BatchPass, type DataSource, disposeBatch, openPass } from './data-source.js';
 import type { TrainSetup } from './train-setup.js';
@@ -54,10 +54,7 @@ export class BatchPasses<B extends Batch> {
     const now = performance.now();
     if (now - this.lastYield < YIELD_EVERY_MS) return;
     this.lastYield = now;
-    await new Promise<void>((resolve) => {
-      if (typeof setImmediate === 'function') setImmediate(resolve);
-      else setTimeout(resolve, 0);
-    });
+    await yieldToEventLoop();
   }
 
   /** Disposes the batches a pass ended early (abort, error) leaves unread, when train owns them. */
