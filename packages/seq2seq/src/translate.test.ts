@@ -22,6 +22,7 @@ describe('translate', () => {
       maxNewTokens: 50,
       temperature: 1,
       seed: 0,
+      batchSize: 64,
       returnAttention: false,
       signal: null,
     });
@@ -83,6 +84,8 @@ describe('translate', () => {
       { bos: 1, eos: 10 },
       { bos: 1, eos: 2, method: 'beams' },
       { bos: 1, eos: 2, temperature: 0, method: 'sample' },
+      { bos: 1, eos: 2, batchSize: 0 },
+      { bos: 1, eos: 2, batchSize: 2.5 },
     ];
     for (const o of bad) {
       await expect(translate(translator, sources, o as never)).rejects.toMatchObject({
@@ -90,6 +93,9 @@ describe('translate', () => {
         code: 'SEQ2SEQ_INVALID_OPTION',
       });
     }
+    await expect(translate(translator, sources, { bos: 1, eos: 2, batchSzie: 8 } as never)).rejects.toThrow(
+      /Did you mean 'batchSize'/,
+    );
     await expect(translate(translator, [[3, 99]], { bos: 1, eos: 2 })).rejects.toMatchObject({
       code: 'SEQ2SEQ_INVALID_INPUT',
     });

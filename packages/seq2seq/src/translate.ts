@@ -1,8 +1,12 @@
 import { describeValue } from '@rnnkit/core';
-import { beamSearch, generate } from '@rnnkit/sampling';
-import * as tf from '@tensorflow/tfjs-core';
+import { beamSearchBatch } from './batched-beam-search.js';
+import { decodeGreedyOrSample } from './batched-sampling.js';
+import { DecodingPace } from './decoding-loop.js';
 import type { EncoderDecoder } from './encoder-decoder.js';
 import { Seq2SeqError, validate } from './errors.js';
+import { scoreTranslations, type Translation } from './score-translations.js';
+
+export type { Translation } from './score-translations.js';
 
 /** How {@link translate} picks tokens. */
 export type DecodingMethod = 'greedy' | 'sample' | 'beam';
@@ -48,6 +52,13 @@ export interface TranslateOptions {
    */
   readonly seed?: number;
   /**
+   * Sources decoded together: each batch (sources sorted by length, padded with 0) runs the
+   * encoder once and every decoding step for all its rows at once (with `'beam'`, its
+   * `batchSize × beamWidth` beams). Results do not depend on it.
+   * @default 64
+   */
+  readonly batchSize?: number;
+  /**
    * Also return each generated token's attention weights over its source.
    * @default false
    */
@@ -67,27 +78,10 @@ export const DEFAULT_TRANSLATE_OPTIONS = Object.freeze({
   maxNewTokens: 50,
   temperature: 1,
   seed: 0,
+  batchSize: 64,
   returnAttention: false,
   signal: null,
 }) satisfies Readonly<Required<Omit<TranslateOptions, 'bos' | 'eos'>>>;
-
-/** One decoded source. Plain data, owned by the caller. */
-export interface Translation {
-  /** Generated target ids, BOS and EOS excluded. */
-  readonly ids: number[];
-  /** Whether decoding ended on EOS (else it reached `maxNewTokens`). */
-  readonly finished: boolean;
-  /**
-   * Σ natural-log probability of the generated ids (EOS included when finished) under the model,
-   * from one teacher-forced pass over them (the same for every method).
-   */
-  readonly logProbability: number;
-  /**
-   * With `returnAttention`: one row per generated token (EOS included when finished), each the
-   * weights over the source's positions (summing to 1); otherwise `null`.
-   */
-  readonly attention: number[][] | null;
-}
 
 const WHERE = 'translate';
 
@@ -114,6 +108,7 @@ function resolveTranslateOptions(options: TranslateOptions, vocabularySize: numb
     maxNewTokens: validate.integer(WHERE, 'maxNewTokens', given.maxNewTokens, { min: 1 }),
     temperature: validate.number(WHERE, 'temperature', given.temperature, { min: 0, minExclusive: true }),
     seed: validate.integer(WHERE, 'seed', given.seed),
+    batchSize: validate.integer(WHERE, 'batchSize', given.batchSize, { min: 1 }),
     returnAttention: validate.boolean(WHERE, 'returnAttention', given.returnAttention),
     signal: validate.signal(WHERE, 'signal', given.signal),
   };
@@ -154,13 +149,20 @@ function sourceRows(sources: unknown, vocabularySize: number): number[][] {
 }
 
 /**
- * Decodes each source with `@rnnkit/sampling`: the translator's decoder {@link EncoderDecoder.stepModel}
- * (encoder run once per source) with prompt `[bos]` and `stop: [eos]` — `generate` for
- * `'greedy'` (temperature 0) and `'sample'`, `beamSearch` for `'beam'` (the best hypothesis).
- * Sources are decoded one after the other (each its own batch; beam search runs its beams as one).
+ * Decodes sources in batches of `batchSize` with the translator's decoder
+ * {@link EncoderDecoder.stepModel}: sources are sorted by length, each batch is post-padded with 0
+ * (masked by the encoder and attention) and encoded once, then every step decodes all its
+ * unfinished rows at once, starting from `bos` and ending at `eos` or `maxNewTokens`. Each source
+ * gets exactly what `@rnnkit/sampling` gives it alone with prompt `[bos]` and `stop: [eos]` —
+ * `generate` at temperature 0 (`'greedy'`) or seeded with `seed + i` (`'sample'`), `beamSearch`'s
+ * best hypothesis (`'beam'`) — whatever the batch size (tested). Results come back in the
+ * caller's order, scored by one teacher-forced pass per batch.
+ *
+ * Tensors: none are taken or returned; everything made here is freed on success, error or abort.
+ * Between steps it hands the event loop back every few ms and checks `signal`.
  *
  * @param sources one source (ids, unpadded) or an array of sources of any lengths; plain arrays.
- * @returns one {@link Translation} per source, plain data.
+ * @returns one {@link Translation} per source, in the order given, plain data.
  * @throws Seq2SeqError `SEQ2SEQ_INVALID_OPTION` for an unknown option (naming the closest), a
  *   missing `bos`/`eos` or a value out of range; `SEQ2SEQ_INVALID_INPUT` for bad sources.
  *   `SamplingError` `SAMPLING_ABORTED` when `signal` aborts. Nothing is leaked either way.
@@ -184,66 +186,35 @@ export async function translate(
     );
   }
   const rows = sourceRows(sources, translator.config.sourceVocabularySize);
-  const results: Translation[] = [];
-  for (const [index, row] of rows.entries()) {
-    const stepModel = translator.stepModel([row]);
-    let generated: number[];
+  const pace = new DecodingPace(o.signal);
+  pace.throwIfAborted();
+  // Similar lengths together keep padding (encoder work) small; the sort is stable.
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.length - rows[b]!.length);
+  const results: Translation[] = new Array(rows.length);
+  for (let start = 0; start < order.length; start += o.batchSize) {
+    const batch = order.slice(start, start + o.batchSize);
+    const batchRows = batch.map((i) => rows[i]!);
+    const width = batchRows.at(-1)!.length;
+    const stepModel = translator.stepModel(
+      batchRows.map((row) => [...row, ...new Array(width - row.length).fill(0)]),
+    );
+    let generated: number[][];
     try {
-      if (o.method === 'beam') {
-        const result = await beamSearch(stepModel, {
-          prompt: [o.bos],
-          stop: [o.eos],
-          beamWidth: o.beamWidth,
-          lengthPenalty: o.lengthPenalty,
-          maxNewTokens: o.maxNewTokens,
-          signal: o.signal,
-        });
-        generated = result.ids;
-      } else {
-        const result = await generate(stepModel, {
-          prompt: [o.bos],
-          stop: [o.eos],
-          maxNewTokens: o.maxNewTokens,
-          temperature: o.method === 'greedy' ? 0 : o.temperature,
-          seed: o.seed + index,
-          signal: o.signal,
-        });
-        generated = result.ids;
-      }
+      generated =
+        o.method === 'beam'
+          ? await beamSearchBatch(stepModel, o, pace)
+          : await decodeGreedyOrSample(
+              stepModel,
+              { ...o, method: o.method, seeds: batch.map((i) => o.seed + i) },
+              pace,
+            );
     } finally {
       stepModel.dispose();
     }
-    results.push(scoreTranslation(translator, row, generated, o.bos, o.eos, o.returnAttention));
+    const scored = await scoreTranslations(translator, batchRows, generated, o.bos, o.eos, o.returnAttention);
+    batch.forEach((i, k) => {
+      results[i] = scored[k]!;
+    });
   }
   return results;
-}
-
-/** Log-probability (and attention) of `generated` given `source`, from one teacher-forced pass. */
-function scoreTranslation(
-  translator: EncoderDecoder,
-  source: number[],
-  generated: number[],
-  bos: number,
-  eos: number,
-  returnAttention: boolean,
-): Translation {
-  const finished = generated.at(-1) === eos;
-  const decoderInput = [bos, ...generated.slice(0, -1)];
-  const [picked, weights] = tf.tidy(() => {
-    const sourceIds = tf.tensor2d([source], undefined, 'int32');
-    const inputIds = tf.tensor2d([decoderInput], undefined, 'int32');
-    const logits = translator.model.predict([sourceIds, inputIds]) as tf.Tensor3D;
-    const labels = tf.oneHot(tf.tensor2d([generated], undefined, 'int32'), logits.shape[2]);
-    const sum = tf.sum(tf.mul(tf.logSoftmax(logits), labels));
-    return returnAttention ? [sum, translator.attentionWeights(sourceIds, inputIds)] : [sum];
-  }) as [tf.Tensor, tf.Tensor3D?];
-  const logProbability = picked.dataSync()[0]!;
-  const attention = weights === undefined ? null : ((weights.arraySync() as number[][][])[0] ?? []);
-  tf.dispose([picked, ...(weights === undefined ? [] : [weights])]);
-  return {
-    ids: finished ? generated.slice(0, -1) : generated,
-    finished,
-    logProbability,
-    attention,
-  };
 }
