@@ -13,12 +13,12 @@ import { buildCase, type RecurrentFactory, RNNKIT_LAYERS, STOCK_LAYERS } from '.
 import type {
   CaseRequest,
   ChildMessage,
-  Phase,
   PhaseRecord,
   ProbeRequest,
   ProbeResult,
   Progress,
 } from './protocol.js';
+import { timedPhase } from './timing.js';
 
 // tfjs-backend-wasm's own kernels, captured before initBackend replaces them (module import
 // registered them above), so the bare stock runs can put them back.
@@ -34,12 +34,6 @@ function restoreBareWasmKernels(): void {
 const send = (message: ChildMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const progress = (p: Omit<Progress, 'wallMs'>) => send({ progress: { ...p, wallMs: Date.now() } });
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function startBackend(threads: number, pinThreads: boolean) {
   const backend = await initBackend({ backend: 'wasm', threads, pinThreads, fallbackToCpu: false });
@@ -60,40 +54,6 @@ function factoryFor(impl: CaseRequest['impl']): { layers: RecurrentFactory; sour
   return impl === 'stock'
     ? { layers: STOCK_LAYERS, source: 'tfjs-layers' }
     : { layers: RNNKIT_LAYERS, source: 'rnnkit' };
-}
-
-interface Timing {
-  medianMs: number;
-  warmupMs: number;
-  steps: number;
-  minMs: number | null;
-  maxMs: number | null;
-}
-
-/** 1 warm-up step, then up to `steps` timed steps while the phase is within `budgetS`. */
-async function timedPhase(phase: Phase, steps: number, budgetS: number, step: () => Promise<void>) {
-  const start = performance.now();
-  progress({ phase, started: 'warm-up' });
-  await step();
-  const warmupMs = performance.now() - start;
-  progress({ phase, warmup: true, stepMs: warmupMs });
-  const times: number[] = [];
-  while (times.length < steps && (performance.now() - start) / 1000 < budgetS) {
-    progress({ phase, started: `step ${times.length + 1}` });
-    const t0 = performance.now();
-    await step();
-    times.push(performance.now() - t0);
-    progress({ phase, stepMs: times[times.length - 1]! });
-  }
-  const timing: Timing = {
-    // No timed step: the warm-up alone used the budget and is what gets reported.
-    medianMs: times.length ? median(times) : warmupMs,
-    warmupMs,
-    steps: times.length,
-    minMs: times.length ? Math.min(...times) : null,
-    maxMs: times.length ? Math.max(...times) : null,
-  };
-  return timing;
 }
 
 async function runCase(request: CaseRequest): Promise<PhaseRecord> {
@@ -123,9 +83,15 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
   try {
     if (phase === 'train') {
       // trainOnBatch: forward, loss, backward, Adam update, loss read back (it awaits the value).
-      const t = await timedPhase(phase, request.steps, request.budgetS, async () => {
-        await model.trainOnBatch(xs, ys);
-      });
+      const t = await timedPhase(
+        phase,
+        request.steps,
+        request.budgetS,
+        async () => {
+          await model.trainOnBatch(xs, ys);
+        },
+        progress,
+      );
       Object.assign(record, {
         step_ms: round2(t.medianMs),
         train_tokens_per_s: round2(tokens / (t.medianMs / 1000)),
@@ -136,11 +102,17 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
         ...(t.steps === 0 ? { single_step: true } : {}),
       });
     } else {
-      const t = await timedPhase(phase, request.steps, request.budgetS, async () => {
-        const out = model.predict(xs, { batchSize: config.batch }) as tf.Tensor;
-        await out.data();
-        out.dispose();
-      });
+      const t = await timedPhase(
+        phase,
+        request.steps,
+        request.budgetS,
+        async () => {
+          const out = model.predict(xs, { batchSize: config.batch }) as tf.Tensor;
+          await out.data();
+          out.dispose();
+        },
+        progress,
+      );
       Object.assign(record, {
         infer_ms: round2(t.medianMs),
         infer_tokens_per_s: round2(tokens / (t.medianMs / 1000)),

@@ -23,6 +23,7 @@ import type {
   ProbeResult,
   Progress,
 } from './protocol.js';
+import { median } from './timing.js';
 import {
   runTorchPeer,
   TORCH_INSTALL_HINT,
@@ -100,11 +101,6 @@ function runChild<R>(
   });
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** A phase's record rebuilt from the progress lines of a child that died or was killed. */
