@@ -86,5 +86,5 @@ describe('translate (smoke run on the shipped sample)', () => {
   });
 });
 
-const SMOKE_EPOCHS = 8;
+const SMOKE_EPOCHS = 6;
 const SMOKE_BLEU = 0.1;
