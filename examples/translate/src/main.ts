@@ -5,7 +5,7 @@
 //   pnpm start                          # the shipped sample (data/eng-fra-sample.txt), ~2 minutes
 //   pnpm start --pairs ~/fra.txt        # the real Tatoeba file (first 30,000 lines by default)
 //   pnpm quality                        # the full run; writes results/translate.json
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,8 +239,6 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
     };
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-    await copyFile(join(outDir, 'alignment.svg'), join(dirname(out), 'translate-alignment.svg'));
-    await copyFile(join(outDir, 'history.svg'), join(dirname(out), 'translate-history.svg'));
     console.log(`Results: ${out}`);
   }
   reloaded.model.dispose();
