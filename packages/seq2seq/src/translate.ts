@@ -21,8 +21,9 @@ export interface TranslateOptions {
   /** Target id that ends a sequence (`stop: [eos]` of `@rnnkit/sampling`). */
   readonly eos: number;
   /**
-   * `'greedy'` (argmax: `generate` with temperature 0), `'sample'` (`generate` with
-   * `temperature`, seeded) or `'beam'` (`beamSearch` with `beamWidth`).
+   * `'greedy'` (argmax, as `generate` with temperature 0), `'sample'` (as `generate` with
+   * `temperature`, seeded) or `'beam'` (as `beamSearch` with `beamWidth`) — per source the same
+   * ids as those `@rnnkit/sampling` calls on it alone, decoded in batches.
    * @default 'greedy'
    */
   readonly method?: DecodingMethod;
