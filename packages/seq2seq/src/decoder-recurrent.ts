@@ -24,9 +24,13 @@ function takingStatesFromInputs<C extends typeof GRU | typeof LSTM>(Base: C): C 
   const Fused = Base as unknown as typeof GRU;
   class StatesFromInputs extends Fused {
     override apply(inputs: Inputs, kwargs?: Kwargs): ReturnType<GRU['apply']> {
-      return isConcreteList(inputs)
-        ? super.apply(inputs, withoutInitialState(kwargs))
-        : super.apply(inputs as Parameters<GRU['apply']>[0], kwargs);
+      if (isConcreteList(inputs)) return super.apply(inputs, withoutInitialState(kwargs));
+      const output = super.apply(inputs as Parameters<GRU['apply']>[0], kwargs);
+      // tfjs' RNN.apply records the states (already inputs) as a symbolic `initialState` call
+      // argument, which saving cannot serialise ("non-serializable keyword arguments" on every save).
+      const node = this.inboundNodes.at(-1);
+      if (node?.callArgs !== undefined) delete node.callArgs['initialState'];
+      return output;
     }
     override call(
       inputs: tf.Tensor | tf.Tensor[],
