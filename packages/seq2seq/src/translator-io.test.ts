@@ -13,6 +13,7 @@ import { preparePairs } from './data/prepare-pairs.js';
 import { Seq2SeqError } from './errors.js';
 import {
   DEFAULT_SAVE_TRANSLATOR_OPTIONS,
+  loadEncoderDecoder,
   loadTranslator,
   type SavableTranslator,
   saveTranslator,
@@ -206,6 +207,13 @@ describe('saveTranslator / loadTranslator', () => {
       'RNN_MODELS_CHECKPOINT_CORRUPT',
     );
     await expectErrorCode(loadTranslator('' as string), Seq2SeqError, 'SEQ2SEQ_INVALID_INPUT');
+    // A valid translator whose model is not an encoderDecoder's (this stand-in): the model is freed.
+    const notEncoderDecoder = await expectErrorCode(
+      loadEncoderDecoder(good),
+      Seq2SeqError,
+      'SEQ2SEQ_CHECKPOINT_CORRUPT',
+    );
+    expect(notEncoderDecoder.message).toContain('loadTranslator');
     expect(tf.memory().numTensors).toBe(before);
     expect(extras.format).toBe(TRANSLATOR_FORMAT);
     translator.model.dispose();

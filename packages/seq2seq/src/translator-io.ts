@@ -9,6 +9,8 @@ import {
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type PairVocabularies, requirePairVocabularies } from './data/pair-codec.js';
+import { EncoderDecoder } from './encoder-decoder.js';
+import type { EncoderDecoderConfig, EncoderDecoderOptions } from './encoder-decoder-options.js';
 import { Seq2SeqError, validate } from './errors.js';
 
 /** A JSON object: what a translator's `config` must be. */
@@ -22,8 +24,11 @@ export type JsonObject = { readonly [key: string]: JsonValue };
 export interface SavableTranslator extends PairVocabularies {
   /** The trained model. Read, never disposed. */
   readonly model: tfl.LayersModel;
-  /** The options the model was built with, as plain JSON (no functions, `undefined` or `NaN`). */
-  readonly config: JsonObject;
+  /**
+   * The options the model was built with, as plain JSON (no functions, `undefined` or `NaN`):
+   * an `EncoderDecoder`'s `config`, or any JSON object for another model.
+   */
+  readonly config: JsonObject | EncoderDecoderConfig;
 }
 
 /** What {@link loadTranslator} returns: a model the caller owns and plain data. */
@@ -165,6 +170,44 @@ export async function loadTranslator(dir: string): Promise<LoadedTranslator> {
   } catch (error) {
     loaded.model.dispose();
     throw error;
+  }
+}
+
+/** What {@link loadEncoderDecoder} returns: {@link LoadedTranslator} with the model wrapped. */
+export interface LoadedEncoderDecoder extends LoadedTranslator {
+  /** The saved `encoderDecoder`, ready for `translate`; `translator.dispose()` frees its model. */
+  readonly translator: EncoderDecoder;
+}
+
+/**
+ * {@link loadTranslator} for a model made by `encoderDecoder`: the saved `config` is checked as
+ * `encoderDecoder` options and the model wrapped in an {@link EncoderDecoder}, which decodes
+ * exactly as the saved one did.
+ *
+ * @throws as {@link loadTranslator}, and Seq2SeqError `SEQ2SEQ_CHECKPOINT_CORRUPT` when the saved
+ *   config is not valid `encoderDecoder` options or the model lacks the layers it implies (e.g. a
+ *   translator saved from another kind of model). The model is disposed when it throws.
+ * @example
+ * const { translator, ...vocabularies } = await loadEncoderDecoder('runs/fra/best');
+ * const { sequences } = encodeSources(['Go now!'], vocabularies);
+ * const [best] = await translate(translator, sequences, { bos: vocabularies.bos, eos: vocabularies.eos });
+ * translator.dispose();
+ */
+export async function loadEncoderDecoder(dir: string): Promise<LoadedEncoderDecoder> {
+  const loaded = await loadTranslator(dir);
+  try {
+    // The constructor checks the JSON as encoderDecoder options.
+    const translator = new EncoderDecoder(loaded.model, loaded.config as unknown as EncoderDecoderOptions);
+    return { ...loaded, translator };
+  } catch (cause) {
+    loaded.model.dispose();
+    if (!(cause instanceof Seq2SeqError)) throw cause;
+    throw new Seq2SeqError(
+      'SEQ2SEQ_CHECKPOINT_CORRUPT',
+      `loadEncoderDecoder: ${loaded.path} does not hold an encoderDecoder model: ${cause.message} ` +
+        'Load it with loadTranslator, or save the model made by encoderDecoder with its config.',
+      { cause },
+    );
   }
 }
 

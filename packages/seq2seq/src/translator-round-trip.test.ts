@@ -9,10 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeTargets, encodeSources } from './data/pair-codec.js';
 import { preparePairs } from './data/prepare-pairs.js';
-import { EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
+import { type EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
 import { teacherForcingBatches } from './teacher-forcing.js';
 import { translate } from './translate.js';
-import { type JsonObject, loadTranslator, saveTranslator } from './translator-io.js';
+import { loadEncoderDecoder, saveTranslator } from './translator-io.js';
 
 let root: string;
 
@@ -70,15 +70,11 @@ describe('a trained translator saved and loaded', () => {
 
     const dir = join(root, 'copy');
     const warn = vi.spyOn(console, 'warn');
-    await saveTranslator(
-      { ...prepared, model: translator.model, config: { ...translator.config } as JsonObject },
-      dir,
-    );
+    await saveTranslator({ ...prepared, model: translator.model, config: translator.config }, dir);
     // tfjs-layers warns about call arguments it cannot serialise; the decoder's states are inputs.
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
-    const loaded = await loadTranslator(dir);
-    const rebuilt = new EncoderDecoder(loaded.model, loaded.config as unknown as EncoderDecoder['config']);
+    const { translator: rebuilt, ...loaded } = await loadEncoderDecoder(dir);
     expect(rebuilt.config).toEqual(translator.config);
 
     const heldOut = randomWords(20, 99);

@@ -4,12 +4,14 @@
  */
 export type {
   JsonObject,
+  LoadedEncoderDecoder,
   LoadedTranslator,
   SavableTranslator,
   SaveTranslatorOptions,
 } from '../translator-io.js';
 export {
   DEFAULT_SAVE_TRANSLATOR_OPTIONS,
+  loadEncoderDecoder,
   loadTranslator,
   saveTranslator,
   TRANSLATOR_FORMAT,
