@@ -10,8 +10,7 @@ import { type History, train, type Verbosity } from '@rnnkit/rnn-models';
 import {
   type AttentionKind,
   decodeTargets,
-  EncoderDecoder,
-  type EncoderDecoderOptions,
+  type EncoderDecoder,
   encoderDecoder,
   encodeSources,
   evaluateTranslator,
@@ -23,7 +22,7 @@ import {
   teacherForcingBatches,
   translate,
 } from '@rnnkit/seq2seq';
-import { loadTranslator, saveTranslator } from '@rnnkit/seq2seq/node';
+import { loadEncoderDecoder, saveTranslator } from '@rnnkit/seq2seq/node';
 
 export interface TrainTranslatorOptions {
   readonly pairs: readonly TextPair[];
@@ -137,24 +136,13 @@ export async function saveAndReload(
   dir: string,
   metadata: { readonly [key: string]: string | number },
 ): Promise<Translator> {
-  const config = translator.model.config as unknown as EncoderDecoderOptions;
   await saveTranslator(
-    { ...translator.vocabularies, model: translator.model.model, config: { ...config } },
+    { ...translator.vocabularies, model: translator.model.model, config: translator.model.config },
     dir,
     { metadata: { ...metadata, maxLength: translator.maxLength } },
   );
-  const loaded = await loadTranslator(dir);
-  try {
-    return {
-      // loadTranslator returns the config as plain JSON; EncoderDecoder checks it against the model.
-      model: new EncoderDecoder(loaded.model, loaded.config as unknown as EncoderDecoderOptions),
-      vocabularies: loaded,
-      maxLength: translator.maxLength,
-    };
-  } catch (error) {
-    loaded.model.dispose();
-    throw error;
-  }
+  const { translator: model, ...vocabularies } = await loadEncoderDecoder(dir);
+  return { model, vocabularies, maxLength: translator.maxLength };
 }
 
 /** The greedy translation of `source` and its attention over the source words, as an SVG heat map. */
