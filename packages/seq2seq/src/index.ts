@@ -67,4 +67,4 @@ export {
   teacherForcingBatches,
 } from './teacher-forcing.js';
 export type { DecodingMethod, TranslateOptions, Translation } from './translate.js';
-export { DECODING_METHODS, DEFAULT_TRANSLATE_OPTIONS, translate } from './translate.js';
+export { DECODING_METHODS, DEFAULT_TRANSLATE_OPTIONS, translate, translateTexts } from './translate.js';

@@ -1,6 +1,12 @@
 import { describeValue } from '@rnnkit/core';
 import { beamSearchBatch } from './batched-beam-search.js';
 import { decodeGreedyOrSample } from './batched-sampling.js';
+import {
+  decodeTargets,
+  encodeSources,
+  type PairVocabularies,
+  requirePairVocabularies,
+} from './data/pair-codec.js';
 import { DecodingPace } from './decoding-loop.js';
 import type { EncoderDecoder } from './encoder-decoder.js';
 import { Seq2SeqError, validate } from './errors.js';
@@ -218,4 +224,45 @@ export async function translate(
     });
   }
   return results;
+}
+
+/**
+ * {@link translate} from text to text: `texts` are standardised and encoded as the training
+ * sources were (`encodeSources`), decoded, and read back as target text (`decodeTargets`) — what
+ * `evaluateTranslator` takes as its translate function. `bos`/`eos` come from `vocabularies`.
+ *
+ * @param vocabularies a `preparePairs` result or a loaded translator.
+ * @param options {@link TranslateOptions} without `bos`/`eos`.
+ * @returns one translation per text, in order; plain strings.
+ * @throws as {@link translate} and `encodeSources`/`decodeTargets`.
+ * @example
+ * await translateTexts(translator, ['Go now!'], prepared, { method: 'beam' }); // ['va maintenant !']
+ */
+export async function translateTexts(
+  translator: EncoderDecoder,
+  texts: readonly string[],
+  vocabularies: PairVocabularies,
+  options: Omit<TranslateOptions, 'bos' | 'eos'> = {},
+): Promise<string[]> {
+  const { bos, eos } = requirePairVocabularies('translateTexts', vocabularies);
+  if (options !== null && typeof options === 'object' && ('bos' in options || 'eos' in options)) {
+    validate.invalid(
+      'translateTexts',
+      'bos' in options ? 'bos' : 'eos',
+      (options as TranslateOptions).bos ?? (options as TranslateOptions).eos,
+      'is taken from the vocabularies',
+      'Drop it from the options.',
+    );
+  }
+  if (texts.length === 0) return [];
+  const { sequences } = encodeSources(texts, vocabularies);
+  // A text standardised to nothing still decodes, from the OOV id, rather than failing the batch.
+  const sources = sequences.map((row) =>
+    row.length === 0 ? [vocabularies.sourceVocabulary.specialIds.oov ?? 1] : row,
+  );
+  const translations = await translate(translator, sources, { ...options, bos, eos });
+  return decodeTargets(
+    translations.map((translation) => translation.ids),
+    vocabularies,
+  );
 }

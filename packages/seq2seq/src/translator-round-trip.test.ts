@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { SeededRandom } from '@rnnkit/core';
 import { maskedSparseCategoricalCrossentropy } from '@rnnkit/metrics/tensor';
 import { initBackend, train } from '@rnnkit/rnn-models';
-import { expectNoLeaks } from '@rnnkit/test-utils';
+import { expectErrorCode, expectNoLeaks } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeTargets, encodeSources } from './data/pair-codec.js';
 import { preparePairs } from './data/prepare-pairs.js';
 import { type EncoderDecoder, encoderDecoder } from './encoder-decoder.js';
+import { Seq2SeqError } from './errors.js';
 import { teacherForcingBatches } from './teacher-forcing.js';
-import { translate } from './translate.js';
+import { translate, translateTexts } from './translate.js';
 import { loadEncoderDecoder, saveTranslator } from './translator-io.js';
 
 let root: string;
@@ -95,6 +96,27 @@ describe('a trained translator saved and loaded', () => {
     );
     const exact = copied.filter((text, i) => text === heldOut[i]).length;
     expect(exact).toBeGreaterThanOrEqual(heldOut.length / 4); // 11 of 20 on wasm; chance is ~0
+
+    // Text in, text out: the same decoding through encodeSources → translate → decodeTargets.
+    expect(await translateTexts(rebuilt, heldOut, loaded)).toEqual(copied);
+    const beamTexts = decodeTargets(
+      (await decodeAll(rebuilt, 'beam')).map((t) => t.ids),
+      loaded,
+    );
+    expect(
+      await translateTexts(rebuilt, heldOut, loaded, { method: 'beam', beamWidth: 3, maxNewTokens: 10 }),
+    ).toEqual(beamTexts);
+    expect(await translateTexts(rebuilt, [], loaded)).toEqual([]);
+    await expectErrorCode(
+      translateTexts(rebuilt, heldOut, loaded, { beamWidht: 3 } as never),
+      Seq2SeqError,
+      'SEQ2SEQ_INVALID_OPTION',
+    );
+    await expectErrorCode(
+      translateTexts(rebuilt, heldOut, loaded, { bos: 1 } as never),
+      Seq2SeqError,
+      'SEQ2SEQ_INVALID_OPTION',
+    );
 
     const before = tf.memory().numTensors;
     await expectNoLeaks(async () => {
