@@ -1,3 +1,7 @@
+// Types of the chained tensor methods initBackend installs (`t.mul(b)`): an augmentation of
+// tfjs-core's Tensor, kept in the published index.d.ts by this import; its JS is an empty module.
+import './backend/chained-ops-types.generated.js';
+
 export type { BackendName, InitBackendOptions } from './backend/backend.js';
 export { DEFAULT_INIT_BACKEND_OPTIONS, initBackend } from './backend/backend.js';
 export type { RnnModelsErrorCode } from './errors.js';
