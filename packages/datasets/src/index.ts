@@ -75,8 +75,13 @@ export { countShiftedChunks, DEFAULT_SHIFTED_CHUNK_OPTIONS, shiftedChunks } from
 export { MAX_CELLS } from './size-limit.js';
 export type { SlidingWindow, SlidingWindowOptions, SlidingWindowTarget } from './sliding-windows.js';
 export { countSlidingWindows, DEFAULT_SLIDING_WINDOW_OPTIONS, slidingWindows } from './sliding-windows.js';
-export type { SplitOptions, SplitSize } from './split.js';
-export { DEFAULT_SPLIT_OPTIONS, splitDataset, trainValTestSplit } from './split.js';
+export type { SplitOptions, SplitSize, TrainValTestSplitOptions } from './split.js';
+export {
+  DEFAULT_SPLIT_OPTIONS,
+  DEFAULT_TRAIN_VAL_TEST_SPLIT_OPTIONS,
+  splitDataset,
+  trainValTestSplit,
+} from './split.js';
 export type { StatefulBatch, StatefulStreamOptions } from './stateful-streams.js';
 export {
   countStatefulBatches,
