@@ -79,7 +79,7 @@ describe('splitDataset: sizes that account for every item (exactly that many par
     expect(lengths(splitDataset(range(11), [0.5, 0.5], { seed: 1 }))).toEqual([6, 5]);
   });
 
-  it('gives the same parts as the remainder form without the largest size', () => {
+  it('gives the same sizes as the remainder form without the largest size', () => {
     const [train, test] = splitDataset(range(37), [0.75, 0.25], { seed: 9, shuffle: false });
     const [test2, train2] = splitDataset(range(37), [0.25], { seed: 9, shuffle: false });
     expect(lengths([train!, test!])).toEqual([train2!.length, test2!.length]);

@@ -73,7 +73,7 @@ const TOLERANCE = 1e-9;
  * integer counts as that integer); the part that takes the rest is the extra last part or,
  * when the sizes account for every item, the largest fraction (the last of equal ones). So
  * `[0.8, 0.2]` of 11 items gives 8 and 3, as `train_test_split(train_size=0.8, test_size=0.2)`
- * and Keras' `validation_split=0.2` do, and `[0.8, 0.2]` gives the same parts as `[0.2]` swapped.
+ * and Keras' `validation_split=0.2` do: the same sizes as `[0.2]`'s `[test, rest]`.
  * Every part has at least one item. With `shuffle: false` the parts are consecutive runs of
  * `items` in order (time series). With `stratify`, each part has the sizes above and, per
  * label, as nearly the whole's proportions as integers allow.
