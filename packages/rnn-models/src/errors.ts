@@ -32,6 +32,8 @@ export type RnnModelsErrorCode =
   | 'RNN_MODELS_DATA_SOURCE_FAILED'
   /** `train()` was called on a model another `train()` call is still training. */
   | 'RNN_MODELS_MODEL_BUSY'
+  /** `evaluate()`'s `signal` fired before the pass ended (a partial mean is not returned). */
+  | 'RNN_MODELS_ABORTED'
   /**
    * The filesystem refused a checkpoint read or write (`ENOSPC` disk full, `EACCES`/`EPERM`/
    * `EROFS` not writable, `EIO`, …). The message names the path and the errno; `cause` is Node's

@@ -31,6 +31,8 @@ export interface BatchRules {
     readonly output: readonly (number | null)[];
   } | null;
   readonly mask: ValueRule;
+  /** The model's output shape; `ys` lacking only its trailing unit axis gets it (see `needsUnitAxis`). */
+  readonly output: readonly (number | null)[];
 }
 
 /** A rule on every element of a tensor: a count of offending elements, and the test that finds one. */
@@ -167,7 +169,26 @@ export function batchRules(
       };
     }
   }
-  return { inputs, inputShapes: model.inputs.map((input) => input.shape), targets, mask: MASK_RULE };
+  return {
+    inputs,
+    inputShapes: model.inputs.map((input) => input.shape),
+    targets,
+    mask: MASK_RULE,
+    output,
+  };
+}
+
+/**
+ * Whether targets of `shape` lack the trailing unit axis of the model's `output` shape
+ * (`[batch]` against `[batch, 1]`, `[batch, time]` against `[batch, time, 1]`).
+ */
+export function needsUnitAxis(shape: readonly number[], output: readonly (number | null)[]): boolean {
+  return (
+    output.length >= 2 &&
+    output[output.length - 1] === 1 &&
+    shape.length === output.length - 1 &&
+    shape.every((dim, i) => output[i] === null || output[i] === dim)
+  );
 }
 
 function fits(shape: readonly number[], expected: readonly (number | null)[]): boolean {
@@ -206,16 +227,42 @@ export function checkBatchShapes(batch: Batch, rules: BatchRules, where: string)
   if (batch.ys.shape[0] !== size) {
     fail(`ys has ${batch.ys.shape[0]} rows but xs has ${size}: every input row needs its target.`);
   }
-  if (rules.targets !== null && !rules.targets.shapes.some((shape) => fits(batch.ys.shape, shape))) {
+  if (
+    rules.targets !== null &&
+    !rules.targets.shapes.some((shape) => fits(batch.ys.shape, shape)) &&
+    !needsUnitAxis(batch.ys.shape, rules.output)
+  ) {
     fail(
       `ys has shape [${batch.ys.shape.join(', ')}] but the loss expects ${rules.targets.shapes.map(shapeText).join(' or ')} ` +
-        `for the model's output ${shapeText(rules.targets.output)}. ` +
-        'Check the targets (class ids for sparseCategoricalCrossentropy, one value per output unit otherwise).',
+        `for the model's output ${shapeText(rules.targets.output)}. ${targetShapeFix(batch.ys.shape, rules.targets)}`,
     );
   }
   if (batch.mask !== undefined && batch.mask.shape[0] !== size) {
     fail(`mask has ${batch.mask.shape[0]} rows but xs has ${size}.`);
   }
+}
+
+/** How to fix targets of the wrong shape: one-hot against sparse labels, or the general rule. */
+function targetShapeFix(shape: readonly number[], targets: NonNullable<BatchRules['targets']>): string {
+  const output = targets.output;
+  const sparse = targets.shapes.length > 1;
+  if (sparse && fits(shape, output)) {
+    return (
+      'These look like one-hot labels (one value per class): use loss ' +
+      "'categoricalCrossentropy' for one-hot labels, or pass class ids (ys.argMax(-1))."
+    );
+  }
+  const ids = [output.slice(0, -1), [...output.slice(0, -1), 1]];
+  if (!sparse && (output[output.length - 1] ?? 1) > 1 && ids.some((ids) => fits(shape, ids))) {
+    return (
+      "These look like integer class ids: use loss 'sparseCategoricalCrossentropy' for integer " +
+      'labels, or one-hot them (tf.oneHot(ys, classes)) for this loss.'
+    );
+  }
+  return (
+    'Give one target per output value (class ids for sparseCategoricalCrossentropy); a [batch] ' +
+    'target for a [batch, 1] output is reshaped for you.'
+  );
 }
 
 /** The tensors of a batch the rules check, each with its rule and name. */

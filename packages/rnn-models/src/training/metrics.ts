@@ -44,6 +44,8 @@ export interface AccuracyContext {
   readonly loss: LossFunction | undefined;
   /** Size of the model output's last axis (1 means a single sigmoid unit: binary accuracy). */
   readonly outputUnits: number | null | undefined;
+  /** The function whose option this is, for messages. @default 'train' */
+  readonly where?: string;
 }
 
 /**
@@ -137,7 +139,7 @@ function metricByName(name: string, index: number, context: AccuracyContext): Me
   const known = ['accuracy', ...Object.keys(FIXED), ...LOSS_NAMES];
   const closest = closestName(name, known);
   return validate.invalid(
-    'train',
+    context.where ?? 'train',
     `metrics[${index}]`,
     name,
     'is not a known metric',

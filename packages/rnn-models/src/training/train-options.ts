@@ -308,7 +308,7 @@ export function resolveTrainOptions<B extends Batch>(
   if (step !== undefined && typeof step !== 'function') {
     validate.invalid(WHERE, 'step', step, 'must be a function (context) => { loss, yPred?, logs? }');
   }
-  const loss = resolveLoss(model, options.loss);
+  const loss = resolveLoss(WHERE, model, options.loss);
   if (loss === undefined && step === undefined) {
     validate.invalid(
       WHERE,
@@ -402,12 +402,16 @@ export function resolveTrainOptions<B extends Batch>(
   };
 }
 
-/** The `loss` option as a function, else the compiled model's loss. */
-function resolveLoss(model: LayersModel, loss: TrainOptions['loss']): LossFunction | undefined {
+/** The `loss` option of `where` (`train`, `evaluate`) as a function, else the compiled model's loss. */
+export function resolveLoss(
+  where: string,
+  model: LayersModel,
+  loss: TrainOptions['loss'],
+): LossFunction | undefined {
   if (loss === undefined) return compiledLossFunction(model);
   if (typeof loss === 'function') return loss;
-  if (typeof loss === 'string') return getLoss(validate.oneOf(WHERE, 'loss', loss, LOSS_NAMES));
-  return validate.invalid(WHERE, 'loss', loss, 'must be a loss name or a function (yTrue, yPred) => tensor');
+  if (typeof loss === 'string') return getLoss(validate.oneOf(where, 'loss', loss, LOSS_NAMES));
+  return validate.invalid(where, 'loss', loss, 'must be a loss name or a function (yTrue, yPred) => tensor');
 }
 
 /** The optimizer (option, compiled model's or default) and the base learning rate to schedule. */

@@ -30,16 +30,21 @@ export function buildComputeLoss(loss: LossFunction | undefined): ComputeLoss | 
   return (yTrue, yPred, mask) => weightedMean(loss(yTrue, yPred), mask, 'the loss');
 }
 
-/** The `metrics` option resolved against the loss and output width, or the compiled model's. */
+/**
+ * The `metrics` option resolved against the loss and output width, or the compiled model's.
+ * `where` names the function in messages.
+ */
 export function buildMetrics<B extends Batch>(
   model: LayersModel,
-  resolved: ResolvedTrainOptions<B>,
+  resolved: Pick<ResolvedTrainOptions<B>, 'metrics' | 'step' | 'loss'>,
+  where = 'train',
 ): ResolvedMetric[] {
   if (resolved.metrics === undefined) return resolved.step === undefined ? compiledMetrics(model) : [];
   const outputShape = model.outputs[0]?.shape;
   return resolveMetrics(resolved.metrics, {
     loss: resolved.loss,
     outputUnits: outputShape?.[outputShape.length - 1],
+    where,
   });
 }
 

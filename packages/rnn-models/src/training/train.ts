@@ -116,10 +116,15 @@ async function trainModel<B extends Batch>(
 }
 
 /**
- * With `disposeBatches: true`, train owns the batches of array sources too: those of an array
- * no pass read (options rejected, `epochs: 0`, a failure before validation) are disposed here.
+ * With `disposeBatches: true`, train (or evaluate) owns the batches of array sources too: those
+ * of an array no pass read (options rejected, `epochs: 0`, a failure before validation) are
+ * disposed here.
  */
-function disposeUnopenedArrays(options: unknown, sources: readonly unknown[], opened: Set<unknown>): void {
+export function disposeUnopenedArrays(
+  options: unknown,
+  sources: readonly unknown[],
+  opened: Set<unknown>,
+): void {
   if (options === null || typeof options !== 'object') return;
   if ((options as { disposeBatches?: unknown }).disposeBatches !== true) return;
   for (const source of new Set(sources)) {

@@ -6,12 +6,12 @@ import { BatchPasses } from './batch-passes.js';
 import { type Batch, type DataSource, disposeBatch, knownSize } from './data-source.js';
 import { DropoutSeeds } from './dropout-seeds.js';
 import { EarlyStoppingMonitor, type WeightStore } from './early-stopping.js';
+import { validationPass } from './evaluation-pass.js';
 import { type History, HistoryRecorder, WeightedMeans } from './history.js';
 import { getLearningRate, setLearningRate } from './optimizers.js';
 import { ProgressReporter } from './progress.js';
 import type { TrainSetup } from './train-setup.js';
 import { type BatchValues, StepRunner } from './train-step.js';
-import { validationPass } from './validation-pass.js';
 
 /**
  * `train`'s epochs and batches: learning rate, dropout seeds, callbacks, progress, history and
