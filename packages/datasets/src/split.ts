@@ -232,7 +232,7 @@ function partCounts(
         where,
         names[taker]!,
         sizes[taker],
-        `must get at least one item, but the other parts round up (ceil(f · n)) to ${others} of the ${n} items`,
+        `must get at least one item, but the other parts, rounded up (ceil(f · n)), take ${others} items and there are ${n}`,
         'Use fewer or larger parts, or give them as counts.',
       );
     }
