@@ -7,6 +7,7 @@ import { RnnModelsError } from '../errors.js';
 import { lstm } from '../layers/recurrent-layers.js';
 import type { Batch } from './data-source.js';
 import { evaluate } from './evaluate.js';
+import { DEFAULT_EVALUATE_OPTIONS } from './evaluate-options.js';
 import { train } from './train.js';
 
 beforeAll(async () => {
@@ -83,6 +84,10 @@ function tokenBatches(dtype: 'int32' | 'float32' = 'int32', masked = true): Batc
 }
 
 describe('evaluate', () => {
+  it('documents its defaults', () => {
+    expect(DEFAULT_EVALUATE_OPTIONS).toEqual({ batchSize: 32, resetStates: true, disposeBatches: 'auto' });
+  });
+
   it('averages over samples, not batches (hand computation, uneven batches)', async () => {
     const model = linearModel();
     const batches: Batch[] = [

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/backend.js';
 import { RnnModelsError } from '../errors.js';
 import type { Batch } from './data-source.js';
+import { evaluate } from './evaluate.js';
 import { createLearningRateSchedule, type LearningRateScheduleConfig } from './learning-rate-schedules.js';
 import { getLoss, type LossName } from './losses.js';
 import { train } from './train.js';
@@ -61,6 +62,15 @@ describe('training rejects misspelt option names, naming the closest', () => {
       () => createLearningRateSchedule({ kind: 'cosinDecay' } as unknown as LearningRateScheduleConfig, 1),
       'cosineDecay',
     );
+  });
+
+  it('evaluate options, loss and metric names', async () => {
+    const evaluateWith = (options: Record<string, unknown>) =>
+      evaluate(model, batches, { loss: 'meanSquaredError', ...options });
+    await expectMisspelt(() => evaluateWith({ batchsize: 2 }), 'batchSize');
+    await expectMisspelt(() => evaluateWith({ onBatchEnd: () => {} }), 'onBatch');
+    await expectMisspelt(() => evaluateWith({ loss: 'meanSquaredErorr' }), 'meanSquaredError');
+    await expectMisspelt(() => evaluateWith({ metrics: ['accuarcy'] }), 'accuracy');
   });
 
   it('getLoss', async () => {
