@@ -538,10 +538,10 @@ const suite: ProbeSuite = {
     },
     // ── splits and normalization ────────────────────────────────────────────────────────────
     {
-      name: 'trainValTestSplit: validation missing',
+      name: 'trainValTestSplit: test missing',
       kind: 'misspelt-option',
       expect: INVALID_OPTION,
-      run: () => trainValTestSplit(range(10), { test: 0.2, seed: 1 } as never),
+      run: () => trainValTestSplit(range(10), { validation: 0.2, seed: 1 } as never),
     },
     {
       name: 'trainValTestSplit: test NaN',
