@@ -6,9 +6,9 @@
 import { SeededRandom } from '@rnnkit/core';
 import { type LabelledSentence, lengthPercentiles, padSequences, splitDataset } from '@rnnkit/datasets';
 import {
+  accuracyScore,
   type ClassificationReport,
   type ConfusionMatrix,
-  accuracyScore,
   classificationReport,
   confusionMatrix,
   f1Score,
@@ -41,10 +41,14 @@ export function splitExamples(
     seed: options.seed,
     ...byLabel,
   }) as [Example[], Example[]];
-  const [train, validation] = splitDataset(rest, [1 - options.validationFraction, options.validationFraction], {
-    seed: options.seed + 1,
-    ...byLabel,
-  }) as [Example[], Example[]];
+  const [train, validation] = splitDataset(
+    rest,
+    [1 - options.validationFraction, options.validationFraction],
+    {
+      seed: options.seed + 1,
+      ...byLabel,
+    },
+  ) as [Example[], Example[]];
   return { train, validation, test };
 }
 
@@ -92,7 +96,10 @@ export interface TrainedClassifier extends TextClassifier {
 const PADDING = { padding: 'post', truncating: 'post' } as const;
 
 /** Token ids of `texts`, padded/cut to `maxLength`: `int32 [texts.length, maxLength]`, owned by the caller. */
-export function encodeTexts(classifier: Pick<TextClassifier, 'tokenizer' | 'maxLength'>, texts: readonly string[]): tf.Tensor2D {
+export function encodeTexts(
+  classifier: Pick<TextClassifier, 'tokenizer' | 'maxLength'>,
+  texts: readonly string[],
+): tf.Tensor2D {
   const ids = padSequences(classifier.tokenizer.textsToSequences([...texts]), {
     maxLength: classifier.maxLength,
     ...PADDING,
@@ -116,7 +123,10 @@ function batches(
       yield tf.tidy(() => ({
         xs: tf.gather(ids, tf.tensor1d(rows, 'int32')),
         // [batch] labels: train() and evaluate() add the unit axis of the [batch, 1] output.
-        ys: tf.tensor1d(rows.map((row) => labels[row]!), 'float32'),
+        ys: tf.tensor1d(
+          rows.map((row) => labels[row]!),
+          'float32',
+        ),
       }));
     }
   };
@@ -131,7 +141,8 @@ export async function trainClassifier(
   const texts = split.train.map((example) => example.sentence);
   const tokenizer = new Tokenizer({ numWords: options.numWords, oovToken: '<OOV>' }).fitOnTexts(texts);
   const sequences = tokenizer.textsToSequences(texts);
-  const maxLength = options.maxLength ?? Math.max(1, Math.ceil(lengthPercentiles(sequences, options.lengthPercentile)));
+  const maxLength =
+    options.maxLength ?? Math.max(1, Math.ceil(lengthPercentiles(sequences, options.lengthPercentile)));
   const classifier = { tokenizer, maxLength, classNames };
   const model = sequenceClassifier({
     vocabularySize: tokenizer.vocabularySize,
@@ -145,18 +156,31 @@ export async function trainClassifier(
     seed: options.seed,
   });
   const trainIds = encodeTexts(classifier, texts);
-  const validationIds = encodeTexts(classifier, split.validation.map((example) => example.sentence));
+  const validationIds = encodeTexts(
+    classifier,
+    split.validation.map((example) => example.sentence),
+  );
   try {
     const history = await train(
       model,
-      batches(trainIds, split.train.map((example) => example.label), options.batchSize, options.seed),
+      batches(
+        trainIds,
+        split.train.map((example) => example.label),
+        options.batchSize,
+        options.seed,
+      ),
       {
         epochs: options.epochs,
         optimizer: 'adam',
         learningRate: options.learningRate,
         loss: 'binaryCrossentropy',
         metrics: ['accuracy'],
-        validationData: batches(validationIds, split.validation.map((example) => example.label), options.batchSize, null),
+        validationData: batches(
+          validationIds,
+          split.validation.map((example) => example.label),
+          options.batchSize,
+          null,
+        ),
         earlyStopping: { monitor: 'val_loss', patience: options.patience, restoreBestWeights: true },
         seed: options.seed,
         verbose: options.verbose,
@@ -213,8 +237,15 @@ export async function evaluateClassifier(
   const truth = examples.map((example) => (example.label === 1 ? positive : negative));
   const predicted = Array.from(probabilities, (p) => (p >= 0.5 ? positive : negative));
   const ids = encodeTexts(classifier, texts);
-  const ys = tf.tensor1d(examples.map((example) => example.label), 'float32');
-  const { loss } = await evaluate(classifier.model, { xs: ids, ys }, { batchSize, loss: 'binaryCrossentropy' });
+  const ys = tf.tensor1d(
+    examples.map((example) => example.label),
+    'float32',
+  );
+  const { loss } = await evaluate(
+    classifier.model,
+    { xs: ids, ys },
+    { batchSize, loss: 'binaryCrossentropy' },
+  );
   ids.dispose();
   ys.dispose();
   return {

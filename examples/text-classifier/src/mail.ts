@@ -77,7 +77,9 @@ function entityText(raw: string, depth: number): string[] {
     if (boundary !== undefined) {
       const parts = body.split(`--${boundary.trim()}`).slice(1, MAX_PARTS + 1);
       // The text after the closing boundary starts with "--"; the preamble was dropped by slice(1).
-      return parts.filter((part) => !part.startsWith('--')).flatMap((part) => entityText(part.replace(/^\n/, ''), depth + 1));
+      return parts
+        .filter((part) => !part.startsWith('--'))
+        .flatMap((part) => entityText(part.replace(/^\n/, ''), depth + 1));
     }
   }
   if (!type.startsWith('text/') && !type.startsWith('multipart/')) return ['attachment'];

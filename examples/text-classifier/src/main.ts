@@ -54,7 +54,11 @@ try {
 }
 
 async function run(settings: Settings): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', threads: settings.threads, pinThreads: settings.threads > 1 });
+  const backend = await initBackend({
+    backend: 'wasm',
+    threads: settings.threads,
+    pinThreads: settings.threads > 1,
+  });
   const data: LabelledData = settings.tsv === null ? await loadSpamAssassin() : await loadTsv(settings.tsv);
   const split = splitExamples(data.examples, settings);
   const train = settings.trainExamples === null ? split.train : split.train.slice(0, settings.trainExamples);
@@ -94,7 +98,9 @@ async function run(settings: Settings): Promise<void> {
   );
   console.log(scores.report.text);
   const [[tn, fp], [fn, tp]] = scores.confusion.matrix as [[number, number], [number, number]];
-  console.log(`Confusion (rows true, columns predicted ${negative}/${positive}): ${negative} ${tn}/${fp}, ${positive} ${fn}/${tp}`);
+  console.log(
+    `Confusion (rows true, columns predicted ${negative}/${positive}): ${negative} ${tn}/${fp}, ${positive} ${fn}/${tp}`,
+  );
 
   // Save with the tokenizer, reload, and classify with the reloaded model: what a user ships is what was measured.
   const modelDir = resolve(settings.modelDir);
@@ -104,21 +110,39 @@ async function run(settings: Settings): Promise<void> {
   const before = await predictProbabilities(classifier, showcase);
   const after = await predictProbabilities(reloaded, showcase);
   const testBefore = evaluated.probabilities;
-  const testAfter = await predictProbabilities(reloaded, split.test.map((e) => e.sentence));
-  const drift = Math.max(...Array.from(after, (p, i) => Math.abs(p - before[i]!)), ...Array.from(testAfter, (p, i) => Math.abs(p - testBefore[i]!)));
-  console.log(`\nReloaded from ${modelDir} (largest probability change over ${showcase.length + testAfter.length} texts: ${drift}):`);
+  const testAfter = await predictProbabilities(
+    reloaded,
+    split.test.map((e) => e.sentence),
+  );
+  const drift = Math.max(
+    ...Array.from(after, (p, i) => Math.abs(p - before[i]!)),
+    ...Array.from(testAfter, (p, i) => Math.abs(p - testBefore[i]!)),
+  );
+  console.log(
+    `\nReloaded from ${modelDir} (largest probability change over ${showcase.length + testAfter.length} texts: ${drift}):`,
+  );
   showcase.forEach((text, i) => {
     const p = after[i]!;
-    console.log(`  ${(p >= 0.5 ? positive : negative).padEnd(8)} P(${positive}) = ${p.toFixed(4)}  ${text.length > 70 ? `${text.slice(0, 67)}...` : text}`);
+    console.log(
+      `  ${(p >= 0.5 ? positive : negative).padEnd(8)} P(${positive}) = ${p.toFixed(4)}  ${text.length > 70 ? `${text.slice(0, 67)}...` : text}`,
+    );
   });
 
   // The quality run's figures and pictures are committed (results/); other runs' go to out/.
   const outDir = resolve(settings.out);
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'text-classifier-history.svg'), await plotHistorySvg(classifier.history, { title: `${data.source}: training` }));
-  const confusionSvg = await confusionMatrixSvg(scores.confusion, { title: `Held-out confusion matrix (${scores.examples} examples)` });
+  await writeFile(
+    join(outDir, 'text-classifier-history.svg'),
+    await plotHistorySvg(classifier.history, { title: `${data.source}: training` }),
+  );
+  const confusionSvg = await confusionMatrixSvg(scores.confusion, {
+    title: `Held-out confusion matrix (${scores.examples} examples)`,
+  });
   await writeFile(join(outDir, 'text-classifier-confusion.svg'), confusionSvg);
-  await writeFile(join(outDir, 'text-classifier-confusion.png'), await svgToPng(confusionSvg, { width: 400 }));
+  await writeFile(
+    join(outDir, 'text-classifier-confusion.png'),
+    await svgToPng(confusionSvg, { width: 400 }),
+  );
   console.log(`Plots: ${outDir}`);
   reloaded.model.dispose();
   classifier.model.dispose();
@@ -135,7 +159,13 @@ async function run(settings: Settings): Promise<void> {
       f1: scores.f1,
       heldOutLoss: scores.loss,
       confusionMatrix: scores.confusion,
-      report: { classes: report.classes, accuracy: report.accuracy, macroAvg: report.macroAvg, weightedAvg: report.weightedAvg, text: report.text },
+      report: {
+        classes: report.classes,
+        accuracy: report.accuracy,
+        macroAvg: report.macroAvg,
+        weightedAvg: report.weightedAvg,
+        text: report.text,
+      },
       maxLength: classifier.maxLength,
       vocabularySize: classifier.tokenizer.vocabularySize,
       epochsRun: classifier.epochsRun,

@@ -27,9 +27,15 @@ export async function saveClassifier(classifier: TextClassifier, dir: string): P
 export async function loadClassifier(dir: string): Promise<TextClassifier> {
   const checkpoint = await loadModel(dir);
   const extras = checkpoint.extras as Partial<ClassifierExtras> | undefined;
-  if (extras?.task !== 'text-classifier' || typeof extras.tokenizer !== 'string' || typeof extras.maxLength !== 'number') {
+  if (
+    extras?.task !== 'text-classifier' ||
+    typeof extras.tokenizer !== 'string' ||
+    typeof extras.maxLength !== 'number'
+  ) {
     checkpoint.model.dispose();
-    throw new Error(`${dir} is not a text-classifier checkpoint (its extras.json lacks the tokenizer or maxLength).`);
+    throw new Error(
+      `${dir} is not a text-classifier checkpoint (its extras.json lacks the tokenizer or maxLength).`,
+    );
   }
   const tokenizer = Tokenizer.fromJSON(extras.tokenizer);
   const classNames = extras.classNames ?? ['0', '1'];
@@ -37,7 +43,14 @@ export async function loadClassifier(dir: string): Promise<TextClassifier> {
   const [, inputLength] = checkpoint.model.inputs[0]!.shape;
   if (inputLength !== extras.maxLength) {
     checkpoint.model.dispose();
-    throw new Error(`${dir}: the model reads ${inputLength} tokens but extras.json says maxLength ${extras.maxLength}.`);
+    throw new Error(
+      `${dir}: the model reads ${inputLength} tokens but extras.json says maxLength ${extras.maxLength}.`,
+    );
   }
-  return { model: checkpoint.model, tokenizer, maxLength: extras.maxLength, classNames: [classNames[0]!, classNames[1]!] };
+  return {
+    model: checkpoint.model,
+    tokenizer,
+    maxLength: extras.maxLength,
+    classNames: [classNames[0]!, classNames[1]!],
+  };
 }

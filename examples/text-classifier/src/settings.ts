@@ -75,7 +75,11 @@ export function parseSettings(argv: readonly string[]): Settings | null {
   }
   if (values.help === true) return null;
   const quality = values.quality === true;
-  const number = (flag: Flag, fallback: number, rule: { integer?: boolean; min: number; max?: number; below?: number }) => {
+  const number = (
+    flag: Flag,
+    fallback: number,
+    rule: { integer?: boolean; min: number; max?: number; below?: number },
+  ) => {
     const given = values[flag];
     if (given === undefined) return fallback;
     const value = Number(given);
@@ -88,7 +92,12 @@ export function parseSettings(argv: readonly string[]): Settings | null {
       (rule.below === undefined || value < rule.below);
     if (!ok) {
       const kind = rule.integer ? 'an integer' : 'a number';
-      const range = rule.below !== undefined ? `in [${rule.min}, ${rule.below})` : rule.max !== undefined ? `in [${rule.min}, ${rule.max}]` : `≥ ${rule.min}`;
+      const range =
+        rule.below !== undefined
+          ? `in [${rule.min}, ${rule.below})`
+          : rule.max !== undefined
+            ? `in [${rule.min}, ${rule.max}]`
+            : `≥ ${rule.min}`;
       throw new UsageError(`--${flag} must be ${kind} ${range}, got ${JSON.stringify(given)}.`);
     }
     return value;
@@ -112,7 +121,8 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     threads: number('threads', 2, { integer: true, min: 1, max: 2 }),
     testFraction: number('test-fraction', 0.2, fraction),
     validationFraction: number('validation-fraction', 0.1, fraction),
-    trainExamples: values['train-examples'] === undefined ? null : number('train-examples', 0, { integer: true, min: 2 }),
+    trainExamples:
+      values['train-examples'] === undefined ? null : number('train-examples', 0, { integer: true, min: 2 }),
     out: (values.out as string | undefined) ?? (quality ? 'results' : 'out'),
     modelDir: (values['model-dir'] as string | undefined) ?? 'models/text-classifier',
   };

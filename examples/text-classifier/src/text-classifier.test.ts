@@ -8,7 +8,13 @@ import { splitDataset } from '@rnnkit/datasets';
 import { initBackend } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Example, evaluateClassifier, predictProbabilities, splitExamples, trainClassifier } from './classifier.js';
+import {
+  type Example,
+  evaluateClassifier,
+  predictProbabilities,
+  splitExamples,
+  trainClassifier,
+} from './classifier.js';
 import { loadSpamAssassin } from './data.js';
 import { cleanMail, htmlToText } from './mail.js';
 import { loadClassifier, saveClassifier } from './persist.js';
@@ -60,20 +66,40 @@ describe('mail clean-up', () => {
 describe('flags', () => {
   it('has the documented defaults for start and quality', () => {
     const start = parseSettings([])!;
-    expect(start).toMatchObject({ quality: false, tsv: null, lengthPercentile: 75, epochs: 3, out: 'out', testFraction: 0.2 });
-    expect(parseSettings(['--', '--quality'])).toMatchObject({ quality: true, lengthPercentile: 95, epochs: 12, out: 'results' });
+    expect(start).toMatchObject({
+      quality: false,
+      tsv: null,
+      lengthPercentile: 75,
+      epochs: 3,
+      out: 'out',
+      testFraction: 0.2,
+    });
+    expect(parseSettings(['--', '--quality'])).toMatchObject({
+      quality: true,
+      lengthPercentile: 95,
+      epochs: 12,
+      out: 'results',
+    });
     expect(parseSettings(['--help'])).toBeNull();
   });
 
   it('refuses unknown flags and bad values with a message naming the flag', () => {
     expect(() => parseSettings(['--epoch', '3'])).toThrow(UsageError);
-    expect(() => parseSettings(['--epochs', 'three'])).toThrow(/--epochs must be an integer ≥ 1, got "three"/);
+    expect(() => parseSettings(['--epochs', 'three'])).toThrow(
+      /--epochs must be an integer ≥ 1, got "three"/,
+    );
     expect(() => parseSettings(['--dropout', '1'])).toThrow(/--dropout must be a number in \[0, 1\)/);
     expect(() => parseSettings(['--test-fraction', '0.9'])).toThrow(/--test-fraction/);
   });
 
   it('exits with code 1 and a message on a bad flag', async () => {
-    const error = await promisify(execFile)('node', ['--import', 'tsx', 'src/main.ts', '--max-lenght', '9']).catch((e: unknown) => e);
+    const error = await promisify(execFile)('node', [
+      '--import',
+      'tsx',
+      'src/main.ts',
+      '--max-lenght',
+      '9',
+    ]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 1, stderr: expect.stringMatching(/Unknown option '--max-lenght'/) });
   });
 });
@@ -82,13 +108,20 @@ describe('spam filter (smoke run on a stratified slice of SpamAssassin)', () => 
   it('learns far above the majority class; the reloaded model gives the same probabilities; no tensor leaks', async () => {
     const data = await loadSpamAssassin();
     expect(data.examples).toHaveLength(6046);
-    const [slice] = splitDataset(data.examples, [1200], { seed: 5, stratify: (e: Example) => e.label }) as [Example[]];
+    const [slice] = splitDataset(data.examples, [1200], { seed: 5, stratify: (e: Example) => e.label }) as [
+      Example[],
+    ];
     const split = splitExamples(slice, { testFraction: 0.2, validationFraction: 0.1, seed: 5 });
     const majority = 1 - split.test.filter((e) => e.label === 1).length / split.test.length;
     const before = tf.memory().numTensors;
-    const classifier = await trainClassifier(split, data.classNames, { ...SMOKE, maxLength: null, lengthPercentile: 50 });
+    const classifier = await trainClassifier(split, data.classNames, {
+      ...SMOKE,
+      maxLength: null,
+      lengthPercentile: 50,
+    });
     const { scores, probabilities } = await evaluateClassifier(classifier, split.test);
-    if (process.env.TEXT_CLASSIFIER_REPORT) console.log(scores.report.text, classifier.maxLength, classifier.history.history);
+    if (process.env.TEXT_CLASSIFIER_REPORT)
+      console.log(scores.report.text, classifier.maxLength, classifier.history.history);
     expect(scores.accuracy).toBeGreaterThan(Math.max(0.9, majority + 0.15));
     expect(scores.f1).toBeGreaterThan(0.8);
     expect(scores.report.accuracy).toBe(scores.accuracy);
@@ -97,7 +130,10 @@ describe('spam filter (smoke run on a stratified slice of SpamAssassin)', () => 
     const reloaded = await loadClassifier(join(dir, 'spam'));
     expect(reloaded.maxLength).toBe(classifier.maxLength);
     expect(reloaded.tokenizer.toJSON()).toBe(classifier.tokenizer.toJSON());
-    const again = await predictProbabilities(reloaded, split.test.map((e) => e.sentence));
+    const again = await predictProbabilities(
+      reloaded,
+      split.test.map((e) => e.sentence),
+    );
     expect(Array.from(again)).toEqual(Array.from(probabilities));
     reloaded.model.dispose();
     classifier.model.dispose();
@@ -110,9 +146,29 @@ describe('--tsv (a sentence<TAB>label file)', () => {
     const path = join(dir, 'sentiment.txt');
     await writeFile(path, sentimentLines(400).join('\n'));
     const { stdout } = await promisify(execFile)('node', [
-      '--import', 'tsx', 'src/main.ts', '--tsv', path, '--epochs', '4', '--units', '8', '--embedding', '16',
-      '--dense', '0', '--learning-rate', '0.01', '--batch', '32', '--threads', '1',
-      '--out', join(dir, 'out'), '--model-dir', join(dir, 'sentiment-model'),
+      '--import',
+      'tsx',
+      'src/main.ts',
+      '--tsv',
+      path,
+      '--epochs',
+      '4',
+      '--units',
+      '8',
+      '--embedding',
+      '16',
+      '--dense',
+      '0',
+      '--learning-rate',
+      '0.01',
+      '--batch',
+      '32',
+      '--threads',
+      '1',
+      '--out',
+      join(dir, 'out'),
+      '--model-dir',
+      join(dir, 'sentiment-model'),
     ]);
     expect(stdout).toMatch(/400 examples from .*sentiment\.txt \(200 positive\)/);
     const accuracy = Number(/Held-out 80 examples: accuracy ([\d.]+)%/.exec(stdout)?.[1]);
@@ -123,8 +179,13 @@ describe('--tsv (a sentence<TAB>label file)', () => {
   it('says what is wrong with a malformed file and exits with code 1', async () => {
     const path = join(dir, 'bad.txt');
     await writeFile(path, 'fine\t1\nno label here\n');
-    const error = await promisify(execFile)('node', ['--import', 'tsx', 'src/main.ts', '--tsv', path]).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 1, stderr: expect.stringMatching(/DATASETS_PARSE_ERROR: Line 2 has no tab/) });
+    const error = await promisify(execFile)('node', ['--import', 'tsx', 'src/main.ts', '--tsv', path]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/DATASETS_PARSE_ERROR: Line 2 has no tab/),
+    });
   });
 });
 
