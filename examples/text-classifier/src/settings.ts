@@ -30,7 +30,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--tsv FILE] [flags]
   --embedding N              embedding size (64)       --units N      LSTM units per direction (32)
   --dense N                  Dense units before the sigmoid, 0 for none (32)
   --dropout F                dropout on the LSTM inputs, in [0, 1) (0)
-  --epochs N                 most epochs (3; 12 with --quality); early stopping may end sooner
+  --epochs N                 most epochs (3; 8 with --quality); early stopping may end sooner
   --patience N               epochs without a better validation loss before stopping (2)
   --batch N (64)   --learning-rate F (0.003)   --seed N (42)   --threads 1|2 (2)
   --test-fraction F          held-out part (0.2)       --validation-fraction F  of the training part (0.1)
@@ -113,7 +113,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     units: number('units', 32, { integer: true, min: 1 }),
     denseUnits: number('dense', 32, { integer: true, min: 0 }),
     dropout: number('dropout', 0, { min: 0, below: 1 }),
-    epochs: number('epochs', quality ? 12 : 3, { integer: true, min: 1 }),
+    epochs: number('epochs', quality ? 8 : 3, { integer: true, min: 1 }),
     patience: number('patience', 2, { integer: true, min: 0 }),
     batchSize: number('batch', 64, { integer: true, min: 1 }),
     learningRate: number('learning-rate', 0.003, { min: 1e-6, max: 1 }),
