@@ -77,7 +77,7 @@ describe('flags', () => {
     expect(parseSettings(['--', '--quality'])).toMatchObject({
       quality: true,
       lengthPercentile: 95,
-      epochs: 12,
+      epochs: 8,
       out: 'results',
     });
     expect(parseSettings(['--help'])).toBeNull();
