@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SeededRandom } from '@rnnkit/core';
 import { splitDataset } from '@rnnkit/datasets';
@@ -21,6 +22,10 @@ import { loadClassifier, saveClassifier } from './persist.js';
 import { parseSettings, UsageError } from './settings.js';
 
 let dir: string;
+// The CLI as a user runs it, from this example's folder whatever the runner's working directory (the root runs every project).
+const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
+const cli = (args: readonly string[]) =>
+  promisify(execFile)('node', ['--import', 'tsx', 'src/main.ts', ...args], { cwd: EXAMPLE });
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
   dir = await mkdtemp(join(tmpdir(), 'text-classifier-'));
@@ -93,13 +98,7 @@ describe('flags', () => {
   });
 
   it('exits with code 1 and a message on a bad flag', async () => {
-    const error = await promisify(execFile)('node', [
-      '--import',
-      'tsx',
-      'src/main.ts',
-      '--max-lenght',
-      '9',
-    ]).catch((e: unknown) => e);
+    const error = await cli(['--max-lenght', '9']).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 1, stderr: expect.stringMatching(/Unknown option '--max-lenght'/) });
   });
 });
@@ -145,10 +144,7 @@ describe('--tsv (a sentence<TAB>label file)', () => {
   it('trains, scores, saves and reloads end to end through the CLI', async () => {
     const path = join(dir, 'sentiment.txt');
     await writeFile(path, sentimentLines(400).join('\n'));
-    const { stdout } = await promisify(execFile)('node', [
-      '--import',
-      'tsx',
-      'src/main.ts',
+    const { stdout } = await cli([
       '--tsv',
       path,
       '--epochs',
@@ -179,9 +175,7 @@ describe('--tsv (a sentence<TAB>label file)', () => {
   it('says what is wrong with a malformed file and exits with code 1', async () => {
     const path = join(dir, 'bad.txt');
     await writeFile(path, 'fine\t1\nno label here\n');
-    const error = await promisify(execFile)('node', ['--import', 'tsx', 'src/main.ts', '--tsv', path]).catch(
-      (e: unknown) => e,
-    );
+    const error = await cli(['--tsv', path]).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/DATASETS_PARSE_ERROR: Line 2 has no tab/),
