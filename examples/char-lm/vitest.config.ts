@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // of this folder outside the workspace would.
 export default defineConfig({
   test: {
-    name: 'example-char-rnn-moby-dick',
+    name: 'example-char-lm',
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,
   },
