@@ -48,10 +48,9 @@ const DEFAULTS = {
   quality: { epochs: '100', minutes: '16', 'steps-per-epoch': 'all' },
 } as const;
 
-export function parseCli(argv: readonly string[]): CliSettings {
-  let values;
+function readFlags(argv: readonly string[]) {
   try {
-    values = parseArgs({
+    return parseArgs({
       args: [...argv],
       allowPositionals: false,
       options: {
@@ -87,13 +86,28 @@ export function parseCli(argv: readonly string[]): CliSettings {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+export function parseCli(argv: readonly string[]): CliSettings {
+  const values = readFlags(argv);
   const defaults = values.quality ? DEFAULTS.quality : DEFAULTS.start;
   /** `--name` as a number in [min, max] (an integer unless `real`); `all` → Infinity where allowed. */
-  const number = (name: string, raw: string | undefined, rule: { min: number; max?: number; real?: boolean; all?: boolean }) => {
+  const number = (
+    name: string,
+    raw: string | undefined,
+    rule: { min: number; max?: number; real?: boolean; all?: boolean },
+  ) => {
     if (rule.all && raw === 'all') return Number.POSITIVE_INFINITY;
     const value = Number(raw);
     const max = rule.max ?? Number.POSITIVE_INFINITY;
-    if (raw === undefined || raw.trim() === '' || !Number.isFinite(value) || value < rule.min || value > max || (!rule.real && !Number.isInteger(value))) {
+    if (
+      raw === undefined ||
+      raw.trim() === '' ||
+      !Number.isFinite(value) ||
+      value < rule.min ||
+      value > max ||
+      (!rule.real && !Number.isInteger(value))
+    ) {
       const kind = rule.real ? 'a number' : 'an integer';
       const range = Number.isFinite(max) ? `in [${rule.min}, ${max}]` : `≥ ${rule.min}`;
       throw new UsageError(`--${name} must be ${kind} ${range}${rule.all ? " or 'all'" : ''}, got '${raw}'.`);
@@ -101,7 +115,8 @@ export function parseCli(argv: readonly string[]): CliSettings {
     return value;
   };
   const cell = values.cell;
-  if (cell !== 'lstm' && cell !== 'gru') throw new UsageError(`--cell must be 'lstm' or 'gru', got '${cell}'.`);
+  if (cell !== 'lstm' && cell !== 'gru')
+    throw new UsageError(`--cell must be 'lstm' or 'gru', got '${cell}'.`);
   const units = values.units.split(',').map((part) => number('units', part, { min: 1, max: 4096 }));
   const heldOutFraction = number('held-out', values['held-out'], { min: 0.001, max: 0.5, real: true });
   const topK = values['top-k'] === undefined ? null : number('top-k', values['top-k'], { min: 1 });
@@ -116,10 +131,17 @@ export function parseCli(argv: readonly string[]): CliSettings {
     sequenceLength: number('sequence-length', values['sequence-length'], { min: 2, max: 10_000 }),
     batchSize: number('batch', values.batch, { min: 1, max: 4096 }),
     epochs: number('epochs', values.epochs ?? defaults.epochs, { min: 1 }),
-    stepsPerEpoch: number('steps-per-epoch', values['steps-per-epoch'] ?? defaults['steps-per-epoch'], { min: 1, all: true }),
+    stepsPerEpoch: number('steps-per-epoch', values['steps-per-epoch'] ?? defaults['steps-per-epoch'], {
+      min: 1,
+      all: true,
+    }),
     minutes: number('minutes', values.minutes ?? defaults.minutes, { min: 0, real: true, all: true }),
     learningRate: number('learning-rate', values['learning-rate'], { min: 1e-6, max: 1, real: true }),
-    finalLearningRateFraction: number('final-learning-rate-fraction', values['final-learning-rate-fraction'], { min: 0, max: 1, real: true }),
+    finalLearningRateFraction: number(
+      'final-learning-rate-fraction',
+      values['final-learning-rate-fraction'],
+      { min: 0, max: 1, real: true },
+    ),
     patience: number('patience', values.patience, { min: 0 }),
     stateful: values.stateful,
     every: number('every', values.every, { min: 1 }),

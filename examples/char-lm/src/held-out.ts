@@ -32,8 +32,8 @@ export interface HeldOutScore {
  * predicted exactly once and only from characters before it. The text is laid out as `streams`
  * rows; padding at the end of the last row has mask 0 and counts for nothing (evaluate weights
  * batches by their mask sums, so the result is the exact mean over the real characters).
- * With `carryState` the weights are copied into a stateful twin of the model (same settings,
- * fixed batch); the caller's model is not changed.
+ * The weights are copied into a twin of the model (stateful with a fixed batch for `carryState`);
+ * the caller's model is not changed.
  */
 export async function heldOutBitsPerChar(
   model: tfl.LayersModel,
@@ -65,21 +65,32 @@ export async function heldOutBitsPerChar(
         }
       }
       const shape: [number, number] = [streams, sequenceLength];
-      yield { xs: tf.tensor2d(xs, shape, 'int32'), ys: tf.tensor2d(ys, shape, 'int32'), mask: tf.tensor2d(mask, shape) };
+      yield {
+        xs: tf.tensor2d(xs, shape, 'int32'),
+        ys: tf.tensor2d(ys, shape, 'int32'),
+        mask: tf.tensor2d(mask, shape),
+      };
     }
   }
-  const scorer = options.carryState
-    ? buildModel(settings, { seed: 0, stateful: { batchSize: streams, sequenceLength } })
-    : model;
+  // A twin with the same weights: stateful with this batch for carryState, else any batch
+  // (the trained model may be a stateful one with another fixed batch size).
+  const scorer = buildModel(settings, {
+    seed: 0,
+    ...(options.carryState ? { stateful: { batchSize: streams, sequenceLength } } : {}),
+  });
   try {
-    if (scorer !== model) scorer.setWeights(model.getWeights());
+    scorer.setWeights(model.getWeights());
     const result = await evaluate(scorer, batches, {
       loss: 'sparseCategoricalCrossentropy',
       metrics: ['accuracy'],
       resetStates: true,
     });
-    return { bitsPerChar: result.bitsPerToken!, characters: result.weight, accuracy: result.metrics['accuracy']! };
+    return {
+      bitsPerChar: result.bitsPerToken!,
+      characters: result.weight,
+      accuracy: result.metrics['accuracy']!,
+    };
   } finally {
-    if (scorer !== model) disposeModel(scorer);
+    disposeModel(scorer);
   }
 }

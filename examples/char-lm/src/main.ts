@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RnnkitError } from '@rnnkit/core';
 import { plotHistorySvg } from '@rnnkit/metrics/plots';
 import { initBackend } from '@rnnkit/rnn-models';
 import { loadModel, saveModel } from '@rnnkit/rnn-models/node';
@@ -36,7 +37,10 @@ async function main(cli: CliSettings): Promise<void> {
   }
 
   const { text, source } = await loadText(cli.text);
-  const corpus = splitCorpus(text, { heldOutFraction: cli.heldOutFraction, validationFraction: cli.validationFraction });
+  const corpus = splitCorpus(text, {
+    heldOutFraction: cli.heldOutFraction,
+    validationFraction: cli.validationFraction,
+  });
   const { vocabulary } = corpus;
   console.log(
     `${source}: ${text.length.toLocaleString()} characters, ${vocabulary.vocabularySize} ids (with <unk>); ` +
@@ -71,32 +75,55 @@ async function main(cli: CliSettings): Promise<void> {
   );
 
   // What is measured is what a user reloads: save, load, then score and sample the loaded model.
-  await saveModel(trained.model, modelDir, { extras: { vocabulary: vocabulary.toJSON(), model: { ...trained.settings } } });
+  await saveModel(trained.model, modelDir, {
+    extras: { vocabulary: vocabulary.toJSON(), model: { ...trained.settings } },
+  });
   disposeModel(trained.model);
   const reloaded = await reload(modelDir);
   console.log(`Saved and reloaded ${modelDir} with its vocabulary`);
   const scoringStarted = performance.now();
-  const carried = await heldOutBitsPerChar(reloaded.model, reloaded.settings, corpus.heldOutContext, corpus.heldOut, {
-    ...SCORING,
-    carryState: true,
-  });
-  const fresh = await heldOutBitsPerChar(reloaded.model, reloaded.settings, corpus.heldOutContext, corpus.heldOut, {
-    ...SCORING,
-    carryState: false,
-  });
+  const carried = await heldOutBitsPerChar(
+    reloaded.model,
+    reloaded.settings,
+    corpus.heldOutContext,
+    corpus.heldOut,
+    {
+      ...SCORING,
+      carryState: true,
+    },
+  );
+  const fresh = await heldOutBitsPerChar(
+    reloaded.model,
+    reloaded.settings,
+    corpus.heldOutContext,
+    corpus.heldOut,
+    {
+      ...SCORING,
+      carryState: false,
+    },
+  );
   const scoringSeconds = (performance.now() - scoringStarted) / 1000;
   console.log(
     `Held-out: ${carried.bitsPerChar.toFixed(3)} bits/char over ${carried.characters.toLocaleString()} characters ` +
       `(state carried; ${fresh.bitsPerChar.toFixed(3)} with a fresh state every ${SCORING.sequenceLength}; ` +
       `uniform guessing ${Math.log2(vocabulary.vocabularySize).toFixed(2)}; next-char accuracy ${(100 * carried.accuracy).toFixed(1)}%)`,
   );
-  await generateFrom(reloaded.model, reloaded.vocabulary, reloaded.settings, cli, cli.prompt ?? defaultPrompt(text));
+  await generateFrom(
+    reloaded.model,
+    reloaded.vocabulary,
+    reloaded.settings,
+    cli,
+    cli.prompt ?? defaultPrompt(text),
+  );
 
   // The quality run's figures and plot are committed (results/); other runs' stay in out/.
   const plotDir = cli.quality ? resolve('results') : out;
   await mkdir(plotDir, { recursive: true });
   const plot = join(plotDir, 'char-lm-history.svg');
-  await writeFile(plot, await plotHistorySvg(trained.history, { title: 'char-lm: loss (nats) and accuracy' }));
+  await writeFile(
+    plot,
+    await plotHistorySvg(trained.history, { title: 'char-lm: loss (nats) and accuracy' }),
+  );
   console.log(`History plot: ${plot}`);
   if (cli.quality) {
     const results = {
@@ -109,7 +136,10 @@ async function main(cli: CliSettings): Promise<void> {
       heldOutUnseenCharacters: corpus.heldOutUnknown,
       target: 2.0,
       referencePoints: { wittenBell5gram: 2.38, bzip2: 2.39, xz: 2.58 },
-      scoring: { ...SCORING, state: 'carried across batches within each stream; each stream starts from a zero state' },
+      scoring: {
+        ...SCORING,
+        state: 'carried across batches within each stream; each stream starts from a zero state',
+      },
       settings: { ...cli, vocabularySize: vocabulary.vocabularySize },
       epochs: trained.history.epoch.length,
       lossPerEpoch: losses,
@@ -146,9 +176,15 @@ async function reload(dir: string) {
   const extras = checkpoint.extras as { vocabulary?: unknown; model?: ModelSettings } | null;
   if (typeof extras?.vocabulary !== 'string' || typeof extras.model !== 'object') {
     checkpoint.model.dispose();
-    throw new UsageError(`${dir} is not a char-lm model (its extras lack the vocabulary and model settings).`);
+    throw new UsageError(
+      `${dir} is not a char-lm model (its extras lack the vocabulary and model settings).`,
+    );
   }
-  return { model: checkpoint.model, vocabulary: CharVocabulary.fromJSON(extras.vocabulary), settings: extras.model };
+  return {
+    model: checkpoint.model,
+    vocabulary: CharVocabulary.fromJSON(extras.vocabulary),
+    settings: extras.model,
+  };
 }
 
 async function generateFrom(
@@ -175,11 +211,14 @@ async function generateFrom(
 }
 
 try {
-    // pnpm 10 passes a `--` separator through to the script.
+  // pnpm 10 passes a `--` separator through to the script.
   const argv = process.argv.slice(2);
   await main(parseCli(argv[0] === '--' ? argv.slice(1) : argv));
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n${USAGE}`);
+  // Flag mistakes print the usage; rnnkit's errors (a missing or binary --text file, a checkpoint
+  // that is not there) say what is wrong and how to fix it: the message is enough.
+  if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+  else if (error instanceof RnnkitError) console.error(`${error.name}: ${error.message}`);
+  else throw error;
   process.exit(1);
 }

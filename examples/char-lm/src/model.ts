@@ -35,7 +35,11 @@ export function buildModel(
     seed: options.seed,
     ...(options.stateful === undefined
       ? {}
-      : { stateful: true, batchSize: options.stateful.batchSize, sequenceLength: options.stateful.sequenceLength }),
+      : {
+          stateful: true,
+          batchSize: options.stateful.batchSize,
+          sequenceLength: options.stateful.sequenceLength,
+        }),
   });
 }
 
@@ -47,7 +51,6 @@ export interface BatchOptions {
   readonly stepsPerEpoch: number;
 }
 
-
 /**
  * Shifted chunks (the TF tutorial): non-overlapping `sequenceLength + 1` slices, inputs `[0:-1]`,
  * targets `[1:]`, shuffled. Every epoch starts the cut at a new seeded offset, so chunk
@@ -56,7 +59,9 @@ export interface BatchOptions {
 export function shuffledChunkBatches(ids: Int32Array, options: BatchOptions): DataSource<Batch> {
   const random = new SeededRandom(options.seed);
   const { sequenceLength, batchSize } = options;
-  const chunks = Dataset.from(() => shiftedChunks(ids.subarray(random.nextInt(sequenceLength + 1)), { sequenceLength }))
+  const chunks = Dataset.from(() =>
+    shiftedChunks(ids.subarray(random.nextInt(sequenceLength + 1)), { sequenceLength }),
+  )
     .shuffle(20_000, options.seed)
     .batch(batchSize, { dropRemainder: true });
   const capped = Number.isFinite(options.stepsPerEpoch) ? chunks.take(options.stepsPerEpoch) : chunks;
@@ -91,7 +96,12 @@ export function validationBatches(
 ): DataSource<Batch> {
   const { batchSize, sequenceLength } = options;
   if (options.stateful) {
-    return streamBatches(ids, { batchSize, sequenceLength, seed: 0, stepsPerEpoch: Number.POSITIVE_INFINITY });
+    return streamBatches(ids, {
+      batchSize,
+      sequenceLength,
+      seed: 0,
+      stepsPerEpoch: Number.POSITIVE_INFINITY,
+    });
   }
   return toTensors(Dataset.from(() => shiftedChunks(ids, { sequenceLength })).batch(batchSize), {
     xsDtype: 'int32',
@@ -106,7 +116,8 @@ export function validationBatches(
 export function disposeModel(model: tfl.LayersModel): void {
   for (const layer of model.layers) {
     const recurrent = layer as unknown as { stateful?: boolean; states?: readonly (tf.Tensor | null)[] };
-    if (recurrent.stateful === true) tf.dispose((recurrent.states ?? []).filter((t): t is tf.Tensor => t !== null));
+    if (recurrent.stateful === true)
+      tf.dispose((recurrent.states ?? []).filter((t): t is tf.Tensor => t !== null));
   }
   model.dispose();
 }

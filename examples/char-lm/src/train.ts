@@ -4,7 +4,14 @@ import { type History, type TrainCallbacks, train, type Verbosity } from '@rnnki
 import { ModelCheckpoint } from '@rnnkit/rnn-models/node';
 import type { CharVocabulary } from '@rnnkit/tokenize';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { buildModel, disposeModel, type ModelSettings, shuffledChunkBatches, streamBatches, validationBatches } from './model.js';
+import {
+  buildModel,
+  disposeModel,
+  type ModelSettings,
+  shuffledChunkBatches,
+  streamBatches,
+  validationBatches,
+} from './model.js';
 import { sampleText } from './sample.js';
 
 export interface TrainCharLmOptions {
@@ -36,7 +43,11 @@ export interface TrainCharLmOptions {
   readonly checkpointDir: string | null;
   /** Checkpoint and print a sample every this many epochs. */
   readonly every: number;
-  readonly sample: { readonly prompt: string; readonly maxNewTokens: number; readonly temperature: number } | null;
+  readonly sample: {
+    readonly prompt: string;
+    readonly maxNewTokens: number;
+    readonly temperature: number;
+  } | null;
   readonly seed: number;
   readonly verbose: Verbosity;
   /** Where samples and notes go (stdout in the CLI). */
@@ -56,7 +67,10 @@ export interface TrainedCharLm {
 export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedCharLm> {
   const settings: ModelSettings = { ...options.model, vocabularySize: options.vocabulary.vocabularySize };
   const { batchSize, sequenceLength, stateful, seed } = options;
-  const model = buildModel(settings, { seed, ...(stateful ? { stateful: { batchSize, sequenceLength } } : {}) });
+  const model = buildModel(settings, {
+    seed,
+    ...(stateful ? { stateful: { batchSize, sequenceLength } } : {}),
+  });
   const batchOptions = { batchSize, sequenceLength, seed, stepsPerEpoch: options.stepsPerEpoch };
   const stepsPerEpoch = Math.min(
     options.stepsPerEpoch,
@@ -80,7 +94,9 @@ export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedC
         const elapsed = (performance.now() - started) / 1000;
         const perEpoch = elapsed / (epoch + 1);
         if (elapsed + perEpoch / 2 > options.timeBudgetSeconds && epoch + 1 < options.epochs) {
-          options.print(`Time budget of ${options.timeBudgetSeconds} s: stopping after epoch ${epoch + 1} (${elapsed.toFixed(0)} s)\n`);
+          options.print(
+            `Time budget of ${options.timeBudgetSeconds} s: stopping after epoch ${epoch + 1} (${elapsed.toFixed(0)} s)\n`,
+          );
           controller.abort();
         }
         if (options.sample !== null && (epoch + 1) % options.every === 0) {
@@ -104,7 +120,12 @@ export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedC
       keepLast: 2,
       monitor: 'val_loss',
       includeOptimizer: false, // the example does not resume; the weights and vocabulary are what it reloads
-      extras: ({ epoch, logs }) => ({ epoch, logs, vocabulary: options.vocabulary.toJSON(), model: { ...settings } }),
+      extras: ({ epoch, logs }) => ({
+        epoch,
+        logs,
+        vocabulary: options.vocabulary.toJSON(),
+        model: { ...settings },
+      }),
     });
     checkpoint.setModel(model);
     callbacks.push(checkpoint);
@@ -112,7 +133,9 @@ export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedC
   try {
     const history = await train(
       model,
-      stateful ? streamBatches(options.train, batchOptions) : shuffledChunkBatches(options.train, batchOptions),
+      stateful
+        ? streamBatches(options.train, batchOptions)
+        : shuffledChunkBatches(options.train, batchOptions),
       {
         epochs: options.epochs,
         optimizer: 'adam',
@@ -124,7 +147,9 @@ export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedC
         metrics: ['accuracy'],
         validationData: validationBatches(options.validation, { batchSize, sequenceLength, stateful }),
         globalClipNorm: 5,
-        ...(options.patience > 0 ? { earlyStopping: { patience: options.patience, restoreBestWeights: true } } : {}),
+        ...(options.patience > 0
+          ? { earlyStopping: { patience: options.patience, restoreBestWeights: true } }
+          : {}),
         callbacks,
         signal: controller.signal,
         seed,
