@@ -140,7 +140,13 @@ async function main(cli: CliSettings): Promise<void> {
         ...SCORING,
         state: 'carried across batches within each stream; each stream starts from a zero state',
       },
-      settings: { ...cli, vocabularySize: vocabulary.vocabularySize },
+      settings: {
+        ...cli,
+        // JSON has no Infinity: say 'all' as the flags do.
+        stepsPerEpoch: Number.isFinite(cli.stepsPerEpoch) ? cli.stepsPerEpoch : 'all',
+        minutes: Number.isFinite(cli.minutes) ? cli.minutes : 'all',
+        vocabularySize: vocabulary.vocabularySize,
+      },
       epochs: trained.history.epoch.length,
       lossPerEpoch: losses,
       validationLossPerEpoch: validation,
