@@ -1,8 +1,8 @@
-import { initBackend } from '@rnnkit/rnn-models';
-import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initBackend } from '@rnnkit/rnn-models';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateG2p, pronounce, scorePronunciations, trainG2p } from './g2p.js';
 import { lexiconPairs, loadLexicon, readLexicon, splitLexicon } from './lexicon.js';
@@ -42,10 +42,25 @@ describe('the CMUdict lexicon', () => {
 
   it('reads a dictionary file in CMUdict format (comments, CRLF, alternates, stress)', async () => {
     const path = join(dir, 'mini.dict');
-    await writeFile(path, ';;; a comment\r\nREAD  R IY1 D\r\nREAD(1)  R EH1 D\r\nlive l ih1 v # verb\r\nLIVE(2) L AY1 V\r\n\r\n');
+    await writeFile(
+      path,
+      ';;; a comment\r\nREAD  R IY1 D\r\nREAD(1)  R EH1 D\r\nlive l ih1 v # verb\r\nLIVE(2) L AY1 V\r\n\r\n',
+    );
     expect(await readLexicon(path)).toEqual([
-      { word: 'read', pronunciations: [['R', 'IY', 'D'], ['R', 'EH', 'D']] },
-      { word: 'live', pronunciations: [['L', 'IH', 'V'], ['L', 'AY', 'V']] },
+      {
+        word: 'read',
+        pronunciations: [
+          ['R', 'IY', 'D'],
+          ['R', 'EH', 'D'],
+        ],
+      },
+      {
+        word: 'live',
+        pronunciations: [
+          ['L', 'IH', 'V'],
+          ['L', 'AY', 'V'],
+        ],
+      },
     ]);
   });
 });
@@ -53,12 +68,28 @@ describe('the CMUdict lexicon', () => {
 describe('scoring against every reference pronunciation', () => {
   it('counts a word right when it matches any reference; phoneme errors against the closest (hand-computed)', () => {
     const entries = [
-      { word: 'read', pronunciations: [['R', 'IY', 'D'], ['R', 'EH', 'D']] },
+      {
+        word: 'read',
+        pronunciations: [
+          ['R', 'IY', 'D'],
+          ['R', 'EH', 'D'],
+        ],
+      },
       { word: 'cat', pronunciations: [['K', 'AE', 'T']] },
-      { word: 'live', pronunciations: [['L', 'IH', 'V'], ['L', 'AY', 'V']] },
+      {
+        word: 'live',
+        pronunciations: [
+          ['L', 'IH', 'V'],
+          ['L', 'AY', 'V'],
+        ],
+      },
     ];
     // read: matches its 2nd reference; cat: one substitution of 3; live: 1 deletion vs either (closest first).
-    const scores = scorePronunciations(entries, [['R', 'EH', 'D'], ['K', 'AH', 'T'], ['L', 'V']]);
+    const scores = scorePronunciations(entries, [
+      ['R', 'EH', 'D'],
+      ['K', 'AH', 'T'],
+      ['L', 'V'],
+    ]);
     expect(scores.wrongWords).toBe(2);
     expect(scores.wordErrorRate).toBeCloseTo(2 / 3, 12);
     expect(scores.phonemeErrorRate).toBeCloseTo((0 + 1 + 1) / (3 + 3 + 3), 12);

@@ -36,8 +36,12 @@ export async function readLexicon(path: string): Promise<LexiconEntry[]> {
     const text = line.replace(/#.*$/, '').trim();
     if (text === '' || text.startsWith(';;;')) continue;
     const [key, ...phonemes] = text.split(/\s+/);
-    if (phonemes.length === 0) throw new SyntaxError(`${path}:${n + 1}: expected "WORD  PH1 PH2 …", got ${JSON.stringify(line)}`);
-    dictionary.set(key!.toUpperCase(), phonemes.map((phoneme) => phoneme.replace(/\d+$/, '').toUpperCase()));
+    if (phonemes.length === 0)
+      throw new SyntaxError(`${path}:${n + 1}: expected "WORD  PH1 PH2 …", got ${JSON.stringify(line)}`);
+    dictionary.set(
+      key!.toUpperCase(),
+      phonemes.map((phoneme) => phoneme.replace(/\d+$/, '').toUpperCase()),
+    );
   }
   return groupPronunciations(dictionary);
 }

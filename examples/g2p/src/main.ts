@@ -5,14 +5,14 @@
 //   pnpm quality                            # the full run; writes results/g2p.json
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alignmentHeatMapSvg, plotHistorySvg, svgToPng } from '@rnnkit/metrics/plots';
 import { initBackend } from '@rnnkit/rnn-models';
 import { type AttentionKind, encodeSources, translate } from '@rnnkit/seq2seq';
 import { type JsonObject, loadEncoderDecoder, saveTranslator } from '@rnnkit/seq2seq/node';
 import { evaluateG2p, type G2pTranslator, pronounce, trainG2p } from './g2p.js';
-import { type LexiconEntry, lexiconPairs, loadLexicon, readLexicon, splitLexicon } from './lexicon.js';
+import { lexiconPairs, loadLexicon, readLexicon, splitLexicon } from './lexicon.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,7 +86,9 @@ const started = performance.now();
 const g2p = await trainG2p({ ...settings, pairs, verbose: 1 });
 const trainSeconds = (performance.now() - started) / 1000;
 const losses = g2p.history.history['loss']!;
-console.log(`Trained in ${(trainSeconds / 60).toFixed(1)} min; loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`);
+console.log(
+  `Trained in ${(trainSeconds / 60).toFixed(1)} min; loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`,
+);
 
 const scored: Record<string, unknown> = {};
 for (const method of ['greedy', 'beam'] as const) {
@@ -110,19 +112,34 @@ await saveTranslator(
 );
 const { translator, ...vocabularies } = await loadEncoderDecoder(modelDir);
 const reloaded: G2pTranslator = { translator, prepared: vocabularies };
-const showcase = ['rnnkit', 'tensorflow', 'phoneme', 'javascript', 'quixotic', ...heldOut.slice(0, 5).map((e) => e.word)];
+const showcase = [
+  'rnnkit',
+  'tensorflow',
+  'phoneme',
+  'javascript',
+  'quixotic',
+  ...heldOut.slice(0, 5).map((e) => e.word),
+];
 const spoken = await pronounce(reloaded, showcase, { method: 'beam', beamWidth: settings.beamWidth });
 console.log(`Reloaded from ${modelDir}:`);
 showcase.forEach((word, i) => {
   const references = heldOut.find((entry) => entry.word === word)?.pronunciations;
-  const verdict = references === undefined ? '' : references.some((r) => r.join(' ') === spoken[i]!.join(' ')) ? ' ✓' : ` ✗ (${references.map((r) => r.join(' ')).join(' | ')})`;
+  const verdict =
+    references === undefined
+      ? ''
+      : references.some((r) => r.join(' ') === spoken[i]!.join(' '))
+        ? ' ✓'
+        : ` ✗ (${references.map((r) => r.join(' ')).join(' | ')})`;
   console.log(`  ${word.padEnd(12)} ${spoken[i]!.join(' ')}${verdict}`);
 });
 
 // The quality run's figures and pictures are committed (results/); other runs' are not (out/).
 const outDir = resolve(values.out ?? (values.quality ? 'results' : 'out'));
 await mkdir(outDir, { recursive: true });
-await writeFile(join(outDir, 'g2p-history.svg'), await plotHistorySvg(g2p.history, { title: 'g2p training loss' }));
+await writeFile(
+  join(outDir, 'g2p-history.svg'),
+  await plotHistorySvg(g2p.history, { title: 'g2p training loss' }),
+);
 await writeAlignments(reloaded, ['phoneme', 'quixotic', 'knight'], outDir);
 reloaded.translator.dispose();
 
@@ -152,11 +169,7 @@ if (values.quality) {
 g2p.translator.dispose();
 
 /** One attention heat map per word: letters across, the greedy phonemes down. */
-async function writeAlignments(
-  model: G2pTranslator,
-  words: readonly string[],
-  dir: string,
-): Promise<void> {
+async function writeAlignments(model: G2pTranslator, words: readonly string[], dir: string): Promise<void> {
   const sources = encodeSources([...words], model.prepared).sequences;
   const translations = await translate(model.translator, sources, {
     bos: model.prepared.bos,
@@ -178,4 +191,3 @@ async function writeAlignments(
   }
 }
 
-export type { LexiconEntry };
