@@ -21,6 +21,7 @@ import {
   type TranslatorEvaluation,
   teacherForcingBatches,
   translate,
+  translateTexts as translateSourceTexts,
 } from '@rnnkit/seq2seq';
 import { loadEncoderDecoder, saveTranslator } from '@rnnkit/seq2seq/node';
 
@@ -98,25 +99,17 @@ export interface DecodeOptions {
 }
 
 /** Decoded translations of `sources` (raw text) as text, greedy or beam. */
-export async function translateTexts(
+export function translateTexts(
   translator: Translator,
   sources: readonly string[],
   options: DecodeOptions,
 ): Promise<string[]> {
-  const { vocabularies } = translator;
-  const encoded = encodeSources([...sources], vocabularies).sequences;
-  const translations = await translate(translator.model, encoded, {
-    bos: vocabularies.bos,
-    eos: vocabularies.eos,
+  return translateSourceTexts(translator.model, sources, translator.vocabularies, {
     method: options.method,
     beamWidth: options.beamWidth,
     // Targets of the training data have at most maxLength words; leave room for a longer guess.
     maxNewTokens: translator.maxLength + 5,
   });
-  return decodeTargets(
-    translations.map((t) => t.ids),
-    vocabularies,
-  );
 }
 
 /** Corpus BLEU (NLTK's BLEU-4), exact match and token accuracy on held-out pairs, every target of a source a reference. */
