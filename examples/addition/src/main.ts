@@ -23,6 +23,7 @@ const { values } = parseArgs({
     embedding: { type: 'string', default: '16' },
     attention: { type: 'string', default: 'luong-dot' },
     'learning-rate': { type: 'string', default: '0.005' },
+    'final-learning-rate-fraction': { type: 'string', default: '0.02' },
     seed: { type: 'string', default: '42' },
     threads: { type: 'string', default: '2' },
     out: { type: 'string', default: 'results/addition.json' },
@@ -45,6 +46,7 @@ const settings = {
   embeddingDim: number('embedding'),
   attention: values.attention as AttentionKind,
   learningRate: number('learning-rate'),
+  finalLearningRateFraction: number('final-learning-rate-fraction'),
   seed: number('seed'),
   threads: number('threads'),
 };
