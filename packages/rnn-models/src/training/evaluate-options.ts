@@ -3,7 +3,7 @@ import { validate } from '../errors.js';
 import type { Batch } from './data-source.js';
 import type { LossFunction, LossName } from './losses.js';
 import type { MetricSpec } from './metrics.js';
-import { resolveLoss, type TrainStep } from './train-options.js';
+import { resolveStepAndLoss, type TrainStep } from './train-options.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions<B extends Batch = Batch> {
@@ -93,37 +93,7 @@ export function resolveEvaluateOptions<B extends Batch>(
   options: EvaluateOptions<B>,
 ): ResolvedEvaluateOptions<B> {
   validate.options(WHERE, options ?? null, EVALUATE_OPTION_KEYS);
-  const step = options.step;
-  if (step !== undefined && typeof step !== 'function') {
-    validate.invalid(WHERE, 'step', step, 'must be a function (context) => { loss, yPred?, logs? }');
-  }
-  const loss = resolveLoss(WHERE, model, options.loss);
-  if (loss === undefined && step === undefined) {
-    validate.invalid(
-      WHERE,
-      'loss',
-      undefined,
-      'is required',
-      "Pass loss (e.g. 'sparseCategoricalCrossentropy' or a function), compile the model with one, or pass a custom step.",
-    );
-  }
-  if (step === undefined && model.outputs.length !== 1) {
-    validate.invalid(
-      WHERE,
-      'step',
-      undefined,
-      `is required for a model with ${model.outputs.length} outputs (the default step handles one)`,
-      'Pass a custom step that computes the loss.',
-    );
-  }
-  if (options.metrics !== undefined && !Array.isArray(options.metrics)) {
-    validate.invalid(
-      WHERE,
-      'metrics',
-      options.metrics,
-      'must be an array of names, functions or { name, fn }',
-    );
-  }
+  const { step, loss } = resolveStepAndLoss(WHERE, model, options);
   const batchSize =
     options.batchSize === undefined
       ? undefined

@@ -304,37 +304,7 @@ export function resolveTrainOptions<B extends Batch>(
     { min: 0 },
   );
 
-  const step = options.step;
-  if (step !== undefined && typeof step !== 'function') {
-    validate.invalid(WHERE, 'step', step, 'must be a function (context) => { loss, yPred?, logs? }');
-  }
-  const loss = resolveLoss(WHERE, model, options.loss);
-  if (loss === undefined && step === undefined) {
-    validate.invalid(
-      WHERE,
-      'loss',
-      undefined,
-      'is required',
-      "Pass loss (e.g. 'sparseCategoricalCrossentropy' or a function), compile the model with one, or pass a custom step.",
-    );
-  }
-  if (step === undefined && model.outputs.length !== 1) {
-    validate.invalid(
-      WHERE,
-      'step',
-      undefined,
-      `is required for a model with ${model.outputs.length} outputs (the default step handles one)`,
-      'Pass a custom step that computes the loss.',
-    );
-  }
-  if (options.metrics !== undefined && !Array.isArray(options.metrics)) {
-    validate.invalid(
-      WHERE,
-      'metrics',
-      options.metrics,
-      'must be an array of names, functions or { name, fn }',
-    );
-  }
+  const { step, loss } = resolveStepAndLoss(WHERE, model, options);
 
   if (options.validationData !== undefined) checkDataSource(options.validationData, 'validationData');
   const clipping = resolveGradientClipping(options);
@@ -400,6 +370,53 @@ export function resolveTrainOptions<B extends Batch>(
     signal,
     disposeBatches,
   };
+}
+
+/**
+ * The step, loss and metrics of `train()` and `evaluate()`, checked the same way (internal): a
+ * loss (given, compiled, or computed by a custom step) and, without a custom step, one output.
+ */
+export function resolveStepAndLoss<B extends Batch>(
+  where: string,
+  model: LayersModel,
+  options: {
+    readonly step?: TrainStep<B>;
+    readonly loss?: LossName | LossFunction;
+    readonly metrics?: readonly MetricSpec[];
+  },
+): { step: TrainStep<B> | undefined; loss: LossFunction | undefined } {
+  const step = options.step;
+  if (step !== undefined && typeof step !== 'function') {
+    validate.invalid(where, 'step', step, 'must be a function (context) => { loss, yPred?, logs? }');
+  }
+  const loss = resolveLoss(where, model, options.loss);
+  if (loss === undefined && step === undefined) {
+    validate.invalid(
+      where,
+      'loss',
+      undefined,
+      'is required',
+      "Pass loss (e.g. 'sparseCategoricalCrossentropy' or a function), compile the model with one, or pass a custom step.",
+    );
+  }
+  if (step === undefined && model.outputs.length !== 1) {
+    validate.invalid(
+      where,
+      'step',
+      undefined,
+      `is required for a model with ${model.outputs.length} outputs (the default step handles one)`,
+      'Pass a custom step that computes the loss.',
+    );
+  }
+  if (options.metrics !== undefined && !Array.isArray(options.metrics)) {
+    validate.invalid(
+      where,
+      'metrics',
+      options.metrics,
+      'must be an array of names, functions or { name, fn }',
+    );
+  }
+  return { step, loss };
 }
 
 /** The `loss` option of `where` (`train`, `evaluate`) as a function, else the compiled model's loss. */
