@@ -190,4 +190,3 @@ async function writeAlignments(model: G2pTranslator, words: readonly string[], d
     await writeFile(join(dir, `alignment-${word}.png`), await svgToPng(svg));
   }
 }
-
