@@ -51,6 +51,12 @@ describe('decodeText', () => {
     );
   });
 
+  it('keeps U+FFFD written in a valid file: only undecodable bytes count against it', () => {
+    for (const as of ['utf8', 'utf8-bom', 'utf16le', 'utf16be'] as const) {
+      expect(decodeText(encode('\ufffd', as), 'x.txt', 'test')).toBe('\ufffd');
+    }
+  });
+
   it('drops exactly one byte-order mark: a second U+FEFF is content', () => {
     expect(decodeText(encode('\ufeffa', 'utf8-bom'), 'x.txt', 'test')).toBe('\ufeffa');
     expect(decodeText(encode('\ufeffa', 'utf16le'), 'x.txt', 'test')).toBe('\ufeffa');

@@ -68,7 +68,16 @@ export function decodeText(bytes: Uint8Array, file: string, where: string): stri
     }
     body = swapped;
   }
-  const text = new TextDecoder(encoding === 'utf-8' ? 'utf-8' : 'utf-16le', { ignoreBOM: true }).decode(body);
+  const label = encoding === 'utf-8' ? 'utf-8' : 'utf-16le';
+  // A strict pass first: a valid file may hold U+FFFD itself, which must not count as undecodable.
+  let valid = true;
+  let text: string;
+  try {
+    text = new TextDecoder(label, { ignoreBOM: true, fatal: true }).decode(body);
+  } catch {
+    valid = false;
+    text = new TextDecoder(label, { ignoreBOM: true }).decode(body);
+  }
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const looksUtf16 = encoding === 'utf-8' && bytes.length >= 4 && (bytes[1] === 0 || bytes[0] === 0);
@@ -82,6 +91,7 @@ export function decodeText(bytes: Uint8Array, file: string, where: string): stri
         }`,
     );
   }
+  if (valid) return text;
   let replacements = 0;
   let first = -1;
   for (let k = text.indexOf('\ufffd'); k >= 0; k = text.indexOf('\ufffd', k + 1)) {
