@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import * as node from './index.js';
 
 describe('@rnnkit/rnn-models/node entry point', () => {
-  it('exports the filesystem API', () => {
+  it('exports the filesystem API and the machine description', () => {
     expect(Object.keys(node).sort()).toEqual(
       [
         'CHECKPOINT_FILES',
         'DEFAULT_MODEL_CHECKPOINT_OPTIONS',
+        'describeMachine',
         'ModelCheckpoint',
         'fileSystemHandler',
         'loadModel',

@@ -9,6 +9,8 @@ export { CHECKPOINT_FILES } from './checkpoint-manifest.js';
 export { fileSystemHandler } from './file-io-handler.js';
 export type { LoadedCheckpoint } from './load-model.js';
 export { loadModel } from './load-model.js';
+export type { MachineDescription } from './machine.js';
+export { describeMachine } from './machine.js';
 export type { EpochState, ModelCheckpointEvent, ModelCheckpointOptions } from './model-checkpoint.js';
 export { DEFAULT_MODEL_CHECKPOINT_OPTIONS, ModelCheckpoint } from './model-checkpoint.js';
 export type { SavedOptimizerState } from './optimizer-state.js';
