@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // resolves sibling packages to their TypeScript source (see vitest.shared.ts).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'integration/vitest.config.ts', 'examples/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'integration/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      'scripts/vitest.config.ts',
+    ],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

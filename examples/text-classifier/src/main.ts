@@ -5,12 +5,12 @@
 //   pnpm start --tsv yelp_labelled.txt
 //   pnpm quality                    # the full run; writes results/text-classifier.json
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RnnkitError } from '@rnnkit/core';
 import { lengthPercentiles } from '@rnnkit/datasets';
 import { confusionMatrixSvg, plotHistorySvg, svgToPng } from '@rnnkit/metrics/plots';
 import { initBackend, summary } from '@rnnkit/rnn-models';
+import { describeMachine } from '@rnnkit/rnn-models/node';
 import { evaluateClassifier, predictProbabilities, splitExamples, trainClassifier } from './classifier.js';
 import { type LabelledData, loadSpamAssassin, loadTsv } from './data.js';
 import { loadClassifier, saveClassifier } from './persist.js';
@@ -59,6 +59,7 @@ async function run(settings: Settings): Promise<void> {
     threads: settings.threads,
     pinThreads: settings.threads > 1,
   });
+  const machine = await describeMachine();
   const data: LabelledData = settings.tsv === null ? await loadSpamAssassin() : await loadTsv(settings.tsv);
   const split = splitExamples(data.examples, settings);
   const train = settings.trainExamples === null ? split.train : split.train.slice(0, settings.trainExamples);
@@ -150,6 +151,32 @@ async function run(settings: Settings): Promise<void> {
   if (settings.quality) {
     const { report } = scores;
     const results = {
+      summary: {
+        example: 'text-classifier',
+        // performance.now() counts from the process' start: the whole run.
+        seconds: Number((performance.now() / 1000).toFixed(1)),
+        metrics:
+          settings.tsv === null
+            ? [
+                {
+                  name: 'held-out accuracy',
+                  value: scores.accuracy,
+                  target: { atLeast: 0.98 },
+                  met: scores.accuracy >= 0.98,
+                },
+                {
+                  name: 'held-out spam F1',
+                  value: scores.f1,
+                  target: { atLeast: 0.97 },
+                  met: scores.f1 >= 0.97,
+                },
+              ]
+            : [
+                { name: 'held-out accuracy', value: scores.accuracy, target: null, met: null },
+                { name: `held-out ${positive} F1`, value: scores.f1, target: null, met: null },
+              ],
+        note: null,
+      },
       task: `${data.source}: ${negative} vs ${positive}, stratified seeded split, held-out ${settings.testFraction}`,
       examples: data.examples.length,
       trainExamples: train.length,
@@ -173,14 +200,8 @@ async function run(settings: Settings): Promise<void> {
       history,
       settings,
       trainSeconds: Number(trainSeconds.toFixed(1)),
-      machine: {
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        platform: `${platform()} ${release()}`,
-        node: process.version,
-        backend,
-        threads: settings.threads,
-      },
+      machine,
+      machineAtEnd: await describeMachine(),
       date: new Date().toISOString(),
     };
     const out = join(outDir, 'text-classifier.json');
