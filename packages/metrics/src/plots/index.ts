@@ -1,6 +1,6 @@
 /**
  * `@rnnkit/metrics/plots`: figures as SVG or PNG — a confusion matrix, an attention alignment,
- * training curves, an embedding scatter. Needs the optional peer dependencies vega, vega-lite and
+ * training curves, an embedding scatter, a forecast against the truth. Needs the optional peer dependencies vega, vega-lite and
  * @resvg/resvg-js (`npm install vega vega-lite @resvg/resvg-js`), loaded on first call.
  */
 
@@ -11,6 +11,8 @@ export type { ConfusionMatrixPlotOptions } from './confusion-matrix-plot.js';
 export { confusionMatrixSvg, DEFAULT_CONFUSION_MATRIX_PLOT_OPTIONS } from './confusion-matrix-plot.js';
 export type { EmbeddingScatterOptions } from './embedding-scatter.js';
 export { DEFAULT_EMBEDDING_SCATTER_OPTIONS, embeddingScatterSvg } from './embedding-scatter.js';
+export type { ForecastPlotOptions, ForecastSeries } from './forecast-plot.js';
+export { DEFAULT_FORECAST_PLOT_OPTIONS, forecastPlotSvg } from './forecast-plot.js';
 export type { PlotHistoryOptions, TrainingHistory } from './history-plot.js';
 export { DEFAULT_PLOT_HISTORY_OPTIONS, plotHistorySvg } from './history-plot.js';
 export { PLOTS_INSTALL_HINT } from './optional-deps.js';

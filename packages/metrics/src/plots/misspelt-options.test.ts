@@ -6,6 +6,7 @@ import {
   alignmentHeatMapSvg,
   confusionMatrixSvg,
   embeddingScatterSvg,
+  forecastPlotSvg,
   plotHistorySvg,
   svgToPng,
 } from './index.js';
@@ -31,6 +32,8 @@ describe('misspelt option names', () => {
     await expectMisspelt((o) => alignmentHeatMapSvg([[1]], o), 'sourceToken', 'sourceTokens');
     await expectMisspelt((o) => alignmentHeatMapSvg([[1]], o), 'colourScheme', 'colorScheme');
     await expectMisspelt((o) => embeddingScatterSvg([[0, 0]], ['a'], o), 'xtitle', 'xTitle');
+    await expectMisspelt((o) => forecastPlotSvg([1], {}, o), 'ytitle', 'yTitle');
+    await expectMisspelt((o) => forecastPlotSvg([1], {}, o), 'date', 'dates');
     await expectMisspelt((o) => svgToPng('<svg/>', o), 'widht', 'width');
     await expectMisspelt((o) => svgToPng('<svg/>', o), 'backgroud', 'background');
   });
