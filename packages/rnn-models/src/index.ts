@@ -122,6 +122,12 @@ export {
   LANGUAGE_MODEL_MODES,
   languageModel,
 } from './templates/language-model.js';
+export type { NewTokenEmbedding, RealignVocabularyOptions } from './templates/realign-vocabulary.js';
+export {
+  DEFAULT_REALIGN_VOCABULARY_OPTIONS,
+  NEW_TOKEN_EMBEDDINGS,
+  realignVocabulary,
+} from './templates/realign-vocabulary.js';
 export type { SequenceClassifierOptions } from './templates/sequence-classifier.js';
 export {
   DEFAULT_SEQUENCE_CLASSIFIER_OPTIONS,
