@@ -3,7 +3,7 @@
 import { evaluate } from '@rnnkit/rnn-models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { buildModel, disposeModel, type ModelSettings } from './model.js';
+import { buildModel, type ModelSettings } from './model.js';
 
 export interface HeldOutOptions {
   /** Contiguous streams read side by side (rows of a batch); each starts from a zero state. */
@@ -91,6 +91,6 @@ export async function heldOutBitsPerChar(
       accuracy: result.metrics['accuracy']!,
     };
   } finally {
-    disposeModel(scorer);
+    scorer.dispose();
   }
 }

@@ -15,7 +15,7 @@ import { CharVocabulary } from '@rnnkit/tokenize';
 import { type CliSettings, parseCli, USAGE, UsageError } from './cli-options.js';
 import { loadText, splitCorpus } from './corpus.js';
 import { heldOutBitsPerChar } from './held-out.js';
-import { disposeModel, type ModelSettings } from './model.js';
+import type { ModelSettings } from './model.js';
 import { sampleText } from './sample.js';
 import { trainCharLm } from './train.js';
 
@@ -78,7 +78,7 @@ async function main(cli: CliSettings): Promise<void> {
   await saveModel(trained.model, modelDir, {
     extras: { vocabulary: vocabulary.toJSON(), model: { ...trained.settings } },
   });
-  disposeModel(trained.model);
+  trained.model.dispose();
   const reloaded = await reload(modelDir);
   console.log(`Saved and reloaded ${modelDir} with its vocabulary`);
   const scoringStarted = performance.now();

@@ -108,16 +108,3 @@ export function validationBatches(
     ysDtype: 'int32',
   });
 }
-
-/**
- * Disposes a model and, for stateful recurrent layers, the state tensors they hold:
- * tfjs-layers' `dispose()` frees weights only, so a stateful layer's states would leak.
- */
-export function disposeModel(model: tfl.LayersModel): void {
-  for (const layer of model.layers) {
-    const recurrent = layer as unknown as { stateful?: boolean; states?: readonly (tf.Tensor | null)[] };
-    if (recurrent.stateful === true)
-      tf.dispose((recurrent.states ?? []).filter((t): t is tf.Tensor => t !== null));
-  }
-  model.dispose();
-}

@@ -6,7 +6,6 @@ import type { CharVocabulary } from '@rnnkit/tokenize';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   buildModel,
-  disposeModel,
   type ModelSettings,
   shuffledChunkBatches,
   streamBatches,
@@ -158,7 +157,7 @@ export async function trainCharLm(options: TrainCharLmOptions): Promise<TrainedC
     );
     return { model, settings, history, seconds: (performance.now() - started) / 1000, characters };
   } catch (error) {
-    disposeModel(model);
+    model.dispose();
     throw error;
   }
 }

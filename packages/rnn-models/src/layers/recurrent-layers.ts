@@ -59,6 +59,21 @@ abstract class FusedRecurrentLayer extends layers.RNN implements SeededDropoutLa
     this.seed = args.seed;
   }
 
+  /**
+   * tfjs-layers frees only the weights when the last model using a layer is disposed; a stateful
+   * layer also holds its state tensors (and those kept for BPTT since the last `resetStates()`),
+   * which would otherwise stay allocated for the life of the process.
+   */
+  protected override disposeWeights(): number {
+    const disposed = super.disposeWeights();
+    if (this.stateful) {
+      tf.dispose([...(this.states_ ?? []), ...(this.keptStates ?? []).flat()]);
+      this.states_ = [];
+      this.keptStates = [];
+    }
+    return disposed;
+  }
+
   /** Checks concrete initial states before tfjs' own check, whose message does not say which state is wrong. */
   override apply(
     inputs: Parameters<layers.RNN['apply']>[0],
