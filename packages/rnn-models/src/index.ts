@@ -170,6 +170,7 @@ export type { ProgressOutput, Verbosity } from './training/progress.js';
 export { train } from './training/train.js';
 export type {
   TrainCallbacks,
+  TrainData,
   TrainOptions,
   TrainStep,
   TrainStepContext,

@@ -2,6 +2,7 @@ import { EventLoopPacer, RnnkitError } from '@rnnkit/core';
 import { RnnModelsError } from '../errors.js';
 import { type Batch, type BatchPass, type DataSource, disposeBatch, openPass } from './data-source.js';
 import type { TrainSetup } from './train-setup.js';
+import { ownsBatches } from './whole-set.js';
 
 const YIELD_EVERY_MS = 20;
 
@@ -67,6 +68,8 @@ export class BatchPasses<B extends Batch> {
 
   /** Whether train disposes the batches of `source` after use. */
   disposes(source: DataSource<B>): boolean {
+    // Batches cut from a whole set exist only for this pass: always freed.
+    if (ownsBatches(source)) return true;
     return this.o.disposeBatches === 'auto' ? !Array.isArray(source) : this.o.disposeBatches;
   }
 

@@ -1,15 +1,19 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { LayersModel } from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import { batchRules } from './batch-checks.js';
 import { BatchPasses, type PassCaller } from './batch-passes.js';
-import { type Batch, checkBatch, checkDataSource, type DataSource, disposeBatch } from './data-source.js';
-import { type EvaluateOptions, resolveEvaluateOptions } from './evaluate-options.js';
+import { type Batch, checkBatch, checkDataSource, type DataSource } from './data-source.js';
+import {
+  DEFAULT_EVALUATE_OPTIONS,
+  type EvaluateOptions,
+  resolveEvaluateOptions,
+} from './evaluate-options.js';
 import { evaluationPass } from './evaluation-pass.js';
 import { EvaluationStep } from './evaluation-step.js';
 import { getLoss, type LossFunction } from './losses.js';
 import { disposeUnopenedArrays } from './train.js';
 import { buildComputeLoss, buildMetrics } from './train-setup.js';
+import { checkWholeSetRows, isWholeSet, WholeSetBatches } from './whole-set.js';
 
 /** What {@link evaluate} returns: plain numbers. */
 export interface EvaluateResult {
@@ -99,10 +103,10 @@ async function evaluateModel<B extends Batch>(
     );
   }
   const o = resolveEvaluateOptions(model, options);
-  const single = isSingleBatch(data);
+  const single = isWholeSet(data);
   if (single) {
     checkBatch(data, 'evaluate: data', o.step === undefined);
-    checkRows(data);
+    checkWholeSetRows(data, 'evaluate: data');
   } else {
     checkDataSource(data, 'data');
     if (o.batchSize !== undefined) {
@@ -115,32 +119,27 @@ async function evaluateModel<B extends Batch>(
       );
     }
   }
-  const source: DataSource<B> = single ? slices(data, o.batchSize ?? 32) : data;
+  const source: DataSource<B> = single
+    ? new WholeSetBatches(data as B, o.batchSize ?? DEFAULT_EVALUATE_OPTIONS.batchSize, { shuffle: false })
+    : data;
   const steps = new EvaluationStep(
     model,
     { step: o.step, computeLoss: buildComputeLoss(o.loss), metrics: buildMetrics(model, o, 'evaluate') },
     batchRules(model, o.loss, o.step !== undefined),
   );
-  // Slices of a single batch are evaluate's own: always disposed.
-  const disposeBatches = single ? true : o.disposeBatches;
-  const passes = new BatchPasses<B>({ signal: o.signal, disposeBatches }, opened, CALLER);
+  const passes = new BatchPasses<B>({ signal: o.signal, disposeBatches: o.disposeBatches }, opened, CALLER);
   if ((model as { stateful?: boolean }).stateful === true && o.resetStates) model.resetStates();
   const onBatch = o.onBatch;
-  let totals: Awaited<ReturnType<typeof evaluationPass>>;
-  try {
-    totals = await evaluationPass({ passes, steps }, source, {
-      what: 'data',
-      when: 'evaluation',
-      where: (index) => `evaluate: batch ${index}`,
-      epoch: 0,
-      step: 0,
-      ...(onBatch === undefined
-        ? {}
-        : { onBatch: (index, result) => onBatch(index, { ...result.values, size: result.size }) }),
-    });
-  } finally {
-    if (single && o.disposeBatches === true) disposeBatch(data);
-  }
+  const totals = await evaluationPass({ passes, steps }, source, {
+    what: 'data',
+    when: 'evaluation',
+    where: (index) => `evaluate: batch ${index}`,
+    epoch: 0,
+    step: 0,
+    ...(onBatch === undefined
+      ? {}
+      : { onBatch: (index, result) => onBatch(index, { ...result.values, size: result.size }) }),
+  });
   if (totals === null) {
     throw new RnnModelsError(
       'RNN_MODELS_ABORTED',
@@ -160,60 +159,6 @@ async function evaluateModel<B extends Batch>(
   const result = { loss, metrics, batches: totals.batches, samples: totals.samples, weight: totals.weight };
   if (!isCrossEntropy(o.loss)) return result;
   return { ...result, perplexity: Math.exp(loss), bitsPerToken: loss / Math.LN2 };
-}
-
-/** One `{ xs, ys }` object rather than a source of them. */
-function isSingleBatch<B extends Batch>(data: EvaluateData<B>): data is B {
-  if (data === null || typeof data !== 'object' || Array.isArray(data) || !('xs' in data)) return false;
-  const d = data as unknown as Record<string | symbol, unknown>;
-  return (
-    typeof d['iterator'] !== 'function' &&
-    typeof d[Symbol.iterator] !== 'function' &&
-    typeof d[Symbol.asyncIterator] !== 'function'
-  );
-}
-
-/**
- * Checks that every tensor of a whole-set batch has the same rows.
- * @throws RnnModelsError `RNN_MODELS_SHAPE_MISMATCH` naming the tensor and both counts.
- */
-function checkRows(batch: Batch): void {
-  const xs = Array.isArray(batch.xs) ? (batch.xs as tf.Tensor[]) : [batch.xs as tf.Tensor];
-  const rows = xs[0]!.shape[0];
-  const named: [string, tf.Tensor | undefined][] = [
-    ...xs.map((x, i): [string, tf.Tensor] => [xs.length === 1 ? 'xs' : `xs[${i}]`, x]),
-    ['ys', batch.ys as tf.Tensor | undefined],
-    ['mask', batch.mask],
-  ];
-  for (const [name, tensor] of named) {
-    if (tensor !== undefined && tensor.shape[0] !== rows) {
-      throw new RnnModelsError(
-        'RNN_MODELS_SHAPE_MISMATCH',
-        `evaluate: data.${name} has ${tensor.shape[0]} rows but data.xs has ${rows}: every input row needs its target ` +
-          '(and mask row).',
-      );
-    }
-  }
-}
-
-/**
- * The whole-set batch cut into `size` rows, lazily. Ownership: the caller's batch is untouched;
- * each slice is a new batch its reader disposes.
- */
-function slices<B extends Batch>(batch: B, size: number): () => Iterable<B> {
-  const xs = Array.isArray(batch.xs) ? (batch.xs as tf.Tensor[]) : [batch.xs as tf.Tensor];
-  const rows = xs[0]!.shape[0] ?? 0;
-  const cut = (t: tf.Tensor, start: number) => tf.slice(t, start, Math.min(size, rows - start));
-  return function* () {
-    for (let start = 0; start < rows; start += size) {
-      const parts = xs.map((x) => cut(x, start));
-      yield {
-        xs: Array.isArray(batch.xs) ? parts : parts[0]!,
-        ...(batch.ys === undefined ? {} : { ys: cut(batch.ys, start) }),
-        ...(batch.mask === undefined ? {} : { mask: cut(batch.mask, start) }),
-      } as unknown as B;
-    }
-  };
 }
 
 /** Losses whose mean is in nats per token, so `exp` of it is a perplexity. */

@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { validate } from '../errors.js';
 import { compiledLossFunction, compiledOptimizer } from './compiled-model.js';
 import type { Batch, DataSource } from './data-source.js';
-import { checkDataSource } from './data-source.js';
+import { checkBatch, checkDataSource } from './data-source.js';
 import {
   type EarlyStoppingOptions,
   type ResolvedEarlyStopping,
@@ -20,6 +20,7 @@ import {
   type OptimizerName,
 } from './optimizers.js';
 import type { ProgressOutput, Verbosity } from './progress.js';
+import { checkWholeSetRows, isWholeSet, WholeSetBatches } from './whole-set.js';
 
 /** What a custom {@link TrainOptions.step} receives. */
 export interface TrainStepContext<B extends Batch = Batch> {
@@ -54,6 +55,12 @@ export interface TrainStepResult {
  * runs synchronously inside `tf.variableGrads` (training) or `tf.tidy` (validation): it must not
  * `await`, and tensors it creates are cleaned up by train.
  */
+/**
+ * What {@link train} reads: a source of batches, or one `{ xs, ys, mask? }` of the whole set that
+ * train cuts into `batchSize` rows (Keras' `fit(x, y)`).
+ */
+export type TrainData<B extends Batch = Batch> = DataSource<B> | B;
+
 export type TrainStep<B extends Batch = Batch> = (context: TrainStepContext<B>) => TrainStepResult;
 
 /**
@@ -121,10 +128,26 @@ export interface TrainOptions<B extends Batch = Batch> {
    */
   readonly metrics?: readonly MetricSpec[];
   /**
-   * Data evaluated (in inference mode) after every epoch, giving `val_loss` and `val_<metric>`.
+   * Data evaluated (in inference mode) after every epoch, giving `val_loss` and `val_<metric>`:
+   * a source of batches as `data`, or one `{ xs, ys, mask? }` of the whole validation set, cut
+   * into `batchSize` rows (Keras' `validation_data=(x, y)`).
    * @default undefined
    */
-  readonly validationData?: DataSource<B>;
+  readonly validationData?: TrainData<B>;
+  /**
+   * Rows per batch when `data` (or `validationData`) is one `{ xs, ys }` of the whole set, as
+   * Keras' `batch_size`; not allowed otherwise, since batches from a source keep their own size.
+   * @default 32
+   */
+  readonly batchSize?: number;
+  /**
+   * With a whole-set `data`: draw the rows in a new order every epoch (Keras' `shuffle=True`),
+   * seeded by `seed` (0 when unset) and the epoch, so equal seeds give equal orders and a run
+   * resumed at `initialEpoch` continues the order an uninterrupted one would have. Not allowed for
+   * other sources: shuffling them is their job (`Dataset.shuffle(bufferSize, seed)`).
+   * @default true
+   */
+  readonly shuffle?: boolean;
   /** Per-tensor gradient norm clipping (Keras `clipnorm`). @default undefined */
   readonly clipNorm?: number;
   /** Element-wise gradient clipping (Keras `clipvalue`). @default undefined */
@@ -197,6 +220,8 @@ export const DEFAULT_TRAIN_OPTIONS = {
   verbose: 1,
   logIntervalMs: 10_000,
   disposeBatches: 'auto',
+  batchSize: 32,
+  shuffle: true,
 } as const satisfies Partial<TrainOptions>;
 
 const TRAIN_OPTION_KEYS: readonly (keyof TrainOptions)[] = [
@@ -209,6 +234,8 @@ const TRAIN_OPTION_KEYS: readonly (keyof TrainOptions)[] = [
   'loss',
   'metrics',
   'validationData',
+  'batchSize',
+  'shuffle',
   'clipNorm',
   'clipValue',
   'globalClipNorm',
@@ -254,7 +281,10 @@ export interface ResolvedTrainOptions<B extends Batch> {
   readonly loss: LossFunction | undefined;
   /** The `metrics` option, or `undefined` for the default (compiled model's without `step`). */
   readonly metrics: readonly MetricSpec[] | undefined;
+  /** Converted to batches when given as a whole set. */
   readonly validationData: DataSource<B> | undefined;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
   readonly clipping: GradientClipping;
   readonly earlyStopping: ResolvedEarlyStopping | undefined;
   readonly resetStatesEachEpoch: boolean;
@@ -306,7 +336,24 @@ export function resolveTrainOptions<B extends Batch>(
 
   const { step, loss } = resolveStepAndLoss(WHERE, model, options);
 
-  if (options.validationData !== undefined) checkDataSource(options.validationData, 'validationData');
+  const batchSize = validate.integer(
+    WHERE,
+    'batchSize',
+    options.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize,
+    {
+      min: 1,
+    },
+  );
+  const shuffle = validate.boolean(WHERE, 'shuffle', options.shuffle ?? DEFAULT_TRAIN_OPTIONS.shuffle);
+  let validationData: DataSource<B> | undefined;
+  if (isWholeSet(options.validationData)) {
+    checkBatch(options.validationData, 'train: validationData', step === undefined);
+    checkWholeSetRows(options.validationData, 'train: validationData');
+    validationData = new WholeSetBatches(options.validationData as B, batchSize, { shuffle: false });
+  } else if (options.validationData !== undefined) {
+    checkDataSource(options.validationData, 'validationData');
+    validationData = options.validationData;
+  }
   const clipping = resolveGradientClipping(options);
   const earlyStopping =
     options.earlyStopping === undefined
@@ -356,7 +403,9 @@ export function resolveTrainOptions<B extends Batch>(
     learningRateSchedule: options.learningRateSchedule ?? DEFAULT_TRAIN_OPTIONS.learningRateSchedule,
     loss,
     metrics: options.metrics,
-    validationData: options.validationData,
+    validationData,
+    batchSize,
+    shuffle,
     clipping,
     earlyStopping,
     resetStatesEachEpoch,

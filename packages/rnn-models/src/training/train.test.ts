@@ -370,6 +370,8 @@ describe('train: options', () => {
       verbose: 1,
       logIntervalMs: 10_000,
       disposeBatches: 'auto',
+      batchSize: 32,
+      shuffle: true,
     });
     const model = linearModel();
     const resolved = buildTrainSetup(model, resolveTrainOptions(model, { loss: 'meanSquaredError' }));

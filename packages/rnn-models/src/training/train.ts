@@ -2,11 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { LayersModel } from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import { batchRules } from './batch-checks.js';
-import { type Batch, checkDataSource, type DataSource, disposeBatch } from './data-source.js';
+import { type Batch, checkBatch, checkDataSource, type DataSource, disposeBatch } from './data-source.js';
 import type { History } from './history.js';
-import { resolveTrainOptions, type TrainOptions } from './train-options.js';
+import { resolveTrainOptions, type TrainData, type TrainOptions } from './train-options.js';
 import { buildTrainSetup } from './train-setup.js';
 import { TrainingLoop } from './training-loop.js';
+import { checkWholeSetRows, isWholeSet, WholeSetBatches } from './whole-set.js';
 
 /**
  * Trains a tfjs-layers model with rnnkit's own loop (`tf.variableGrads` +
@@ -27,7 +28,8 @@ import { TrainingLoop } from './training-loop.js';
  *
  * @param model a built `LayersModel` (e.g. `tfl.sequential` with an input shape).
  * @param data training batches `{ xs, ys, mask? }`: a dataset with `iterator()`, an array, an
- *   (async) iterable, or a function returning a fresh iterable per epoch.
+ *   (async) iterable, or a function returning a fresh iterable per epoch; or one `{ xs, ys, mask? }`
+ *   of the whole set (Keras' `fit(x, y)`), cut into `batchSize` rows and shuffled every epoch.
  * @returns the History of the completed epochs (plain numbers), also when stopped early or aborted.
  * @throws RnnModelsError `RNN_MODELS_INVALID_OPTION` for invalid options or data (a batch that
  *   is not `{ xs, ys }` tensors, an epoch without batches); `RNN_MODELS_SHAPE_MISMATCH` when a
@@ -53,7 +55,7 @@ import { TrainingLoop } from './training-loop.js';
  */
 export async function train<B extends Batch = Batch>(
   model: LayersModel,
-  data: DataSource<B>,
+  data: TrainData<B>,
   options: TrainOptions<B> = {},
 ): Promise<History> {
   // Sources whose batches a pass has handled (used, or disposed when left unread).
@@ -91,11 +93,17 @@ const modelsInTraining = new WeakSet<LayersModel>();
 
 async function trainModel<B extends Batch>(
   model: LayersModel,
-  data: DataSource<B>,
+  data: TrainData<B>,
   options: TrainOptions<B>,
   opened: Set<unknown>,
 ): Promise<History> {
-  checkDataSource(data, 'data');
+  const wholeSet = isWholeSet(data);
+  if (wholeSet) {
+    checkBatch(data, 'train: data', options?.step === undefined);
+    checkWholeSetRows(data, 'train: data');
+  } else {
+    checkDataSource(data, 'data');
+  }
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   if (variables.length === 0) {
     throw new RnnModelsError(
@@ -105,9 +113,36 @@ async function trainModel<B extends Batch>(
     );
   }
   const resolved = resolveTrainOptions(model, options);
+  if (!wholeSet && options.shuffle !== undefined) {
+    validate.invalid(
+      'train',
+      'shuffle',
+      options.shuffle,
+      'applies only when data is one { xs, ys } of the whole set',
+      'Shuffling batches from an array, iterable or dataset is their job (e.g. Dataset.shuffle(bufferSize, seed)).',
+    );
+  }
+  if (!wholeSet && options.batchSize !== undefined && !isWholeSet(options.validationData)) {
+    validate.invalid(
+      'train',
+      'batchSize',
+      options.batchSize,
+      'applies only when data or validationData is one { xs, ys } of the whole set',
+      'Batches from an array, iterable or dataset keep their own size: leave batchSize out.',
+    );
+  }
+  const source: DataSource<B> = wholeSet
+    ? new WholeSetBatches(
+        data as B,
+        resolved.batchSize,
+        resolved.shuffle
+          ? { shuffle: true, seed: resolved.seed ?? 0, firstPass: resolved.initialEpoch }
+          : { shuffle: false },
+      )
+    : (data as DataSource<B>);
   const rules = batchRules(model, resolved.loss, resolved.step !== undefined);
   const o = buildTrainSetup(model, resolved);
-  const loop = new TrainingLoop(model, data, o, variables, rules, opened);
+  const loop = new TrainingLoop(model, source, o, variables, rules, opened);
   try {
     return await loop.run();
   } finally {
@@ -116,9 +151,9 @@ async function trainModel<B extends Batch>(
 }
 
 /**
- * With `disposeBatches: true`, train (or evaluate) owns the batches of array sources too: those
- * of an array no pass read (options rejected, `epochs: 0`, a failure before validation) are
- * disposed here.
+ * With `disposeBatches: true`, train (or evaluate) owns the batches of array sources and whole
+ * sets too: a whole set is disposed when the call ends, and the batches of an array no pass read
+ * (options rejected, `epochs: 0`, a failure before validation) here.
  */
 export function disposeUnopenedArrays(
   options: unknown,
@@ -128,6 +163,10 @@ export function disposeUnopenedArrays(
   if (options === null || typeof options !== 'object') return;
   if ((options as { disposeBatches?: unknown }).disposeBatches !== true) return;
   for (const source of new Set(sources)) {
+    if (isWholeSet(source)) {
+      disposeBatch(source);
+      continue;
+    }
     if (!Array.isArray(source) || opened.has(source)) continue;
     for (const batch of source) if (batch !== null && typeof batch === 'object') disposeBatch(batch as Batch);
   }
