@@ -204,7 +204,7 @@ async function main(cli: CliSettings): Promise<void> {
           },
         ],
         note: met
-          ? `pretraining saved the equivalent of part of the target budget: ${(final.scratch.bitsPerChar - final.fineTuned.bitsPerChar).toFixed(3)} bits/char better than from scratch after ${cli.steps} batches each`
+          ? `fine-tuned ${(final.scratch.bitsPerChar - final.fineTuned.bitsPerChar).toFixed(3)} bits/char below from scratch after ${cli.steps} batches each; the gap was ${rows.map((row) => (row.scratch - row.fineTuned).toFixed(3)).join(', ')} after ${rows.map((row) => row.steps).join(', ')} batches`
           : 'fine-tuning did not beat training from scratch with this budget; a longer pretraining or a lower fine-tuning rate (chosen on the validation slice) would be the next things to try',
       },
       task: "character-level transfer: pretrain on the source, realign the vocabulary (realignVocabulary), fine-tune on the target; compared with the same network trained from scratch on the same target batches; held-out bits per character on the target's last part, never trained on",
@@ -283,9 +283,11 @@ function defaultPrompt(text: string): string {
 }
 
 try {
-  // pnpm 10 passes a `--` separator through to the script.
+  // pnpm 10 passes a `--` separator through to the script, after the script's own flags
+  // (`pnpm quality -- --threads 1` runs `main.ts --quality -- --threads 1`).
   const argv = process.argv.slice(2);
-  await main(parseCli(argv[0] === '--' ? argv.slice(1) : argv));
+  const separator = argv.indexOf('--');
+  await main(parseCli(separator < 0 ? argv : [...argv.slice(0, separator), ...argv.slice(separator + 1)]));
 } catch (error) {
   // Flag mistakes print the usage; rnnkit's errors (a missing or binary file, a directory that is
   // not a saved model) say what is wrong and how to fix it: the message is enough.
