@@ -28,8 +28,9 @@ const SCORING = { streams: 32, sequenceLength: 100 } as const;
 const CURVE_QUARTERS = [1, 2];
 
 async function main(cli: CliSettings): Promise<void> {
-  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU.
-  const backend = await initBackend({ backend: 'wasm', threads: cli.threads, pinThreads: true });
+  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
+  // (with one thread there is no worker to pin).
+  const backend = await initBackend({ backend: 'wasm', threads: cli.threads, pinThreads: cli.threads > 1 });
   const machine = await describeMachine();
   const out = resolve(cli.out);
   const recipe = {

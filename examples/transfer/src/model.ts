@@ -63,9 +63,12 @@ export function chunkBatches(ids: Int32Array, options: BatchOptions): DataSource
   // training text (a smaller one would draw early epochs from its beginning only — for the
   // State of the Union, the 1790s).
   const bufferSize = Math.floor(ids.length / (sequenceLength + 1)) + 1;
+  // repeat(): a text shorter than an epoch (Moby-Dick is ~185 batches of 64×100) is read again,
+  // from a new offset, so an epoch is always `stepsPerEpoch` batches.
   const chunks = Dataset.from(() =>
     shiftedChunks(ids.subarray(random.nextInt(sequenceLength + 1)), { sequenceLength }),
   )
+    .repeat()
     .shuffle(bufferSize, options.seed)
     .batch(batchSize, { dropRemainder: true })
     .take(options.stepsPerEpoch);
