@@ -54,6 +54,28 @@ export type {
 } from './inspect/transfer-weights.js';
 export { buildVocabularyMap, transferWeights } from './inspect/transfer-weights.js';
 export type {
+  DecodeSafetensorsOptions,
+  SafetensorsContents,
+  SafetensorsTensor,
+} from './interop/safetensors.js';
+export { decodeSafetensors, encodeSafetensors } from './interop/safetensors.js';
+export type {
+  DecodedTorchModel,
+  EncodedTorchModel,
+  EncodeTorchModelOptions,
+  TorchModelConfig,
+  TorchTemplateConfig,
+  TorchTemplateName,
+} from './interop/torch-model.js';
+export {
+  checkTorchConfig,
+  decodeTorchModel,
+  encodeTorchModel,
+  TORCH_CONFIG_FORMAT,
+  TORCH_CONFIG_VERSION,
+  TORCH_TEMPLATES,
+} from './interop/torch-model.js';
+export type {
   GruWeightArrays,
   KerasWeightArray,
   LstmWeightArrays,

@@ -14,6 +14,9 @@ describe('@rnnkit/rnn-models/node entry point', () => {
         'loadModel',
         'restoreOptimizer',
         'saveModel',
+        'exportTorch',
+        'importTorch',
+        'TORCH_FILES',
       ].sort(),
     );
     expect(node.CHECKPOINT_FILES).toEqual({
