@@ -277,6 +277,10 @@ describe('--csv (a daily series of your own)', () => {
     expect(stdout).toMatch(/LSTM \+ calendar {8}MAPE [\d.]+%/);
     expect(stdout).toMatch(/LSTM autoregressive/);
     expect(stdout).toMatch(/largest change of a held-out forecast after reloading: 0\n/);
+    // Past the data: 2023-02-09 (a Thursday) and the two days after it, from both reloaded models.
+    expect(stdout).toMatch(
+      /Forecast for the 3 days after the data[^\n]*\n {2}2023-02-09 Thu {2}\d+ \/ \d+\n {2}2023-02-10 Fri/,
+    );
   });
 
   it('says what is wrong with a gap in the series and exits with code 1', async () => {

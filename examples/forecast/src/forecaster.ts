@@ -11,6 +11,7 @@
 // model's prediction back into the value column and takes the covariates from the calendar.
 import {
   Dataset,
+  denormalize,
   type NormalizationStats,
   normalizationStats,
   normalize,
@@ -127,6 +128,31 @@ export function windowExamples(
   return examples;
 }
 
+/**
+ * The window that forecasts past the end of the series: its last `inputSteps` days, then the
+ * calendar rows of the `outputSteps` days after it (no labels: they are the future).
+ */
+export function futureExample(
+  rows: SeriesRows,
+  setup: Pick<ForecastSetup, 'inputSteps' | 'outputSteps'>,
+): WindowExample {
+  const { inputSteps, outputSteps } = setup;
+  const end = rows.series.values.length;
+  const xs = Float32Array.from(
+    [
+      ...rows.rows(end - inputSteps, end),
+      ...Array.from({ length: outputSteps }, (_, h) => rows.row(end + h, false)),
+    ].flat(),
+  );
+  return {
+    xs,
+    xsShape: [inputSteps + outputSteps, FEATURES.length],
+    ys: new Float32Array(0),
+    ysShape: [0, 1],
+    labelStart: end,
+  };
+}
+
 /** Tensor batches of examples: `{ xs: [b, steps, features], ys: [b, outputSteps, 1] }`, reshuffled each epoch when seeded. */
 function batches(examples: readonly WindowExample[], batchSize: number, seed: number | null) {
   let dataset = Dataset.from(examples.map(({ xs, xsShape, ys, ysShape }) => ({ xs, xsShape, ys, ysShape })));
@@ -226,7 +252,7 @@ export async function predictExamples(
     );
     for (let k = 0; k < chunk.length; k++) {
       const row = scaled.subarray(k * forecaster.outputSteps, (k + 1) * forecaster.outputSteps);
-      out.push(Array.from(denormalizeValues(row, forecaster.stats)));
+      out.push(Array.from(denormalize(row, forecaster.stats)));
     }
   }
   return out;
@@ -245,12 +271,6 @@ async function predictScaled(
   const values = (await output.data()) as Float32Array;
   output.dispose();
   return values;
-}
-
-function denormalizeValues(scaled: ArrayLike<number>, stats: NormalizationStats): Float32Array {
-  const mean = stats.mean[0]!;
-  const std = stats.std[0] === 0 ? 1 : stats.std[0]!;
-  return Float32Array.from(scaled, (z) => z * std + mean);
 }
 
 /**
@@ -272,12 +292,11 @@ export async function rollout(
   const windowSteps = nextDay.inputSteps + 1;
   const windows = examples.map((e) => e.xs.slice());
   const out = examples.map(() => [] as number[]);
-  const mean = nextDay.stats.mean[0]!;
-  const std = nextDay.stats.std[0] === 0 ? 1 : nextDay.stats.std[0]!;
   for (let step = 0; step < steps; step++) {
     const scaled = await predictScaled(nextDay.model, windows, windowSteps);
+    const predicted = denormalize(scaled, nextDay.stats);
     windows.forEach((xs, k) => {
-      out[k]!.push(scaled[k]! * std + mean);
+      out[k]!.push(predicted[k]!);
       if (step === steps - 1) return;
       // The predicted day becomes the last past day; the day after it is the new target.
       xs.copyWithin(0, width);

@@ -13,12 +13,13 @@ import { forecastPlotSvg, plotHistorySvg, svgToPng } from '@rnnkit/metrics/plots
 import { initBackend, summary } from '@rnnkit/rnn-models';
 import { describeMachine } from '@rnnkit/rnn-models/node';
 import { seasonalNaive } from './baselines.js';
-import { formatDay } from './calendar.js';
+import { formatDay, weekday } from './calendar.js';
 import { type DailySeries, DataError, loadBirths, loadCsv, splitByYear } from './data.js';
 import {
   FEATURES,
   type Forecaster,
   fitStats,
+  futureExample,
   predictExamples,
   rollout,
   SeriesRows,
@@ -198,16 +199,20 @@ async function run(settings: Settings): Promise<void> {
     `\nSaved and reloaded ${modelDir} (next-day and ${horizon}-day models with their normalization statistics); ` +
       `largest change of a held-out forecast after reloading: ${drift}`,
   );
-  const lastDay = series.firstDay + values.length;
-  const tomorrow = await rollout(
-    reloadedNextDay,
-    rows,
-    windowExamples(rows, reloadedNextDay, { start: values.length - 1, end: values.length }),
-    1,
-  );
+  // A real forecast: the days after the data, from its last days and their calendar.
+  const ahead = Math.min(7, horizon);
+  const [rolled] = await rollout(reloadedNextDay, rows, [futureExample(rows, reloadedNextDay)], ahead);
+  const [shot] = await predictExamples(reloadedMultiStep, [futureExample(rows, reloadedMultiStep)]);
+  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   console.log(
-    `Forecast for the day after the data, ${formatDay(lastDay)}: ${Math.round(tomorrow[0]![0]!)} (the rollout's first step from the last ${settings.inputSteps} days)`,
+    `Forecast for the ${ahead} days after the data (reloaded models; single shot / autoregressive):`,
   );
+  for (let h = 0; h < ahead; h++) {
+    const index = values.length + h;
+    console.log(
+      `  ${day(index)} ${weekdays[weekday(series.firstDay + index)]}  ${Math.round(shot![h]!)} / ${Math.round(rolled![h]!)}`,
+    );
+  }
 
   // The quality run's figures and pictures are committed (results/); other runs' go to out/.
   const outDir = resolve(settings.out);

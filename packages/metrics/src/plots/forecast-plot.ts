@@ -268,6 +268,8 @@ function forecastSpec(
         type: 'nominal',
         title: null,
         sort: [...names],
+        // Series names are descriptions ('seasonal naive (lag 7)'): no truncation at vega's 160 px.
+        legend: { labelLimit: 1000 },
         scale: { domain: [...names], range: [TRUTH_COLOR, ...FORECAST_COLORS.slice(0, names.length - 1)] },
       },
     },
