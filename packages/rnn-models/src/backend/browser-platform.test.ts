@@ -87,3 +87,56 @@ describe('the universal entry in a browser bundle', () => {
     );
   });
 });
+
+describe('the browser platform starting wasm threads', () => {
+  const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: unknown };
+  /** A navigator whose hardwareConcurrency is a prototype getter, as browsers define it. */
+  function fakeNavigator(cores: number): { hardwareConcurrency: number } {
+    const proto = {};
+    Object.defineProperty(proto, 'hardwareConcurrency', { get: () => cores, configurable: true });
+    return Object.create(proto) as { hardwareConcurrency: number };
+  }
+  async function withGlobals<T>(isolated: boolean, navigator: unknown, run: () => Promise<T>): Promise<T> {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    const savedIsolated = scope.crossOriginIsolated;
+    Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
+    scope.crossOriginIsolated = isolated;
+    try {
+      return await run();
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+      else delete scope.navigator;
+      if (savedIsolated === undefined) delete scope.crossOriginIsolated;
+      else scope.crossOriginIsolated = savedIsolated;
+    }
+  }
+
+  it("lifts tfjs' half-the-cores cap while the backend starts on a 2-core machine, then restores it", async () => {
+    const { platform } = await import('./browser-platform.js');
+    const navigator = fakeNavigator(2);
+    await withGlobals(true, navigator, async () => {
+      const undo = await platform.enableWasmThreads(2);
+      expect(undo).toBeTypeOf('function');
+      expect(navigator.hardwareConcurrency).toBe(4); // the native side allows 4 / 2 = 2 threads
+      undo!();
+      expect(navigator.hardwareConcurrency).toBe(2);
+      expect(Object.hasOwn(navigator, 'hardwareConcurrency')).toBe(false);
+    });
+  });
+
+  it('changes nothing with enough cores, and leaves a page without cross-origin isolation alone', async () => {
+    const { platform } = await import('./browser-platform.js');
+    const many = fakeNavigator(8);
+    await withGlobals(true, many, async () => {
+      const undo = await platform.enableWasmThreads(2);
+      expect(many.hardwareConcurrency).toBe(8);
+      undo?.();
+      expect(Object.hasOwn(many, 'hardwareConcurrency')).toBe(false);
+    });
+    const few = fakeNavigator(2);
+    await withGlobals(false, few, async () => {
+      expect(await platform.enableWasmThreads(2)).toBeNull();
+      expect(few.hardwareConcurrency).toBe(2);
+    });
+  });
+});

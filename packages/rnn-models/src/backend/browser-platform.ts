@@ -1,8 +1,31 @@
 import type { BackendPlatform } from './platform.js';
 
-/** {@link BackendPlatform} outside Node: tfjs' own thread count, no pinning, no process handlers, warnings dropped. */
+/**
+ * {@link BackendPlatform} outside Node: no pinning, no process handlers, warnings dropped.
+ *
+ * Threads: tfjs-backend-wasm 4.22's native side caps its pool at half of
+ * `navigator.hardwareConcurrency` (emscripten's `num_logical_cores`), so a 2-core machine got
+ * 1 thread whatever `setThreadsCount` asked. In a cross-origin-isolated page or worker (where
+ * the threaded build runs) the count reads at least `2 × threads` while the backend starts;
+ * the returned function puts the browser's own value back.
+ */
 export const platform: BackendPlatform = {
-  enableWasmThreads: async () => null,
+  enableWasmThreads: async (threads) => {
+    const scope = globalThis as {
+      crossOriginIsolated?: boolean;
+      navigator?: { hardwareConcurrency?: number };
+    };
+    const navigator = scope.navigator;
+    if (scope.crossOriginIsolated !== true || navigator === undefined) return null;
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setThreadsCount(threads);
+    if ((navigator.hardwareConcurrency ?? 0) >= 2 * threads) return () => {};
+    // An own property shadows the prototype's getter; deleting it restores the browser's value.
+    Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
+    return () => {
+      delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+    };
+  },
   pinWasmThreads: async () => 'it works in Node only',
   afterWasmStart: () => {},
   defaultWarning: () => {},

@@ -7,8 +7,9 @@
 export interface BackendPlatform {
   /**
    * Prepares tfjs' threaded wasm build for `threads` threads before the backend's first start.
-   * Returns the function that undoes the start-up patches once the backend runs, or `null` where
-   * tfjs' own `setThreadsCount` is enough (browsers).
+   * Returns the function that undoes the start-up patches once the backend runs (the platform
+   * then sets tfjs' thread count itself), or `null` where initBackend's own `setThreadsCount`
+   * call is enough (a browser page that is not cross-origin isolated).
    */
   enableWasmThreads(threads: number): Promise<(() => void) | null>;
   /** Pins the wasm pool threads (see `InitBackendOptions.pinThreads`); a string says why it did not. */
