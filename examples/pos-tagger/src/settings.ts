@@ -28,7 +28,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--tagged FILE] [--tag 
   --tagged FILE              word/TAG lines (Brown/NLTK format) instead of the Brown corpus
   --tag "TEXT"               a sentence for the reloaded model to tag (repeatable)
   --train-sentences N        train on the first N training sentences only (12000; all with --quality)
-  --epochs N                 most epochs (2; 6 with --quality); early stopping may end sooner
+  --epochs N                 most epochs (2; 3 with --quality); early stopping may end sooner
   --patience N               epochs without a better validation loss before stopping (1)
   --min-count N              training words seen fewer times become <unk> (2)
   --unk-rate F               chance a known training word is read as <unk> in an epoch, seeded (0.01)
@@ -36,7 +36,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--tagged FILE] [--tag 
   --shape-embedding N        word-shape embedding size (8)
   --units N                  GRU units per direction (128)
   --dropout F                dropout on the GRU inputs, in [0, 1) (0.1)
-  --batch-tokens N           padded tokens per batch, batches bucketed by length (1536)
+  --batch-tokens N           padded tokens per batch, batches bucketed by length (2048)
   --learning-rate F (0.004)  --seed N (42)   --threads 1|2 (2)
   --test-fraction F          held-out sentences (0.1)   --validation-fraction F  of the training part (0.05)
   --out DIR                  plots and results (out; results with --quality)
@@ -128,7 +128,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
           ? null
           : 12_000
         : number('train-sentences', 0, { integer: true, min: 2 }),
-    epochs: number('epochs', quality ? 6 : 2, { integer: true, min: 1 }),
+    epochs: number('epochs', quality ? 3 : 2, { integer: true, min: 1 }),
     patience: number('patience', 1, { integer: true, min: 0 }),
     minCount: number('min-count', 2, { integer: true, min: 1 }),
     unkRate: number('unk-rate', 0.01, { min: 0, below: 1 }),
@@ -137,7 +137,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     shapeEmbeddingDim: number('shape-embedding', 8, { integer: true, min: 1 }),
     units: number('units', 128, { integer: true, min: 1 }),
     dropout: number('dropout', 0.1, { min: 0, below: 1 }),
-    batchTokens: number('batch-tokens', 1536, { integer: true, min: 16 }),
+    batchTokens: number('batch-tokens', 2048, { integer: true, min: 16 }),
     learningRate: number('learning-rate', 0.004, { min: 1e-6, max: 1 }),
     seed: number('seed', 42, { integer: true, min: 0 }),
     threads: number('threads', 2, { integer: true, min: 1, max: 2 }),
