@@ -150,6 +150,20 @@ async function run(settings: Settings): Promise<void> {
       `  seasonal naive lag 364 MAPE ${percent(oneDay.lag364.mape)}  MASE ${oneDay.lag364.mase!.toFixed(3)}`,
   );
 
+  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const worst = heldOutOrigins
+    .map((origin, k) => ({
+      day: `${day(origin)} ${weekdays[weekday(series.firstDay + origin)]}`,
+      truth: truth[k]!,
+      forecast: Math.round(predicted[k]!),
+      error: (predicted[k]! - truth[k]!) / truth[k]!,
+    }))
+    .sort((a, b) => Math.abs(b.error) - Math.abs(a.error))
+    .slice(0, 6);
+  console.log(
+    `  largest next-day errors: ${worst.map((w) => `${w.day} ${w.truth} → ${w.forecast} (${w.error > 0 ? '+' : ''}${percent(w.error, 1)})`).join(', ')}`,
+  );
+
   // Horizon: every origin whose whole horizon lies in the held-out year.
   const horizon = settings.horizon;
   const origins = windowExamples(rows, reloadedMultiStep, split.heldOut);
@@ -203,7 +217,6 @@ async function run(settings: Settings): Promise<void> {
   const ahead = Math.min(7, horizon);
   const [rolled] = await rollout(reloadedNextDay, rows, [futureExample(rows, reloadedNextDay)], ahead);
   const [shot] = await predictExamples(reloadedMultiStep, [futureExample(rows, reloadedMultiStep)]);
-  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   console.log(
     `Forecast for the ${ahead} days after the data (reloaded models; single shot / autoregressive):`,
   );
@@ -316,13 +329,14 @@ async function run(settings: Settings): Promise<void> {
       features: FEATURES,
       holidays:
         "New Year's Day, Memorial Day (May 30 to 1970, last Monday of May from 1971), Independence Day, Labor Day, Thanksgiving, Christmas; fixed dates observed on Friday when on a Saturday, Monday when on a Sunday",
-      masScale: `in-sample MAE of the seasonal naive lag-${SEASONAL_PERIOD} forecast on ${range({ start: 0, end: split.heldOut.start })}`,
+      maseScale: `in-sample MAE of the seasonal naive lag-${SEASONAL_PERIOD} forecast on ${range({ start: 0, end: split.heldOut.start })}`,
       nextDay: {
         days: truth.length,
         lstm: oneDay.lstm,
         seasonalNaiveLag7: oneDay.lag7,
         seasonalNaiveLag364: oneDay.lag364,
         validationMape: validation.mape,
+        largestErrors: worst,
       },
       horizon: {
         days: horizon,
