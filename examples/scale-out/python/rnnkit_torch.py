@@ -11,7 +11,7 @@ step keeps the state and repeats the previous output; the backward direction rea
 padded sequence reversed), BatchNormalization (eps 1e-3, momentum 0.01 = Keras' 0.99), Dropout,
 Dense heads and the output activation. `module(x)` returns what rnnkit's `model.predict(x)`
 does (probabilities unless `logits`); `module.logits(x)` the output before its softmax/sigmoid,
-for training with `F.cross_entropy`.
+for training with `F.cross_entropy` (`module(x, output='logits')` under DDP).
 
 Depends on PyTorch only (tested with Debian's python3-torch 1.13); safetensors is read and
 written here (the format is small), so the `safetensors` package is not needed.
@@ -307,8 +307,13 @@ class RnnkitModel(nn.Module):
             x = x.view(x.shape[0], o['outputSteps'], o['outputFeatures'])
         return x
 
-    def forward(self, x):
-        """What rnnkit's `model.predict(x)` returns for the same model and input."""
+    def forward(self, x, output='probabilities'):
+        """What rnnkit's `model.predict(x)` returns for the same model and input; `output='logits'`
+        gives `logits(x)` (call it so under DistributedDataParallel, whose hooks run on forward)."""
+        if output == 'logits':
+            return self.logits(x)
+        if output != 'probabilities':
+            raise ValueError(f"output must be 'probabilities' or 'logits', got {output!r}")
         return ACTIVATIONS[self.final_activation](self.logits(x))
 
 
