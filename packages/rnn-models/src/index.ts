@@ -59,6 +59,8 @@ export type {
   SafetensorsTensor,
 } from './interop/safetensors.js';
 export { decodeSafetensors, encodeSafetensors } from './interop/safetensors.js';
+export type { TorchLayerEntry } from './interop/torch-layers.js';
+export { layersFromTorch, layersToTorch, torchLayerShapes } from './interop/torch-layers.js';
 export type {
   DecodedTorchModel,
   EncodedTorchModel,

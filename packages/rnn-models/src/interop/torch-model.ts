@@ -1,5 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import type { layers } from '@tensorflow/tfjs-layers';
+
+type Layer = layers.Layer;
+
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import { type ForecasterOptions, forecaster } from '../templates/forecaster.js';
@@ -7,8 +9,17 @@ import { type LanguageModelOptions, languageModel } from '../templates/language-
 import { type SequenceClassifierOptions, sequenceClassifier } from '../templates/sequence-classifier.js';
 import { type SequenceTaggerOptions, sequenceTagger } from '../templates/sequence-tagger.js';
 import type { ActivationName, RecurrentCellKind } from '../templates/shared-options.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
-import { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import {
+  type DenseInfo,
+  denseOf,
+  layersFromTorch,
+  layersToTorch,
+  recurrentKind,
+  type TorchLayerEntry,
+  torchLayerShapes,
+  torchMismatch,
+} from './torch-layers.js';
 
 /** `format` of a `config.json` written by `exportTorch` / `rnnkit_torch.save`. */
 export const TORCH_CONFIG_FORMAT = 'rnnkit-torch';
@@ -107,33 +118,27 @@ export function encodeTorchModel(
     ...template,
     ...(given.extras === undefined ? {} : { extras: jsonCopy(given.extras) }),
   };
-  const slots = torchSlots(model);
+  const entries = torchEntries(model);
+  const shapes = torchLayerShapes(entries);
   // the options must rebuild this very model: same names, same shapes
   const rebuilt = buildTemplate(template);
   try {
-    const expected = new Map(torchSlots(rebuilt).flatMap((slot) => [...slot.shapes]));
-    for (const slot of slots) {
-      for (const [name, shape] of slot.shapes) {
-        const other = expected.get(name);
-        if (other === undefined || other.join() !== shape.join()) {
-          throw new RnnModelsError(
-            'RNN_MODELS_UNSUPPORTED_MODEL',
-            `exportTorch: layer '${slot.layer}' does not match what ${template.template}(${JSON.stringify(template.options)}) builds ` +
-              `(tensor '${name}' [${shape.join(', ')}] vs ${other === undefined ? 'none' : `[${other.join(', ')}]`}). ` +
-              'Export models built by an rnnkit template, unchanged.',
-          );
-        }
+    const expected = torchLayerShapes(torchEntries(rebuilt));
+    for (const [name, shape] of shapes) {
+      const other = expected.get(name);
+      if (other === undefined || other.join() !== shape.join() || expected.size !== shapes.size) {
+        throw new RnnModelsError(
+          'RNN_MODELS_UNSUPPORTED_MODEL',
+          `exportTorch: the model does not match what ${template.template}(${JSON.stringify(template.options)}) builds ` +
+            `(tensor '${name}' [${shape.join(', ')}] vs ${other === undefined ? 'none' : `[${other.join(', ')}]`}). ` +
+            'Export models built by an rnnkit template, unchanged.',
+        );
       }
     }
   } finally {
     rebuilt.dispose();
   }
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const slot of slots) {
-    const values = slot.variables.map((v) => v.read().dataSync().slice() as Float32Array);
-    for (const [name, data] of slot.toTorch(values))
-      tensors.set(name, { shape: slot.shapes.get(name)!, data });
-  }
+  const tensors = layersToTorch(entries);
   return {
     config,
     safetensors: encodeSafetensors(tensors, { format: 'pt', generator: '@rnnkit/rnn-models' }),
@@ -171,49 +176,14 @@ export function decodeTorchModel(
   });
   const model = buildTemplate(checked);
   try {
-    const slots = torchSlots(model);
-    const wanted = new Set<string>();
-    for (const slot of slots) {
-      for (const [name, shape] of slot.shapes) {
-        wanted.add(name);
-        const found = tensors.get(name);
-        if (found === undefined) {
-          throw mismatch(
-            source,
-            `has no tensor '${name}', which ${describeSlot(checked, slot)} needs ([${shape.join(', ')}])`,
-          );
-        }
-        if (found.shape.join() !== shape.join()) {
-          throw mismatch(
-            source,
-            `has tensor '${name}' of shape [${found.shape.join(', ')}], but ${describeSlot(checked, slot)} needs [${shape.join(', ')}]`,
-          );
-        }
-      }
-    }
-    const extra = [...tensors.keys()].filter((name) => !wanted.has(name));
+    const entries = torchEntries(model);
+    const used = layersFromTorch(entries, tensors, source);
+    const extra = [...tensors.keys()].filter((name) => !used.has(name));
     if (extra.length > 0) {
-      throw mismatch(
+      throw torchMismatch(
         source,
         `has tensor '${extra[0]}'${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}, which the config's ${checked.template} has no place for`,
       );
-    }
-    for (const slot of slots) {
-      let values: Float32Array[];
-      try {
-        values = slot.fromTorch(tensors);
-      } catch (cause) {
-        throw mismatch(
-          source,
-          `cannot be converted for ${describeSlot(checked, slot)}: ${(cause as Error).message}`,
-          cause,
-        );
-      }
-      tf.tidy(() => {
-        for (const [i, variable] of slot.variables.entries()) {
-          variable.write(tf.tensor(values[i]!, variable.shape as number[]));
-        }
-      });
     }
   } catch (error) {
     model.dispose();
@@ -251,18 +221,6 @@ export function checkTorchConfig(config: unknown, source = 'config.json'): Torch
   return c as unknown as TorchModelConfig;
 }
 
-function mismatch(source: string, problem: string, cause?: unknown): RnnModelsError {
-  return new RnnModelsError(
-    'RNN_MODELS_CHECKPOINT_MISMATCH',
-    `importTorch: ${source} ${problem}. The safetensors file and config.json must come from the same model.`,
-    cause === undefined ? undefined : { cause },
-  );
-}
-
-function describeSlot(config: TorchTemplateConfig, slot: TorchSlot): string {
-  return `${config.template}'s layer '${slot.layer}'`;
-}
-
 function buildTemplate(config: TorchTemplateConfig): tfl.Sequential {
   switch (config.template) {
     case 'languageModel':
@@ -297,296 +255,34 @@ function jsonCopy(value: unknown): unknown {
   return JSON.parse(text);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Names and layouts, layer by layer.
-
-/**
- * One layer's weights and their PyTorch counterparts: the names and shapes in the state dict,
- * and the conversions both ways (values in the order of `variables`).
- */
-interface TorchSlot {
-  readonly layer: string;
-  readonly variables: readonly LayerVariable[];
-  readonly shapes: ReadonlyMap<string, readonly number[]>;
-  toTorch(values: readonly Float32Array[]): Map<string, Float32Array>;
-  fromTorch(tensors: ReadonlyMap<string, SafetensorsTensor>): Float32Array[];
-}
-
-type Layer = layers.Layer;
-
-/** The slots of a template-built model, in layer order. */
-function torchSlots(model: tfl.LayersModel): TorchSlot[] {
-  const slots: TorchSlot[] = [];
+/** The layers of a template-built model with their prefixes, as rnnkit_torch.RnnkitModel names them. */
+function torchEntries(model: tfl.LayersModel): TorchLayerEntry[] {
+  const entries: TorchLayerEntry[] = [];
   let recurrent = 0;
   let hidden = 0;
-  let lastDense: { index: number; layer: Layer } | null = null;
   let afterDense = false;
   const denseLayers = model.layers.filter((layer) => denseOf(layer) !== null);
   for (const layer of model.layers) {
     const kind = layer.getClassName();
+    let prefix: string | null = null;
     if (kind === 'Embedding') {
-      slots.push(identitySlot(layer, [['embedding.weight', weight(layer, 'embeddings')]]));
+      prefix = 'embedding.';
     } else if (recurrentKind(layer) !== null || kind === 'Bidirectional') {
-      slots.push(recurrentSlot(layer, `recurrent.${recurrent}.`));
-      recurrent += 1;
+      prefix = `recurrent.${recurrent++}.`;
       afterDense = false;
     } else if (denseOf(layer) !== null) {
-      const isOutput = layer === denseLayers[denseLayers.length - 1];
-      const prefix = isOutput ? 'output.' : `hidden.${hidden}.`;
-      if (!isOutput) hidden += 1;
-      slots.push(denseSlot(layer, prefix));
-      lastDense = { index: hidden - 1, layer };
+      prefix = layer === denseLayers[denseLayers.length - 1] ? 'output.' : `hidden.${hidden++}.`;
       afterDense = true;
     } else if (kind === 'BatchNormalization') {
-      const prefix = afterDense ? `hidden_norm.${lastDense!.index}.` : `recurrent_norm.${recurrent - 1}.`;
-      slots.push(
-        identitySlot(layer, [
-          [`${prefix}weight`, weight(layer, 'gamma')],
-          [`${prefix}bias`, weight(layer, 'beta')],
-          [`${prefix}running_mean`, weight(layer, 'moving_mean')],
-          [`${prefix}running_var`, weight(layer, 'moving_variance')],
-        ]),
-      );
+      prefix = afterDense ? `hidden_norm.${hidden - 1}.` : `recurrent_norm.${recurrent - 1}.`;
     }
+    if (prefix !== null) entries.push({ layer, prefix });
   }
-  return slots;
-}
-
-function weight(layer: Layer, suffix: string, from: readonly LayerVariable[] = layer.weights): LayerVariable {
-  const found = from.find((w) => w.originalName.endsWith(`/${suffix}`));
-  if (found === undefined) {
-    throw new RnnModelsError(
-      'RNN_MODELS_UNSUPPORTED_MODEL',
-      `exportTorch: layer '${layer.name}' has no '${suffix}' weight (it has ${from.map((w) => w.originalName).join(', ') || 'none'}).`,
-    );
-  }
-  return found;
-}
-
-function identitySlot(layer: Layer, pairs: readonly [string, LayerVariable][]): TorchSlot {
-  return {
-    layer: layer.name,
-    variables: pairs.map(([, v]) => v),
-    shapes: new Map(pairs.map(([name, v]) => [name, v.shape as number[]])),
-    toTorch: (values) => new Map(pairs.map(([name], i) => [name, values[i]!])),
-    fromTorch: (tensors) => pairs.map(([name]) => tensors.get(name)!.data),
-  };
-}
-
-/** Keras Dense `kernel [in, out]` ↔ `nn.Linear` `weight [out, in]`; `bias` as it is. */
-function denseSlot(layer: Layer, prefix: string): TorchSlot {
-  const kernel = weight(layer, 'kernel');
-  const bias = weight(layer, 'bias');
-  const [inputs, units] = kernel.shape as [number, number];
-  return {
-    layer: layer.name,
-    variables: [kernel, bias],
-    shapes: new Map([
-      [`${prefix}weight`, [units, inputs]],
-      [`${prefix}bias`, [units]],
-    ]),
-    toTorch: ([k, b]) =>
-      new Map([
-        [`${prefix}weight`, transpose(k!, inputs, units)],
-        [`${prefix}bias`, b!],
-      ]),
-    fromTorch: (tensors) => [
-      transpose(tensors.get(`${prefix}weight`)!.data, units, inputs),
-      tensors.get(`${prefix}bias`)!.data,
-    ],
-  };
-}
-
-const GATES: Readonly<Record<RecurrentCellKind, number>> = { lstm: 4, gru: 3, simple: 1 };
-/** Keras' gate block k is PyTorch's block ORDER[k] (and back: each order is its own inverse). */
-const ORDER: Readonly<Record<RecurrentCellKind, readonly number[]>> = {
-  lstm: [0, 1, 2, 3],
-  gru: [1, 0, 2],
-  simple: [0],
-};
-
-function recurrentKind(layer: Layer): RecurrentCellKind | null {
-  switch (layer.getClassName()) {
-    case 'RnnkitLSTM':
-      return 'lstm';
-    case 'RnnkitGRU':
-      return 'gru';
-    case 'RnnkitSimpleRNN':
-      return 'simple';
-    default:
-      return null;
-  }
-}
-
-/**
- * One recurrent layer (both directions of a `Bidirectional`) as one single-layer PyTorch module
- * `<prefix>`: `weight_ih_l0 = kernelᵀ`, `weight_hh_l0 = recurrent_kernelᵀ` with GRU blocks
- * z, r, h ↔ r, z, n; LSTM/SimpleRNN `bias_ih_l0 = bias`, `bias_hh_l0 = 0` (read back as
- * their sum); reset-after GRU `bias_ih_l0`, `bias_hh_l0` = Keras' rows 0 and 1; reset-before GRU
- * only `bias_ih_l0`. The backward layer's names end in `_reverse`.
- */
-function recurrentSlot(layer: Layer, prefix: string): TorchSlot {
-  const wrapper = layer as unknown as { forwardLayer?: Layer; backwardLayer?: Layer };
-  const directions: [Layer, string][] =
-    layer.getClassName() === 'Bidirectional'
-      ? [
-          [wrapper.forwardLayer!, 'l0'],
-          [wrapper.backwardLayer!, 'l0_reverse'],
-        ]
-      : [[layer, 'l0']];
-  const parts = directions.map(([inner, suffix]) => {
-    const kind = recurrentKind(inner);
-    if (kind === null) {
-      throw new RnnModelsError(
-        'RNN_MODELS_UNSUPPORTED_MODEL',
-        `exportTorch: layer '${layer.name}' (${inner.getClassName()}) is not one of rnnkit's lstm, gru or simpleRNN layers.`,
-      );
-    }
-    const kernel = weight(layer, 'kernel', inner.weights);
-    const recurrentKernel = weight(layer, 'recurrent_kernel', inner.weights);
-    const bias = weight(layer, 'bias', inner.weights);
-    const [inputs, width] = kernel.shape as [number, number];
-    const units = width / GATES[kind];
-    const resetAfter = kind === 'gru' && bias.shape.length === 2;
-    const names = {
-      ih: `${prefix}weight_ih_${suffix}`,
-      hh: `${prefix}weight_hh_${suffix}`,
-      bih: `${prefix}bias_ih_${suffix}`,
-      bhh: `${prefix}bias_hh_${suffix}`,
-    };
-    const shapes: [string, number[]][] = [
-      [names.ih, [width, inputs]],
-      [names.hh, [width, units]],
-      [names.bih, [width]],
-    ];
-    if (kind !== 'gru' || resetAfter) shapes.push([names.bhh, [width]]);
-    return {
-      inner,
-      kind,
-      units,
-      inputs,
-      width,
-      resetAfter,
-      names,
-      shapes,
-      variables: [kernel, recurrentKernel, bias],
-    };
-  });
-  return {
-    layer: layer.name,
-    variables: parts.flatMap((p) => p.variables),
-    shapes: new Map(parts.flatMap((p) => p.shapes)),
-    toTorch: (values) => {
-      const out = new Map<string, Float32Array>();
-      parts.forEach((p, d) => {
-        const [kernel, recurrentKernel, bias] = values.slice(3 * d, 3 * d + 3) as [
-          Float32Array,
-          Float32Array,
-          Float32Array,
-        ];
-        const order = ORDER[p.kind];
-        out.set(p.names.ih, blocksToTorch(kernel, order, p.units, p.inputs));
-        out.set(p.names.hh, blocksToTorch(recurrentKernel, order, p.units, p.units));
-        if (p.resetAfter) {
-          out.set(p.names.bih, reorder(bias.subarray(0, p.width), order, p.units));
-          out.set(p.names.bhh, reorder(bias.subarray(p.width), order, p.units));
-        } else {
-          out.set(p.names.bih, reorder(bias, order, p.units));
-          if (p.kind !== 'gru') out.set(p.names.bhh, new Float32Array(p.width));
-        }
-      });
-      return out;
-    },
-    fromTorch: (tensors) =>
-      parts.flatMap((p) => {
-        const get = (name: string) => tensors.get(name)!;
-        const stateDict = {
-          weight_ih_l0: get(p.names.ih),
-          weight_hh_l0: get(p.names.hh),
-          bias_ih_l0: get(p.names.bih),
-          // reset-before GRU: the converter wants both biases; row 0 is all that is kept
-          bias_hh_l0:
-            p.kind === 'gru' && !p.resetAfter
-              ? { shape: [p.width], data: new Float32Array(p.width) }
-              : get(p.names.bhh),
-        };
-        const converted =
-          p.kind === 'lstm'
-            ? lstmWeightsFromTorch(stateDict)
-            : p.kind === 'gru'
-              ? gruWeightsFromTorch(stateDict)
-              : simpleRnnWeightsFromTorch(stateDict);
-        let bias = converted.bias.values;
-        if (p.kind === 'gru' && !p.resetAfter) {
-          bias = bias.slice(0, p.width);
-        } else if (p.kind !== 'gru' && stateDict.bias_hh_l0.data.every((v) => v === 0)) {
-          // b + 0 is b except for −0: keep the bits of what rnnkit exported
-          bias = reorder(stateDict.bias_ih_l0.data, ORDER[p.kind], p.units);
-        }
-        return [converted.kernel.values, converted.recurrentKernel.values, bias];
-      }),
-  };
-}
-
-/** Keras `[cols, gates·units]` → PyTorch `[gates·units, cols]` with gate blocks reordered. */
-function blocksToTorch(
-  matrix: Float32Array,
-  order: readonly number[],
-  units: number,
-  cols: number,
-): Float32Array {
-  const width = order.length * units;
-  const out = new Float32Array(width * cols);
-  for (let k = 0; k < order.length; k++) {
-    const target = order[k]! * units;
-    for (let j = 0; j < units; j++) {
-      const row = (target + j) * cols;
-      const column = k * units + j;
-      for (let c = 0; c < cols; c++) out[row + c] = matrix[c * width + column]!;
-    }
-  }
-  return out;
-}
-
-function reorder(vector: Float32Array, order: readonly number[], units: number): Float32Array {
-  const out = new Float32Array(vector.length);
-  for (let k = 0; k < order.length; k++)
-    out.set(vector.subarray(k * units, (k + 1) * units), order[k]! * units);
-  return out;
-}
-
-function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c]!;
-  return out;
+  return entries;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The template and its options, read from the layers.
-
-interface DenseInfo {
-  readonly units: number;
-  readonly activation: ActivationName;
-  readonly timeDistributed: boolean;
-}
-
-function denseOf(layer: Layer): DenseInfo | null {
-  const kind = layer.getClassName();
-  if (kind === 'Dense') {
-    const config = layer.getConfig();
-    return {
-      units: config.units as number,
-      activation: config.activation as ActivationName,
-      timeDistributed: false,
-    };
-  }
-  if (kind === 'TimeDistributed') {
-    const inner = (layer as unknown as { layer: Layer }).layer;
-    const info = inner.getClassName() === 'Dense' ? denseOf(inner) : null;
-    return info === null ? null : { ...info, timeDistributed: true };
-  }
-  return null;
-}
 
 function unsupported(layer: Layer | null, problem: string): RnnModelsError {
   return new RnnModelsError(
