@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TYGER } from '../src/sample-text.js';
 import { launchChromium, OUTPUT, startPreview } from './harness.js';
 
 let server: PreviewServer;
@@ -108,7 +109,7 @@ describe('the web generator in Chromium', () => {
 
   it('trains in the page without freezing it, the loss falls, then generates; the download loads again', async () => {
     const { page, errors } = await openApp();
-    const text = TRAINING_TEXT.repeat(4);
+    const text = TYGER.repeat(4);
     await page.fill('#train-text', text);
     await page.fill('#train-seconds', '4');
     await page.fill('#train-units', '64');
@@ -197,21 +198,3 @@ describe('the web generator in Chromium', () => {
     await page.close();
   });
 });
-
-/** A short public-domain text (Blake, "The Tyger") to train on in the page. */
-const TRAINING_TEXT = `Tyger Tyger, burning bright,
-In the forests of the night;
-What immortal hand or eye,
-Could frame thy fearful symmetry?
-
-In what distant deeps or skies.
-Burnt the fire of thine eyes?
-On what wings dare he aspire?
-What the hand, dare seize the fire?
-
-And what shoulder, & what art,
-Could twist the sinews of thy heart?
-And when thy heart began to beat,
-What dread hand? & what dread feet?
-
-`;
