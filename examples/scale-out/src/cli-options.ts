@@ -3,8 +3,8 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: pnpm start [--stage all|prepare|finetune|import] [--text book.txt] [--cell gru|lstm]
-  [--units 128] [--embedding 32] [--sequence-length 64] [--batch 32] [--rnnkit-steps 120]
-  [--epochs 3] [--steps-per-epoch 60|all] [--learning-rate 0.003] [--nproc 2] [--dist-backend gloo|nccl]
+  [--units 128] [--embedding 32] [--sequence-length 64] [--batch 32] [--rnnkit-steps 100]
+  [--epochs 4] [--steps-per-epoch 400|all] [--learning-rate 0.003] [--nproc 2] [--dist-backend gloo|nccl]
   [--held-out 0.05] [--held-out-windows 200] [--prompt TEXT] [--max-new-tokens 300] [--temperature 0.6]
   [--python /usr/bin/python3] [--seed 42] [--threads 2] [--out out/scale-out]`;
 
@@ -58,9 +58,9 @@ function readFlags(argv: readonly string[]) {
         embedding: { type: 'string', default: '32' },
         'sequence-length': { type: 'string', default: '64' },
         batch: { type: 'string', default: '32' },
-        'rnnkit-steps': { type: 'string', default: '120' },
-        epochs: { type: 'string', default: '3' },
-        'steps-per-epoch': { type: 'string', default: '60' },
+        'rnnkit-steps': { type: 'string', default: '100' },
+        epochs: { type: 'string', default: '4' },
+        'steps-per-epoch': { type: 'string', default: '400' },
         'learning-rate': { type: 'string', default: '0.003' },
         nproc: { type: 'string', default: '2' },
         'dist-backend': { type: 'string', default: 'gloo' },
