@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { RnnModelsError } from '../errors.js';
+import { GRU, LSTM, SimpleRNN } from '../layers/recurrent-layers.js';
 import type { ActivationName, RecurrentCellKind } from '../templates/shared-options.js';
 import type { SafetensorsTensor } from './safetensors.js';
 import { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
@@ -204,17 +205,12 @@ const ORDER: Readonly<Record<RecurrentCellKind, readonly number[]>> = {
   simple: [0],
 };
 
+/** The cell of one of rnnkit's fused layers (subclasses too, e.g. seq2seq's decoder layers), else `null`. */
 export function recurrentKind(layer: Layer): RecurrentCellKind | null {
-  switch (layer.getClassName()) {
-    case 'RnnkitLSTM':
-      return 'lstm';
-    case 'RnnkitGRU':
-      return 'gru';
-    case 'RnnkitSimpleRNN':
-      return 'simple';
-    default:
-      return null;
-  }
+  if (layer instanceof LSTM) return 'lstm';
+  if (layer instanceof GRU) return 'gru';
+  if (layer instanceof SimpleRNN) return 'simple';
+  return null;
 }
 
 /**

@@ -17,6 +17,8 @@ describe('@rnnkit/rnn-models/node entry point', () => {
         'exportTorch',
         'importTorch',
         'TORCH_FILES',
+        'readTorchFiles',
+        'writeTorchFiles',
       ].sort(),
     );
     expect(node.CHECKPOINT_FILES).toEqual({

@@ -17,5 +17,5 @@ export type { SavedOptimizerState } from './optimizer-state.js';
 export { restoreOptimizer } from './optimizer-state.js';
 export type { SaveModelOptions, SaveModelResult } from './save-model.js';
 export { saveModel } from './save-model.js';
-export type { ExportTorchOptions, ExportTorchResult } from './torch-files.js';
-export { exportTorch, importTorch, TORCH_FILES } from './torch-files.js';
+export type { ExportTorchOptions, ExportTorchResult, TorchFiles } from './torch-files.js';
+export { exportTorch, importTorch, readTorchFiles, TORCH_FILES, writeTorchFiles } from './torch-files.js';

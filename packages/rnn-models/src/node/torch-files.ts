@@ -57,23 +57,8 @@ export async function exportTorch(
 ): Promise<ExportTorchResult> {
   const target = checkpointDir(dir, 'exportTorch');
   const { config, safetensors } = encodeTorchModel(model, options);
-  const files: Record<string, number> = {};
-  try {
-    await replaceDirectory(
-      target,
-      async (temp) => {
-        files[TORCH_FILES.weights] = await writeNewFileDurably(join(temp, TORCH_FILES.weights), safetensors);
-        files[TORCH_FILES.config] = await writeNewFileDurably(
-          join(temp, TORCH_FILES.config),
-          `${JSON.stringify(config, null, 2)}\n`,
-        );
-      },
-      { rank: rankExport, checkReplaceable: checkExportReplaceable, caller: 'exportTorch' },
-    );
-  } catch (error) {
-    throw asIoError(error, 'exportTorch: writing', target);
-  }
-  return { path: target, files, config };
+  const { path, files } = await writeTorchFiles(target, { config, safetensors }, 'exportTorch');
+  return { path, files, config };
 }
 
 /**
@@ -94,44 +79,102 @@ export async function exportTorch(
  * ```
  */
 export async function importTorch(dir: string): Promise<DecodedTorchModel> {
-  const target = checkpointDir(dir, 'importTorch');
+  const files = await readTorchFiles(dir, 'importTorch');
+  checkTorchConfig(files.config, files.configPath);
+  return decodeTorchModel(files.config, files.safetensors, files.weightsPath);
+}
+
+/** The two files of a PyTorch export, as {@link writeTorchFiles} takes them. */
+export interface TorchFiles {
+  /** Written as `config.json`; its `format` must be `'rnnkit-torch'`. */
+  readonly config: { readonly format: string };
+  /** Written as `model.safetensors`. */
+  readonly safetensors: Uint8Array;
+}
+
+/**
+ * Writes a PyTorch export's two files into `dir` atomically, with {@link exportTorch}'s rules
+ * (only a missing or empty directory or an earlier export is replaced) — for packages that encode
+ * architectures of their own (seq2seq's `exportTorchEncoderDecoder`).
+ * @throws {RnnModelsError} `RNN_MODELS_INVALID_OPTION` for a `dir` it may not replace,
+ * `RNN_MODELS_IO_ERROR` when the filesystem refuses.
+ */
+export async function writeTorchFiles(
+  dir: string,
+  files: TorchFiles,
+  caller = 'exportTorch',
+): Promise<{ path: string; files: Record<string, number> }> {
+  const target = checkpointDir(dir, caller);
+  const written: Record<string, number> = {};
   try {
-    // an interrupted exportTorch may have left the newest complete copy beside dir
+    await replaceDirectory(
+      target,
+      async (temp) => {
+        written[TORCH_FILES.weights] = await writeNewFileDurably(
+          join(temp, TORCH_FILES.weights),
+          files.safetensors,
+        );
+        written[TORCH_FILES.config] = await writeNewFileDurably(
+          join(temp, TORCH_FILES.config),
+          `${JSON.stringify(files.config, null, 2)}\n`,
+        );
+      },
+      { rank: rankExport, checkReplaceable: (path) => checkExportReplaceable(path, caller), caller },
+    );
+  } catch (error) {
+    throw asIoError(error, `${caller}: writing`, target);
+  }
+  return { path: target, files: written };
+}
+
+/**
+ * Reads a PyTorch export's two files (the newest complete copy, if an export was interrupted):
+ * `config` parsed but not checked, `safetensors` as bytes.
+ * @throws {RnnModelsError} `RNN_MODELS_CHECKPOINT_CORRUPT` for a missing file or a config that is
+ * not JSON; `RNN_MODELS_IO_ERROR` when the filesystem refuses.
+ */
+export async function readTorchFiles(
+  dir: string,
+  caller = 'importTorch',
+): Promise<{ config: unknown; safetensors: Uint8Array; configPath: string; weightsPath: string }> {
+  const target = checkpointDir(dir, caller);
+  try {
+    // an interrupted export may have left the newest complete copy beside dir
     const found = await resolveDirectory(target, rankExport);
     const path = found?.path ?? target;
     const configPath = join(path, TORCH_FILES.config);
     const weightsPath = join(path, TORCH_FILES.weights);
-    const configText = await readOrCorrupt(configPath);
+    const configText = await readOrCorrupt(configPath, caller);
     let config: unknown;
     try {
       config = JSON.parse(configText.toString('utf8'));
     } catch (cause) {
       throw new RnnModelsError(
         'RNN_MODELS_CHECKPOINT_CORRUPT',
-        `importTorch: ${configPath} is not JSON (${(cause as Error).message}).`,
+        `${caller}: ${configPath} is not JSON (${(cause as Error).message}).`,
         { cause },
       );
     }
-    checkTorchConfig(config, configPath);
-    const bytes = await readOrCorrupt(weightsPath);
-    return decodeTorchModel(
+    const bytes = await readOrCorrupt(weightsPath, caller);
+    return {
       config,
-      new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      safetensors: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      configPath,
       weightsPath,
-    );
+    };
   } catch (error) {
-    throw asIoError(error, 'importTorch: reading', target);
+    throw asIoError(error, `${caller}: reading`, target);
   }
 }
 
-async function readOrCorrupt(path: string): Promise<Buffer> {
+async function readOrCorrupt(path: string, caller: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
     if (!isNotFound(error)) throw error;
     throw new RnnModelsError(
       'RNN_MODELS_CHECKPOINT_CORRUPT',
-      `importTorch: ${path} is missing. A PyTorch export is a directory holding ${TORCH_FILES.weights} and ${TORCH_FILES.config} ` +
+      `${caller}: ${path} is missing. A PyTorch export is a directory holding ${TORCH_FILES.weights} and ${TORCH_FILES.config} ` +
         '(written by exportTorch or rnnkit_torch.save).',
       { cause: error },
     );
@@ -157,7 +200,7 @@ async function rankExport(path: string): Promise<number | null> {
 }
 
 /** Only an empty directory or an export (the two files, rnnkit's marker) may be replaced. */
-async function checkExportReplaceable(target: string): Promise<void> {
+async function checkExportReplaceable(target: string, caller: string): Promise<void> {
   const names = await readdir(target);
   if (names.length === 0) return;
   const known = new Set<string>([TORCH_FILES.weights, TORCH_FILES.config, MARKER_FILE]);
@@ -166,7 +209,7 @@ async function checkExportReplaceable(target: string): Promise<void> {
   if (foreign.length === 0 && format === TORCH_CONFIG_FORMAT) return;
   throw new RnnModelsError(
     'RNN_MODELS_INVALID_OPTION',
-    `exportTorch: ${target} exists and is not a PyTorch export rnnkit can replace: ${
+    `${caller}: ${target} exists and is not a PyTorch export rnnkit can replace: ${
       format !== TORCH_CONFIG_FORMAT
         ? `it has no ${TORCH_FILES.config} of format '${TORCH_CONFIG_FORMAT}'`
         : `it also holds ${foreign.slice(0, 5).join(', ')}`
