@@ -33,6 +33,8 @@ FORMAT_VERSION = 1
 WEIGHTS_FILE = 'model.safetensors'
 CONFIG_FILE = 'config.json'
 TEMPLATES = ('languageModel', 'sequenceClassifier', 'sequenceTagger', 'forecaster')
+# @rnnkit/seq2seq's encoderDecoder: the same files, its own options
+SEQ2SEQ = 'encoderDecoder'
 
 # Every template's options and defaults, as rnnkit's DEFAULT_*_OPTIONS (seed is irrelevant here).
 _SHARED = {
@@ -143,44 +145,53 @@ class Recurrent(nn.Module):
 
     def forward(self, x, mask=None):
         """x [batch, time, features]; mask [batch, time] bool or None → [batch, time, directions·units]."""
+        return self.run(x, mask)[0]
+
+    def run(self, x, mask=None, initial=None):
+        """The outputs and the final `(h, c)` of each direction (`c` None but for LSTMs), starting
+        the forward direction from `initial` = `(h0, c0)` ([batch, units]) when given."""
         if self.training and self.dropout > 0:
             # Keras' input dropout: one mask per sequence, the same at every step
             keep = torch.bernoulli(torch.full((x.shape[0], 1, x.shape[2]), 1 - self.dropout, device=x.device))
             x = x * keep / (1 - self.dropout)
         if self._native(mask):
-            return self._fused(x)
-        outputs = []
+            return self._fused(x, initial)
+        outputs, finals = [], []
         for suffix, reverse in [('l0', False), ('l0_reverse', True)][:2 if self.bidirectional else 1]:
             xs = torch.flip(x, [1]) if reverse else x
             ms = None if mask is None else (torch.flip(mask, [1]) if reverse else mask)
-            out = self._loop(xs, ms, suffix)
+            out, h, c = self._loop(xs, ms, suffix, None if reverse else initial)
             outputs.append(torch.flip(out, [1]) if reverse else out)
-        return torch.cat(outputs, dim=2)
+            finals.append((h, c if self.cell == 'lstm' else None))
+        return torch.cat(outputs, dim=2), finals
 
-    def _fused(self, x):
+    def _fused(self, x, initial=None):
         weights = []
         for suffix in ['l0', 'l0_reverse'][:2 if self.bidirectional else 1]:
             weights += [getattr(self, f'{name}_{suffix}') for name in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh')]
         directions = 2 if self.bidirectional else 1
-        h0 = x.new_zeros(directions, x.shape[0], self.units)
+        zeros = x.new_zeros(directions, x.shape[0], self.units)
+        h0 = zeros if initial is None else torch.cat([initial[0].unsqueeze(0), zeros[1:]])
         if self.cell == 'lstm':
-            out, _, _ = torch.lstm(x, (h0, h0), weights, True, 1, 0.0, self.training, self.bidirectional, True)
-        elif self.cell == 'gru':
-            out, _ = torch.gru(x, h0, weights, True, 1, 0.0, self.training, self.bidirectional, True)
+            c0 = zeros if initial is None else torch.cat([initial[1].unsqueeze(0), zeros[1:]])
+            out, h_n, c_n = torch.lstm(x, (h0, c0), weights, True, 1, 0.0, self.training, self.bidirectional, True)
+            return out, [(h_n[d], c_n[d]) for d in range(directions)]
+        if self.cell == 'gru':
+            out, h_n = torch.gru(x, h0, weights, True, 1, 0.0, self.training, self.bidirectional, True)
         else:
             fn = torch.rnn_tanh if self.activation == 'tanh' else torch.rnn_relu
-            out, _ = fn(x, h0, weights, True, 1, 0.0, self.training, self.bidirectional, True)
-        return out
+            out, h_n = fn(x, h0, weights, True, 1, 0.0, self.training, self.bidirectional, True)
+        return out, [(h_n[d], None) for d in range(directions)]
 
-    def _loop(self, x, mask, suffix):
+    def _loop(self, x, mask, suffix, initial=None):
         act = ACTIVATIONS[self.activation]
         w_ih, w_hh = getattr(self, f'weight_ih_{suffix}'), getattr(self, f'weight_hh_{suffix}')
         b_ih = getattr(self, f'bias_ih_{suffix}')
         b_hh = getattr(self, f'bias_hh_{suffix}') if self.reset_after else None
         batch, steps = x.shape[0], x.shape[1]
         projected = F.linear(x, w_ih, b_ih)
-        h = x.new_zeros(batch, self.units)
-        c = x.new_zeros(batch, self.units)
+        h = x.new_zeros(batch, self.units) if initial is None else initial[0]
+        c = x.new_zeros(batch, self.units) if initial is None or initial[1] is None else initial[1]
         recurrent_keep = None
         if self.training and self.recurrent_dropout > 0:
             recurrent_keep = torch.bernoulli(torch.full_like(h, 1 - self.recurrent_dropout)) / (1 - self.recurrent_dropout)
@@ -215,7 +226,111 @@ class Recurrent(nn.Module):
                 c_new = torch.where(keep, c_new, c)
             h, c = h_new, c_new
             outputs.append(h)
-        return torch.stack(outputs, dim=1)
+        return torch.stack(outputs, dim=1), h, c
+
+
+SEQ2SEQ_DEFAULTS = {'sourceVocabularySize': None, 'targetVocabularySize': None, 'embeddingDim': 64,
+                    'units': 128, 'cell': 'gru', 'layers': 1, 'bidirectionalEncoder': False,
+                    'attention': 'luong-dot', 'dropout': 0.0, 'seed': None}
+ATTENTION_KINDS = ('none', 'luong-dot', 'luong-general', 'bahdanau')
+MASKED_SCORE = -1e9
+
+
+def resolve_seq2seq_options(options):
+    unknown = sorted(set(options) - set(SEQ2SEQ_DEFAULTS))
+    if unknown:
+        raise ConfigError(f'encoderDecoder: unknown option(s) {unknown} (known: {sorted(SEQ2SEQ_DEFAULTS)})')
+    o = {**SEQ2SEQ_DEFAULTS, **options}
+    for name in ('sourceVocabularySize', 'targetVocabularySize'):
+        if o[name] is None:
+            raise ConfigError(f'encoderDecoder: option {name!r} is required')
+    if o['cell'] not in ('gru', 'lstm') or o['attention'] not in ATTENTION_KINDS:
+        raise ConfigError(f"encoderDecoder: bad cell {o['cell']!r} or attention {o['attention']!r}")
+    return o
+
+
+class Attention(nn.Module):
+    """seq2seq's attention: scores (Luong dot/general or Bahdanau) of the decoder outputs against
+    the encoder outputs, padding ids masked to -1e9, softmax, context, `tanh([context, decoder]·W_c)`.
+    Keras' matrices are stored as `nn.Linear` weights: `wa.weight = W_aᵀ`, `w1`, `w2` likewise,
+    `v.weight = vᵀ [1, units]`, `wc.weight = W_cᵀ [units, 2·units]`."""
+
+    def __init__(self, score, units):
+        super().__init__()
+        self.score = score
+        if score == 'luong-general':
+            self.wa = nn.Linear(units, units, bias=False)
+        if score == 'bahdanau':
+            self.w1 = nn.Linear(units, units, bias=False)
+            self.w2 = nn.Linear(units, units, bias=False)
+            self.v = nn.Linear(units, 1, bias=False)
+        self.wc = nn.Linear(2 * units, units, bias=False)
+
+    def weights(self, decoder, encoder, source_mask):
+        if self.score == 'luong-dot':
+            scores = decoder @ encoder.transpose(1, 2)
+        elif self.score == 'luong-general':
+            scores = decoder @ self.wa(encoder).transpose(1, 2)
+        else:
+            energy = torch.tanh(self.w1(decoder).unsqueeze(2) + self.w2(encoder).unsqueeze(1))
+            scores = self.v(energy).squeeze(-1)
+        scores = torch.where(source_mask.unsqueeze(1), scores, torch.full_like(scores, MASKED_SCORE))
+        return torch.softmax(scores, dim=-1)
+
+    def forward(self, decoder, encoder, source_mask):
+        context = self.weights(decoder, encoder, source_mask) @ encoder
+        return torch.tanh(self.wc(torch.cat([context, decoder], dim=-1)))
+
+
+class EncoderDecoderModel(nn.Module):
+    """The twin of @rnnkit/seq2seq's encoderDecoder: source Embedding (id 0 masked) → recurrent
+    encoder layers (bidirectional: outputs and final states of both directions summed) → target
+    Embedding → decoder layers, layer i starting from encoder layer i's final state(s) → attention
+    → Dense logits. `module(source_ids, decoder_input_ids)` returns the logits
+    `[batch, targetLength, targetVocabularySize]`, as the rnnkit model's `predict`. State-dict
+    names: `source_embedding.weight`, `encoder.<i>.weight_ih_l0[_reverse]`…,
+    `target_embedding.weight`, `decoder.<i>.…`, `attention.wc.weight`…, `output.weight|bias`."""
+
+    def __init__(self, options):
+        super().__init__()
+        o = resolve_seq2seq_options(options)
+        self.template, self.options = SEQ2SEQ, o
+        e, u = o['embeddingDim'], o['units']
+        self.source_embedding = nn.Embedding(o['sourceVocabularySize'], e, padding_idx=0)
+        self.encoder = nn.ModuleList(
+            Recurrent(o['cell'], e if i == 0 else u, u, o['bidirectionalEncoder'], 'tanh', True, o['dropout'], 0.0)
+            for i in range(o['layers']))
+        self.target_embedding = nn.Embedding(o['targetVocabularySize'], e, padding_idx=0)
+        self.decoder = nn.ModuleList(
+            Recurrent(o['cell'], e if i == 0 else u, u, False, 'tanh', True, o['dropout'], 0.0)
+            for i in range(o['layers']))
+        if o['attention'] != 'none':
+            self.attention = Attention(o['attention'], u)
+        self.output = nn.Linear(u, o['targetVocabularySize'])
+
+    def forward(self, source_ids, decoder_input_ids, output='logits'):
+        if output != 'logits':
+            raise ValueError("encoderDecoder outputs logits only (output='logits')")
+        source_ids, decoder_input_ids = source_ids.long(), decoder_input_ids.long()
+        source_mask = source_ids != 0
+        x = self.source_embedding(source_ids)
+        states = []
+        for layer in self.encoder:
+            out, finals = layer.run(x, source_mask)
+            if layer.bidirectional:
+                x = out[..., :layer.units] + out[..., layer.units:]
+                (hf, cf), (hb, cb) = finals
+                states.append((hf + hb, None if cf is None else cf + cb))
+            else:
+                x = out
+                states.append(finals[0])
+        y = self.target_embedding(decoder_input_ids)
+        target_mask = decoder_input_ids != 0
+        for layer, state in zip(self.decoder, states):
+            y, _ = layer.run(y, target_mask, initial=state)
+        if self.options['attention'] != 'none':
+            y = self.attention(y, x, source_mask)
+        return self.output(y)
 
 
 def _batch_norm(features):
@@ -320,7 +435,7 @@ class RnnkitModel(nn.Module):
 def public_options(module):
     """The module's options as rnnkit's template takes them (resetAfter only for GRUs, no seed)."""
     options = {k: v for k, v in module.options.items() if k != 'seed'}
-    if options['cell'] != 'gru':
+    if module.template != SEQ2SEQ and options['cell'] != 'gru':
         del options['resetAfter']
     return options
 
@@ -331,6 +446,8 @@ def build(config):
         raise ConfigError(f"config format is {config.get('format')!r}, expected {FORMAT!r}")
     if config.get('formatVersion') != FORMAT_VERSION:
         raise ConfigError(f"config formatVersion {config.get('formatVersion')!r} is not {FORMAT_VERSION}")
+    if config.get('template') == SEQ2SEQ:
+        return EncoderDecoderModel(config.get('options', {}))
     return RnnkitModel(config['template'], config.get('options', {}))
 
 

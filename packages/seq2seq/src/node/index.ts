@@ -2,6 +2,16 @@
  * `@rnnkit/seq2seq/node`: saving and loading translators on the local filesystem (node:fs,
  * through `@rnnkit/rnn-models/node`). Node-only, kept out of the browser entry `@rnnkit/seq2seq`.
  */
+
+export type {
+  EncoderDecoderTorchConfig,
+  EncodeTorchEncoderDecoderOptions,
+} from '../torch-interop.js';
+export {
+  decodeTorchEncoderDecoder,
+  ENCODER_DECODER_TEMPLATE,
+  encodeTorchEncoderDecoder,
+} from '../torch-interop.js';
 export type {
   JsonObject,
   LoadedEncoderDecoder,
@@ -17,3 +27,4 @@ export {
   TRANSLATOR_FORMAT,
   TRANSLATOR_FORMAT_VERSION,
 } from '../translator-io.js';
+export { exportTorchEncoderDecoder, importTorchEncoderDecoder } from './torch-files.js';
