@@ -45,6 +45,16 @@ describe('exportTorch / importTorch', () => {
     copy.dispose();
   });
 
+  it('rejects misspelt options, naming the closest', async () => {
+    const model = tagger();
+    const error = await fails(
+      'RNN_MODELS_INVALID_OPTION',
+      exportTorch(model, root.fresh(), { extra: {} } as never),
+    );
+    expect(error.message).toContain("'extras'");
+    model.dispose();
+  });
+
   it('never replaces a directory it did not write, and leaves it untouched', async () => {
     const model = tagger();
     const dir = root.fresh();
