@@ -12,6 +12,8 @@ padded sequence reversed), BatchNormalization (eps 1e-3, momentum 0.01 = Keras' 
 Dense heads and the output activation. `module(x)` returns what rnnkit's `model.predict(x)`
 does (probabilities unless `logits`); `module.logits(x)` the output before its softmax/sigmoid,
 for training with `F.cross_entropy` (`module(x, output='logits')` under DDP).
+`EncoderDecoderModel` is the twin of @rnnkit/seq2seq's encoderDecoder (config template
+'encoderDecoder'): `module(source_ids, decoder_input_ids)` returns its logits.
 
 Depends on PyTorch only (tested with Debian's python3-torch 1.13); safetensors is read and
 written here (the format is small), so the `safetensors` package is not needed.
