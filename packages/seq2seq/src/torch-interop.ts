@@ -44,7 +44,7 @@ export interface EncodeTorchEncoderDecoderOptions {
  * with PyTorch `state_dict` names — `source_embedding.weight`, `encoder.<i>.weight_ih_l0[_reverse]`
  * …, `target_embedding.weight`, `decoder.<i>.…`, `attention.{wa,w1,w2,v,wc}.weight` (Keras'
  * matrices transposed, as `nn.Linear` stores them), `output.weight|bias` — and the config. The
- * recurrent and Dense layers go through rn-models' `layersToTorch` (its README table).
+ * recurrent and Dense layers go through rnn-models' `layersToTorch` (its README table).
  *
  * Tensors: reads the weights; leaves none behind.
  * @example
@@ -133,7 +133,7 @@ function mismatch(source: string, problem: string): RnnModelsError {
   );
 }
 
-/** The layers rn-models maps, with the names rnnkit_torch.EncoderDecoderModel gives them. */
+/** The layers rnn-models maps, with the names rnnkit_torch.EncoderDecoderModel gives them. */
 function layerEntries(model: EncoderDecoder): TorchLayerEntry[] {
   const { cell, layers, bidirectionalEncoder } = model.config;
   const named = (suffix: string) => {

@@ -1,7 +1,4 @@
 import type { layers } from '@tensorflow/tfjs-layers';
-
-type Layer = layers.Layer;
-
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
 import { type ForecasterOptions, forecaster } from '../templates/forecaster.js';
@@ -20,6 +17,8 @@ import {
   torchLayerShapes,
   torchMismatch,
 } from './torch-layers.js';
+
+type Layer = layers.Layer;
 
 /** `format` of a `config.json` written by `exportTorch` / `rnnkit_torch.save`. */
 export const TORCH_CONFIG_FORMAT = 'rnnkit-torch';
