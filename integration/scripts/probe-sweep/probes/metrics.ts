@@ -49,7 +49,13 @@ import {
   wordErrorRate,
   wordErrorRates,
 } from '@rnnkit/metrics';
-import { confusionMatrixSvg, embeddingScatterSvg, plotHistorySvg, svgToPng } from '@rnnkit/metrics/plots';
+import {
+  confusionMatrixSvg,
+  embeddingScatterSvg,
+  forecastPlotSvg,
+  plotHistorySvg,
+  svgToPng,
+} from '@rnnkit/metrics/plots';
 import {
   binaryAccuracy,
   categoricalAccuracy,
@@ -413,6 +419,19 @@ const suite: ProbeSuite = {
       tensorCalls(() => [tf.zeros([4]), tf.zeros([2, 3])], topKAccuracy()),
     ),
     // ---- plots ----
+    probe(
+      'forecastPlotSvg: forecast shorter than truth',
+      'bad-type',
+      { code: 'METRICS_LENGTH_MISMATCH' },
+      () => forecastPlotSvg([1, 2], { model: [1] }),
+    ),
+    probe('forecastPlotSvg: NaN truth', 'non-finite', NON_FINITE, () =>
+      forecastPlotSvg([1, Number.NaN], { model: [1, 2] }),
+    ),
+    probe('forecastPlotSvg: misspelt titel', 'misspelt-option', OPTION, () =>
+      forecastPlotSvg([1, 2], { model: [1, 2] }, { titel: 'x' } as never),
+    ),
+    probe('forecastPlotSvg: null truth', 'bad-type', 'error', () => forecastPlotSvg(null as never, {})),
     probe('confusionMatrixSvg: []', 'empty', SHAPE, () => confusionMatrixSvg([])),
     probe('confusionMatrixSvg: NaN cell', 'non-finite', NON_FINITE, () => confusionMatrixSvg([[Number.NaN]])),
     probe('confusionMatrixSvg: null', 'bad-type', 'error', () => confusionMatrixSvg(null as never)),

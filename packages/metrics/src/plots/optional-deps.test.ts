@@ -4,6 +4,7 @@ import { MetricsError } from '../errors.js';
 import {
   confusionMatrixSvg,
   embeddingScatterSvg,
+  forecastPlotSvg,
   PLOTS_INSTALL_HINT,
   plotHistorySvg,
   svgToPng,
@@ -29,6 +30,7 @@ describe('plots without their optional dependencies', () => {
     expect(PLOTS_INSTALL_HINT).toBe('npm install vega vega-lite @resvg/resvg-js');
     await expectMissing(confusionMatrixSvg([[1]]), 'vega-lite');
     await expectMissing(embeddingScatterSvg([[0, 0]], ['a']), 'vega-lite');
+    await expectMissing(forecastPlotSvg([1, 2], { model: [1, 2] }), 'vega-lite');
     await expectMissing(plotHistorySvg({ epoch: [0], history: { loss: [1] } }), 'vega-lite');
     await expectMissing(
       svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'),
