@@ -33,12 +33,6 @@ function showMessage(id: string, text: string | null, kind: 'error' | 'info' = '
   box.classList.toggle('info', kind === 'info');
 }
 
-// Anything unexpected still reaches the page.
-window.addEventListener('error', (event) => showMessage('message', `Unexpected error: ${event.message}`));
-window.addEventListener('unhandledrejection', (event) =>
-  showMessage('message', `Unexpected error: ${(event.reason as Error)?.message ?? String(event.reason)}`),
-);
-
 function setModel(loaded: LoadedModel, source: string): void {
   current?.model.dispose();
   current = { ...loaded, source };
