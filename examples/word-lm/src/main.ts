@@ -140,6 +140,8 @@ async function main(cli: CliSettings): Promise<void> {
   );
   console.log(`History plot: ${plot}`);
   if (cli.quality) {
+    const stillFalling =
+      validationLosses.length > 0 && validationLosses.at(-1) === Math.min(...validationLosses);
     const seconds = (performance.now() - processStarted) / 1000;
     const results = {
       summary: {
@@ -162,7 +164,9 @@ async function main(cli: CliSettings): Promise<void> {
         note:
           gruPerplexity <= knPerplexity
             ? `The GRU (window of ${settings.sequenceLength} words) beats the interpolated modified Kneser–Ney trigram on the same tokens and ${vocabulary.vocabularySize}-word vocabulary (<unk> included).`
-            : 'The GRU misses the trigram: more epochs (a longer time budget) or a smaller output layer per step would close it.',
+            : `The GRU misses the trigram after ${(trained.windows / validationStart).toFixed(1)} passes over the training text ` +
+              `(${Math.round(trained.windows / trained.seconds)} windows/s on a shared machine, load ${machine.loadAverage[0].toFixed(1)}); ` +
+              `its validation perplexity ${stillFalling ? 'was still falling' : 'had levelled off'} — more passes (a longer --minutes, a quiet machine, 2 threads) would close it.`,
       },
       task: 'word-level language model: held-out perplexity on the last 10% of the token stream, never trained on',
       text: source,

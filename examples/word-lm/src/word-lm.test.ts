@@ -91,9 +91,9 @@ describe('flags', () => {
   it('has the documented defaults for start and quality', () => {
     expect(parseCli([])).toMatchObject({
       corpus: 'moby-dick',
-      minCount: 2,
+      minCount: 5,
       sequenceLength: 5,
-      units: [256, 256],
+      units: [256, 128],
       minutes: Number(DEFAULTS.start.minutes),
       stepsPerEpoch: Number(DEFAULTS.start['steps-per-epoch']),
       heldOutFraction: 0.1,
@@ -101,8 +101,9 @@ describe('flags', () => {
     expect(parseCli(['--', '--quality'])).toMatchObject({
       quality: true,
       minutes: Number(DEFAULTS.quality.minutes),
-      stepsPerEpoch: Number.POSITIVE_INFINITY,
+      stepsPerEpoch: Number(DEFAULTS.quality['steps-per-epoch']),
     });
+    expect(parseCli(['--steps-per-epoch', 'all']).stepsPerEpoch).toBe(Number.POSITIVE_INFINITY);
     expect(parseCli(['--top-k', 'all']).topK).toBeNull();
   });
 
