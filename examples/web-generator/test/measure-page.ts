@@ -11,9 +11,10 @@ if (process.env['WEB_GENERATOR_SKIP_BUILD'] !== '1' || !existsSync(join(ROOT, 'd
 const { server, url } = await startPreview();
 const browser = await launchChromium();
 const results: Record<string, unknown>[] = [];
+mkdirSync(OUTPUT, { recursive: true });
 try {
   for (const query of ['', '?threads=1']) {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     await page.goto(url + query);
     await page.waitForSelector('#generate:not([disabled])', { timeout: 60_000 });
     const badge = (await page.textContent('#backend')) ?? '';
@@ -52,11 +53,11 @@ try {
       ],
     });
     console.log(results.at(-1));
+    await page.screenshot({ path: join(OUTPUT, `measure${query ? '-one-thread' : ''}.png`), fullPage: true });
     await page.close();
   }
 } finally {
   await browser.close();
   await server.close();
 }
-mkdirSync(OUTPUT, { recursive: true });
 writeFileSync(join(OUTPUT, 'page-measurements.json'), `${JSON.stringify(results, null, 2)}\n`);
