@@ -11,7 +11,7 @@ For every case:
                                 rnnkit_torch.save; expected.json its outputs on the same input
 expected.json: {"output": nested float32 lists (shortest repr that reads back as the same float32)}.
 
-Also @rnnkit/seq2seq's encoderDecoder (packages/seq2seq/src/node/fixtures/torch/<case>/): PyTorch
+Also @rnnkit/seq2seq's encoderDecoder (packages/seq2seq/test/fixtures/torch/<case>/): PyTorch
 builds rnnkit_torch.EncoderDecoderModel from SEQ2SEQ_CASES, saves it, and records its logits on
 source and decoder ids with padding; LSTM `bias_hh` are zeroed so that rnnkit's re-export of the
 imported model is byte-comparable with PyTorch's file.
@@ -52,7 +52,7 @@ def write_expected(directory, output, module):
     }, separators=(',', ':')) + '\n', encoding='utf-8')
 
 
-SEQ2SEQ_ROOT = HERE.parents[1] / 'seq2seq' / 'src' / 'node' / 'fixtures' / 'torch'
+SEQ2SEQ_ROOT = HERE.parents[1] / 'seq2seq' / 'test' / 'fixtures' / 'torch'
 SEQ2SEQ_CASES = [
     ('gru-luong-dot', {'cell': 'gru', 'layers': 1, 'attention': 'luong-dot'}),
     ('lstm-bidirectional-bahdanau', {'cell': 'lstm', 'layers': 2, 'bidirectionalEncoder': True, 'attention': 'bahdanau'}),

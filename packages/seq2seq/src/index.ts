@@ -66,5 +66,14 @@ export {
   teacherForcingBatch,
   teacherForcingBatches,
 } from './teacher-forcing.js';
+export type {
+  EncoderDecoderTorchConfig,
+  EncodeTorchEncoderDecoderOptions,
+} from './torch-interop.js';
+export {
+  decodeTorchEncoderDecoder,
+  ENCODER_DECODER_TEMPLATE,
+  encodeTorchEncoderDecoder,
+} from './torch-interop.js';
 export type { DecodingMethod, TranslateOptions, Translation } from './translate.js';
 export { DECODING_METHODS, DEFAULT_TRANSLATE_OPTIONS, translate, translateTexts } from './translate.js';

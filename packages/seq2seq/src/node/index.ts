@@ -4,15 +4,6 @@
  */
 
 export type {
-  EncoderDecoderTorchConfig,
-  EncodeTorchEncoderDecoderOptions,
-} from '../torch-interop.js';
-export {
-  decodeTorchEncoderDecoder,
-  ENCODER_DECODER_TEMPLATE,
-  encodeTorchEncoderDecoder,
-} from '../torch-interop.js';
-export type {
   JsonObject,
   LoadedEncoderDecoder,
   LoadedTranslator,

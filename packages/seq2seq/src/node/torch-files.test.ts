@@ -13,11 +13,11 @@ import { decodeTorchEncoderDecoder, encodeTorchEncoderDecoder } from '../torch-i
 import { exportTorchEncoderDecoder, importTorchEncoderDecoder } from './torch-files.js';
 
 /**
- * fixtures/torch/<case>: encoder–decoders PyTorch built (rnnkit_torch.EncoderDecoderModel) and saved
+ * test/fixtures/torch/<case>: encoder–decoders PyTorch built (rnnkit_torch.EncoderDecoderModel) and saved
  * with rnnkit_torch.save, with their logits on padded source and decoder ids; made by
  * packages/rnn-models/scripts/make_torch_model_fixtures.py.
  */
-const ROOT = new URL('./fixtures/torch/', import.meta.url);
+const ROOT = new URL('../../test/fixtures/torch/', import.meta.url);
 const CASES = readdirSync(ROOT).sort();
 interface Expected {
   readonly sourceIds: number[][];
