@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './harness.js';
+import { ROOT } from './paths.js';
 
 const assets = join(ROOT, 'dist/assets');
 const scripts = () =>

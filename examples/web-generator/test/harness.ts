@@ -1,12 +1,11 @@
 // Shared by the end-to-end tests and the page measurements: build the app once, serve it with
 // `vite preview` (COOP/COEP headers included), and drive Debian's Chromium with playwright-core.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
+import { ROOT } from './paths.js';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url));
+export { OUTPUT, ROOT } from './paths.js';
 
 /** `vite build` into dist/ (warnings about Node-only modules of unused loaders silenced). */
 export async function buildApp(): Promise<void> {

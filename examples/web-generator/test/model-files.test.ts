@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateText } from '../src/generate.js';
 import { loadModelFiles, type ModelFile, ModelFilesError, toModelFiles } from '../src/model-files.js';
-import { ROOT } from './harness.js';
+import { ROOT } from './paths.js';
 
 const folder = join(ROOT, 'public/models/moby-dick');
 const file = (name: string): ModelFile => {
