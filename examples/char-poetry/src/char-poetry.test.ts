@@ -41,7 +41,7 @@ describe('flags', () => {
       batchSize: 256,
       prompt: 'To be or not to be.',
     });
-    expect(parseCli(['--', '--quality'])).toMatchObject({ quality: true, epochs: 8, stepsPerEpoch: 1000 });
+    expect(parseCli(['--', '--quality'])).toMatchObject({ quality: true, epochs: 12, stepsPerEpoch: 1000 });
     expect(parseCli(['--steps-per-epoch', 'all'])?.stepsPerEpoch).toBe(Number.POSITIVE_INFINITY);
     expect(parseCli(['--help'])).toBeNull();
   });

@@ -3,10 +3,10 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: pnpm start [--text FILE | --csv poems.csv --author "William Shakespeare"] [flags]
-  --quality                 the full run: 8 × 1000 batches (~2 passes over Moby-Dick); writes results/
+  --quality                 the full run: 12 × 1000 batches (~3 passes over Moby-Dick); writes results/
   --text FILE               any UTF-8 text instead of Moby-Dick (a Gutenberg header/footer is stripped)
   --csv FILE --author NAME  the Kaggle poetry CSV (author,content,poem name,age,type): NAME's poems
-  --epochs N                epochs (start 3, quality 8); --patience may stop sooner
+  --epochs N                epochs (start 3, quality 12); --patience may stop sooner
   --steps-per-epoch N|all   batches per epoch (start 300, quality 1000; all: every window)
   --batch N (256)  --learning-rate F (0.004)  --final-learning-rate-fraction F (0.05)  --patience N (0: off)
   --shuffle-buffer N        windows in the shuffle buffer (100000)
@@ -47,7 +47,7 @@ export interface CliSettings {
 /** `start` and `quality` differ only in these defaults (README: "Settings"). */
 const DEFAULTS = {
   start: { epochs: '3', 'steps-per-epoch': '300' },
-  quality: { epochs: '8', 'steps-per-epoch': '1000' },
+  quality: { epochs: '12', 'steps-per-epoch': '1000' },
 } as const;
 
 const FLAGS = {
