@@ -185,6 +185,7 @@ async function onWorkerMessage(message: FromWorker): Promise<void> {
     case 'done': {
       const rate = message.characters / message.seconds;
       stats.dataset['charactersPerSecond'] = rate.toFixed(0);
+      stats.dataset['stoppedBy'] = message.stoppedBy;
       stats.textContent =
         `Trained ${message.steps} steps in ${message.seconds.toFixed(1)} s (${Math.round(rate).toLocaleString()} ` +
         `characters/s, ${stats.dataset['threads'] ?? '?'} thread(s) in the worker; stopped by ${message.stoppedBy === 'user' ? 'you' : 'the clock'}): ` +

@@ -107,11 +107,11 @@ describe('the web generator in Chromium', () => {
     await threaded.page.close();
   });
 
-  it('trains in the page without freezing it, the loss falls, then generates; the download loads again', async () => {
+  it('trains in the page without freezing it until stopped, the loss falls, then generates; the download loads again', async () => {
     const { page, errors } = await openApp();
     const text = TYGER.repeat(4);
     await page.fill('#train-text', text);
-    await page.fill('#train-seconds', '4');
+    await page.fill('#train-seconds', '120');
     await page.fill('#train-units', '64');
     // The longest gap between animation frames while the worker trains: the page stays responsive.
     await page.evaluate(() => {
@@ -126,8 +126,17 @@ describe('the web generator in Chromium', () => {
       requestAnimationFrame(tick);
     });
     await page.click('#train');
-    await page.waitForSelector('#train-stats[data-state=running][data-steps]', { timeout: 30_000 });
-    await page.waitForSelector('#train-stats[data-state=done]', { timeout: 40_000 });
+    // A few seconds of steps, then Stop: the model trained so far is kept and used.
+    await page.waitForFunction(
+      () => Number(document.getElementById('train-stats')!.dataset['steps']) >= 20,
+      null,
+      {
+        timeout: 40_000,
+      },
+    );
+    await page.click('#stop-training');
+    await page.waitForSelector('#train-stats[data-state=done]', { timeout: 20_000 });
+    expect(await page.getAttribute('#train-stats', 'data-stopped-by')).toBe('user');
     const stats = page.locator('#train-stats');
     const firstLoss = Number(await stats.getAttribute('data-first-loss'));
     const lastLoss = Number(await stats.getAttribute('data-last-loss'));
