@@ -5,7 +5,7 @@ import type { CorpusName } from './corpus.js';
 
 export const USAGE = `Usage: pnpm start [--corpus moby-dick|sotu | --text book.txt] [--min-count 5]
   [--sequence-length 5] [--embedding 64] [--units 256,128] [--dropout 0.1] [--batch 128]
-  [--epochs 100] [--steps-per-epoch 100|all] [--minutes 3|all] [--learning-rate 0.005]
+  [--epochs 100] [--steps-per-epoch 100|all] [--minutes 3|all] [--learning-rate 0.001]
   [--final-learning-rate-fraction 0.05] [--patience 2] [--held-out 0.1] [--validation 0.05]
   [--prompt TEXT] [--samples 3] [--max-new-tokens 40] [--temperature 0.8] [--top-k 40]
   [--seed 42] [--threads 2] [--out out/word-lm] [--generate-only] [--quality] [--help]`;
@@ -74,7 +74,7 @@ function readFlags(argv: readonly string[]) {
         epochs: { type: 'string' },
         'steps-per-epoch': { type: 'string' },
         minutes: { type: 'string' },
-        'learning-rate': { type: 'string', default: '0.005' },
+        'learning-rate': { type: 'string', default: '0.001' },
         'final-learning-rate-fraction': { type: 'string', default: '0.05' },
         patience: { type: 'string', default: '2' },
         'held-out': { type: 'string', default: '0.1' },
