@@ -110,7 +110,18 @@ describe('the web generator in Chromium', () => {
   it('trains in the page without freezing it until stopped, the loss falls, then generates; the download loads again', async () => {
     const { page, errors } = await openApp();
     const text = TYGER.repeat(4);
-    await page.fill('#train-text', text);
+    // Dropping a .txt file on the text box fills it.
+    const dropped = await page.evaluateHandle((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], 'tyger.txt', { type: 'text/plain' }));
+      return transfer;
+    }, text);
+    await page.dispatchEvent('#train-text', 'drop', { dataTransfer: dropped });
+    await page.waitForFunction(
+      (length) => (document.getElementById('train-text') as HTMLTextAreaElement).value.length === length,
+      text.length,
+    );
+    expect(await page.inputValue('#train-text')).toBe(text);
     await page.fill('#train-seconds', '120');
     await page.fill('#train-units', '64');
     // The longest gap between animation frames while the worker trains: the page stays responsive.
