@@ -107,6 +107,37 @@ describe('the web generator in Chromium', () => {
     await threaded.page.close();
   });
 
+  it('without COOP/COEP headers says so and runs one thread, sampling the same text', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // The same server, its isolation headers removed on the way.
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await page.goto(url);
+    await page.waitForSelector('#generate:not([disabled])', { timeout: 30_000 });
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
+    expect(await page.getAttribute('#backend', 'data-threads')).toBe('1');
+    expect(await page.textContent('#backend')).toMatch(/not cross-origin isolated/);
+    const plain = await generate(page, { maxNewTokens: 50, seed: 7, prompt: 'Call me Ishmael. ' });
+    const isolated = await openApp();
+    const threaded = await generate(isolated.page, {
+      maxNewTokens: 50,
+      seed: 7,
+      prompt: 'Call me Ishmael. ',
+    });
+    expect(plain.text).toBe(threaded.text);
+    expect(errors).toEqual([]);
+    await page.close();
+    await isolated.page.close();
+  });
+
   it('trains in the page without freezing it until stopped, the loss falls, then generates; the download loads again', async () => {
     const { page, errors } = await openApp();
     const text = TYGER.repeat(4);
