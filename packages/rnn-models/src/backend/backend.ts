@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-layers';
 // Node: the threaded build's patches and pinning; elsewhere no-ops (package.json `imports`).
 import { platform } from '#node-platform';
 import { RnnModelsError, validate } from '../errors.js';
+import { registerLayerClasses } from '../layers/register-layers.js';
 import { registerChainedOps } from './chained-ops.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
@@ -92,6 +93,7 @@ async function startBackend(resolved: ReturnType<typeof resolveInitBackendOption
   const { backend, wasmPaths, fallbackToCpu, threads, pinThreads, onWarning } = resolved;
   const warn = onWarning ?? platform.defaultWarning;
   registerChainedOps();
+  registerLayerClasses();
   if (backend === 'wasm') {
     const problem = await startWasm(wasmPaths, threads, warn);
     if (problem === null) {
