@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { check, checkPlotSize, fail, pixels } from '../validate.js';
-import { renderVegaLiteSvg } from './render-vega-lite.js';
+import { renderVegaLiteSvg, specHeader } from './render-vega-lite.js';
 
 /** Options of {@link embeddingScatterSvg}. */
 export interface EmbeddingScatterOptions {
@@ -173,11 +173,9 @@ function embeddingScatterSpec(
     scale: { zero: false, nice: true },
   } as const;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title === '' ? {} : { title: options.title }),
+    ...specHeader(options.title),
     width: options.width,
     height: options.height,
-    background: 'white',
     data: { values },
     layer: [
       { mark: { type: 'circle', size: 30, opacity: 0.6, color: '#4c78a8' }, encoding: { x, y } },

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { check, checkPlotSize, fail, pixels } from '../validate.js';
-import { renderVegaLiteSvg } from './render-vega-lite.js';
+import { renderVegaLiteSvg, specHeader } from './render-vega-lite.js';
 
 /**
  * Named forecasts to draw against the truth, e.g. `{ LSTM: predictions, 'seasonal naive': naive }`:
@@ -250,11 +250,9 @@ function forecastSpec(
 ): TopLevelSpec {
   const temporal = options.dates !== null;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title === '' ? {} : { title: options.title }),
+    ...specHeader(options.title),
     width: options.width,
     height: options.height,
-    background: 'white',
     data: { values: rows as Row[] },
     mark: { type: 'line', strokeWidth: 1.2, interpolate: 'linear' },
     encoding: {

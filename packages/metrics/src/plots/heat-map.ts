@@ -1,5 +1,6 @@
 import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { specHeader } from './render-vega-lite.js';
 
 /** One cell of a heat map: its row and column names, its value (the colour) and the printed text. */
 export interface HeatMapCell {
@@ -40,9 +41,7 @@ export function heatMapSpec(cells: readonly HeatMapCell[], layout: HeatMapLayout
     title,
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(layout.title === '' ? {} : { title: layout.title }),
-    background: 'white',
+    ...specHeader(layout.title),
     width: layout.cellSize * layout.columns.length,
     height: layout.cellSize * layout.rows.length,
     data: { values: cells.map((cell) => ({ ...cell })) },

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { check, checkPlotSize, fail, pixels } from '../validate.js';
-import { renderVegaLiteSvg } from './render-vega-lite.js';
+import { renderVegaLiteSvg, specHeader } from './render-vega-lite.js';
 
 /**
  * Training history as tfjs' `model.fit` and rnn-models' `train()` return it (`History`): `epoch`
@@ -180,9 +180,7 @@ function historySpec(
   options: ResolvedPlotHistoryOptions,
 ): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title === '' ? {} : { title: options.title }),
-    background: 'white',
+    ...specHeader(options.title),
     hconcat: panels.map(({ metric, rows }) => ({
       title: metric,
       width: options.width,

@@ -1,6 +1,15 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { loadVega } from './optional-deps.js';
 
+/** The top of every rnnkit plot's spec: schema, optional title (`''` for none), white background. */
+export function specHeader(title: string): { $schema: string; title?: string; background: 'white' } {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(title === '' ? {} : { title }),
+    background: 'white',
+  };
+}
+
 /**
  * Compiles a vega-lite spec to vega and renders it to an SVG string headlessly (vega's
  * `renderer: 'none'` view; no DOM, no canvas), with vega's and vega-lite's logging off.

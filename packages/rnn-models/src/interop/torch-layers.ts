@@ -4,7 +4,13 @@ import { RnnModelsError } from '../errors.js';
 import { GRU, LSTM, SimpleRNN } from '../layers/recurrent-layers.js';
 import type { ActivationName, RecurrentCellKind } from '../templates/shared-options.js';
 import type { SafetensorsTensor } from './safetensors.js';
-import { gruWeightsFromTorch, lstmWeightsFromTorch, simpleRnnWeightsFromTorch } from './torch-weights.js';
+import {
+  convertGateBias,
+  convertGateKernel,
+  gruWeightsFromTorch,
+  lstmWeightsFromTorch,
+  simpleRnnWeightsFromTorch,
+} from './torch-weights.js';
 
 /**
  * PyTorch names and layouts layer by layer (the README table "PyTorch and safetensors"): an
@@ -280,13 +286,13 @@ function recurrentSlot(layer: Layer, prefix: string): TorchSlot {
           Float32Array,
         ];
         const order = ORDER[p.kind];
-        out.set(p.names.ih, blocksToTorch(kernel, order, p.units, p.inputs));
-        out.set(p.names.hh, blocksToTorch(recurrentKernel, order, p.units, p.units));
+        out.set(p.names.ih, convertGateKernel(kernel, order, p.units, p.inputs, 'toTorch'));
+        out.set(p.names.hh, convertGateKernel(recurrentKernel, order, p.units, p.units, 'toTorch'));
         if (p.resetAfter) {
-          out.set(p.names.bih, reorder(bias.subarray(0, p.width), order, p.units));
-          out.set(p.names.bhh, reorder(bias.subarray(p.width), order, p.units));
+          out.set(p.names.bih, convertGateBias(bias.subarray(0, p.width), order, p.units, 'toTorch'));
+          out.set(p.names.bhh, convertGateBias(bias.subarray(p.width), order, p.units, 'toTorch'));
         } else {
-          out.set(p.names.bih, reorder(bias, order, p.units));
+          out.set(p.names.bih, convertGateBias(bias, order, p.units, 'toTorch'));
           if (p.kind !== 'gru') out.set(p.names.bhh, new Float32Array(p.width));
         }
       });
@@ -316,38 +322,11 @@ function recurrentSlot(layer: Layer, prefix: string): TorchSlot {
           bias = bias.slice(0, p.width);
         } else if (p.kind !== 'gru' && stateDict.bias_hh_l0.data.every((v) => v === 0)) {
           // b + 0 is b except for −0: keep the bits of what rnnkit exported
-          bias = reorder(stateDict.bias_ih_l0.data, ORDER[p.kind], p.units);
+          bias = convertGateBias(stateDict.bias_ih_l0.data, ORDER[p.kind], p.units, 'toKeras');
         }
         return [converted.kernel.values, converted.recurrentKernel.values, bias];
       }),
   };
-}
-
-/** Keras `[cols, gates·units]` → PyTorch `[gates·units, cols]` with gate blocks reordered. */
-function blocksToTorch(
-  matrix: Float32Array,
-  order: readonly number[],
-  units: number,
-  cols: number,
-): Float32Array {
-  const width = order.length * units;
-  const out = new Float32Array(width * cols);
-  for (let k = 0; k < order.length; k++) {
-    const target = order[k]! * units;
-    for (let j = 0; j < units; j++) {
-      const row = (target + j) * cols;
-      const column = k * units + j;
-      for (let c = 0; c < cols; c++) out[row + c] = matrix[c * width + column]!;
-    }
-  }
-  return out;
-}
-
-function reorder(vector: Float32Array, order: readonly number[], units: number): Float32Array {
-  const out = new Float32Array(vector.length);
-  for (let k = 0; k < order.length; k++)
-    out.set(vector.subarray(k * units, (k + 1) * units), order[k]! * units);
-  return out;
 }
 
 function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {

@@ -290,15 +290,15 @@ function readLayer(stateDict: TorchStateDict, options: TorchWeightsOptions, kind
   }
   return {
     kernel: {
-      values: transposeBlocks(weightIh.data, kind.order, units, inputDim),
+      values: convertGateKernel(weightIh.data, kind.order, units, inputDim, 'toKeras'),
       shape: [inputDim, gates * units],
     },
     recurrentKernel: {
-      values: transposeBlocks(weightHh.data, kind.order, units, units),
+      values: convertGateKernel(weightHh.data, kind.order, units, units, 'toKeras'),
       shape: [units, gates * units],
     },
-    biasInput: reorderBlocks(biasIh.data, kind.order, units),
-    biasHidden: reorderBlocks(biasHh.data, kind.order, units),
+    biasInput: convertGateBias(biasIh.data, kind.order, units, 'toKeras'),
+    biasHidden: convertGateBias(biasHh.data, kind.order, units, 'toKeras'),
   };
 }
 
@@ -450,33 +450,49 @@ function notFinite(converter: string, key: string, where: string, value: number)
   );
 }
 
+/** Which way a conversion of gate blocks goes: PyTorch's layout to Keras', or back. */
+export type GateLayoutDirection = 'toKeras' | 'toTorch';
+
 /**
- * `[gates·units, cols]` row-major → `[cols, gates·units]` with gate blocks reordered:
- * output column `k·units + j` is input row `order[k]·units + j`.
+ * A recurrent kernel between PyTorch's `[gates·units, cols]` (row-major) and Keras'
+ * `[cols, gates·units]`, with the gate blocks reordered: Keras column `k·units + j` is PyTorch
+ * row `order[k]·units + j`. The two directions are inverses (internal to the interop code).
  */
-function transposeBlocks(
+export function convertGateKernel(
   matrix: Float32Array,
   order: readonly number[],
   units: number,
   cols: number,
+  direction: GateLayoutDirection,
 ): Float32Array {
   const width = order.length * units;
   const out = new Float32Array(cols * width);
   for (let k = 0; k < order.length; k++) {
-    const source = order[k]! * units;
     for (let j = 0; j < units; j++) {
-      const row = (source + j) * cols;
-      const column = k * units + j;
-      for (let c = 0; c < cols; c++) out[c * width + column] = matrix[row + c]!;
+      const torchRow = (order[k]! * units + j) * cols;
+      const kerasColumn = k * units + j;
+      for (let c = 0; c < cols; c++) {
+        if (direction === 'toKeras') out[c * width + kerasColumn] = matrix[torchRow + c]!;
+        else out[torchRow + c] = matrix[c * width + kerasColumn]!;
+      }
     }
   }
   return out;
 }
 
-function reorderBlocks(vector: Float32Array, order: readonly number[], units: number): Float32Array {
+/** A gate-blocked bias between PyTorch's gate order and Keras' (Keras block `k` is PyTorch block `order[k]`). */
+export function convertGateBias(
+  vector: Float32Array,
+  order: readonly number[],
+  units: number,
+  direction: GateLayoutDirection,
+): Float32Array {
   const out = new Float32Array(vector.length);
-  for (let k = 0; k < order.length; k++)
-    out.set(vector.subarray(order[k]! * units, (order[k]! + 1) * units), k * units);
+  for (let k = 0; k < order.length; k++) {
+    const torch = order[k]! * units;
+    if (direction === 'toKeras') out.set(vector.subarray(torch, torch + units), k * units);
+    else out.set(vector.subarray(k * units, (k + 1) * units), torch);
+  }
   return out;
 }
 
