@@ -15,7 +15,6 @@ import { describeMachine } from '@rnnkit/rnn-models/node';
 import { type CliSettings, parseCli, USAGE, UsageError } from './cli-options.js';
 import { loadSource, loadTarget, splitText } from './corpus.js';
 import { type HeldOutScore, heldOutBitsPerChar } from './held-out.js';
-import { disposeModel } from './model.js';
 import { loadCharModel, saveCharModel } from './persist.js';
 import { sampleText } from './sample.js';
 import { QUARTERS, type Trained } from './train.js';
@@ -105,7 +104,7 @@ async function main(cli: CliSettings): Promise<void> {
     ['scratch', result.scratch],
   ] as const) {
     await saveCharModel(join(out, name), { model: run.model, vocabulary, settings: run.settings }, extras);
-    disposeModel(run.model);
+    run.model.dispose();
   }
   const fineTuned = await loadCharModel(join(out, 'fine-tuned'));
   const scratch = await loadCharModel(join(out, 'scratch'));

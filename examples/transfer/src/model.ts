@@ -4,7 +4,6 @@ import { SeededRandom } from '@rnnkit/core';
 import { Dataset, shiftedChunks } from '@rnnkit/datasets';
 import { toTensors } from '@rnnkit/datasets/tensor';
 import { type Batch, type DataSource, languageModel } from '@rnnkit/rnn-models';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What rebuilds the network; saved in a checkpoint's extras as `model`. */
@@ -85,17 +84,4 @@ export function validationBatches(
     xsDtype: 'int32',
     ysDtype: 'int32',
   });
-}
-
-/**
- * Disposes a model and, for stateful recurrent layers, the state tensors they hold:
- * tfjs-layers' `dispose()` frees weights only, so a stateful layer's states would leak.
- */
-export function disposeModel(model: tfl.LayersModel): void {
-  for (const layer of model.layers) {
-    const recurrent = layer as unknown as { stateful?: boolean; states?: readonly (tf.Tensor | null)[] };
-    if (recurrent.stateful === true)
-      tf.dispose((recurrent.states ?? []).filter((t): t is tf.Tensor => t !== null));
-  }
-  model.dispose();
 }

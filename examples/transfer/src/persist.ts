@@ -4,7 +4,7 @@
 import { loadModel, saveModel } from '@rnnkit/rnn-models/node';
 import { CharVocabulary } from '@rnnkit/tokenize';
 import { UsageError } from './cli-options.js';
-import { buildModel, disposeModel, type ModelSettings } from './model.js';
+import { buildModel, type ModelSettings } from './model.js';
 import type { CharModel } from './transfer.js';
 
 /** Saves `model` (borrowed) with its vocabulary and settings, plus any `extras` (plain JSON). */
@@ -28,7 +28,7 @@ export async function loadCharModel(dir: string): Promise<CharModel> {
   const checkpoint = await loadModel(dir);
   const extras = checkpoint.extras as { vocabulary?: unknown; model?: ModelSettings } | null;
   if (typeof extras?.vocabulary !== 'string' || typeof extras.model !== 'object' || extras.model === null) {
-    disposeModel(checkpoint.model);
+    checkpoint.model.dispose();
     throw new UsageError(
       `${dir} is not a char-lm model (its extras lack the vocabulary and model settings); ` +
         'pass a directory saved by examples/char-lm or this example.',
@@ -42,6 +42,6 @@ export async function loadCharModel(dir: string): Promise<CharModel> {
   if (!stateful) return { model: checkpoint.model, vocabulary, settings };
   const twin = buildModel(settings, { seed: 0 });
   twin.setWeights(checkpoint.model.getWeights());
-  disposeModel(checkpoint.model);
+  checkpoint.model.dispose();
   return { model: twin, vocabulary, settings };
 }

@@ -6,7 +6,7 @@ import type { CharVocabulary } from '@rnnkit/tokenize';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Corpus, newTokens, splitText } from './corpus.js';
 import { type HeldOutScore, heldOutBitsPerChar } from './held-out.js';
-import { buildModel, disposeModel, type ModelSettings } from './model.js';
+import { buildModel, type ModelSettings } from './model.js';
 import { type Trained, trainSteps } from './train.js';
 
 /** A model with what it takes to use it; the holder disposes `model`. */
@@ -51,7 +51,7 @@ export async function pretrain(
     });
     return { model, vocabulary: corpus.vocabulary, settings, trained };
   } catch (error) {
-    disposeModel(model);
+    model.dispose();
     throw error;
   }
 }
@@ -124,7 +124,7 @@ export async function transfer(
       });
       return { model, settings, trained, curve, scoringSeconds };
     } catch (error) {
-      disposeModel(model);
+      model.dispose();
       throw error;
     }
   };
@@ -138,7 +138,7 @@ export async function transfer(
   try {
     zeroShot = await score(realigned);
   } catch (error) {
-    disposeModel(realigned);
+    realigned.dispose();
     throw error;
   }
   const fineTuned = await run('fine-tuned', realigned);
@@ -146,7 +146,7 @@ export async function transfer(
   try {
     scratch = await run('scratch', buildModel(settings, { seed: options.seed }));
   } catch (error) {
-    disposeModel(fineTuned.model);
+    fineTuned.model.dispose();
     throw error;
   }
   const fresh = newTokens(pretrained.vocabulary, target.vocabulary);

@@ -222,8 +222,9 @@ async function checkWeightsFit(artifacts: tf.io.ModelArtifacts, modelPath: strin
   const created = registered()
     .filter(([name]) => !before.has(name))
     .map(([, variable]) => variable);
+  let probe: tfl.LayersModel | undefined;
   try {
-    const probe = await pending;
+    probe = await pending;
     const shapes = new Map<string, readonly number[]>();
     for (const layer of probe.layers) {
       for (const weight of layer.weights) shapes.set(weight.originalName, weight.shape as number[]);
@@ -261,6 +262,12 @@ async function checkWeightsFit(artifacts: tf.io.ModelArtifacts, modelPath: strin
     throw describeLoadError(error, modelPath);
   } finally {
     tf.dispose(created.filter((variable) => !variable.isDisposed));
+    // Stateful layers build their zero states with the model; they are tensors, not variables.
+    for (const layer of probe?.layers ?? []) {
+      const recurrent = layer as { stateful?: boolean; states?: readonly (tf.Tensor | null)[] };
+      if (recurrent.stateful === true)
+        tf.dispose((recurrent.states ?? []).filter((t): t is tf.Tensor => t !== null));
+    }
   }
 }
 
