@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import type { CorpusName } from './corpus.js';
 
 export const USAGE = `Usage: pnpm start [--corpus moby-dick|sotu | --text book.txt] [--min-count 5]
-  [--sequence-length 5] [--embedding 64] [--units 256,128] [--dropout 0.1] [--batch 128]
-  [--epochs 100] [--steps-per-epoch 100|all] [--minutes 3|all] [--learning-rate 0.001]
-  [--final-learning-rate-fraction 0.05] [--patience 2] [--held-out 0.1] [--validation 0.05]
+  [--sequence-length 5] [--embedding 64] [--units 256] [--dropout 0.1] [--batch 64]
+  [--epochs 100] [--steps-per-epoch 100|all] [--minutes 3|all] [--learning-rate 0.002]
+  [--final-learning-rate-fraction 0.05] [--patience 6] [--held-out 0.1] [--validation 0.05]
   [--prompt TEXT] [--samples 3] [--max-new-tokens 40] [--temperature 0.8] [--top-k 40]
   [--seed 42] [--threads 2] [--out out/word-lm] [--generate-only] [--quality] [--help]`;
 
@@ -68,15 +68,15 @@ function readFlags(argv: readonly string[]) {
         'min-count': { type: 'string', default: '5' },
         'sequence-length': { type: 'string', default: '5' },
         embedding: { type: 'string', default: '64' },
-        units: { type: 'string', default: '256,128' },
+        units: { type: 'string', default: '256' },
         dropout: { type: 'string', default: '0.1' },
-        batch: { type: 'string', default: '128' },
+        batch: { type: 'string', default: '64' },
         epochs: { type: 'string' },
         'steps-per-epoch': { type: 'string' },
         minutes: { type: 'string' },
-        'learning-rate': { type: 'string', default: '0.001' },
+        'learning-rate': { type: 'string', default: '0.002' },
         'final-learning-rate-fraction': { type: 'string', default: '0.05' },
-        patience: { type: 'string', default: '2' },
+        patience: { type: 'string', default: '6' },
         'held-out': { type: 'string', default: '0.1' },
         validation: { type: 'string', default: '0.05' },
         prompt: { type: 'string' },

@@ -94,7 +94,7 @@ describe('flags', () => {
       corpus: 'moby-dick',
       minCount: 5,
       sequenceLength: 5,
-      units: [256, 128],
+      units: [256],
       minutes: Number(DEFAULTS.start.minutes),
       stepsPerEpoch: Number(DEFAULTS.start['steps-per-epoch']),
       heldOutFraction: 0.1,
