@@ -71,6 +71,10 @@ CASES = [
     ('rnn_tanh', 'RNN', {'nonlinearity': 'tanh'}, False, False),
     ('rnn_tanh_zero_state', 'RNN', {'nonlinearity': 'tanh'}, True, False),
     ('rnn_relu', 'RNN', {'nonlinearity': 'relu'}, False, False),
+    # Units divisible by 4: the sizes rnnkit's fused wasm step kernels take.
+    ('gru_units8', 'GRU', {'hidden_size': 8}, False, False),
+    ('gru_bidirectional_units8', 'GRU', {'hidden_size': 8, 'bidirectional': True}, False, False),
+    ('lstm_bidirectional_units8', 'LSTM', {'hidden_size': 8, 'bidirectional': True}, False, False),
 ]
 
 
@@ -157,7 +161,7 @@ def make_case(index, name, module, extra, zero_state, submodule):
     prefix = 'rnn.' if submodule else ''
     layers = config.get('num_layers', 1)
     directions = 2 if config.get('bidirectional') else 1
-    state_shape = (layers * directions, BATCH, HIDDEN)
+    state_shape = (layers * directions, BATCH, config['hidden_size'])
     x = torch.randn(BATCH, TIME, INPUT)
     h0 = None if zero_state else 0.5 * torch.randn(*state_shape)
     c0 = None if zero_state or module != 'LSTM' else 0.5 * torch.randn(*state_shape)

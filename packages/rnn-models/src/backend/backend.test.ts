@@ -6,7 +6,7 @@ import { RnnModelsError } from '../errors.js';
 import { initBackend } from './backend.js';
 
 beforeAll(async () => {
-  expect(await initBackend()).toBe('wasm');
+  expect(await initBackend({ threads: 1 })).toBe('wasm');
 });
 
 interface TrainingCase {
@@ -142,7 +142,9 @@ describe('initBackend', () => {
 
   it('says why pinThreads does nothing with one thread or on the cpu backend', async () => {
     const warnings: string[] = [];
-    expect(await initBackend({ pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe('wasm');
+    expect(await initBackend({ threads: 1, pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe(
+      'wasm',
+    );
     expect(await initBackend({ backend: 'cpu', pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe(
       'cpu',
     );

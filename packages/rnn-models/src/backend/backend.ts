@@ -26,14 +26,17 @@ export interface InitBackendOptions {
    */
   readonly wasmPaths?: string | Partial<Record<string, string>>;
   /**
-   * Threads for the wasm backend's matMul and other XNNPACK kernels. Above 1 in Node this
-   * starts tfjs' threaded-SIMD build, which tfjs itself does not enable in Node (faster
-   * products, a slower start and more memory: figures in the README); in browsers it needs a
-   * cross-origin-isolated page. Only takes effect on the first initialization of the wasm
-   * backend in a process.
-   * @default 1
+   * Threads for the wasm backend's matMul and other XNNPACK kernels, or `'auto'`. Above 1 in
+   * Node this starts tfjs' threaded-SIMD build, which tfjs itself does not enable in Node
+   * (faster products, a slower start and more memory: figures in the README); in browsers it
+   * needs a cross-origin-isolated page. `'auto'` counts the cores other processes leave idle
+   * (Node: over 200 ms at the start; browsers: half the logical cores) and takes that many, 1 to
+   * 4: a thread that shares its core with a busy process stalls every product, so under load 1
+   * thread beats 2. Only takes effect on the first initialization of the wasm backend in a
+   * process.
+   * @default 'auto'
    */
-  readonly threads?: number;
+  readonly threads?: number | 'auto';
   /**
    * With `threads` above 1 in Node on Linux: pin the calling thread to the CPU it runs on and
    * the wasm backend's pool workers to the other CPUs (with `taskset`). XNNPACK's caller
@@ -95,10 +98,11 @@ async function startBackend(resolved: ReturnType<typeof resolveInitBackendOption
   registerChainedOps();
   registerLayerClasses();
   if (backend === 'wasm') {
-    const problem = await startWasm(wasmPaths, threads, warn);
+    const { problem, threadCount } = await startWasm(wasmPaths, threads, warn);
     if (problem === null) {
-      if (pinThreads) {
-        const notPinned = threads < 2 ? 'it needs threads: 2 or more' : await platform.pinWasmThreads();
+      // 'auto' that settled on 1 thread has nothing to pin, and that is no one's mistake.
+      if (pinThreads && !(threads === 'auto' && threadCount < 2)) {
+        const notPinned = threadCount < 2 ? 'it needs threads: 2 or more' : await platform.pinWasmThreads();
         if (notPinned !== null) warn(`rnnkit: pinThreads: threads not pinned: ${notPinned}.`);
       }
       return 'wasm';
@@ -120,7 +124,7 @@ async function startBackend(resolved: ReturnType<typeof resolveInitBackendOption
 export const DEFAULT_INIT_BACKEND_OPTIONS = Object.freeze({
   backend: 'wasm' as BackendName,
   wasmPaths: undefined as InitBackendOptions['wasmPaths'],
-  threads: 1,
+  threads: 'auto' as number | 'auto',
   pinThreads: false,
   fallbackToCpu: true,
   onWarning: undefined as InitBackendOptions['onWarning'],
@@ -131,7 +135,9 @@ function resolveInitBackendOptions(options: InitBackendOptions | undefined) {
   const where = 'initBackend';
   const o = validate.withDefaults(where, options, DEFAULT_INIT_BACKEND_OPTIONS);
   validate.oneOf(where, 'backend', o.backend, BACKEND_NAMES);
-  validate.integer(where, 'threads', o.threads, { min: 1, max: 8 });
+  if (o.threads !== 'auto' && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 8)) {
+    validate.invalid(where, 'threads', o.threads, "must be 'auto' or an integer in [1, 8]");
+  }
   validate.boolean(where, 'pinThreads', o.pinThreads);
   validate.boolean(where, 'fallbackToCpu', o.fallbackToCpu);
   const paths = o.wasmPaths;
@@ -158,29 +164,38 @@ function resolveInitBackendOptions(options: InitBackendOptions | undefined) {
 
 const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu'];
 
+/** Starts the wasm backend; `problem` says why it could not, `threadCount` is what it runs with. */
 async function startWasm(
   wasmPaths: InitBackendOptions['wasmPaths'],
-  threads: number,
+  threads: number | 'auto',
   warn: (message: string) => void,
-): Promise<string | null> {
+): Promise<{ problem: string | null; threadCount: number }> {
   let restore = () => {};
+  let threadCount = 1;
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
     registerWasmKernels();
     const initialized = tf.engine().registry['wasm'] !== undefined;
-    if (threads > 1 && !initialized) {
-      const undo = await platform.enableWasmThreads(threads);
-      if (undo === null) wasm.setThreadsCount(threads);
-      else restore = undo;
-    } else if (threads > 1 && wasm.getThreadsCount() < threads) {
-      warn(
-        `rnnkit: the wasm backend already runs with ${wasm.getThreadsCount()} thread(s); threads: ${threads} needs a new process.`,
-      );
+    if (initialized) {
+      threadCount = wasm.getThreadsCount();
+      if (threads !== 'auto' && threads > threadCount) {
+        warn(
+          `rnnkit: the wasm backend already runs with ${threadCount} thread(s); threads: ${threads} needs a new process.`,
+        );
+      }
+    } else {
+      threadCount = threads === 'auto' ? await platform.autoThreads() : threads;
+      if (threadCount > 1) {
+        const undo = await platform.enableWasmThreads(threadCount);
+        if (undo === null) wasm.setThreadsCount(threadCount);
+        else restore = undo;
+      }
     }
-    return (await tf.setBackend('wasm')) ? null : 'tf.setBackend("wasm") returned false';
+    const started = await tf.setBackend('wasm');
+    return { problem: started ? null : 'tf.setBackend("wasm") returned false', threadCount };
   } catch (error) {
-    return (error as Error).message;
+    return { problem: (error as Error).message, threadCount };
   } finally {
     restore();
     // Also after a failed start: the glue installs its process handlers before it loads the binary.

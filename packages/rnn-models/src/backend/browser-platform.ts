@@ -1,7 +1,7 @@
 import type { BackendPlatform } from './platform.js';
 
 /**
- * {@link BackendPlatform} outside Node: no pinning, no process handlers, warnings dropped.
+ * {@link BackendPlatform} outside Node: `threads: 'auto'` from the core count, no pinning, no process handlers, warnings dropped.
  *
  * Threads: tfjs-backend-wasm 4.22's native side caps its pool at half of
  * `navigator.hardwareConcurrency` (emscripten's `num_logical_cores`), so a 2-core machine got
@@ -10,6 +10,17 @@ import type { BackendPlatform } from './platform.js';
  * the returned function puts the browser's own value back.
  */
 export const platform: BackendPlatform = {
+  // A page cannot see other processes' load: half the logical cores (1 on a 2-core machine,
+  // where a second thread loses as soon as anything else runs), at most 4; 1 where the
+  // threaded build cannot start (not cross-origin isolated).
+  autoThreads: async () => {
+    const scope = globalThis as {
+      crossOriginIsolated?: boolean;
+      navigator?: { hardwareConcurrency?: number };
+    };
+    if (scope.crossOriginIsolated !== true) return 1;
+    return Math.max(1, Math.min(4, Math.floor((scope.navigator?.hardwareConcurrency ?? 2) / 2)));
+  },
   enableWasmThreads: async (threads) => {
     const scope = globalThis as {
       crossOriginIsolated?: boolean;

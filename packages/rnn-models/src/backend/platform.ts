@@ -5,6 +5,8 @@
  * patches (`os.cpus`, `worker_threads.Worker`, `taskset`).
  */
 export interface BackendPlatform {
+  /** The thread count `threads: 'auto'` resolves to, at the wasm backend's first start. */
+  autoThreads(): Promise<number>;
   /**
    * Prepares tfjs' threaded wasm build for `threads` threads before the backend's first start.
    * Returns the function that undoes the start-up patches once the backend runs (the platform

@@ -2,14 +2,17 @@ import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lstm } from '../layers/recurrent-layers.js';
+import { gru, lstm } from '../layers/recurrent-layers.js';
+import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
 import { initBackend } from './backend.js';
 import {
+  cellKernelsAvailable,
+  GRU_BACKWARD_STEP,
+  GRU_FORWARD_STEP,
   LSTM_BACKWARD_STEP,
   LSTM_FORWARD_STEP,
-  lstmCellKernelsAvailable,
-  setLstmCellKernelsEnabled,
+  setCellKernelsEnabled,
 } from './wasm-cells.js';
 
 const [BATCH, TIME, INPUT, UNITS] = [3, 6, 5, 8];
@@ -87,6 +90,45 @@ function run(seed: number, c: Case): Record<string, number[]> {
   });
 }
 
+/** {@link run} for the reset-after GRU (bias `[2, 3·units]`). */
+function runGru(seed: number, c: Case): Record<string, number[]> {
+  return tf.tidy(() => {
+    const u = (shape: number[], k: number) => tf.randomUniform(shape, -0.7, 0.7, 'float32', seed * 10 + k);
+    const x = u([BATCH, TIME, INPUT], 1) as tf.Tensor3D;
+    const h0 = u([BATCH, UNITS], 2) as tf.Tensor2D;
+    const kernel = u([INPUT, 3 * UNITS], 4) as tf.Tensor2D;
+    const recurrentKernel = u([UNITS, 3 * UNITS], 5) as tf.Tensor2D;
+    const bias = u([2, 3 * UNITS], 6) as tf.Tensor2D;
+    const [wOut, wH] = [u([BATCH, TIME, UNITS], 7), u([BATCH, UNITS], 8)];
+    const mask = c.mask ? tf.tensor2d(MASK) : undefined;
+    const recurrentMask = c.recurrentMask
+      ? (tf.cast(tf.greater(u([BATCH, UNITS], 10), -0.3), 'float32') as tf.Tensor2D)
+      : undefined;
+    const forward = (xx: tf.Tensor3D, hh: tf.Tensor2D, k: tf.Tensor2D, rk: tf.Tensor2D, b: tf.Tensor) =>
+      gruSequence(
+        xx,
+        hh,
+        { kernel: k, recurrentKernel: rk, bias: c.bias ? b : undefined },
+        { mask, recurrentMask },
+      );
+    const loss = (...args: tf.Tensor[]) => {
+      const [xx, hh, k, rk, b] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor];
+      const out = forward(xx, hh, k, rk, b);
+      return tf.add(tf.sum(tf.mul(out.outputs, wOut)), tf.sum(tf.mul(out.h, wH)));
+    };
+    const names = ['x', 'h0', 'kernel', 'recurrentKernel', ...(c.bias ? ['bias'] : [])];
+    const args = [x, h0, kernel, recurrentKernel, ...(c.bias ? [bias] : [])];
+    const { value, grads } = tf.valueAndGrads(loss)(args);
+    const plain = forward(x, h0, kernel, recurrentKernel, bias);
+    return {
+      loss: Array.from(value.dataSync()),
+      outputs: Array.from(plain.outputs.dataSync()),
+      h: Array.from(plain.h.dataSync()),
+      ...Object.fromEntries(names.map((name, k) => [`d${name}`, Array.from(grads[k]!.dataSync())])),
+    };
+  });
+}
+
 const CASES: Case[] = [
   { mask: false, recurrentMask: false, bias: true },
   { mask: true, recurrentMask: false, bias: true },
@@ -99,11 +141,11 @@ describe('fused LSTM step kernels (wasm)', () => {
     await initBackend({ backend: 'wasm' });
   });
   afterAll(() => {
-    setLstmCellKernelsEnabled(true);
+    setCellKernelsEnabled(true);
   });
 
   it('run for sigmoid/tanh LSTMs on wasm, in both passes', async () => {
-    expect(lstmCellKernelsAvailable()).toBe(true);
+    expect(cellKernelsAvailable()).toBe(true);
     const info = await tf.profile(() => {
       run(1, CASES[1]!);
     });
@@ -115,9 +157,9 @@ describe('fused LSTM step kernels (wasm)', () => {
   it.each(CASES)('equal the composed ops and the cpu backend: %o', async (c) => {
     await initBackend({ backend: 'wasm' });
     const fused = run(2, c);
-    setLstmCellKernelsEnabled(false);
+    setCellKernelsEnabled(false);
     const composed = run(2, c);
-    setLstmCellKernelsEnabled(true);
+    setCellKernelsEnabled(true);
     await initBackend({ backend: 'cpu' });
     const cpu = run(2, c);
     await initBackend({ backend: 'wasm' });
@@ -179,6 +221,91 @@ describe('fused LSTM step kernels (wasm)', () => {
     for (const [k, values] of cpu.entries()) expectTensorsClose(wasm[k]!, values, CLOSE);
     await expectNoLeaks(() => {
       run(3, CASES[2]!);
+    });
+  });
+});
+
+describe('fused GRU step kernels (wasm)', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(() => {
+    setCellKernelsEnabled(true);
+  });
+
+  it('run for reset-after sigmoid/tanh GRUs on wasm, in both passes', async () => {
+    const info = await tf.profile(() => {
+      runGru(1, CASES[1]!);
+    });
+    const names = new Set(info.kernels.map((kernel) => kernel.name));
+    expect(names.has(GRU_FORWARD_STEP)).toBe(true);
+    expect(names.has(GRU_BACKWARD_STEP)).toBe(true);
+  });
+
+  it.each(CASES)('equal the composed ops and the cpu backend: %o', async (c) => {
+    await initBackend({ backend: 'wasm' });
+    const fused = runGru(2, c);
+    setCellKernelsEnabled(false);
+    const composed = runGru(2, c);
+    setCellKernelsEnabled(true);
+    await initBackend({ backend: 'cpu' });
+    const cpu = runGru(2, c);
+    await initBackend({ backend: 'wasm' });
+    expect(Object.keys(fused).sort()).toEqual(Object.keys(cpu).sort());
+    for (const key of Object.keys(cpu)) {
+      expectTensorsClose(fused[key]!, composed[key]!, CLOSE);
+      expectTensorsClose(fused[key]!, cpu[key]!, CLOSE);
+    }
+  });
+
+  it('give a masked Bidirectional GRU layer with dropout the cpu backend’s gradients, and leak nothing', async () => {
+    const ids = [
+      [3, 1, 4, 1, 5, 0],
+      [2, 7, 1, 8, 0, 0],
+      [0, 0, 6, 2, 8, 3],
+    ];
+    let weights: { values: number[]; shape: number[] }[] | undefined;
+    const gradients = () =>
+      tf.tidy(() => {
+        const input = tfl.input({ shape: [TIME] });
+        const embedded = tfl.layers
+          .embedding({
+            inputDim: 9,
+            outputDim: 4,
+            maskZero: true,
+            embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }),
+          })
+          .apply(input);
+        const out = tfl.layers
+          .bidirectional({
+            layer: gru({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
+          })
+          .apply(embedded) as tfl.SymbolicTensor;
+        const model = tfl.model({ inputs: input, outputs: out });
+        if (weights === undefined) {
+          weights = model.getWeights().map((w) => ({ values: Array.from(w.dataSync()), shape: w.shape }));
+        } else {
+          model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
+        }
+        const xs = tf.tensor2d(ids);
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.square(model.apply(xs) as tf.Tensor)) as tf.Scalar,
+        );
+        const result = [
+          Array.from(value.dataSync()),
+          ...Object.values(grads).map((g) => Array.from(g.dataSync())),
+        ];
+        model.dispose();
+        return result;
+      });
+    await initBackend({ backend: 'cpu' });
+    const cpu = gradients();
+    await initBackend({ backend: 'wasm' });
+    const wasm = gradients();
+    expect(wasm).toHaveLength(cpu.length);
+    for (const [k, values] of cpu.entries()) expectTensorsClose(wasm[k]!, values, CLOSE);
+    await expectNoLeaks(() => {
+      runGru(3, CASES[2]!);
     });
   });
 });

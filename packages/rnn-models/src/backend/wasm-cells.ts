@@ -1,26 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
-import { LSTM_CELLS_WASM_PLAIN, LSTM_CELLS_WASM_SHARED } from './wasm-cells.generated.js';
+import { CELLS_WASM_PLAIN, CELLS_WASM_SHARED } from './wasm-cells.generated.js';
 
 /**
- * Fused LSTM step kernels for the wasm backend (native/lstm-cells.c): the element-wise work of
- * one forward or backward step — gate activations, cell and hidden state, masking, and the
+ * Fused LSTM and GRU step kernels for the wasm backend (native/recurrent-cells.c): the
+ * element-wise work of one forward or backward step — gate activations, states, masking, and the
  * gradients of all of it — in one single-threaded SIMD pass over the backend's own heap, instead
- * of ~14 (forward) and ~6 (backward) tfjs ops of a few µs each plus XNNPACK thread wake-ups.
- * Used by the fused LSTM for sigmoid gates with a tanh activation and `units` divisible by 4;
- * everything else keeps the composed ops.
+ * of ~10–14 (forward) and ~6–10 (backward) tfjs ops of a few µs each plus XNNPACK thread
+ * wake-ups. Used by the fused LSTM and the reset-after GRU for sigmoid gates with a tanh
+ * activation and `units` divisible by 4; everything else keeps the composed ops.
  */
 
 /** Kernel name of one fused forward step (wasm only). @internal */
 export const LSTM_FORWARD_STEP = 'RnnkitLstmForwardStep';
 /** Kernel name of one fused backward step (wasm only). @internal */
 export const LSTM_BACKWARD_STEP = 'RnnkitLstmBackwardStep';
+/** Kernel name of one fused GRU forward step (wasm only). @internal */
+export const GRU_FORWARD_STEP = 'RnnkitGruForwardStep';
+/** Kernel name of one fused GRU backward step (wasm only). @internal */
+export const GRU_BACKWARD_STEP = 'RnnkitGruBackwardStep';
 /** Kernel name of the uninitialised allocation behind {@link emptyStack} (wasm only). @internal */
 export const EMPTY_STACK = 'RnnkitEmptyStack';
 
 interface CellExports {
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  gru_forward(...args: number[]): void;
+  gru_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
   transpose_2d(x: number, out: number, rows: number, cols: number): void;
   gather_rows(
@@ -77,7 +83,7 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
   let cells: CellExports | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Uint8Array.from(atob(shared ? LSTM_CELLS_WASM_SHARED : LSTM_CELLS_WASM_PLAIN), (ch) =>
+    const bytes = Uint8Array.from(atob(shared ? CELLS_WASM_SHARED : CELLS_WASM_PLAIN), (ch) =>
       ch.charCodeAt(0),
     );
     // 2.3 kB: small enough to compile synchronously, also on a browser's main thread.
@@ -96,7 +102,7 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
  * Whether the fused LSTM step kernels can run now: the wasm backend is active, they are
  * registered (`registerWasmKernels`), and their module instantiates on its memory. @internal
  */
-export function lstmCellKernelsAvailable(): boolean {
+export function cellKernelsAvailable(): boolean {
   if (!enabled || tf.getBackend() !== 'wasm' || !tf.getKernel(LSTM_FORWARD_STEP, 'wasm')) return false;
   return cellsFor(tf.backend() as unknown as WasmBackendInternals) !== null;
 }
@@ -151,7 +157,7 @@ export function nativeHelpers(backend: unknown): NativeHelpers | null {
 }
 
 /** Turns the fused step kernels off (or back on), so tests can compare both paths. @internal */
-export function setLstmCellKernelsEnabled(on: boolean): void {
+export function setCellKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
@@ -161,7 +167,7 @@ function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefine
   if (data === undefined) {
     throw new RnnModelsError(
       'RNN_MODELS_BACKEND_UNAVAILABLE',
-      `${LSTM_FORWARD_STEP}: a tensor is not on the wasm backend; create the inputs after initBackend().`,
+      `fused recurrent step kernel: a tensor is not on the wasm backend; create the inputs after initBackend().`,
     );
   }
   return data.memoryOffset;
@@ -174,7 +180,7 @@ function atStep(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined
   if (!Number.isInteger(step) || step < 0 || step >= tensor.shape[0]!) {
     throw new RnnModelsError(
       'RNN_MODELS_SHAPE_MISMATCH',
-      `fused LSTM step kernel: step ${step} outside [0, ${tensor.shape[0]}) of a [${tensor.shape.join(', ')}] stack`,
+      `fused recurrent step kernel: step ${step} outside [0, ${tensor.shape[0]}) of a [${tensor.shape.join(', ')}] stack`,
     );
   }
   const perStep = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -263,6 +269,77 @@ const backwardStepKernel: tf.KernelConfig = {
   },
 };
 
+/**
+ * One GRU forward step (native/recurrent-cells.c). `xz`, `mask` are stacks of all steps (read at
+ * `step`); `hz`, `bh`, `h`, `hp` belong to this step. Written **in place**: `states[step]` and,
+ * when given, `saved[step]` (z, r, c, a). Returns h after the step as a new tensor.
+ */
+const gruForwardStepKernel: tf.KernelConfig = {
+  kernelName: GRU_FORWARD_STEP,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { xz, hz, bh, h, hp, mask, saved, states } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const { step } = attrs as unknown as { step: number };
+    const wasm = backend as unknown as WasmBackendInternals;
+    const [batch, units] = h!.shape as [number, number];
+    const hOut = wasm.makeOutput([batch, units], 'float32');
+    cellsFor(wasm)!.gru_forward(
+      atStep(wasm, xz, step),
+      pointer(wasm, hz),
+      pointer(wasm, bh),
+      pointer(wasm, h),
+      pointer(wasm, hp ?? h),
+      atStep(wasm, mask, step),
+      atStep(wasm, saved, step),
+      pointer(wasm, hOut),
+      atStep(wasm, states, step),
+      batch,
+      units,
+    );
+    return hOut;
+  },
+};
+
+/**
+ * One GRU backward step. `dOut`, `saved`, `mask` are stacks of all steps (read at `step`); the
+ * state entering the step is `h0` at step 0 and `states[step − 1]` after. Writes this step's
+ * projection gradient into `dProjAll[step]` and its recurrent-product gradient into
+ * `dInnerAll[step]`, in place. Returns `[dInner, carry]`, plus the pass-through with `withPass`.
+ */
+const gruBackwardStepKernel: tf.KernelConfig = {
+  kernelName: GRU_BACKWARD_STEP,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { back, carryIn, passIn, recurrentMask, dOut, saved, h0, states, mask, dProjAll, dInnerAll } =
+      inputs as Record<string, tf.TensorInfo | undefined>;
+    const { step, withPass } = attrs as unknown as { step: number; withPass: boolean };
+    const wasm = backend as unknown as WasmBackendInternals;
+    const [batch, units] = h0!.shape as [number, number];
+    const dInner = wasm.makeOutput([batch, 3 * units], 'float32');
+    const carryOut = wasm.makeOutput([batch, units], 'float32');
+    const passOut = withPass ? wasm.makeOutput([batch, units], 'float32') : undefined;
+    const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
+    cellsFor(wasm)!.gru_backward(
+      at(back),
+      at(carryIn),
+      at(passIn),
+      at(recurrentMask),
+      atStep(wasm, dOut, step),
+      atStep(wasm, saved, step),
+      step === 0 ? at(h0) : atStep(wasm, states, step - 1),
+      atStep(wasm, mask, step),
+      atStep(wasm, dProjAll, step),
+      at(dInner),
+      atStep(wasm, dInnerAll, step),
+      at(carryOut),
+      at(passOut),
+      batch,
+      units,
+    );
+    return passOut === undefined ? [dInner, carryOut] : [dInner, carryOut, passOut];
+  },
+};
+
 /** An uninitialised float32 tensor for a sequence's stacks, which the step kernels fill in place. */
 const emptyKernel: tf.KernelConfig = {
   kernelName: EMPTY_STACK,
@@ -274,9 +351,11 @@ const emptyKernel: tf.KernelConfig = {
 };
 
 /** The fused step kernels, registered for wasm by `registerWasmKernels`. @internal */
-export const LSTM_CELL_KERNELS: readonly tf.KernelConfig[] = [
+export const CELL_KERNELS: readonly tf.KernelConfig[] = [
   forwardStepKernel,
   backwardStepKernel,
+  gruForwardStepKernel,
+  gruBackwardStepKernel,
   emptyKernel,
 ];
 
@@ -318,7 +397,7 @@ export function lstmForwardStep(inputs: LstmForwardStepInputs, step: number): tf
 }
 
 /**
- * Tensors of one fused backward step (see native/lstm-cells.c). `dOut`, `gates`, `actC`, `cells`
+ * Tensors of one fused backward step (see native/recurrent-cells.c). `dOut`, `gates`, `actC`, `cells`
  * and `mask` are the time-major stacks of all steps (the kernel reads step `step`); `dzAll`
  * `[time, batch, 4u]` receives this step's dz in place; the others belong to this step. @internal
  */
@@ -347,4 +426,64 @@ export function lstmBackwardStep(
     withPass,
   }) as tf.Tensor2D[];
   return { dz: dz!, dc: dc!, pass };
+}
+
+/** Tensors of one fused GRU forward step; every tensor float32 on the wasm backend. @internal */
+export interface GruForwardStepInputs {
+  /** `[time, batch, 3u]` input projections (+ input bias and z, r recurrent bias); read at `step`. */
+  readonly xz: tf.Tensor3D;
+  /** `[batch, 3u]` `hp·U`. */
+  readonly hz: tf.Tensor2D;
+  /** `[u]` recurrent bias of the candidate (zeros without a bias). */
+  readonly bh: tf.Tensor1D;
+  /** `[batch, u]` the state entering the step. */
+  readonly h: tf.Tensor2D;
+  /** `[batch, u]` `h` times the recurrent dropout mask (omit without one). */
+  readonly hp?: tf.Tensor2D;
+  /** `[time, batch, 1]` 1 = step, 0 = keep the state; read at `step`. */
+  readonly mask?: tf.Tensor3D;
+  /** `[time, batch, 4u]` written in place: z, r, c, a (omit outside training). */
+  readonly saved?: tf.Tensor3D;
+  /** `[time, batch, u]` written in place: h after each step. */
+  readonly states: tf.Tensor3D;
+}
+
+/** Runs one fused GRU forward step, filling the stacks at `step`; returns h after it (a new tensor). @internal */
+export function gruForwardStep(inputs: GruForwardStepInputs, step: number): tf.Tensor2D {
+  const named = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined));
+  return tf.engine().runKernel(GRU_FORWARD_STEP, named as tf.NamedTensorMap, { step }) as tf.Tensor2D;
+}
+
+/** Tensors of one fused GRU backward step (see native/recurrent-cells.c). @internal */
+export interface GruBackwardStepInputs {
+  /** `dInner_{t+1}·Uᵀ` (omit at the last step, with `carryIn`). */
+  readonly back?: tf.Tensor2D;
+  /** `dCell_{t+1}·z_{t+1}` from the step after. */
+  readonly carryIn?: tf.Tensor2D;
+  readonly passIn?: tf.Tensor2D;
+  readonly recurrentMask?: tf.Tensor2D;
+  /** `[time, batch, u]` gradient of every output. */
+  readonly dOut: tf.Tensor3D;
+  readonly saved: tf.Tensor3D;
+  readonly h0: tf.Tensor2D;
+  readonly states: tf.Tensor3D;
+  readonly mask?: tf.Tensor3D;
+  /** `[time, batch, 3u]` receives the input projection's gradient in place. */
+  readonly dProjAll: tf.Tensor3D;
+  /** `[time, batch, 3u]` receives the recurrent product's gradient in place. */
+  readonly dInnerAll: tf.Tensor3D;
+}
+
+/** Runs one fused GRU backward step: `dInner` `[batch, 3u]`, the carried `dCell·z`, and with `withPass` what a masked step passes on. @internal */
+export function gruBackwardStep(
+  inputs: GruBackwardStepInputs,
+  step: number,
+  withPass: boolean,
+): { dInner: tf.Tensor2D; carry: tf.Tensor2D; pass: tf.Tensor2D | undefined } {
+  const named = Object.fromEntries(Object.entries(inputs).filter(([, t]) => t !== undefined));
+  const [dInner, carry, pass] = tf.engine().runKernel(GRU_BACKWARD_STEP, named as tf.NamedTensorMap, {
+    step,
+    withPass,
+  }) as tf.Tensor2D[];
+  return { dInner: dInner!, carry: carry!, pass };
 }

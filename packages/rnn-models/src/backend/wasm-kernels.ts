@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LSTM_CELL_KERNELS } from './wasm-cells.js';
+import { CELL_KERNELS } from './wasm-cells.js';
 import { gatherV2, identity, reverse, slice, splitV, tile, unpack } from './wasm-copy-kernels.js';
 import { keepOriginalKernel } from './wasm-kernel-support.js';
 import { batchMatMul, mean, sum, transpose, unsortedSegmentSum } from './wasm-math-kernels.js';
 
 /** Kernels rnnkit adds to the wasm backend: ones it lacks, and rnnkit's fused LSTM steps. @internal */
-export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum, ...LSTM_CELL_KERNELS];
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum, ...CELL_KERNELS];
 
 /** Kernels rnnkit puts in place of the wasm backend's own. */
 export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [

@@ -1,6 +1,6 @@
 // Arithmetic kernels rnnkit adds to tfjs-backend-wasm 4.22 (UnsortedSegmentSum, which it lacks)
 // or puts in place of its own (products with a transposed operand, matrix transposes, sums and
-// means over leading axes), native where rnnkit's module runs (native/lstm-cells.c).
+// means over leading axes), native where rnnkit's module runs (native/recurrent-cells.c).
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeHelpers } from './wasm-cells.js';
 import { originalKernel, type WasmBackendLike } from './wasm-kernel-support.js';
@@ -9,7 +9,7 @@ import { originalKernel, type WasmBackendLike } from './wasm-kernel-support.js';
  * `UnsortedSegmentSum` for the wasm backend, which lacks it — and Embedding training
  * needs it, as the gradient of `gather`. Same semantics as tfjs' cpu kernel: `segmentIds`
  * indexes the leading dimensions of `x`; ids outside `[0, numSegments)` are dropped.
- * float32 with int32 ids runs natively (native/lstm-cells.c); other dtypes in JavaScript on the
+ * float32 with int32 ids runs natively (native/recurrent-cells.c); other dtypes in JavaScript on the
  * wasm heap (reads and writes in place, no copies).
  */
 export const unsortedSegmentSum: tf.KernelConfig = {

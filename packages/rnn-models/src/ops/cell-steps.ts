@@ -3,7 +3,7 @@
 // (non-native) sequence paths (lstm-, gru-, simple-rnn-sequence.ts) and one-token inference
 // (inference/recurrent-step.ts). Callers build the pre-activations their own way (bias folded
 // into the input projection, fused into the product, or added after) and pass the activations
-// they run with. The wasm step kernel (native/lstm-cells.c) is the one other implementation.
+// they run with. The wasm step kernel (native/recurrent-cells.c) is the one other implementation.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** An activation applied to one step's tensor; returns a new tensor (or `z` itself for `linear`). */

@@ -88,7 +88,9 @@ export function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {
 
 /**
  * Gradients of x, kernel, recurrent kernel and bias from the pre-activation gradients `dZ`
- * `[time, batch, gates·units]` of all steps, each one large product.
+ * `[time, batch, gates·units]` of all steps, each one large product. `dRecurrent`, when given,
+ * is the gradient of the recurrent product where it differs from `dZ` (the reset-after GRU's
+ * candidate column is scaled by r); the bias gradient is then the input bias' alone.
  *
  * Shapes are arranged for the wasm backend (XNNPACK): the weight gradients are computed
  * transposed, `dZᵀ·h` and `dZᵀ·x` from one transpose of dZ, because XNNPACK repacks the right
@@ -107,6 +109,7 @@ export function projectionGradients(
   },
   { batch, time, inputDim, units }: Dims,
   withBias: boolean,
+  dRecurrent?: tf.Tensor3D,
 ): { x: tf.Tensor; kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias?: tf.Tensor } {
   const width = dZ.shape[2];
   const dZFlat = tf.reshape(dZ, [time * batch, width]) as tf.Tensor2D;
@@ -116,13 +119,17 @@ export function projectionGradients(
     time === 1 ? first : tf.concat([first, tf.slice(s.packed, [0, 0, 0], [time - 1, batch, units])], 0);
   if (s.recurrentMask !== undefined) hPrev = tf.mul(hPrev, s.recurrentMask);
   const dZT = tf.transpose(dZFlat);
+  const dRecurrentT =
+    dRecurrent === undefined
+      ? dZT
+      : tf.transpose(tf.reshape(dRecurrent, [time * batch, dRecurrent.shape[2]]));
   // Explicit transposes: the wasm backend's matMul with transposeA/B falls off XNNPACK's
   // fast path (~40× slower), while a transpose is one copy.
   const dxTimeMajor = tf.reshape(tf.matMul(dZFlat, tf.transpose(s.kernel)), [time, batch, inputDim]);
   return {
     x: tf.transpose(dxTimeMajor, [1, 0, 2]),
     kernel: tf.transpose(tf.matMul(dZT, s.xs)),
-    recurrentKernel: tf.transpose(tf.matMul(dZT, tf.reshape(hPrev, [time * batch, units]))),
+    recurrentKernel: tf.transpose(tf.matMul(dRecurrentT, tf.reshape(hPrev, [time * batch, units]))),
     ...(withBias ? { bias: columnSums(dZFlat) } : {}),
   };
 }

@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cellKernelsAvailable } from '../backend/wasm-cells.js';
 import { validate } from '../errors.js';
 import { type GruCandidateTerm, gruStep } from './cell-steps.js';
 import type { FusedActivation, FusedActivationName } from './fused-activations.js';
-import { checkRecurrentShapes, checkShape, columnSums, resolveActivation } from './fused-sequence.js';
+import {
+  checkRecurrentShapes,
+  checkShape,
+  columnSums,
+  resolveActivation,
+  runFused,
+} from './fused-sequence.js';
+import { gruBackwardNative, gruForwardNative } from './gru-sequence-native.js';
 
 /** GRU weights in Keras' layout: gates in the order z (update), r (reset), h (candidate). */
 export interface GruWeights {
@@ -119,6 +127,37 @@ export function gruSequence(
     hasMask: mask !== undefined,
     hasRecurrentMask: recurrentMask !== undefined,
   };
+  // On wasm the reset-after cell with sigmoid gates and tanh runs each step's element-wise work
+  // in one fused SIMD kernel (wasm-cells.ts); anything else composes tfjs ops.
+  if (
+    resetAfter &&
+    activation.name === 'tanh' &&
+    recurrentActivation.name === 'sigmoid' &&
+    units % 4 === 0 &&
+    cellKernelsAvailable()
+  ) {
+    const dims = { batch, time, inputDim: x.shape[2], units };
+    const named = {
+      x,
+      h0,
+      kernel,
+      recurrentKernel,
+      bias: bias as tf.Tensor2D | undefined,
+      mask,
+      recurrentMask,
+    };
+    return tf.tidy(() => {
+      const states = runFused(
+        named,
+        (tensors, keep) => gruForwardNative(tensors, dims, keep),
+        (dy, saved) => gruBackwardNative(dy, saved, dims, bias !== undefined),
+      );
+      return {
+        outputs: tf.transpose(states, [1, 0, 2]) as tf.Tensor3D,
+        h: tf.reshape(tf.slice(states, [time - 1, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D,
+      };
+    });
+  }
   const inputs: tf.Tensor[] = [x, kernel, recurrentKernel, h0];
   if (bias !== undefined) inputs.push(bias);
   if (mask !== undefined) inputs.push(mask);

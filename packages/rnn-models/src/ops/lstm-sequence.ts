@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { lstmCellKernelsAvailable } from '../backend/wasm-cells.js';
+import { cellKernelsAvailable } from '../backend/wasm-cells.js';
 import { validate } from '../errors.js';
 import { lstmStep } from './cell-steps.js';
 import {
@@ -157,7 +157,7 @@ export function lstmSequence(
       activation.name === 'tanh' &&
       recurrentActivation.name === 'sigmoid' &&
       units % 4 === 0 &&
-      lstmCellKernelsAvailable();
+      cellKernelsAvailable();
     const packed = native
       ? runFused(
           inputs,

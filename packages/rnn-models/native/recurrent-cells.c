@@ -1,5 +1,6 @@
-// Fused element-wise LSTM step kernels for tfjs-backend-wasm (sigmoid gates, tanh activation,
-// Keras gate order i, f, c, o). They run in their own tiny wasm module that imports the backend's
+// Fused element-wise LSTM and GRU step kernels for tfjs-backend-wasm (sigmoid gates, tanh
+// activation; Keras gate orders LSTM i, f, c, o and GRU z, r, h with the reset gate after the
+// recurrent product). They run in their own tiny wasm module that imports the backend's
 // memory, so tensors are read and written in place. Rebuild with ../scripts/build-wasm-cells.sh.
 //
 // Why: on wasm every tfjs op costs ~4–7 µs plus, for XNNPACK's threaded unary ops, a thread
@@ -172,6 +173,109 @@ void lstm_backward(const float* back, const float* recMask, const float* passIn,
       if (passOut) STORE(passOut + row + j, MUL(notM, dh));
     }
     if (d2) copy4(d2, d, w);
+  }
+}
+
+// GRU (Keras' reset_after, PyTorch's GRU): z = σ(xz_z + hz_z), r = σ(xz_r + hz_r),
+// a = hz_h + b_h, c = tanh(xz_h + r·a), h' = z·hp + (1 − z)·c, where hp is the state entering
+// the step times the recurrent dropout mask (tfjs-layers' GRU mixes the masked state) and hz =
+// hp·U. One forward step for `batch` rows:
+//   xz [batch, 3u]  input projection of this step (+ input bias, + recurrent bias of z and r)
+//   hz [batch, 3u]  hp·U
+//   bh [u]          recurrent bias of the candidate (zeros without a bias)
+//   h  [batch, u]   state entering the step (what a masked row carries over)
+//   hp [batch, u]   h times the recurrent mask (h itself without one)
+//   mask [batch]    as in lstm_forward (0: no mask)
+// writes
+//   saved [batch, 4u]  z, r, c, a for the backward pass (0: not wanted)
+//   hOut [batch, u], hCopy [batch, u] (0: not wanted) the state after the step
+__attribute__((always_inline)) static inline void gru_forward_row(const float* x, const float* hz, const float* bh,
+                                   const float* h, const float* hp, float* saved, float* hOut,
+                                   int keep, int units, const int storeSaved) {
+  for (int j = 0; j < units; j += 4) {
+    f4 z = sigmoid4(ADD(LOAD(x + j), LOAD(hz + j)));
+    f4 r = sigmoid4(ADD(LOAD(x + units + j), LOAD(hz + units + j)));
+    f4 a = ADD(LOAD(hz + 2 * units + j), LOAD(bh + j));
+    f4 c = tanh4(ADD(LOAD(x + 2 * units + j), MUL(r, a)));
+    f4 p = LOAD(hp + j);
+    if (storeSaved) {
+      STORE(saved + j, z);
+      STORE(saved + units + j, r);
+      STORE(saved + 2 * units + j, c);
+      STORE(saved + 3 * units + j, a);
+    }
+    // z·hp + (1 − z)·c = c + z·(hp − c)
+    if (keep) STORE(hOut + j, ADD(c, MUL(z, SUB(p, c))));
+    else STORE(hOut + j, LOAD(h + j));
+  }
+}
+
+__attribute__((export_name("gru_forward")))
+void gru_forward(const float* xz, const float* hz, const float* bh, const float* h, const float* hp,
+                 const float* mask, float* saved, float* hOut, float* hCopy, int batch, int units) {
+  const int w = 3 * units;
+  for (int b = 0; b < batch; b++) {
+    const int row = b * units;
+    const int keep = mask == 0 || mask[b] != 0.0f;
+    if (saved) {
+      gru_forward_row(xz + b * w, hz + b * w, bh, h + row, hp + row, saved + b * 4 * units, hOut + row,
+                      keep, units, 1);
+    } else {
+      gru_forward_row(xz + b * w, hz + b * w, bh, h + row, hp + row, 0, hOut + row, keep, units, 0);
+    }
+    if (hCopy) copy4(hCopy + row, hOut + row, units);
+  }
+}
+
+// One GRU backward step (step t, going backwards). The gradient reaching h_t is
+//   dh = dOut + recMask·(back + carryIn) + passIn
+// with back = dInner_{t+1}·Uᵀ and carryIn = dCell_{t+1}·z_{t+1} from the step after (both 0 at
+// the last step), passIn = (1 − m_{t+1})·dh_{t+1} (0 without a mask).
+//   recMask [batch, u] (0: none), dOut [batch, u], saved [batch, 4u] (z, r, c, a),
+//   hPrev [batch, u] the state entering step t (unmasked), mask [batch] (0: none)
+// writes
+//   dProj [batch, 3u]   gradient of the input projection: dz, dr, dc (pre-activations)
+//   dInner [batch, 3u]  gradient of hz: dz, dr, dc·r; dInnerCopy a second copy (0: none)
+//   carryOut [batch, u] dCell·z, the part of dh_{t−1} that skips the recurrent product
+//   passOut [batch, u]  (1 − m_t)·dh (0: not wanted)
+__attribute__((export_name("gru_backward")))
+void gru_backward(const float* back, const float* carryIn, const float* passIn, const float* recMask,
+                  const float* dOut, const float* saved, const float* hPrev, const float* mask,
+                  float* dProj, float* dInner, float* dInnerCopy, float* carryOut, float* passOut,
+                  int batch, int units) {
+  const int w = 3 * units;
+  const f4 one = SPLAT(1.0f);
+  for (int b = 0; b < batch; b++) {
+    const float* s = saved + b * 4 * units;
+    float* dp = dProj + b * w;
+    float* di = dInner + b * w;
+    const int row = b * units;
+    const f4 m = SPLAT(mask == 0 ? 1.0f : mask[b]);
+    const f4 notM = SUB(one, m);
+    for (int j = 0; j < units; j += 4) {
+      f4 dh = LOAD(dOut + row + j);
+      f4 rm = recMask ? LOAD(recMask + row + j) : one;
+      if (back) dh = ADD(dh, MUL(rm, ADD(LOAD(back + row + j), LOAD(carryIn + row + j))));
+      if (passIn) dh = ADD(dh, LOAD(passIn + row + j));
+      f4 z = LOAD(s + j);
+      f4 r = LOAD(s + units + j);
+      f4 c = LOAD(s + 2 * units + j);
+      f4 a = LOAD(s + 3 * units + j);
+      f4 hp = MUL(LOAD(hPrev + row + j), rm);
+      f4 dCell = MUL(dh, m);
+      f4 dz = MUL(MUL(dCell, SUB(hp, c)), MUL(z, SUB(one, z)));
+      f4 dc = MUL(MUL(dCell, SUB(one, z)), SUB(one, MUL(c, c)));
+      f4 dr = MUL(MUL(dc, a), MUL(r, SUB(one, r)));
+      STORE(dp + j, dz);
+      STORE(dp + units + j, dr);
+      STORE(dp + 2 * units + j, dc);
+      STORE(di + j, dz);
+      STORE(di + units + j, dr);
+      STORE(di + 2 * units + j, MUL(dc, r));
+      STORE(carryOut + row + j, MUL(dCell, z));
+      if (passOut) STORE(passOut + row + j, MUL(notM, dh));
+    }
+    if (dInnerCopy) copy4(dInnerCopy + b * w, di, w);
   }
 }
 
