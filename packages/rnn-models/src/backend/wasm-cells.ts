@@ -19,6 +19,10 @@ export const LSTM_BACKWARD_STEP = 'RnnkitLstmBackwardStep';
 export const GRU_FORWARD_STEP = 'RnnkitGruForwardStep';
 /** Kernel name of one fused GRU backward step (wasm only). @internal */
 export const GRU_BACKWARD_STEP = 'RnnkitGruBackwardStep';
+/** Kernel name of the sparse cross-entropy's forward pass (wasm only). @internal */
+export const SPARSE_CE_FORWARD = 'RnnkitSparseCrossentropyForward';
+/** Kernel name of the sparse cross-entropy's backward pass (wasm only). @internal */
+export const SPARSE_CE_BACKWARD = 'RnnkitSparseCrossentropyBackward';
 /** Kernel name of the uninitialised allocation behind {@link emptyStack} (wasm only). @internal */
 export const EMPTY_STACK = 'RnnkitEmptyStack';
 
@@ -28,6 +32,17 @@ interface CellExports {
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
+  sparse_ce_forward(p: number, ids: number, sums: number, picked: number, rows: number, classes: number, eps: number): void;
+  sparse_ce_backward(
+    p: number,
+    ids: number,
+    a: number,
+    b: number,
+    out: number,
+    rows: number,
+    classes: number,
+    eps: number,
+  ): void;
   transpose_2d(x: number, out: number, rows: number, cols: number): void;
   gather_rows(
     x: number,
@@ -340,6 +355,46 @@ const gruBackwardStepKernel: tf.KernelConfig = {
   },
 };
 
+/**
+ * Sparse cross-entropy, forward: `p` `[rows, classes]` probabilities, `ids` `[rows]` int32 →
+ * `[sums, picked]`, each `[rows]`: the row sum of p clipped to `[eps, 1 − eps]`, and the clipped
+ * probability of the id (0 for an id outside `[0, classes)`). See native/recurrent-cells.c.
+ */
+const sparseCeForwardKernel: tf.KernelConfig = {
+  kernelName: SPARSE_CE_FORWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { p, ids } = inputs as Record<string, tf.TensorInfo>;
+    const { eps } = attrs as unknown as { eps: number };
+    const wasm = backend as unknown as WasmBackendInternals;
+    const [rows, classes] = p!.shape as [number, number];
+    const sums = wasm.makeOutput([rows], 'float32');
+    const picked = wasm.makeOutput([rows], 'float32');
+    const at = (t: tf.TensorInfo) => pointer(wasm, t);
+    cellsFor(wasm)!.sparse_ce_forward(at(p!), at(ids!), at(sums), at(picked), rows, classes, eps);
+    return [sums, picked];
+  },
+};
+
+/**
+ * Sparse cross-entropy, backward: `out[r, j] = b[r] + (j = ids[r] ? a[r] : 0)` where
+ * `eps ≤ p[r, j] ≤ 1 − eps`, else 0. See native/recurrent-cells.c.
+ */
+const sparseCeBackwardKernel: tf.KernelConfig = {
+  kernelName: SPARSE_CE_BACKWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { p, ids, a, b } = inputs as Record<string, tf.TensorInfo>;
+    const { eps } = attrs as unknown as { eps: number };
+    const wasm = backend as unknown as WasmBackendInternals;
+    const [rows, classes] = p!.shape as [number, number];
+    const out = wasm.makeOutput([rows, classes], 'float32');
+    const at = (t: tf.TensorInfo) => pointer(wasm, t);
+    cellsFor(wasm)!.sparse_ce_backward(at(p!), at(ids!), at(a!), at(b!), at(out), rows, classes, eps);
+    return out;
+  },
+};
+
 /** An uninitialised float32 tensor for a sequence's stacks, which the step kernels fill in place. */
 const emptyKernel: tf.KernelConfig = {
   kernelName: EMPTY_STACK,
@@ -356,6 +411,8 @@ export const CELL_KERNELS: readonly tf.KernelConfig[] = [
   backwardStepKernel,
   gruForwardStepKernel,
   gruBackwardStepKernel,
+  sparseCeForwardKernel,
+  sparseCeBackwardKernel,
   emptyKernel,
 ];
 

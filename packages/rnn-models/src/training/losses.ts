@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { metrics as tflMetrics } from '@tensorflow/tfjs-layers';
 import { RnnModelsError, validate } from '../errors.js';
+import { sparseCategoricalCrossentropy } from './sparse-crossentropy.js';
 
 /**
  * A loss or metric: targets and predictions in, per-sample (`[batch]`), per-step
@@ -60,13 +61,7 @@ const LOSSES: Readonly<Record<LossName, LossFunction>> = {
       return tf.mean(tf.sub(tf.add(diff, tf.softplus(tf.mul(-2, diff))), Math.log(2)), -1);
     }),
   categoricalCrossentropy: tflMetrics.categoricalCrossentropy,
-  sparseCategoricalCrossentropy: (yTrue, yPred) =>
-    tf.tidy(() => {
-      const classes = yPred.shape[yPred.shape.length - 1]!;
-      const ids = tf.cast(tf.floor(tf.cast(tf.reshape(yTrue, [-1]), 'float32')), 'int32') as tf.Tensor1D;
-      const oneHot = tf.reshape(tf.oneHot(ids, classes), yPred.shape);
-      return tflMetrics.categoricalCrossentropy(oneHot, tf.clipByValue(yPred, epsilon(), 1 - epsilon()));
-    }),
+  sparseCategoricalCrossentropy,
   binaryCrossentropy: tflMetrics.binaryCrossentropy,
   kullbackLeiblerDivergence: (yTrue, yPred) =>
     tf.tidy(() => {
