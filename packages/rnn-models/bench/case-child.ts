@@ -17,6 +17,7 @@ import type {
   ProbeRequest,
   ProbeResult,
   Progress,
+  ThreadSetting,
 } from './protocol.js';
 import { timedPhase } from './timing.js';
 
@@ -34,8 +35,10 @@ function restoreBareWasmKernels(): void {
 const send = (message: ChildMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const progress = (p: Omit<Progress, 'wallMs'>) => send({ progress: { ...p, wallMs: Date.now() } });
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+/** This process's peak resident set so far, MiB (maxRSS is in KiB), to 0.1. */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
 
-async function startBackend(threads: number, pinThreads: boolean) {
+async function startBackend(threads: ThreadSetting, pinThreads: boolean) {
   const backend = await initBackend({ backend: 'wasm', threads, pinThreads, fallbackToCpu: false });
   return { backend, threads: backend === 'wasm' ? wasm.getThreadsCount() : 1 };
 }
@@ -60,6 +63,8 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
   const { config, impl, phase } = request;
   const wallStart = performance.now();
   const started = await startBackend(request.threads, request.pinThreads);
+  // Before the first step, so that the parent knows the thread count even if the child dies.
+  progress({ phase, threads: started.threads });
   const bareKernels = impl === 'stock' && request.stockKernels === 'bare';
   if (bareKernels) restoreBareWasmKernels();
   const tokens = tokensPerBatch(config);
@@ -70,6 +75,9 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
     impl: `${impl === 'stock' ? 'tfjs-layers' : 'rnnkit'}-${started.backend}`,
     backend: started.backend,
     threads: started.threads,
+    threads_setting: request.threads,
+    // initBackend pins (pinThreads) only with 2+ threads.
+    threads_pinned: request.pinThreads && started.backend === 'wasm' && started.threads > 1,
     tokens_per_batch: tokens,
     layers: source,
     ...(impl === 'stock' ? { stock_kernels: request.stockKernels } : {}),
@@ -135,6 +143,7 @@ async function runCase(request: CaseRequest): Promise<PhaseRecord> {
     'tfjs-backend-wasm': wasm.version_wasm,
   };
   record['node'] = process.version;
+  record['peak_rss_mb'] = peakRssMb();
   record[`${phase}_wall_s`] = round2((performance.now() - wallStart) / 1000);
   return record;
 }

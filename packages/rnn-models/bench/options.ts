@@ -1,6 +1,6 @@
 // The bench's command line (`pnpm bench -- [options]`): usage text and parsing.
 import { parseArgs } from 'node:util';
-import type { StockKernels } from './protocol.js';
+import type { StockKernels, ThreadSetting } from './protocol.js';
 
 export const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
 
@@ -9,10 +9,19 @@ export const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
   --budget-s S       soft time budget per phase: no new timed step starts after S seconds;
                      if the warm-up alone takes longer, that single step is reported (default 60)
   --hard-timeout-s S kill a phase still running after S seconds (default max(300, budget + 240))
-  --threads N        wasm threads for both implementations (default 2 when the threaded
-                     build starts, else 1)
+  --threads LIST     rnnkit's initBackend thread settings, comma-separated, each 'auto' (as many
+                     threads as cores other processes leave idle at the child's start, 1..4)
+                     or an integer ≥ 1; rnnkit runs once per setting (default auto,1,2).
+                     Ratio rows use the FIRST setting; with auto and fixed settings, auto is
+                     also compared with the best fixed one and with 1 thread. Stock runs once,
+                     with the largest fixed setting (2 if only auto). Only 1 thread when the
+                     threaded build does not start
   --no-pin           do not pin threads to CPUs (default with 2+ threads: initBackend's
                      pinThreads for both implementations — the set-up for a training process)
+  --load N           start N busy-loop processes (node -e 'for (;;) {}') before anything is
+                     timed, keep them spinning for the whole run, kill them at the end: the
+                     bench under other jobs' load, where 'auto' should pick fewer threads
+                     (default 0)
   --skip-stock       skip the stock tfjs-layers runs (minutes per config)
   --stock-kernels K  'bare' (default): stock tfjs-layers on tfjs-backend-wasm's own kernels
                      plus only the UnsortedSegmentSum its Embedding gradient needs, as users
@@ -20,7 +29,8 @@ export const USAGE = `pnpm --filter @rnnkit/rnn-models bench -- [options]
   --peer torch       also run PyTorch CPU (torch_peer.py, 2 threads) with both OpenMP wait
                      policies, and print rnnkit/PyTorch ratios
   --seed N           seed of the random inputs (default 0)
-  --json             JSON lines on stdout (one per config × impl, one ratio line per config);
+  --json             JSON lines on stdout (one per config × impl × thread setting, one per
+                     torch policy, one ratio line per config);
                      the table then goes to stderr. Use pnpm -s to keep pnpm's banner out.
   -h, --help`;
 
@@ -30,7 +40,10 @@ export interface Options {
   readonly steps: number;
   readonly budgetS: number;
   readonly hardTimeoutS: number;
-  readonly threads: number | null;
+  /** rnnkit's thread settings, in the order given (duplicates dropped); ratios use the first. */
+  readonly threads: readonly ThreadSetting[];
+  /** Busy-loop processes kept running through the whole bench. */
+  readonly load: number;
   readonly skipStock: boolean;
   readonly pinThreads: boolean;
   readonly stockKernels: StockKernels;
@@ -50,7 +63,8 @@ export function parseOptions(argv: readonly string[]): Options {
       steps: { type: 'string', default: '7' },
       'budget-s': { type: 'string', default: '60' },
       'hard-timeout-s': { type: 'string' },
-      threads: { type: 'string' },
+      threads: { type: 'string', default: 'auto,1,2' },
+      load: { type: 'string', default: '0' },
       'skip-stock': { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       'stock-kernels': { type: 'string', default: 'bare' },
@@ -69,7 +83,6 @@ export function parseOptions(argv: readonly string[]): Options {
     if (text.trim() === '' || !rule(value)) throw new Error(`--${flag} must be ${ruleText}, got '${text}'`);
     return value;
   };
-  const positiveInteger = (x: number) => Number.isInteger(x) && x > 0;
   const stockKernels = values['stock-kernels'];
   if (stockKernels !== 'bare' && stockKernels !== 'rnnkit') {
     throw new Error(`--stock-kernels must be 'bare' or 'rnnkit', got '${stockKernels}'`);
@@ -86,10 +99,8 @@ export function parseOptions(argv: readonly string[]): Options {
       values['hard-timeout-s'] === undefined
         ? Math.max(300, budgetS + 240)
         : number('hard-timeout-s', values['hard-timeout-s'], (x) => x > 0, 'a positive number'),
-    threads:
-      values.threads === undefined
-        ? null
-        : number('threads', values.threads, positiveInteger, 'an integer ≥ 1'),
+    threads: parseThreadSettings(values.threads),
+    load: number('load', values.load, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0'),
     skipStock: values['skip-stock'],
     pinThreads: !values['no-pin'],
     stockKernels,
@@ -97,4 +108,24 @@ export function parseOptions(argv: readonly string[]): Options {
     seed: number('seed', values.seed, Number.isInteger, 'an integer'),
     json: values.json,
   };
+}
+
+/** `--threads auto,1,2` → ['auto', 1, 2]; duplicates dropped, order kept. */
+function parseThreadSettings(text: string): ThreadSetting[] {
+  const fail = () => {
+    throw new Error(`--threads must be 'auto' or integers ≥ 1, comma-separated, got '${text}'`);
+  };
+  const settings: ThreadSetting[] = [];
+  for (const item of text.split(',').map((part) => part.trim())) {
+    if (item === '') fail();
+    let setting: ThreadSetting;
+    if (item === 'auto') setting = 'auto';
+    else {
+      const value = Number(item);
+      if (!/^[0-9]+$/.test(item) || !Number.isInteger(value) || value < 1) fail();
+      setting = value;
+    }
+    if (!settings.includes(setting)) settings.push(setting);
+  }
+  return settings;
 }

@@ -5,6 +5,9 @@ import type { BenchConfig } from './config.js';
 export type Impl = 'stock' | 'rnnkit';
 export type Phase = 'train' | 'infer';
 
+/** `initBackend`'s `threads`: a fixed wasm thread count, or 'auto' (idle cores at the start). */
+export type ThreadSetting = number | 'auto';
+
 /** Start the backend and report what it runs with. */
 export interface ProbeRequest {
   readonly probe: true;
@@ -20,7 +23,8 @@ export interface CaseRequest {
   readonly phase: Phase;
   readonly steps: number;
   readonly budgetS: number;
-  readonly threads: number;
+  /** Passed to `initBackend` as is; the record says what it gave (`threads`). */
+  readonly threads: ThreadSetting;
   /** `initBackend`'s `pinThreads` (both implementations alike). */
   readonly pinThreads: boolean;
   readonly seed: number;
@@ -47,6 +51,8 @@ export interface Progress {
   readonly started?: string;
   readonly warmup?: boolean;
   readonly stepMs?: number;
+  /** The wasm threads the backend started with: sent once, before the warm-up. */
+  readonly threads?: number;
   /** Date.now() when the line was written. */
   readonly wallMs: number;
 }

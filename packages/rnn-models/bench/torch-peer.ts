@@ -1,6 +1,8 @@
 // PyTorch CPU peer: runs torch_peer.py (a copy of shared/bench/torch_peer.py) with Debian's
-// /usr/bin/python3, the interpreter that sees python3-torch, and collects its JSON lines.
+// /usr/bin/python3, the interpreter that sees python3-torch, and collects its JSON lines:
+// one python process per config, so that its peak RSS (VmHWM) is that config's.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -36,12 +38,54 @@ export interface TorchRunOptions {
   readonly steps: number;
   readonly budgetS: number;
   readonly seed: number;
-  /** Called with each config's record as torch_peer.py prints it. */
+  /** Called with each config's record when its torch_peer.py process has exited. */
   readonly onRecord?: (record: TorchRecord) => void;
 }
 
-/** One torch_peer.py run over `names` (2 threads, as the baseline); one record per name. */
+/**
+ * torch_peer.py (2 threads, as the baseline) once per name, one after the other; one record per
+ * name, with `peak_rss_mb`: the python process's VmHWM (/proc/PID/status, read every 100 ms;
+ * null where /proc is not available).
+ */
 export async function runTorchPeer(options: TorchRunOptions): Promise<TorchRecord[]> {
+  const records: TorchRecord[] = [];
+  for (const name of options.names) {
+    const record = await runTorchPeerOnce(name, options);
+    records.push(record);
+    options.onRecord?.(record);
+  }
+  return records;
+}
+
+const VM_HWM = /^VmHWM:\s*(\d+)\s*kB/m;
+
+/** Polls /proc/PID/status for VmHWM (kB) until stopped; `peakMb()` is the last value read. */
+function watchPeakRss(pid: number | undefined) {
+  let peakKb: number | null = null;
+  let stopped = false;
+  const poll = async () => {
+    if (pid === undefined) return;
+    try {
+      const match = VM_HWM.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+      // A read still in flight at stop() may see a reused pid: drop it.
+      if (match && !stopped) peakKb = Number(match[1]);
+    } catch {
+      // No /proc, or the process has just exited: keep the last value.
+    }
+  };
+  void poll();
+  const timer = setInterval(() => void poll(), 100);
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+    peakMb: () => (peakKb === null ? null : Math.round(peakKb / 102.4) / 10),
+  };
+}
+
+/** One torch_peer.py process for one config. */
+async function runTorchPeerOnce(name: string, options: TorchRunOptions): Promise<TorchRecord> {
   const env = { ...process.env };
   const args = [SCRIPT, '--threads', '2', '--steps', String(options.steps)];
   args.push('--budget-s', String(options.budgetS), '--seed', String(options.seed));
@@ -51,37 +95,31 @@ export async function runTorchPeer(options: TorchRunOptions): Promise<TorchRecor
   } else {
     args.push('--omp-wait-policy', 'PASSIVE');
   }
-  for (const name of options.names) args.push('--only', name);
+  args.push('--only', name);
   const child = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const rss = watchPeakRss(child.pid);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const records: TorchRecord[] = [];
+  let printed: Record<string, unknown> | null = null;
   for await (const line of createInterface({ input: child.stdout })) {
     if (!line.startsWith('{')) continue;
-    const record = {
-      ...(JSON.parse(line) as Record<string, unknown>),
-      variant: options.threading,
-    } as TorchRecord;
-    records.push(record);
-    options.onRecord?.(record);
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    if (parsed['name'] === name) printed = parsed;
   }
   const code = await exited;
-  for (const name of options.names) {
-    if (records.some((r) => r.name === name)) continue;
-    const reason = `torch_peer.py exited with ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`;
-    const record: TorchRecord = {
-      name,
-      impl: 'torch-cpu',
-      variant: options.threading,
-      train_tokens_per_s: null,
-      infer_tokens_per_s: null,
-      error: reason.slice(0, 400),
-    };
-    records.push(record);
-    options.onRecord?.(record);
-  }
-  return records;
+  rss.stop();
+  if (printed !== null) return { ...printed, name, variant: options.threading, peak_rss_mb: rss.peakMb() };
+  const reason = `torch_peer.py exited with ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`;
+  return {
+    name,
+    impl: 'torch-cpu',
+    variant: options.threading,
+    train_tokens_per_s: null,
+    infer_tokens_per_s: null,
+    peak_rss_mb: rss.peakMb(),
+    error: reason.slice(0, 400),
+  };
 }
