@@ -42,12 +42,6 @@ export interface BuildOptions {
   /** GRU reset_after (rnnkit: true, the Keras and PyTorch default; stock tfjs: false, its only mode). */
   readonly resetAfter: boolean;
   readonly seed: number;
-  /**
-   * Whose loss the model compiles with: rnnkit's (`getLoss`, what `train()` uses; its sparse
-   * cross-entropy skips tfjs' one-hot passes) or tfjs-layers' own by name. Default: rnnkit's
-   * with rnnkit's layers, tfjs-layers' with stock layers.
-   */
-  readonly losses?: 'rnnkit' | 'tfjs-layers';
 }
 
 /**
@@ -116,9 +110,9 @@ export function buildCase(config: BenchConfig, options: BuildOptions): BenchCase
     if (config.loss === 'binary_crossentropy') ys = ids([batch, 1], 2);
     else ys = ids(perStep ? [batch, length, 1] : [batch, 1], config.num_classes);
   }
-  const losses = options.losses ?? (options.layers === RNNKIT_LAYERS ? 'rnnkit' : 'tfjs-layers');
-  const loss = lossName(config);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: losses === 'rnnkit' ? rnnkit.getLoss(loss) : loss });
+  // By name: tfjs-layers' trainOnBatch (stock) uses its own loss, rnnkit's train() maps the
+  // name to rnnkit's (getLoss).
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: lossName(config) });
   return { model, xs, ys };
 }
 
