@@ -101,7 +101,7 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
     const bytes = Uint8Array.from(atob(shared ? CELLS_WASM_SHARED : CELLS_WASM_PLAIN), (ch) =>
       ch.charCodeAt(0),
     );
-    // 2.3 kB: small enough to compile synchronously, also on a browser's main thread.
+    // 17 kB: small enough to compile synchronously, also on a browser's main thread.
     if (wasmApi.validate(bytes)) {
       const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
       cells = instance.exports as unknown as CellExports;
