@@ -6,7 +6,7 @@ export const USAGE = `Usage: pnpm start [--text book.txt] [--cell gru|lstm] [--u
   [--dropout 0] [--sequence-length 100] [--batch 64] [--epochs 100] [--steps-per-epoch 60|all] [--minutes 4|all]
   [--learning-rate 0.005] [--final-learning-rate-fraction 0.05] [--patience 2] [--stateful] [--every 1]
   [--held-out 0.1] [--validation 0.03] [--prompt TEXT] [--max-new-tokens 600] [--temperature 0.6]
-  [--top-k K] [--top-p 1] [--seed 42] [--threads 2] [--out out/char-lm] [--generate-only] [--quality]`;
+  [--top-k K] [--top-p 1] [--seed 42] [--threads auto|N] [--out out/char-lm] [--generate-only] [--quality]`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
 export class UsageError extends Error {}
@@ -37,7 +37,8 @@ export interface CliSettings {
   readonly topK: number | null;
   readonly topP: number;
   readonly seed: number;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
 }
 
@@ -79,7 +80,7 @@ function readFlags(argv: readonly string[]) {
         'top-k': { type: 'string' },
         'top-p': { type: 'string', default: '1' },
         seed: { type: 'string', default: '42' },
-        threads: { type: 'string', default: '2' },
+        threads: { type: 'string', default: 'auto' },
         out: { type: 'string', default: 'out/char-lm' },
       },
     }).values;
@@ -95,7 +96,7 @@ export function parseCli(argv: readonly string[]): CliSettings {
   const number = (
     name: string,
     raw: string | undefined,
-    rule: { min: number; max?: number; real?: boolean; all?: boolean },
+    rule: { min: number; max?: number; real?: boolean; all?: boolean; otherwise?: string },
   ) => {
     if (rule.all && raw === 'all') return Number.POSITIVE_INFINITY;
     const value = Number(raw);
@@ -110,7 +111,8 @@ export function parseCli(argv: readonly string[]): CliSettings {
     ) {
       const kind = rule.real ? 'a number' : 'an integer';
       const range = Number.isFinite(max) ? `in [${rule.min}, ${max}]` : `≥ ${rule.min}`;
-      throw new UsageError(`--${name} must be ${kind} ${range}${rule.all ? " or 'all'" : ''}, got '${raw}'.`);
+      const alternative = rule.all ? " or 'all'" : rule.otherwise ? ` or ${rule.otherwise}` : '';
+      throw new UsageError(`--${name} must be ${kind} ${range}${alternative}, got '${raw}'.`);
     }
     return value;
   };
@@ -153,7 +155,10 @@ export function parseCli(argv: readonly string[]): CliSettings {
     topK,
     topP: number('top-p', values['top-p'], { min: 0.001, max: 1, real: true }),
     seed: number('seed', values.seed, { min: 0, max: 2 ** 31 - 1 }),
-    threads: number('threads', values.threads, { min: 1, max: 8 }),
+    threads:
+      values.threads === 'auto'
+        ? 'auto'
+        : number('threads', values.threads, { min: 1, max: 8, otherwise: "'auto'" }),
     out: values.out,
   };
 }
