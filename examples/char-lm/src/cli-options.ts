@@ -46,7 +46,7 @@ export interface CliSettings {
 const DEFAULTS = {
   // Short epochs, so a checkpoint and a sample come every minute or so on 2 cores.
   start: { epochs: '100', minutes: '4', 'steps-per-epoch': '60' },
-  quality: { epochs: '100', minutes: '16', 'steps-per-epoch': 'all' },
+  quality: { epochs: '100', minutes: '18', 'steps-per-epoch': 'all' },
 } as const;
 
 function readFlags(argv: readonly string[]) {
