@@ -25,7 +25,7 @@ const { values } = parseArgs({
     'learning-rate': { type: 'string', default: '0.005' },
     'final-learning-rate-fraction': { type: 'string', default: '0.02' },
     seed: { type: 'string', default: '42' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'results/addition.json' },
   },
 });
@@ -33,6 +33,15 @@ const number = (name: keyof typeof values, fallback?: number) => {
   const value = values[name] === undefined ? fallback : Number(values[name]);
   if (!Number.isFinite(value)) throw new Error(`--${name} must be a number, got ${values[name]}`);
   return value as number;
+};
+/** `--threads`: 'auto' (as many wasm threads as cores sit idle at the start) or an integer in [1, 8]. */
+const threads = (): number | 'auto' => {
+  const raw = values.threads;
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 8)
+    throw new Error(`--threads must be 'auto' or an integer in [1, 8], got '${raw}'`);
+  return value;
 };
 
 // `quality` trains on Keras' 50,000 questions for longer; `start` on fewer for a few minutes.
@@ -48,7 +57,7 @@ const settings = {
   learningRate: number('learning-rate'),
   finalLearningRateFraction: number('final-learning-rate-fraction'),
   seed: number('seed'),
-  threads: number('threads'),
+  threads: threads(),
 };
 
 // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU.

@@ -40,7 +40,9 @@ describe('flags', () => {
       stepsPerEpoch: 300,
       batchSize: 256,
       prompt: 'To be or not to be.',
+      threads: 'auto',
     });
+    expect(parseCli(['--threads', '1'])?.threads).toBe(1);
     expect(parseCli(['--', '--quality'])).toMatchObject({ quality: true, epochs: 12, stepsPerEpoch: 1000 });
     expect(parseCli(['--steps-per-epoch', 'all'])?.stepsPerEpoch).toBe(Number.POSITIVE_INFINITY);
     expect(parseCli(['--help'])).toBeNull();
@@ -49,7 +51,7 @@ describe('flags', () => {
   it('refuses unknown flags, bad values and incomplete sources with a UsageError', () => {
     expect(() => parseCli(['--epoch', '3'])).toThrow(UsageError);
     expect(() => parseCli(['--temperature', 'hot'])).toThrow(/--temperature/);
-    expect(() => parseCli(['--threads', '3'])).toThrow(/--threads/);
+    expect(() => parseCli(['--threads', '3'])).toThrow(/--threads must be 'auto' or an integer in \[1, 2\]/);
     expect(() => parseCli(['--csv', 'poems.csv'])).toThrow(/--author/);
     expect(() => parseCli(['--author', 'William Shakespeare'])).toThrow(/--csv/);
     expect(() => parseCli(['--csv', 'a.csv', '--author', 'x', '--text', 'b.txt'])).toThrow(UsageError);

@@ -14,7 +14,7 @@ export const USAGE = `Usage: pnpm start [--text FILE | --csv poems.csv --author 
   --held-out F (0.1)        share at the end of the text never trained on
   --validation F (0.05)     share at the end of the training part for early stopping
   --prompt TEXT ("To be or not to be.")  --max-new-tokens N (300)  --temperature F (0.5; 0 greedy)
-  --seed N (42)  --threads 1|2 (2)  --out DIR (out/char-poetry)  --help`;
+  --seed N (42)  --threads auto|1|2 (auto)  --out DIR (out/char-poetry)  --help`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
 export class UsageError extends Error {
@@ -40,7 +40,8 @@ export interface CliSettings {
   readonly maxNewTokens: number;
   readonly temperature: number;
   readonly seed: number;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
 }
 
@@ -70,7 +71,7 @@ const FLAGS = {
   'max-new-tokens': { type: 'string', default: '300' },
   temperature: { type: 'string', default: '0.5' },
   seed: { type: 'string', default: '42' },
-  threads: { type: 'string', default: '2' },
+  threads: { type: 'string', default: 'auto' },
   out: { type: 'string', default: 'out/char-poetry' },
 } as const;
 
@@ -143,7 +144,16 @@ export function parseCli(argv: readonly string[]): CliSettings | null {
     maxNewTokens: number('max-new-tokens', values['max-new-tokens'], { min: 0, max: 1_000_000 }),
     temperature: number('temperature', values.temperature, { min: 0, max: 100, real: true }),
     seed: number('seed', values.seed, { min: 0, max: 2 ** 31 - 1 }),
-    threads: number('threads', values.threads, { min: 1, max: 2 }),
+    threads: parseThreads(values.threads),
     out: values.out,
   };
+}
+
+/** `--threads`: 'auto' or an integer in [1, 2]. */
+function parseThreads(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 2)
+    throw new UsageError(`--threads must be 'auto' or an integer in [1, 2], got '${raw}'.`);
+  return value;
 }

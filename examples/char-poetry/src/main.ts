@@ -27,7 +27,13 @@ const print = (text: string) => process.stdout.write(text);
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main(cli: CliSettings): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', threads: cli.threads, pinThreads: cli.threads > 1 });
+  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
+  // (initBackend stays silent when 'auto' finds one idle core: no worker to pin).
+  const backend = await initBackend({
+    backend: 'wasm',
+    threads: cli.threads,
+    pinThreads: cli.threads === 'auto' || cli.threads > 1,
+  });
   const machine = await describeMachine();
   const raw = await loadText(cli);
   const corpus = splitCorpus(raw.text, {

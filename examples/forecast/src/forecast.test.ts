@@ -168,7 +168,9 @@ describe('flags', () => {
       loss: 'meanAbsoluteError',
       epochs: 12,
       out: 'out',
+      threads: 'auto',
     });
+    expect(parseSettings(['--threads', '1'])?.threads).toBe(1);
     expect(parseSettings(['--', '--quality'])).toMatchObject({ quality: true, epochs: 40, out: 'results' });
     expect(parseSettings(['--csv', 'a.csv', '--value-column', 'units'])).toMatchObject({
       csv: 'a.csv',
@@ -184,6 +186,9 @@ describe('flags', () => {
       /--horizon must be an integer in \[1, 90\], got "0"/,
     );
     expect(() => parseSettings(['--loss', 'huber'])).toThrow(/--loss must be mse or mae/);
+    expect(() => parseSettings(['--threads', '3'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 2\], got "3"/,
+    );
     expect(() => parseSettings(['--value-column', 'v'])).toThrow(/pass --csv FILE too/);
   });
 

@@ -28,7 +28,8 @@ export interface Settings {
   readonly batchSize: number;
   readonly learningRate: number;
   readonly seed: number;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
   readonly modelDir: string;
 }
@@ -44,7 +45,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--csv FILE --date-colu
   --loss mse|mae          training loss on the z-scored values (mae)
   --epochs N              most epochs per model (12; 40 with --quality); early stopping may end sooner
   --patience N            epochs without a better validation loss before stopping (6)
-  --batch N (64)   --learning-rate F (0.003)   --seed N (42)   --threads 1|2 (2)
+  --batch N (64)   --learning-rate F (0.003)   --seed N (42)   --threads auto|1|2 (auto)
   --out DIR               plots and results (out; results with --quality)
   --model-dir DIR         where the models and their normalization statistics are saved (models/forecast)
 The last year of the series is held out, the year before it validates (early stopping), the rest trains.`;
@@ -81,8 +82,7 @@ type NumberFlag =
   | 'patience'
   | 'batch'
   | 'learning-rate'
-  | 'seed'
-  | 'threads';
+  | 'seed';
 
 const LOSSES = { mse: 'meanSquaredError', mae: 'meanAbsoluteError' } as const;
 
@@ -124,6 +124,15 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     }
     return value;
   };
+  /** `--threads`: 'auto' (the default) or an integer in [1, 2]. */
+  const threads = (): number | 'auto' => {
+    const given = values.threads as string | undefined;
+    if (given === undefined || given === 'auto') return 'auto';
+    const value = Number(given);
+    if (given.trim() === '' || !Number.isInteger(value) || value < 1 || value > 2)
+      throw new UsageError(`--threads must be 'auto' or an integer in [1, 2], got ${JSON.stringify(given)}.`);
+    return value;
+  };
   const csv = (values.csv as string | undefined) ?? null;
   for (const flag of ['date-column', 'value-column'] as const) {
     if (values[flag] !== undefined && csv === null) {
@@ -149,7 +158,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     batchSize: number('batch', 64, { integer: true, min: 1 }),
     learningRate: number('learning-rate', 0.003, { min: 1e-6, max: 1 }),
     seed: number('seed', 42, { integer: true, min: 0 }),
-    threads: number('threads', 2, { integer: true, min: 1, max: 2 }),
+    threads: threads(),
     out: (values.out as string | undefined) ?? (quality ? 'results' : 'out'),
     modelDir: (values['model-dir'] as string | undefined) ?? 'models/forecast',
   };

@@ -31,7 +31,7 @@ const { values } = parseArgs({
     'final-learning-rate-fraction': { type: 'string', default: '0.02' },
     'beam-width': { type: 'string', default: '5' },
     seed: { type: 'string', default: '42' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: 'auto' },
     out: { type: 'string' },
     'model-dir': { type: 'string', default: 'models/g2p' },
   },
@@ -43,6 +43,17 @@ const number = (name: keyof typeof values, fallback?: number) => {
     process.exit(1);
   }
   return value as number;
+};
+/** `--threads`: 'auto' (as many wasm threads as cores sit idle at the start) or an integer in [1, 8]. */
+const threads = (): number | 'auto' => {
+  const raw = values.threads;
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 8) {
+    console.error(`--threads must be 'auto' or an integer in [1, 8], got '${raw}'`);
+    process.exit(1);
+  }
+  return value;
 };
 
 // `quality` trains on every training word; `start` on a slice for a few minutes.
@@ -61,9 +72,11 @@ const settings = {
   finalLearningRateFraction: number('final-learning-rate-fraction'),
   beamWidth: number('beam-width'),
   seed: number('seed'),
-  threads: number('threads'),
+  threads: threads(),
 };
 
+// A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
+// ('auto' finding one idle core runs 1 thread and stays silent about pinning).
 const backend = await initBackend({ backend: 'wasm', threads: settings.threads, pinThreads: true });
 const machine = await describeMachine();
 const lexicon = values.dictionary === undefined ? await loadLexicon() : await readLexicon(values.dictionary);

@@ -63,7 +63,12 @@ function tagsOf(tagger: Tagger, h: number, ids: readonly Int32Array[]): string[]
 }
 
 async function run(settings: Settings): Promise<void> {
-  await initBackend({ backend: 'wasm', threads: settings.threads, pinThreads: settings.threads > 1 });
+  // Pinned with 2 threads ('auto' finding one idle core runs 1 and stays silent about pinning).
+  await initBackend({
+    backend: 'wasm',
+    threads: settings.threads,
+    pinThreads: settings.threads === 'auto' || settings.threads > 1,
+  });
   const machine = await describeMachine();
   const corpus: TaggedCorpus =
     settings.tagged === null ? await loadBrown() : await loadTaggedFile(settings.tagged);

@@ -165,7 +165,9 @@ describe('flags', () => {
       epochs: 2,
       testFraction: 0.1,
       out: 'out',
+      threads: 'auto',
     });
+    expect(parseSettings(['--threads', '1'])?.threads).toBe(1);
     expect(parseSettings(['--', '--quality'])).toMatchObject({
       quality: true,
       trainSentences: null,
@@ -180,7 +182,9 @@ describe('flags', () => {
     expect(() => parseSettings(['--units', 'many'])).toThrow(/--units must be an integer ≥ 1, got "many"/);
     expect(() => parseSettings(['--unk-rate', '1'])).toThrow(/--unk-rate must be a number in \[0, 1\)/);
     expect(() => parseSettings(['--tag', ' '])).toThrow(/--tag needs a sentence/);
-    expect(() => parseSettings(['--threads', '3'])).toThrow(/--threads/);
+    expect(() => parseSettings(['--threads', '3'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 2\], got "3"/,
+    );
   });
 
   it('exits with code 1 and a message on a bad flag', async () => {

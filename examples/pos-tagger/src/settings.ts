@@ -16,7 +16,8 @@ export interface Settings extends Omit<TaggerOptions, 'verbose'> {
   readonly validationFraction: number;
   /** Train on only the first N training sentences (null: all); validation and test stay whole. */
   readonly trainSentences: number | null;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
   readonly modelDir: string;
   /** Sentences to tag with the reloaded model (whitespace-separated tokens). */
@@ -37,7 +38,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--tagged FILE] [--tag 
   --units N                  GRU units per direction (128)
   --dropout F                dropout on the GRU inputs, in [0, 1) (0.1)
   --batch-tokens N           padded tokens per batch, batches bucketed by length (2048)
-  --learning-rate F (0.004)  --seed N (42)   --threads 1|2 (2)
+  --learning-rate F (0.004)  --seed N (42)   --threads auto|1|2 (auto)
   --test-fraction F          held-out sentences (0.1)   --validation-fraction F  of the training part (0.05)
   --out DIR                  plots and results (out; results with --quality)
   --model-dir DIR            where the model and its vocabularies are saved (models/pos-tagger)`;
@@ -118,6 +119,15 @@ export function parseSettings(argv: readonly string[]): Settings | null {
   const tag = (values.tag as string[] | undefined) ?? [];
   const blank = tag.find((text) => text.trim() === '');
   if (blank !== undefined) throw new UsageError(`--tag needs a sentence, got ${JSON.stringify(blank)}.`);
+  /** `--threads`: 'auto' (the default) or an integer in [1, 2]. */
+  const threads = (): number | 'auto' => {
+    const given = values.threads as string | undefined;
+    if (given === undefined || given === 'auto') return 'auto';
+    const value = Number(given);
+    if (given.trim() === '' || !Number.isInteger(value) || value < 1 || value > 2)
+      throw new UsageError(`--threads must be 'auto' or an integer in [1, 2], got ${JSON.stringify(given)}.`);
+    return value;
+  };
   return {
     quality,
     tagged: (values.tagged as string | undefined) ?? null,
@@ -140,7 +150,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     batchTokens: number('batch-tokens', 2048, { integer: true, min: 16 }),
     learningRate: number('learning-rate', 0.004, { min: 1e-6, max: 1 }),
     seed: number('seed', 42, { integer: true, min: 0 }),
-    threads: number('threads', 2, { integer: true, min: 1, max: 2 }),
+    threads: threads(),
     testFraction: number('test-fraction', 0.1, fraction),
     validationFraction: number('validation-fraction', 0.05, fraction),
     out: (values.out as string | undefined) ?? (quality ? 'results' : 'out'),

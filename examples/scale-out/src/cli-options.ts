@@ -6,7 +6,7 @@ export const USAGE = `Usage: pnpm start [--stage all|prepare|finetune|import] [-
   [--units 128] [--embedding 32] [--sequence-length 64] [--batch 32] [--rnnkit-steps 100]
   [--epochs 4] [--steps-per-epoch 400|all] [--learning-rate 0.003] [--nproc 2] [--dist-backend gloo|nccl]
   [--held-out 0.05] [--held-out-windows 200] [--prompt TEXT] [--max-new-tokens 300] [--temperature 0.6]
-  [--python /usr/bin/python3] [--seed 42] [--threads 2] [--out out/scale-out]`;
+  [--python /usr/bin/python3] [--seed 42] [--threads auto|N] [--out out/scale-out]`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
 export class UsageError extends Error {}
@@ -41,7 +41,11 @@ export interface CliSettings {
   readonly temperature: number;
   readonly python: string;
   readonly seed: number;
-  readonly threads: number;
+  /**
+   * rnnkit's wasm threads, shared by the PyTorch ranks in stage 2; 'auto': as many as cores sit
+   * idle at the start (initBackend), and the ranks share what it resolved to.
+   */
+  readonly threads: number | 'auto';
   readonly out: string;
 }
 
@@ -71,7 +75,7 @@ function readFlags(argv: readonly string[]) {
         temperature: { type: 'string', default: '0.6' },
         python: { type: 'string', default: '/usr/bin/python3' },
         seed: { type: 'string', default: '42' },
-        threads: { type: 'string', default: '2' },
+        threads: { type: 'string', default: 'auto' },
         out: { type: 'string', default: 'out/scale-out' },
       },
     }).values;
@@ -133,7 +137,16 @@ export function parseCli(argv: readonly string[]): CliSettings {
     temperature: number('temperature', values.temperature, { min: 0, max: 10, real: true }),
     python: values.python,
     seed: number('seed', values.seed, { min: 0, max: 2 ** 31 - 1 }),
-    threads: number('threads', values.threads, { min: 1, max: 256 }),
+    threads: parseThreads(values.threads),
     out: values.out,
   };
+}
+
+/** `--threads`: 'auto' or an integer in [1, 256]. */
+function parseThreads(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 256)
+    throw new UsageError(`--threads must be 'auto' or an integer in [1, 256], got '${raw}'.`);
+  return value;
 }

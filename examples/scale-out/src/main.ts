@@ -83,8 +83,12 @@ async function prepare(cli: CliSettings): Promise<void> {
   }
 }
 
-/** The torchrun command of stage 2 (printed, and run when Python is there). */
-export function torchrunCommand(cli: CliSettings): string[] {
+/**
+ * The torchrun command of stage 2 (printed, and run when Python is there). The ranks share
+ * `--threads`; with 'auto', `autoThreads`: the thread count rnnkit's backend resolved it to.
+ */
+export function torchrunCommand(cli: CliSettings, autoThreads: number): string[] {
+  const threads = cli.threads === 'auto' ? autoThreads : cli.threads;
   const paths = runPaths(cli.out);
   return [
     cli.python,
@@ -121,14 +125,14 @@ export function torchrunCommand(cli: CliSettings): string[] {
     '--dist-backend',
     cli.distBackend,
     '--threads',
-    String(Math.max(1, Math.floor(cli.threads / cli.nproc))),
+    String(Math.max(1, Math.floor(threads / cli.nproc))),
     '--seed',
     String(cli.seed),
   ];
 }
 
 async function finetune(cli: CliSettings): Promise<void> {
-  const [command, ...args] = torchrunCommand(cli);
+  const [command, ...args] = torchrunCommand(cli, (await describeMachine()).threads);
   console.log(`\n(2) PyTorch DDP: ${[command, ...args].join(' ')}`);
   const code = await new Promise<number | null>((done, fail) => {
     const child = spawn(command!, args, { stdio: 'inherit', env: { ...process.env, OMP_NUM_THREADS: '1' } });
@@ -219,6 +223,7 @@ async function importBack(cli: CliSettings): Promise<void> {
 }
 
 async function main(cli: CliSettings): Promise<void> {
+  // Not pinned: pinning fixes this thread to one CPU, and torchrun's ranks would inherit it.
   const backend = await initBackend({ backend: 'wasm', threads: cli.threads });
   const machine = await describeMachine();
   console.log(

@@ -22,6 +22,10 @@ describe('the command line', () => {
     expect(() => parseCli(['--stage', 'deploy'])).toThrow(/--stage/);
     expect(() => parseCli(['--dist-backend', 'mpi'])).toThrow(/--dist-backend/);
     expect(() => parseCli(['--nproc', '0'])).toThrow(/--nproc/);
+    expect(() => parseCli(['--threads', 'all'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 256\], got 'all'/,
+    );
+    expect(parseCli([]).threads).toBe('auto');
     expect(() => parseCli(['--epochz', '3'])).toThrow(UsageError);
     expect(parseCli(['--steps-per-epoch', 'all']).stepsPerEpoch).toBe(Number.POSITIVE_INFINITY);
   });
@@ -37,12 +41,17 @@ describe('the command line', () => {
       '--threads',
       '8',
     ]);
-    const command = torchrunCommand(cli);
+    const command = torchrunCommand(cli, 1);
     expect(command.slice(1, 4)).toEqual(['-m', 'torch.distributed.run', '--standalone']);
     expect(command[command.indexOf('--nproc_per_node') + 1]).toBe('4');
     expect(command[command.indexOf('--dist-backend') + 1]).toBe('nccl');
     expect(command[command.indexOf('--init') + 1]).toBe(runPaths(join(root, 'run')).exported);
     expect(command[command.indexOf('--threads') + 1]).toBe('2'); // 8 threads shared by 4 ranks
+    // 'auto' (the default): the ranks share the count rnnkit's backend resolved it to.
+    const auto = torchrunCommand(parseCli(['--nproc', '2']), 4);
+    expect(auto[auto.indexOf('--threads') + 1]).toBe('2');
+    const one = torchrunCommand(parseCli([]), 1); // 'auto' found one idle core: 1 per rank
+    expect(one[one.indexOf('--threads') + 1]).toBe('1');
   });
 });
 

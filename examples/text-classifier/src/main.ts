@@ -57,7 +57,8 @@ async function run(settings: Settings): Promise<void> {
   const backend = await initBackend({
     backend: 'wasm',
     threads: settings.threads,
-    pinThreads: settings.threads > 1,
+    // Pinned with 2 threads ('auto' finding one idle core runs 1 and stays silent about pinning).
+    pinThreads: settings.threads === 'auto' || settings.threads > 1,
   });
   const machine = await describeMachine();
   const data: LabelledData = settings.tsv === null ? await loadSpamAssassin() : await loadTsv(settings.tsv);

@@ -16,7 +16,8 @@ export interface Settings extends Omit<ClassifierOptions, 'verbose'> {
   readonly validationFraction: number;
   /** Train on only the first N training examples (null: all); the test part stays whole. */
   readonly trainExamples: number | null;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
   readonly modelDir: string;
 }
@@ -32,7 +33,7 @@ export const USAGE = `Usage: tsx src/main.ts [--quality] [--tsv FILE] [flags]
   --dropout F                dropout on the LSTM inputs, in [0, 1) (0)
   --epochs N                 most epochs (3; 8 with --quality); early stopping may end sooner
   --patience N               epochs without a better validation loss before stopping (2)
-  --batch N (64)   --learning-rate F (0.003)   --seed N (42)   --threads 1|2 (2)
+  --batch N (64)   --learning-rate F (0.003)   --seed N (42)   --threads auto|1|2 (auto)
   --test-fraction F          held-out part (0.2)       --validation-fraction F  of the training part (0.1)
   --train-examples N         train on the first N training examples only (all)
   --out DIR                  plots and results (out; results with --quality)
@@ -102,6 +103,15 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     }
     return value;
   };
+  /** `--threads`: 'auto' (the default) or an integer in [1, 2]. */
+  const threads = (): number | 'auto' => {
+    const given = values.threads as string | undefined;
+    if (given === undefined || given === 'auto') return 'auto';
+    const value = Number(given);
+    if (given.trim() === '' || !Number.isInteger(value) || value < 1 || value > 2)
+      throw new UsageError(`--threads must be 'auto' or an integer in [1, 2], got ${JSON.stringify(given)}.`);
+    return value;
+  };
   const fraction = { min: 0.01, max: 0.5 };
   return {
     quality,
@@ -118,7 +128,7 @@ export function parseSettings(argv: readonly string[]): Settings | null {
     batchSize: number('batch', 64, { integer: true, min: 1 }),
     learningRate: number('learning-rate', 0.003, { min: 1e-6, max: 1 }),
     seed: number('seed', 42, { integer: true, min: 0 }),
-    threads: number('threads', 2, { integer: true, min: 1, max: 2 }),
+    threads: threads(),
     testFraction: number('test-fraction', 0.2, fraction),
     validationFraction: number('validation-fraction', 0.1, fraction),
     trainExamples:

@@ -82,7 +82,9 @@ describe('flags', () => {
       epochs: 3,
       out: 'out',
       testFraction: 0.2,
+      threads: 'auto',
     });
+    expect(parseSettings(['--threads', '1'])?.threads).toBe(1);
     expect(parseSettings(['--', '--quality'])).toMatchObject({
       quality: true,
       lengthPercentile: 95,
@@ -99,6 +101,9 @@ describe('flags', () => {
     );
     expect(() => parseSettings(['--dropout', '1'])).toThrow(/--dropout must be a number in \[0, 1\)/);
     expect(() => parseSettings(['--test-fraction', '0.9'])).toThrow(/--test-fraction/);
+    expect(() => parseSettings(['--threads', '3'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 2\], got "3"/,
+    );
   });
 
   it('exits with code 1 and a message on a bad flag', async () => {

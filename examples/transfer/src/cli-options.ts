@@ -13,7 +13,7 @@ export const USAGE = `Usage: pnpm start [--source FILE] [--target FILE] [--pretr
   --held-out 0.1           the target's last part, never trained on
   --validation 0.01        the end of the target's training part (and of the source), for validation losses
   --prompt TEXT            --max-new-tokens 400    --temperature 0.6
-  --seed 42    --threads 2    --out out/transfer`;
+  --seed 42    --threads auto|N (auto)    --out out/transfer`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
 export class UsageError extends Error {
@@ -40,7 +40,8 @@ export interface CliSettings {
   readonly maxNewTokens: number;
   readonly temperature: number;
   readonly seed: number;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
 }
 
@@ -75,7 +76,7 @@ function readFlags(argv: readonly string[]) {
         'max-new-tokens': { type: 'string', default: '400' },
         temperature: { type: 'string', default: '0.6' },
         seed: { type: 'string', default: '42' },
-        threads: { type: 'string', default: '2' },
+        threads: { type: 'string', default: 'auto' },
         out: { type: 'string', default: 'out/transfer' },
       },
     }).values;
@@ -149,7 +150,16 @@ export function parseCli(argv: readonly string[]): CliSettings {
     maxNewTokens: number('max-new-tokens', values['max-new-tokens'], { min: 0, max: 1_000_000 }),
     temperature: number('temperature', values.temperature, { min: 0, max: 100, real: true }),
     seed: number('seed', values.seed, { min: 0, max: 2 ** 31 - 1 }),
-    threads: number('threads', values.threads, { min: 1, max: 8 }),
+    threads: parseThreads(values.threads),
     out: values.out,
   };
+}
+
+/** `--threads`: 'auto' or an integer in [1, 8]. */
+function parseThreads(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 8)
+    throw new UsageError(`--threads must be 'auto' or an integer in [1, 8], got '${raw}'.`);
+  return value;
 }

@@ -28,8 +28,12 @@ const CURVE_QUARTERS = [1, 2];
 
 async function main(cli: CliSettings): Promise<void> {
   // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
-  // (with one thread there is no worker to pin).
-  const backend = await initBackend({ backend: 'wasm', threads: cli.threads, pinThreads: cli.threads > 1 });
+  // (with one thread there is no worker to pin; 'auto' resolving to 1 stays silent about it).
+  const backend = await initBackend({
+    backend: 'wasm',
+    threads: cli.threads,
+    pinThreads: cli.threads === 'auto' || cli.threads > 1,
+  });
   const machine = await describeMachine();
   const out = resolve(cli.out);
   const recipe = {

@@ -54,8 +54,12 @@ describe('the command line', () => {
     expect(() => parseCli(['--pretrain-steps', 'many'])).toThrow(/--pretrain-steps/);
     expect(() => parseCli(['--source', 'a.txt', '--pretrained', 'dir'])).toThrow(UsageError);
     expect(() => parseCli(['--stepz', '8'])).toThrow(UsageError);
+    expect(() => parseCli(['--threads', 'many'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 8\], got 'many'/,
+    );
     expect(parseCli(['--quality'])).toMatchObject({ pretrainSteps: 1000, steps: 480 });
-    expect(parseCli([])).toMatchObject({ pretrainSteps: 300, steps: 120, units: [256] });
+    expect(parseCli([])).toMatchObject({ pretrainSteps: 300, steps: 120, units: [256], threads: 'auto' });
+    expect(parseCli(['--threads', '1'])).toMatchObject({ threads: 1 });
   });
 
   it('refuses a --pretrained directory that is not a char-lm model', async () => {

@@ -26,7 +26,7 @@ import {
 const SAMPLE = fileURLToPath(new URL('../data/eng-fra-sample.txt', import.meta.url));
 const USAGE = `Usage: pnpm start [--pairs fra.txt] [--max-pairs 30000|all] [--max-length 10] [--vocabulary all]
   [--held-out 0.1] [--epochs 30] [--batch 64] [--units 128] [--embedding 64] [--attention luong-dot]
-  [--learning-rate 0.005] [--beam 4] [--beam-sentences 300] [--examples 6] [--seed 42] [--threads 2]
+  [--learning-rate 0.005] [--beam 4] [--beam-sentences 300] [--examples 6] [--seed 42] [--threads auto|N]
   [--out-dir out] [--quality] [--out results/translate.json]`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
@@ -52,7 +52,7 @@ function parse() {
         'beam-sentences': { type: 'string', default: '300' },
         examples: { type: 'string', default: '6' },
         seed: { type: 'string', default: '42' },
-        threads: { type: 'string', default: '2' },
+        threads: { type: 'string', default: 'auto' },
         'out-dir': { type: 'string', default: 'out' },
         out: { type: 'string', default: 'results/translate.json' },
       },
@@ -96,6 +96,15 @@ async function main(): Promise<void> {
       `--attention must be one of ${ATTENTION_KINDS.join(', ')}, got ${JSON.stringify(values.attention)}`,
     );
   }
+  /** `--threads`: 'auto' (as many wasm threads as cores sit idle at the start) or an integer in 1 … 8. */
+  const threads = (): number | 'auto' => {
+    const raw = values.threads;
+    if (raw === 'auto') return 'auto';
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 8)
+      throw new UsageError(`--threads must be 'auto' or an integer in 1 … 8, got ${JSON.stringify(raw)}`);
+    return value;
+  };
   const vocabulary = number('vocabulary', Number.POSITIVE_INFINITY, { min: 4, all: true });
   const settings = {
     pairs: resolve(values.pairs),
@@ -113,11 +122,12 @@ async function main(): Promise<void> {
     beamSentences: number('beam-sentences', 300, { min: 1, all: true }),
     examples: number('examples', 6, { min: 0 }),
     seed: number('seed', 42, { min: 0 }),
-    threads: number('threads', 2, { min: 1 }),
+    threads: threads(),
   };
   const outDir = resolve(values['out-dir']);
 
-  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU.
+  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
+  // ('auto' finding one idle core runs 1 thread and stays silent about pinning).
   const backend = await initBackend({ backend: 'wasm', threads: settings.threads, pinThreads: true });
   const machine = await describeMachine();
   const loaded = await loadPairs(settings.pairs, settings);

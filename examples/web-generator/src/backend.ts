@@ -18,19 +18,19 @@ export interface BackendInfo {
 }
 
 /**
- * Threads to ask for: `requested` (the page's `?threads=` parameter) when given, else up to 4
- * (at least 2) when SharedArrayBuffer is available, else 1.
+ * Threads to ask for: `requested` (the page's `?threads=` parameter) when given, else 'auto'
+ * (rnnkit's browser choice: half the logical cores, 1–4, so 1 on a 2-core machine) when the
+ * page is cross-origin isolated; 1 when it is not (no SharedArrayBuffer, no threaded build).
+ * The count that runs is `BackendInfo.threads`.
  */
-export function chooseThreads(requested: number | null): number {
+export function chooseThreads(requested: number | null): number | 'auto' {
   if (!globalThis.crossOriginIsolated) return 1;
-  if (requested !== null) return requested;
-  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  return Math.min(4, Math.max(2, cores));
+  return requested ?? 'auto';
 }
 
 /** Starts the wasm backend (cpu if wasm cannot start, with `onWarning` saying why). */
 export async function startBackend(
-  threads: number,
+  threads: number | 'auto',
   onWarning: (message: string) => void = () => {},
 ): Promise<BackendInfo> {
   const backend = await initBackend({

@@ -67,7 +67,8 @@ afterAll(() =>
 
 describe('the web generator in Chromium', () => {
   it('streams 200 characters on threaded wasm, the same for the same seed', async () => {
-    const { page, errors } = await openApp();
+    // Two threads asked for: the default, 'auto', runs one on a 2-core machine.
+    const { page, errors } = await openApp('?threads=2');
     const badge = page.locator('#backend');
     expect(await badge.getAttribute('data-backend')).toBe('wasm');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true); // COOP/COEP served by vite preview
@@ -97,7 +98,7 @@ describe('the web generator in Chromium', () => {
     const { page, errors } = await openApp('?threads=1');
     expect(await page.getAttribute('#backend', 'data-threads')).toBe('1');
     const run = await generate(page, { maxNewTokens: 200, seed: 7, prompt: 'Call me Ishmael. ' });
-    const threaded = await openApp();
+    const threaded = await openApp('?threads=2');
     expect(
       (await generate(threaded.page, { maxNewTokens: 200, seed: 7, prompt: 'Call me Ishmael. ' })).text,
     ).toBe(run.text);
@@ -105,6 +106,19 @@ describe('the web generator in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
     await threaded.page.close();
+  });
+
+  it("runs 'auto' threads by default: half the logical cores (1–4), as the badge says", async () => {
+    const { page, errors } = await openApp();
+    const expected = await page.evaluate(() =>
+      Math.max(1, Math.min(4, Math.floor(navigator.hardwareConcurrency / 2))),
+    );
+    expect(await page.getAttribute('#backend', 'data-isolated')).toBe('true');
+    expect(Number(await page.getAttribute('#backend', 'data-threads'))).toBe(expected);
+    expect(await page.textContent('#backend')).toMatch(new RegExp(`^wasm, ${expected} threads? · `));
+    measurements['defaultThreads'] = expected;
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('without COOP/COEP headers says so and runs one thread, sampling the same text', async () => {

@@ -8,7 +8,7 @@ export const USAGE = `Usage: pnpm start [--corpus moby-dick|sotu | --text book.t
   [--epochs 100] [--steps-per-epoch 100|all] [--minutes 3|all] [--learning-rate 0.002]
   [--final-learning-rate-fraction 0.05] [--patience 6] [--held-out 0.1] [--validation 0.05]
   [--prompt TEXT] [--samples 3] [--max-new-tokens 40] [--temperature 0.8] [--top-k 40]
-  [--seed 42] [--threads 2] [--out out/word-lm] [--generate-only] [--quality] [--help]`;
+  [--seed 42] [--threads auto|N] [--out out/word-lm] [--generate-only] [--quality] [--help]`;
 
 /** A command-line mistake: printed with the usage, exit code 1. */
 export class UsageError extends Error {
@@ -41,7 +41,8 @@ export interface CliSettings {
   readonly temperature: number;
   readonly topK: number | null;
   readonly seed: number;
-  readonly threads: number;
+  /** wasm threads, or 'auto': as many as cores sit idle at the start (initBackend). */
+  readonly threads: number | 'auto';
   readonly out: string;
 }
 
@@ -85,7 +86,7 @@ function readFlags(argv: readonly string[]) {
         temperature: { type: 'string', default: '0.8' },
         'top-k': { type: 'string', default: '40' },
         seed: { type: 'string', default: '42' },
-        threads: { type: 'string', default: '2' },
+        threads: { type: 'string', default: 'auto' },
         out: { type: 'string', default: 'out/word-lm' },
       },
     }).values;
@@ -160,7 +161,16 @@ export function parseCli(argv: readonly string[]): CliSettings {
     temperature: number('temperature', values.temperature, { min: 0, max: 100, real: true }),
     topK: values['top-k'] === 'all' ? null : number('top-k', values['top-k'], { min: 1 }),
     seed: number('seed', values.seed, { min: 0, max: 2 ** 31 - 1 }),
-    threads: number('threads', values.threads, { min: 1, max: 8 }),
+    threads: parseThreads(values.threads),
     out: values.out,
   };
+}
+
+/** `--threads`: 'auto' or an integer in [1, 8]. */
+function parseThreads(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1 || value > 8)
+    throw new UsageError(`--threads must be 'auto' or an integer in [1, 8], got '${raw}'.`);
+  return value;
 }

@@ -26,8 +26,13 @@ const processStarted = performance.now();
 const print = (text: string) => process.stdout.write(text);
 
 async function main(cli: CliSettings): Promise<void> {
-  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU.
-  const backend = await initBackend({ backend: 'wasm', threads: cli.threads, pinThreads: cli.threads > 1 });
+  // A process dedicated to training: pinning keeps XNNPACK's worker off the main thread's CPU
+  // ('auto' resolving to 1 thread stays silent about it).
+  const backend = await initBackend({
+    backend: 'wasm',
+    threads: cli.threads,
+    pinThreads: cli.threads === 'auto' || cli.threads > 1,
+  });
   const machine = await describeMachine();
   const out = resolve(cli.out);
   const modelDir = join(out, 'model');

@@ -98,7 +98,9 @@ describe('flags', () => {
       minutes: Number(DEFAULTS.start.minutes),
       stepsPerEpoch: Number(DEFAULTS.start['steps-per-epoch']),
       heldOutFraction: 0.1,
+      threads: 'auto',
     });
+    expect(parseCli(['--threads', '1']).threads).toBe(1);
     expect(parseCli(['--', '--quality'])).toMatchObject({
       quality: true,
       minutes: Number(DEFAULTS.quality.minutes),
@@ -114,6 +116,9 @@ describe('flags', () => {
     expect(() => parseCli(['--corpus', 'bible'])).toThrow(/--corpus must be 'moby-dick' or 'sotu'/);
     expect(() => parseCli(['--units', '256,x'])).toThrow(/--units/);
     expect(() => parseCli(['--dropout', '1'])).toThrow(/--dropout/);
+    expect(() => parseCli(['--threads', '9'])).toThrow(
+      /--threads must be 'auto' or an integer in \[1, 8\], got '9'/,
+    );
     expect(() => parseCli(['--text', 'a.txt', '--corpus', 'sotu'])).toThrow(UsageError);
   });
 
