@@ -145,10 +145,7 @@ async function main(cli: CliSettings): Promise<void> {
             met: null,
           },
         ],
-        note:
-          carried.bitsPerChar <= 2.0
-            ? null
-            : 'more training time or a larger model (judged on the validation slice) would close the gap: the validation loss was still falling',
+        note: carried.bitsPerChar <= 2.0 ? null : missedTargetNote(validation as number[]),
       },
       task: 'character language model; held-out bits per character on the last 10% of the text, never trained on',
       text: source,
@@ -244,4 +241,22 @@ try {
   else if (error instanceof RnnkitError) console.error(`${error.name}: ${error.message}`);
   else throw error;
   process.exit(1);
+}
+
+/**
+ * What the validation curve says about a missed target: still falling at the end (more time
+ * would help), or flat (a bigger or differently regularised model would, judged on validation).
+ */
+function missedTargetNote(validation: readonly number[]): string {
+  const last = validation.length - 1;
+  const best = Math.min(...validation);
+  const earlier = Math.min(...validation.slice(0, Math.max(1, last - 3)));
+  if (validation[last] === best && earlier - best > 0.002) {
+    return 'more training time would close the gap: the validation loss was still falling at the end';
+  }
+  const flat = validation.length - 1 - validation.lastIndexOf(best);
+  return (
+    `validation loss flat for the last ${Math.max(flat, 1)} epoch(s) (best ${best.toFixed(4)}): more time does not ` +
+    'help; a larger or differently regularised model, judged on the validation slice, would'
+  );
 }
