@@ -136,6 +136,55 @@ const CASES: Case[] = [
   { mask: false, recurrentMask: true, bias: true },
 ];
 
+/**
+ * Loss and every weight gradient of Embedding(maskZero) → Bidirectional(`layer()`) on padded ids,
+ * on the cpu backend and on wasm with the same weights; returns both.
+ */
+async function bidirectionalOnBothBackends(
+  layer: () => tfl.RNN,
+): Promise<{ cpu: number[][]; wasm: number[][] }> {
+  const ids = [
+    [3, 1, 4, 1, 5, 0],
+    [2, 7, 1, 8, 0, 0],
+    [0, 0, 6, 2, 8, 3],
+  ];
+  let weights: { values: number[]; shape: number[] }[] | undefined;
+  const gradients = () =>
+    tf.tidy(() => {
+      const input = tfl.input({ shape: [TIME] });
+      const embedded = tfl.layers
+        .embedding({
+          inputDim: 9,
+          outputDim: 4,
+          maskZero: true,
+          embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }),
+        })
+        .apply(input);
+      const out = tfl.layers.bidirectional({ layer: layer() }).apply(embedded) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: input, outputs: out });
+      // The same weights on both backends: the first build's.
+      if (weights === undefined) {
+        weights = model.getWeights().map((w) => ({ values: Array.from(w.dataSync()), shape: w.shape }));
+      } else {
+        model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
+      }
+      const xs = tf.tensor2d(ids);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.square(model.apply(xs) as tf.Tensor)) as tf.Scalar,
+      );
+      const result = [
+        Array.from(value.dataSync()),
+        ...Object.values(grads).map((g) => Array.from(g.dataSync())),
+      ];
+      model.dispose();
+      return result;
+    });
+  await initBackend({ backend: 'cpu' });
+  const cpu = gradients();
+  await initBackend({ backend: 'wasm' });
+  return { cpu, wasm: gradients() };
+}
+
 describe('fused LSTM step kernels (wasm)', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
@@ -170,53 +219,9 @@ describe('fused LSTM step kernels (wasm)', () => {
   });
 
   it('give a masked Bidirectional LSTM layer the cpu backend’s outputs and gradients, and leak nothing', async () => {
-    const build = () => {
-      const input = tfl.input({ shape: [TIME] });
-      const embedded = tfl.layers
-        .embedding({
-          inputDim: 9,
-          outputDim: 4,
-          maskZero: true,
-          embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }),
-        })
-        .apply(input);
-      const out = tfl.layers
-        .bidirectional({
-          layer: lstm({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
-        })
-        .apply(embedded) as tfl.SymbolicTensor;
-      return tfl.model({ inputs: input, outputs: out });
-    };
-    const ids = [
-      [3, 1, 4, 1, 5, 0],
-      [2, 7, 1, 8, 0, 0],
-      [0, 0, 6, 2, 8, 3],
-    ];
-    let weights: { values: number[]; shape: number[] }[] | undefined;
-    const gradients = () =>
-      tf.tidy(() => {
-        const model = build();
-        // The same weights on both backends: the first build's.
-        if (weights === undefined) {
-          weights = model.getWeights().map((w) => ({ values: Array.from(w.dataSync()), shape: w.shape }));
-        } else {
-          model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
-        }
-        const xs = tf.tensor2d(ids);
-        const { value, grads } = tf.variableGrads(
-          () => tf.sum(tf.square(model.apply(xs) as tf.Tensor)) as tf.Scalar,
-        );
-        const result = [
-          Array.from(value.dataSync()),
-          ...Object.values(grads).map((g) => Array.from(g.dataSync())),
-        ];
-        model.dispose();
-        return result;
-      });
-    await initBackend({ backend: 'cpu' });
-    const cpu = gradients();
-    await initBackend({ backend: 'wasm' });
-    const wasm = gradients();
+    const { cpu, wasm } = await bidirectionalOnBothBackends(
+      () => lstm({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
+    );
     expect(wasm).toHaveLength(cpu.length);
     for (const [k, values] of cpu.entries()) expectTensorsClose(wasm[k]!, values, CLOSE);
     await expectNoLeaks(() => {
@@ -258,50 +263,10 @@ describe('fused GRU step kernels (wasm)', () => {
     }
   });
 
-  it('give a masked Bidirectional GRU layer with dropout the cpu backend’s gradients, and leak nothing', async () => {
-    const ids = [
-      [3, 1, 4, 1, 5, 0],
-      [2, 7, 1, 8, 0, 0],
-      [0, 0, 6, 2, 8, 3],
-    ];
-    let weights: { values: number[]; shape: number[] }[] | undefined;
-    const gradients = () =>
-      tf.tidy(() => {
-        const input = tfl.input({ shape: [TIME] });
-        const embedded = tfl.layers
-          .embedding({
-            inputDim: 9,
-            outputDim: 4,
-            maskZero: true,
-            embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 3 }),
-          })
-          .apply(input);
-        const out = tfl.layers
-          .bidirectional({
-            layer: gru({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
-          })
-          .apply(embedded) as tfl.SymbolicTensor;
-        const model = tfl.model({ inputs: input, outputs: out });
-        if (weights === undefined) {
-          weights = model.getWeights().map((w) => ({ values: Array.from(w.dataSync()), shape: w.shape }));
-        } else {
-          model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
-        }
-        const xs = tf.tensor2d(ids);
-        const { value, grads } = tf.variableGrads(
-          () => tf.sum(tf.square(model.apply(xs) as tf.Tensor)) as tf.Scalar,
-        );
-        const result = [
-          Array.from(value.dataSync()),
-          ...Object.values(grads).map((g) => Array.from(g.dataSync())),
-        ];
-        model.dispose();
-        return result;
-      });
-    await initBackend({ backend: 'cpu' });
-    const cpu = gradients();
-    await initBackend({ backend: 'wasm' });
-    const wasm = gradients();
+  it('give a masked Bidirectional GRU layer the cpu backend’s gradients, and leak nothing', async () => {
+    const { cpu, wasm } = await bidirectionalOnBothBackends(
+      () => gru({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,
+    );
     expect(wasm).toHaveLength(cpu.length);
     for (const [k, values] of cpu.entries()) expectTensorsClose(wasm[k]!, values, CLOSE);
     await expectNoLeaks(() => {
