@@ -32,7 +32,15 @@ interface CellExports {
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
-  sparse_ce_forward(p: number, ids: number, sums: number, picked: number, rows: number, classes: number, eps: number): void;
+  sparse_ce_forward(
+    p: number,
+    ids: number,
+    sums: number,
+    picked: number,
+    rows: number,
+    classes: number,
+    eps: number,
+  ): void;
   sparse_ce_backward(
     p: number,
     ids: number,
