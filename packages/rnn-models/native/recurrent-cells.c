@@ -418,3 +418,33 @@ void gather_rows(const float* x, const int* ids, float* out, int outer, int axis
     }
   }
 }
+
+// One Adam update of n parameters in one pass, in exactly tfjs-core 4.22's AdamOptimizer
+// order of float32 operations (so results are bit-identical): m' = m·β1 + g·(1−β1),
+// v' = v·β2 + g²·(1−β2), w' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + w, where c1 = 1 − β1^t and
+// c2 = 1 − β2^t. tfjs runs 13 element-wise ops per variable, each a pass over memory with
+// a fresh tensor (seq2seq-gru's 16 M parameters: ~0.3 s a step).
+__attribute__((export_name("adam_update")))
+void adam_update(const float* w, const float* m, const float* v, const float* g, float* wOut, float* mOut,
+                 float* vOut, int n, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                 const float* c1, const float* c2, float epsilon, float negativeRate) {
+  const int vectorN = n & ~3;
+  const f4 b1 = SPLAT(beta1), nb1 = SPLAT(oneMinusBeta1), b2 = SPLAT(beta2), nb2 = SPLAT(oneMinusBeta2);
+  const f4 c1v = SPLAT(*c1), c2v = SPLAT(*c2), eps = SPLAT(epsilon), rate = SPLAT(negativeRate);
+  for (int i = 0; i < vectorN; i += 4) {
+    const f4 gi = LOAD(g + i);
+    const f4 mi = ADD(MUL(LOAD(m + i), b1), MUL(gi, nb1));
+    const f4 vi = ADD(MUL(LOAD(v + i), b2), MUL(MUL(gi, gi), nb2));
+    const f4 step = wasm_f32x4_div(wasm_f32x4_div(mi, c1v), ADD(wasm_f32x4_sqrt(wasm_f32x4_div(vi, c2v)), eps));
+    STORE(mOut + i, mi);
+    STORE(vOut + i, vi);
+    STORE(wOut + i, ADD(MUL(step, rate), LOAD(w + i)));
+  }
+  for (int i = vectorN; i < n; i++) {
+    const float mi = m[i] * beta1 + g[i] * oneMinusBeta1;
+    const float vi = v[i] * beta2 + (g[i] * g[i]) * oneMinusBeta2;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = ((mi / *c1) / (__builtin_sqrtf(vi / *c2) + epsilon)) * negativeRate + w[i];
+  }
+}

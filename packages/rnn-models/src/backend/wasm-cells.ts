@@ -23,6 +23,8 @@ export const GRU_BACKWARD_STEP = 'RnnkitGruBackwardStep';
 export const SPARSE_CE_FORWARD = 'RnnkitSparseCrossentropyForward';
 /** Kernel name of the sparse cross-entropy's backward pass (wasm only). @internal */
 export const SPARSE_CE_BACKWARD = 'RnnkitSparseCrossentropyBackward';
+/** Kernel name of one fused Adam update of a variable (wasm only). @internal */
+export const ADAM_UPDATE = 'RnnkitAdamUpdate';
 /** Kernel name of the uninitialised allocation behind {@link emptyStack} (wasm only). @internal */
 export const EMPTY_STACK = 'RnnkitEmptyStack';
 
@@ -52,6 +54,24 @@ interface CellExports {
     eps: number,
   ): void;
   transpose_2d(x: number, out: number, rows: number, cols: number): void;
+  adam_update(
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    c1: number,
+    c2: number,
+    epsilon: number,
+    negativeRate: number,
+  ): void;
   gather_rows(
     x: number,
     ids: number,
@@ -403,6 +423,53 @@ const sparseCeBackwardKernel: tf.KernelConfig = {
   },
 };
 
+/** Attributes of {@link ADAM_UPDATE}: float32 constants, as tfjs' AdamOptimizer makes its scalars. @internal */
+export interface AdamUpdateAttrs {
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly epsilon: number;
+  readonly negativeRate: number;
+}
+
+/**
+ * One Adam update in one pass: `w, m, v, g` (float32, one shape) and the scalars `c1 = 1 − β1^t`,
+ * `c2 = 1 − β2^t` → `[w', m', v']`, new tensors. See native/recurrent-cells.c.
+ */
+const adamUpdateKernel: tf.KernelConfig = {
+  kernelName: ADAM_UPDATE,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { w, m, v, g, c1, c2 } = inputs as Record<string, tf.TensorInfo>;
+    const a = attrs as unknown as AdamUpdateAttrs;
+    const wasm = backend as unknown as WasmBackendInternals;
+    const outputs = [w, m, v].map((t) => wasm.makeOutput([...t!.shape], 'float32'));
+    const [wOut, mOut, vOut] = outputs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+    const at = (t: tf.TensorInfo) => pointer(wasm, t);
+    const n = w!.shape.reduce((x, y) => x * y, 1);
+    cellsFor(wasm)!.adam_update(
+      at(w!),
+      at(m!),
+      at(v!),
+      at(g!),
+      at(wOut),
+      at(mOut),
+      at(vOut),
+      n,
+      a.beta1,
+      a.oneMinusBeta1,
+      a.beta2,
+      a.oneMinusBeta2,
+      at(c1!),
+      at(c2!),
+      a.epsilon,
+      a.negativeRate,
+    );
+    return outputs;
+  },
+};
+
 /** An uninitialised float32 tensor for a sequence's stacks, which the step kernels fill in place. */
 const emptyKernel: tf.KernelConfig = {
   kernelName: EMPTY_STACK,
@@ -421,6 +488,7 @@ export const CELL_KERNELS: readonly tf.KernelConfig[] = [
   gruBackwardStepKernel,
   sparseCeForwardKernel,
   sparseCeBackwardKernel,
+  adamUpdateKernel,
   emptyKernel,
 ];
 

@@ -6,6 +6,7 @@ import { expectTensorsClose } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { registerWasmKernels } from './wasm-kernels.js';
+import { setProductSplitting } from './wasm-math-kernels.js';
 
 /** Runs `fn` on a backend and returns plain values, so results can be compared across backends. */
 async function on(
@@ -226,6 +227,77 @@ describe('wasm BatchMatMul replacement', () => {
     const cpu = await on('cpu', gradient);
     const wasm = await on('wasm', gradient);
     expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-6 });
+  });
+});
+
+describe('wasm matrix products split into blocks', () => {
+  const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+  const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+  it('equal the cpu kernels for any shape and transposes, split by columns or by the inner dimension, with bias and activation, and free every block', async () => {
+    registerWasmKernels();
+    // Tiny limits, so small products split into uneven blocks.
+    setProductSplitting(true, { aboveBytes: 0, minRows: 1, blockBytes: 24 });
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.boolean(),
+          fc.boolean(),
+          fc.constantFrom('none', 'linear', 'relu', 'elu') as fc.Arbitrary<'none' | tf.fused.Activation>,
+          async (m, k, n, transposeA, transposeB, activation) => {
+            const a = () => seeded(transposeA ? [k, m] : [m, k], m * 100 + k);
+            const b = () => seeded(transposeB ? [n, k] : [k, n], n * 100 + k + 1);
+            const product = () =>
+              tf.tidy(() =>
+                activation === 'none'
+                  ? tf.matMul(a(), b(), transposeA, transposeB)
+                  : tf.fused.matMul({
+                      a: a(),
+                      b: b(),
+                      transposeA,
+                      transposeB,
+                      bias: seeded([n], 7),
+                      activation,
+                    }),
+              );
+            const cpu = await on('cpu', product);
+            await tf.setBackend('wasm');
+            const before = dataIds();
+            const wasm = await on('wasm', product);
+            expect(dataIds()).toBe(before);
+            expect(wasm.shape).toEqual(cpu.shape);
+            expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
+          },
+        ),
+        { numRuns: 80 },
+      );
+    } finally {
+      setProductSplitting(true);
+    }
+  });
+
+  it('at the real limits: a wide product splits by columns bit for bit, a deep one by the inner dimension to float32 rounding', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    // Right operands of 8.6 MB and 8.4 MB, above the 8 MiB limit, with 512+ rows on the left.
+    const cases = [
+      { a: seeded([512, 1024], 1), b: seeded([1024, 2100], 2), transposeA: false, exact: true },
+      { a: seeded([4100, 520], 3), b: seeded([4100, 512], 4), transposeA: true, exact: false },
+    ];
+    for (const { a, b, transposeA, exact } of cases) {
+      const before = dataIds();
+      const split = tf.matMul(a, b, transposeA);
+      expect(dataIds()).toBe(before + 1);
+      setProductSplitting(false);
+      const whole = tf.matMul(a, b, transposeA);
+      setProductSplitting(true);
+      if (exact) expect(Array.from(split.dataSync())).toEqual(Array.from(whole.dataSync()));
+      else expectTensorsClose(split, whole, { rtol: 1e-4, atol: 1e-4 });
+      tf.dispose([a, b, split, whole]);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CELL_KERNELS } from './wasm-cells.js';
 import { gatherV2, identity, reverse, slice, splitV, tile, unpack } from './wasm-copy-kernels.js';
 import { keepOriginalKernel } from './wasm-kernel-support.js';
-import { batchMatMul, mean, sum, transpose, unsortedSegmentSum } from './wasm-math-kernels.js';
+import { batchMatMul, fusedMatMul, mean, sum, transpose, unsortedSegmentSum } from './wasm-math-kernels.js';
 
 /** Kernels rnnkit adds to the wasm backend: ones it lacks, and rnnkit's fused LSTM steps. @internal */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum, ...CELL_KERNELS];
@@ -13,6 +13,7 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   unpack,
   splitV,
   batchMatMul,
+  fusedMatMul,
   reverse,
   transpose,
   gatherV2,

@@ -42,41 +42,225 @@ export const unsortedSegmentSum: tf.KernelConfig = {
   },
 };
 
+/** When {@link batchMatMul} and {@link fusedMatMul} split a product into blocks. @internal */
+export interface SplitLimits {
+  /**
+   * Above this many bytes of right operand (`[k, n]`), XNNPACK's GEMM streams the whole operand
+   * through the cache again for every few rows of the left one and falls from ~50–60 to ~32–40
+   * GFLOP/s with 2 threads (`pnpm bench:gemm`: seq2seq-gru's `[1024, 1024]·[1024, 7574]` head,
+   * pos-bigru's `[768, 34688]·[34688, 256]` weight gradient).
+   */
+  readonly aboveBytes: number;
+  /**
+   * …and only with this many rows on the left: with fewer, the streaming costs little, while the
+   * blocks' copies and XNNPACK's repacking of each block (it keeps a whole operand packed
+   * between calls, as a recurrent kernel is across steps) cost more.
+   */
+  readonly minRows: number;
+  /** Bytes of right operand per block. */
+  readonly blockBytes: number;
+}
+
+const DEFAULT_SPLIT_LIMITS: SplitLimits = { aboveBytes: 8 << 20, minRows: 512, blockBytes: 2 << 20 };
+let splitLimits: SplitLimits | null = DEFAULT_SPLIT_LIMITS;
+
 /**
- * Matrix products with a transposed operand, without the slow path: tfjs-backend-wasm 4.22
- * hands XNNPACK a transposed operand it handles many times slower than a plain product, even
- * counting an explicit transpose first (figures in the README). Every Dense and recurrent weight gradient is such a product. This kernel
- * transposes explicitly (one cheap copy) and runs the plain product.
+ * Turns the block split of large products off (or back on, with other limits), so tests and
+ * benchmarks can compare. @internal
+ */
+export function setProductSplitting(on: boolean, limits: Partial<SplitLimits> = {}): void {
+  splitLimits = on ? { ...DEFAULT_SPLIT_LIMITS, ...limits } : null;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/**
+ * Matrix products on the wasm backend without tfjs-backend-wasm 4.22's two slow paths:
+ * - a transposed operand, which it hands XNNPACK in a form many times slower than a plain
+ *   product even counting an explicit transpose first (figures in the README) — every Dense
+ *   and recurrent weight gradient is one: this kernel transposes explicitly (one cheap copy);
+ * - a large right operand ({@link SplitLimits}; unbatched products only): split
+ *   into blocks of output columns (concatenated; exact) or, when the inner dimension is the
+ *   larger, of the inner dimension (the partial products summed; float32 rounding of a
+ *   different summation order). Transposed operands are transposed block by block.
  */
 export const batchMatMul: tf.KernelConfig = {
   kernelName: tf.BatchMatMul,
   backendName: 'wasm',
-  kernelFunc: (args) => {
-    const original = originalKernel(tf.BatchMatMul);
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return original(args);
-    const transpose = tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
-    const backend = args.backend as unknown as { disposeData(dataId: tf.DataId): void };
-    const swapLastTwo = (x: tf.TensorInfo) => {
-      const perm = x.shape.map((_, axis) => axis);
-      perm.splice(-2, 2, x.shape.length - 1, x.shape.length - 2);
-      return transpose({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
-    };
-    const left = transposeA ? swapLastTwo(a) : a;
-    const right = transposeB ? swapLastTwo(b) : b;
-    try {
-      return original({
-        ...args,
-        inputs: { a: left, b: right },
-        attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      });
-    } finally {
-      if (left !== a) backend.disposeData(left.dataId);
-      if (right !== b) backend.disposeData(right.dataId);
-    }
-  },
+  kernelFunc: (args) => product(args, tf.BatchMatMul),
 };
+
+/**
+ * `fusedMatMul` (Dense layers' forward product with bias and activation) with the same block
+ * split for large right operands; everything else runs tfjs' own kernel.
+ */
+export const fusedMatMul: tf.KernelConfig = {
+  kernelName: tf._FusedMatMul,
+  backendName: 'wasm',
+  kernelFunc: (args) => product(args, tf._FusedMatMul),
+};
+
+function product(
+  args: KernelArgs,
+  kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul,
+): tf.TensorInfo {
+  const original = originalKernel(kernelName);
+  const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const { transposeA, transposeB, activation } = args.attrs as unknown as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation?: string;
+  };
+  const ops = new BlockOps(args.backend);
+  const [m, k] = matrixShape(a!, transposeA);
+  const n = matrixShape(b!, transposeB)[1];
+  const elements = (x: tf.TensorInfo) => tf.util.sizeFromShape(x.shape);
+  const unbatched = elements(a!) === m * k && elements(b!) === k * n;
+  const limits = splitLimits;
+  const large =
+    limits !== null &&
+    unbatched &&
+    a!.dtype === 'float32' &&
+    m >= limits.minRows &&
+    k * n * 4 > limits.aboveBytes &&
+    !preluActivationWeights;
+  const plainBias = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === n);
+  const run = (left: tf.TensorInfo, right: tf.TensorInfo, blockBias = bias) =>
+    original({
+      ...args,
+      inputs: { ...args.inputs, a: left, b: right, ...(blockBias === undefined ? {} : { bias: blockBias }) },
+      attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    }) as tf.TensorInfo;
+  try {
+    if (large && n > k && plainBias) {
+      // Blocks of output columns: each needs all of the left operand, once.
+      const left = ops.whole(a!, transposeA);
+      const width = blockLength(k, n, limits.blockBytes);
+      const parts: tf.TensorInfo[] = [];
+      for (let start = 0; start < n; start += width) {
+        const length = Math.min(width, n - start);
+        const right = ops.block(b!, transposeB, 'columns', start, length);
+        parts.push(ops.keep(run(left, right, bias && ops.slice(bias, [start], [length]))));
+      }
+      return ops.concat(parts);
+    }
+    // Bias and activation apply to the sum: only products without them split this way.
+    if (large && k >= n && bias === undefined && (activation === undefined || activation === 'linear')) {
+      // Blocks of the inner dimension: partial products of the whole output, summed.
+      const depth = blockLength(n, k, limits.blockBytes);
+      let sum: tf.TensorInfo | null = null;
+      for (let start = 0; start < k; start += depth) {
+        const length = Math.min(depth, k - start);
+        const left = ops.block(a!, transposeA, 'columns', start, length);
+        const right = ops.block(b!, transposeB, 'rows', start, length);
+        const part = ops.keep(run(left, right));
+        sum = sum === null ? part : ops.keep(ops.add(sum, part));
+      }
+      return ops.release(sum!);
+    }
+    if (!transposeA && !transposeB) return original(args) as tf.TensorInfo;
+    return run(ops.whole(a!, transposeA), ops.whole(b!, transposeB));
+  } finally {
+    ops.disposeAll();
+  }
+}
+
+/** `[rows, cols]` of the matrix an operand stands for (its last two axes, swapped if transposed). */
+function matrixShape(x: tf.TensorInfo, transposed: boolean): [number, number] {
+  const rows = x.shape[x.shape.length - 2]!;
+  const cols = x.shape[x.shape.length - 1]!;
+  return transposed ? [cols, rows] : [rows, cols];
+}
+
+/**
+ * Block length along an axis of `length` so that a block times `other` floats is about `bytes`:
+ * at least 2 blocks, a multiple of 8 (XNNPACK's column tile) on long axes.
+ */
+function blockLength(other: number, length: number, bytes: number): number {
+  const blocks = Math.max(2, Math.round((other * length * 4) / bytes));
+  const align = length >= 64 ? 8 : 1;
+  return Math.min(length, Math.ceil(length / blocks / align) * align);
+}
+
+/** Slices, transposes, concatenations and sums of kernel-level tensors, disposing every intermediate at the end. */
+class BlockOps {
+  private readonly made: tf.TensorInfo[] = [];
+  constructor(private readonly backend: KernelArgs['backend']) {}
+
+  /** The operand as a plain matrix (a transposed copy when `transposed`, else itself). */
+  whole(x: tf.TensorInfo, transposed: boolean): tf.TensorInfo {
+    return transposed ? this.keep(this.swapLastTwo(x)) : x;
+  }
+
+  /** Rows or columns `[start, start + length)` of the matrix the operand stands for, as a plain matrix. */
+  block(
+    x: tf.TensorInfo,
+    transposed: boolean,
+    along: 'rows' | 'columns',
+    start: number,
+    length: number,
+  ): tf.TensorInfo {
+    const rank = x.shape.length;
+    const begin = x.shape.map(() => 0);
+    const size = [...x.shape];
+    // Rows of a transposed operand are columns of the stored one, and the other way round.
+    const storedAxis = (along === 'rows') !== transposed ? rank - 2 : rank - 1;
+    begin[storedAxis] = start;
+    size[storedAxis] = length;
+    const sliced = this.slice(x, begin, size);
+    return transposed ? this.keep(this.swapLastTwo(sliced)) : sliced;
+  }
+
+  slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+    return this.keep(this.kernel(tf.Slice)({ inputs: { x }, backend: this.backend, attrs: { begin, size } }));
+  }
+
+  concat(parts: tf.TensorInfo[]): tf.TensorInfo {
+    const axis = parts[0]!.shape.length - 1;
+    // Concat takes its inputs as a list.
+    return this.kernel(tf.Concat)({
+      inputs: parts as unknown as tf.NamedTensorInfoMap,
+      backend: this.backend,
+      attrs: { axis },
+    }) as tf.TensorInfo;
+  }
+
+  add(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    return this.kernel(tf.Add)({ inputs: { a, b }, backend: this.backend, attrs: {} }) as tf.TensorInfo;
+  }
+
+  keep(x: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
+    const info = x as tf.TensorInfo;
+    this.made.push(info);
+    return info;
+  }
+
+  /** Takes `x` out of what {@link disposeAll} frees: the kernel's result. */
+  release(x: tf.TensorInfo): tf.TensorInfo {
+    this.made.splice(this.made.indexOf(x), 1);
+    return x;
+  }
+
+  disposeAll(): void {
+    const backend = this.backend as unknown as WasmBackendLike;
+    for (const x of this.made) backend.disposeData(x.dataId);
+    this.made.length = 0;
+  }
+
+  private swapLastTwo(x: tf.TensorInfo): tf.TensorInfo {
+    const perm = x.shape.map((_, axis) => axis);
+    perm.splice(-2, 2, x.shape.length - 1, x.shape.length - 2);
+    return this.kernel(tf.Transpose)({
+      inputs: { x },
+      backend: this.backend,
+      attrs: { perm },
+    }) as tf.TensorInfo;
+  }
+
+  private kernel(name: string): tf.KernelFunc {
+    return tf.getKernel(name, 'wasm')!.kernelFunc;
+  }
+}
 
 /**
  * `transpose` of matrices on the wasm backend as native 4×4 SIMD block transposes. tfjs-backend-

@@ -4,6 +4,7 @@ import { RnnModelsError } from '../errors.js';
 import { type BatchRules, badValueCounts } from './batch-checks.js';
 import type { Batch } from './data-source.js';
 import { type BatchValues, EvaluationStep, readSummary, type StepAt } from './evaluation-step.js';
+import { applyGradients } from './fused-adam.js';
 import { clipGradients, globalNorm } from './gradient-clipping.js';
 import { discardGradientTape } from './gradient-tape.js';
 import { getLearningRate } from './optimizers.js';
@@ -86,7 +87,7 @@ export class StepRunner<B extends Batch> extends EvaluationStep<B> {
       tf.dispose(gradients);
       throw this.nonFinite(at, loss, norm);
     }
-    this.o.optimizer.applyGradients(gradients);
+    applyGradients(this.o.optimizer, gradients);
     tf.dispose(gradients);
     return this.batchValues(batch, names, values.subarray(1));
   }
