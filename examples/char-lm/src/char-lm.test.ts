@@ -40,7 +40,14 @@ describe('the command line', () => {
     expect(() => parseCli(['--temperature', 'hot'])).toThrow(/--temperature/);
     expect(() => parseCli(['--units', '256,0'])).toThrow(/--units/);
     expect(() => parseCli(['--epochz', '3'])).toThrow(UsageError);
-    expect(parseCli(['--quality']).stepsPerEpoch).toBe(Number.POSITIVE_INFINITY);
+    const quality = parseCli(['--quality']);
+    expect([quality.units, quality.stepsPerEpoch, quality.minutes, quality.dropout]).toEqual([
+      [512],
+      Number.POSITIVE_INFINITY,
+      18,
+      0.2,
+    ]);
+    expect(parseCli([]).units).toEqual([256]);
     expect(parseCli(['--units', '128,64', '--stateful']).units).toEqual([128, 64]);
   });
 });
