@@ -423,7 +423,7 @@ void gather_rows(const float* x, const int* ids, float* out, int outer, int axis
 // order of float32 operations (so results are bit-identical): m' = m·β1 + g·(1−β1),
 // v' = v·β2 + g²·(1−β2), w' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + w, where c1 = 1 − β1^t and
 // c2 = 1 − β2^t. tfjs runs 13 element-wise ops per variable, each a pass over memory with
-// a fresh tensor (seq2seq-gru's 16 M parameters: ~0.3 s a step).
+// a fresh tensor.
 __attribute__((export_name("adam_update")))
 void adam_update(const float* w, const float* m, const float* v, const float* g, float* wOut, float* mOut,
                  float* vOut, int n, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,

@@ -46,9 +46,8 @@ export const unsortedSegmentSum: tf.KernelConfig = {
 export interface SplitLimits {
   /**
    * Above this many bytes of right operand (`[k, n]`), XNNPACK's GEMM streams the whole operand
-   * through the cache again for every few rows of the left one and falls from ~50–60 to ~32–40
-   * GFLOP/s with 2 threads (`pnpm bench:gemm`: seq2seq-gru's `[1024, 1024]·[1024, 7574]` head,
-   * pos-bigru's `[768, 34688]·[34688, 256]` weight gradient).
+   * through the cache again for every few rows of the left one and slows down markedly (figures:
+   * the README's "Second pass"; seq2seq-gru's output layer, pos-bigru's recurrent-weight gradient).
    */
   readonly aboveBytes: number;
   /**
