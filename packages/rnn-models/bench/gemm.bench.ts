@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/index.js';
 import { type BenchConfig, loadConfigs } from './config.js';
+import { median } from './timing.js';
 import { PYTHON, TORCH_INSTALL_HINT, torchVersion } from './torch-peer.js';
 
 const USAGE = `pnpm --filter @rnnkit/rnn-models bench:gemm -- [--threads 2] [--only NAME] [--round-s 0.15]
@@ -84,11 +85,6 @@ async function timeWasm(product: Product, roundSeconds: number): Promise<number>
     a.dispose();
     b.dispose();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function timeTorch(

@@ -30,6 +30,23 @@ function problem(prefix: string) {
   return { variables, gradientsAt };
 }
 
+type Problem = ReturnType<typeof problem>;
+
+/** One step's gradients applied to `reference` by tfjs' own applyGradients, and to `fused` by ours. */
+function stepBoth(
+  step: number,
+  reference: Problem,
+  theirs: tf.Optimizer,
+  fused: Problem,
+  ours: tf.Optimizer,
+) {
+  const a = reference.gradientsAt(step);
+  const b = fused.gradientsAt(step);
+  theirs.applyGradients(a);
+  applyGradients(ours, b);
+  tf.dispose([Object.values(a), Object.values(b)]);
+}
+
 async function stateOf(optimizer: tf.Optimizer, variables: tf.Variable[]) {
   const weights = await optimizer.getWeights();
   return {
@@ -52,11 +69,7 @@ describe('applyGradients with a fused Adam update', () => {
     const ours: tf.Optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
     const runKernel = vi.spyOn(tf.engine(), 'runKernel');
     for (let step = 0; step < 6; step++) {
-      const a = reference.gradientsAt(step);
-      const b = fused.gradientsAt(step);
-      theirs.applyGradients(a);
-      applyGradients(ours, b);
-      tf.dispose([Object.values(a), Object.values(b)]);
+      stepBoth(step, reference, theirs, fused, ours);
       if (step === 3) for (const optimizer of [ours, theirs]) setLearningRate(optimizer, 0.002); // as a schedule does
     }
     const fusedCalls = runKernel.mock.calls.filter(([name]) => name === ADAM_UPDATE).length;
@@ -86,13 +99,7 @@ describe('applyGradients with a fused Adam update', () => {
     }));
     const resumed = tf.train.adam(0.01);
     await resumed.setWeights(saved);
-    for (let step = 3; step < 5; step++) {
-      const a = reference.gradientsAt(step);
-      const b = fused.gradientsAt(step);
-      first.applyGradients(a);
-      applyGradients(resumed, b);
-      tf.dispose([Object.values(a), Object.values(b)]);
-    }
+    for (let step = 3; step < 5; step++) stepBoth(step, reference, first, fused, resumed);
     expect(await stateOf(resumed, fused.variables)).toEqual(await stateOf(first, reference.variables));
     tf.dispose([reference.variables, fused.variables, saved.map((w) => w.tensor)]);
     first.dispose();
