@@ -448,3 +448,189 @@ void adam_update(const float* w, const float* m, const float* v, const float* g,
     wOut[i] = ((mi / *c1) / (__builtin_sqrtf(vi / *c2) + epsilon)) * negativeRate + w[i];
   }
 }
+
+// ---- Matrix products: C[m, n] = A·B (+ bias, then relu if asked) ----
+// XNNPACK's wasm GEMM runs at about half of what 128-bit SIMD without FMA allows; this 2×16
+// register tile (8 accumulators, one 16-column strip of B packed contiguously per k) runs faster
+// per thread. Every thread of rnnkit's helper pool runs gemm_run on the same job and claims work
+// items (a block of rows × one 16-column panel) from job->next. Each output element is one
+// accumulator summed over k in order — kept in C between chunks of k — so the result has the
+// same bits whatever the thread count or blocking.
+//
+// A's element (i, kk) is at a[i·aRow + kk·aInner], B's (kk, j) at b[kk·bInner + j·bCol]: both
+// transposes are strides. Each thread packs the panel chunk it works on into its own scratch of
+// 16·chunk + 16 floats (the panel, then its 16 bias values).
+typedef struct {
+  const float* a;
+  int aRow, aInner;
+  const float* b;
+  int bInner, bCol;
+  float* c;
+  int m, k, n;
+  const float* bias;  // [n] or 0
+  int relu;
+  int blockRows;       // rows per work item, even
+  int chunk;           // k per packed panel chunk
+  float* scratch;      // per thread: scratch + thread·scratchFloats
+  int scratchFloats;
+  int open;            // 1 while threads may join; the caller clears it before reusing the job
+  int next;            // next work item to claim
+  int done;            // work items finished
+  int inside;          // threads inside gemm_run
+  int helped;          // work items done by threads other than the caller's (thread > 0)
+} GemmJob;
+
+// Rows [k0, k0 + depth) of panel j0 into out (depth × 16, zero columns past n), then the bias.
+static void pack_panel(const GemmJob* job, int j0, int k0, int depth, float* out) {
+  const int width = job->n - j0 < 16 ? job->n - j0 : 16;
+  if (width == 16 && job->bCol == 1) {
+    const float* row = job->b + (unsigned)k0 * job->bInner + j0;
+    float* o = out;
+    for (int kk = 0; kk < depth; kk++, row += job->bInner, o += 16) {
+      STORE(o, LOAD(row));
+      STORE(o + 4, LOAD(row + 4));
+      STORE(o + 8, LOAD(row + 8));
+      STORE(o + 12, LOAD(row + 12));
+    }
+  } else {
+    for (int jj = 0; jj < 16; jj++) {
+      if (jj < width) {
+        const float* column = job->b + (unsigned)(j0 + jj) * job->bCol + (unsigned)k0 * job->bInner;
+        for (int kk = 0; kk < depth; kk++) out[kk * 16 + jj] = column[(unsigned)kk * job->bInner];
+      } else {
+        for (int kk = 0; kk < depth; kk++) out[kk * 16 + jj] = 0.0f;
+      }
+    }
+  }
+  float* bias = out + (unsigned)depth * 16;
+  for (int jj = 0; jj < 16; jj++) bias[jj] = job->bias != 0 && jj < width ? job->bias[j0 + jj] : 0.0f;
+}
+
+// The first `width` values of a row of C as vectors (zeros past width: no read beyond the row).
+__attribute__((always_inline)) static inline f4 load_lanes(const float* o, int width) {
+  if (width >= 4) return LOAD(o);
+  if (width <= 0) return SPLAT(0.0f);
+  return wasm_f32x4_make(o[0], width > 1 ? o[1] : 0.0f, width > 2 ? o[2] : 0.0f, 0.0f);
+}
+
+__attribute__((always_inline)) static inline void store_lanes(float* o, f4 v, int width) {
+  if (width >= 4) {
+    STORE(o, v);
+    return;
+  }
+  if (width > 0) o[0] = wasm_f32x4_extract_lane(v, 0);
+  if (width > 1) o[1] = wasm_f32x4_extract_lane(v, 1);
+  if (width > 2) o[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+__attribute__((always_inline)) static inline void store_row(float* o, f4 c0, f4 c1, f4 c2, f4 c3, int width, int relu) {
+  if (relu) {
+    const f4 zero = SPLAT(0.0f);
+    c0 = wasm_f32x4_pmax(c0, zero);
+    c1 = wasm_f32x4_pmax(c1, zero);
+    c2 = wasm_f32x4_pmax(c2, zero);
+    c3 = wasm_f32x4_pmax(c3, zero);
+  }
+  store_lanes(o, c0, width);
+  store_lanes(o + 4, c1, width - 4);
+  store_lanes(o + 8, c2, width - 8);
+  store_lanes(o + 12, c3, width - 12);
+}
+
+// Accumulators of one row: the bias on the first chunk of k, else what C holds so far.
+#define START_ROW(o, c0, c1, c2, c3)                                                              \
+  if (first) {                                                                                    \
+    c0 = LOAD(bias), c1 = LOAD(bias + 4), c2 = LOAD(bias + 8), c3 = LOAD(bias + 12);              \
+  } else {                                                                                        \
+    c0 = load_lanes(o, width), c1 = load_lanes(o + 4, width - 4), c2 = load_lanes(o + 8, width - 8); \
+    c3 = load_lanes(o + 12, width - 12);                                                          \
+  }
+
+// Rows [row0, row1) of panel j0 over k in [k0, k0 + depth), against the packed chunk p.
+static void gemm_rows(const GemmJob* job, const float* p, int j0, int k0, int depth, int row0, int row1) {
+  const int n = job->n, width = n - j0 < 16 ? n - j0 : 16;
+  const int aRow = job->aRow, aInner = job->aInner;
+  const int first = k0 == 0, relu = job->relu && k0 + depth == job->k;
+  const float* bias = p + (unsigned)depth * 16;
+  int i = row0;
+  for (; i + 2 <= row1; i += 2) {
+    float* o = job->c + (unsigned)i * n + j0;
+    f4 c00, c01, c02, c03, c10, c11, c12, c13;
+    START_ROW(o, c00, c01, c02, c03)
+    START_ROW(o + n, c10, c11, c12, c13)
+    const float* a0 = job->a + (unsigned)i * aRow + (unsigned)k0 * aInner;
+    const float* a1 = a0 + aRow;
+#define TILE_2x16(x0_at, x1_at)                                      \
+  {                                                                  \
+    const f4 b0 = LOAD(q), b1 = LOAD(q + 4), b2 = LOAD(q + 8), b3 = LOAD(q + 12); \
+    const f4 x0 = wasm_v128_load32_splat(x0_at);                     \
+    c00 = ADD(c00, MUL(x0, b0));                                     \
+    c01 = ADD(c01, MUL(x0, b1));                                     \
+    c02 = ADD(c02, MUL(x0, b2));                                     \
+    c03 = ADD(c03, MUL(x0, b3));                                     \
+    const f4 x1 = wasm_v128_load32_splat(x1_at);                     \
+    c10 = ADD(c10, MUL(x1, b0));                                     \
+    c11 = ADD(c11, MUL(x1, b1));                                     \
+    c12 = ADD(c12, MUL(x1, b2));                                     \
+    c13 = ADD(c13, MUL(x1, b3));                                     \
+  }
+    if (aInner == 1) {
+      // Contiguous rows of A (no transpose): constant offsets from one index, as V8 addresses best.
+      for (int kk = 0; kk < depth; kk++) {
+        const float* q = p + kk * 16;
+        TILE_2x16(a0 + kk, a1 + kk)
+      }
+    } else {
+      const float* q = p;
+      for (int kk = 0; kk < depth; kk++, q += 16, a0 += aInner, a1 += aInner) TILE_2x16(a0, a1)
+    }
+#undef TILE_2x16
+    store_row(o, c00, c01, c02, c03, width, relu);
+    store_row(o + n, c10, c11, c12, c13, width, relu);
+  }
+  if (i < row1) {
+    float* o = job->c + (unsigned)i * n + j0;
+    f4 c00, c01, c02, c03;
+    START_ROW(o, c00, c01, c02, c03)
+    const float* a0 = job->a + (unsigned)i * aRow + (unsigned)k0 * aInner;
+    const float* q = p;
+    for (int kk = 0; kk < depth; kk++, q += 16, a0 += aInner) {
+      const f4 x0 = wasm_v128_load32_splat(a0);
+      c00 = ADD(c00, MUL(x0, LOAD(q)));
+      c01 = ADD(c01, MUL(x0, LOAD(q + 4)));
+      c02 = ADD(c02, MUL(x0, LOAD(q + 8)));
+      c03 = ADD(c03, MUL(x0, LOAD(q + 12)));
+    }
+    store_row(o, c00, c01, c02, c03, width, relu);
+  }
+}
+
+__attribute__((export_name("gemm_run")))
+void gemm_run(GemmJob* job, int thread) {
+  __atomic_fetch_add(&job->inside, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST)) {
+    const int blocks = (job->m + job->blockRows - 1) / job->blockRows;
+    const int items = blocks * ((job->n + 15) / 16);
+    const int k = job->k, chunk = job->chunk;
+    float* p = job->scratch + (unsigned)thread * job->scratchFloats;
+    int packed = -1;
+    for (;;) {
+      const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
+      if (item >= items) break;
+      // Panel-major order: a thread claiming consecutive items of a one-chunk product keeps its packed panel.
+      const int panel = item / blocks, row0 = (item % blocks) * job->blockRows;
+      const int row1 = row0 + job->blockRows < job->m ? row0 + job->blockRows : job->m;
+      for (int k0 = 0; k0 < k; k0 += chunk) {
+        const int depth = k - k0 < chunk ? k - k0 : chunk;
+        if (depth < k || panel != packed) {
+          pack_panel(job, panel * 16, k0, depth, p);
+          packed = depth < k ? -1 : panel;
+        }
+        gemm_rows(job, p, panel * 16, k0, depth, row0, row1);
+      }
+      if (thread != 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
+      __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
+    }
+  }
+  __atomic_fetch_sub(&job->inside, 1, __ATOMIC_SEQ_CST);
+}

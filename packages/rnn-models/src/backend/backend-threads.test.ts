@@ -5,6 +5,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
+import { nativeProduct, setNativeProduct } from './wasm-gemm.js';
 
 // Its own file (its own worker): threads are chosen at the wasm backend's first start.
 describe('initBackend({ threads: 2 }) in Node', () => {
@@ -26,6 +27,34 @@ describe('initBackend({ threads: 2 }) in Node', () => {
     );
     expectTensorsClose(product, expected, { rtol: 1e-5, atol: 1e-5 });
     tf.dispose([a, b, product]);
+  });
+
+  it("runs rnnkit's matrix product on a helper thread too, with the same bits as on one thread", async () => {
+    await initBackend({ threads: 2 });
+    const runner = nativeProduct(tf.backend());
+    expect(runner?.helpers).toBe(1);
+    const a = tf.randomUniform([517, 300], -1, 1, 'float32', 3);
+    const b = tf.randomUniform([397, 300], -1, 1, 'float32', 4);
+    const bias = tf.randomUniform([397], -1, 1, 'float32', 5);
+    const product = () => tf.fused.matMul({ a, b, bias, transposeB: true, activation: 'relu' });
+    // On a busy machine the helper may wake after the calling thread has done every item: retry.
+    const before = runner!.helpedItems;
+    let shared = product();
+    for (let attempt = 0; attempt < 20 && runner!.helpedItems === before; attempt++) {
+      shared.dispose();
+      shared = product();
+    }
+    expect(runner!.helpedItems).toBeGreaterThan(before);
+    setNativeProduct(true, { helpers: false });
+    const alone = product();
+    setNativeProduct(true);
+    expect(Array.from(shared.dataSync())).toEqual(Array.from(alone.dataSync()));
+    // And what XNNPACK computes, to float32 rounding.
+    setNativeProduct(false);
+    const xnnpack = product();
+    setNativeProduct(true);
+    expectTensorsClose(shared, xnnpack, { rtol: 1e-5, atol: 1e-5 });
+    tf.dispose([a, b, bias, shared, alone, xnnpack]);
   });
 
   it('rejects an impossible thread count', async () => {

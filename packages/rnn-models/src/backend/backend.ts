@@ -7,6 +7,7 @@ import { platform } from '#node-platform';
 import { RnnModelsError, validate } from '../errors.js';
 import { registerLayerClasses } from '../layers/register-layers.js';
 import { registerChainedOps } from './chained-ops.js';
+import { setBackendThreads, startProductHelpers } from './wasm-gemm.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /** Backends rnnkit sets up. */
@@ -100,6 +101,7 @@ async function startBackend(resolved: ReturnType<typeof resolveInitBackendOption
   if (backend === 'wasm') {
     const { problem, threadCount } = await startWasm(wasmPaths, threads, warn);
     if (problem === null) {
+      await startProductThreads(threadCount);
       // 'auto' that settled on 1 thread has nothing to pin, and that is no one's mistake.
       if (pinThreads && !(threads === 'auto' && threadCount < 2)) {
         const notPinned = threadCount < 2 ? 'it needs threads: 2 or more' : await platform.pinWasmThreads();
@@ -201,6 +203,17 @@ async function startWasm(
     // Also after a failed start: the glue installs its process handlers before it loads the binary.
     platform.afterWasmStart();
   }
+}
+
+/**
+ * Gives rnnkit's matrix product as many threads as the backend: helper threads where the
+ * platform starts them; where it cannot, XNNPACK's product keeps running with more than 1.
+ */
+async function startProductThreads(threadCount: number): Promise<void> {
+  if (threadCount > 1 && platform.startHelper !== null) {
+    await startProductHelpers(tf.backend(), threadCount - 1, platform.startHelper);
+  }
+  setBackendThreads(threadCount);
 }
 
 async function startCpu(): Promise<'cpu'> {

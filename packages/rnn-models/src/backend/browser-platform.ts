@@ -38,6 +38,7 @@ export const platform: BackendPlatform = {
     };
   },
   pinWasmThreads: async () => 'it works in Node only',
+  startHelper: null,
   afterWasmStart: () => {},
   defaultWarning: () => {},
 };

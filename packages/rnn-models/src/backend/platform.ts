@@ -1,3 +1,5 @@
+import type { StartHelper } from './wasm-gemm.js';
+
 /**
  * What `initBackend` needs that differs between Node and other runtimes. The package's
  * `#node-platform` import picks the implementation by export condition: `node/platform.ts` under
@@ -22,6 +24,12 @@ export interface BackendPlatform {
    * exit code 7 and a screen of minified glue). Called after every start attempt; idempotent.
    */
   afterWasmStart(): void;
+  /**
+   * Starts one helper thread for rnnkit's matrix product running `source` (CommonJS) with
+   * `workerData`; resolves to whether it runs and said it is ready. `null` where the platform
+   * has no such threads (the product then runs only with a 1-thread backend).
+   */
+  readonly startHelper: StartHelper | null;
   /** Where warnings go when the caller passes no `onWarning`. */
   defaultWarning(message: string): void;
 }

@@ -72,6 +72,7 @@ interface CellExports {
     epsilon: number,
     negativeRate: number,
   ): void;
+  gemm_run(job: number, thread: number): void;
   gather_rows(
     x: number,
     ids: number,
@@ -93,7 +94,12 @@ interface CellExports {
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. */
 interface WasmBackendInternals {
-  readonly wasm?: { readonly wasmMemory?: unknown; readonly asm?: { readonly memory?: unknown } };
+  readonly wasm?: {
+    readonly wasmMemory?: unknown;
+    readonly asm?: { readonly memory?: unknown };
+    _malloc?(bytes: number): number;
+    _free?(address: number): void;
+  };
   readonly dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
@@ -114,6 +120,7 @@ const wasmApi = (
 ).WebAssembly;
 
 const instances = new WeakMap<WasmMemory, CellExports | null>();
+const modules = new WeakMap<CellExports, object>();
 let enabled = true;
 
 /** The kernels' module instantiated on `backend`'s memory, or `null` where that cannot be done (no SIMD, no access to the memory). */
@@ -131,8 +138,10 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
     );
     // 17 kB: small enough to compile synchronously, also on a browser's main thread.
     if (wasmApi.validate(bytes)) {
-      const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
+      const module = new wasmApi.Module(bytes);
+      const instance = new wasmApi.Instance(module, { env: { memory } });
       cells = instance.exports as unknown as CellExports;
+      modules.set(cells, module);
     }
   } catch {
     cells = null; // no SIMD or a memory the module cannot import: the composed ops run instead
@@ -199,9 +208,44 @@ export function nativeHelpers(backend: unknown): NativeHelpers | null {
   };
 }
 
+/**
+ * What rnnkit's matrix product (wasm-gemm.ts) needs of the module: its exports, the compiled
+ * module and memory (for helper threads to instantiate it on the same heap), and the backend's
+ * allocator. `null` where the module cannot run. @internal
+ */
+export interface NativeRuntime {
+  readonly cells: Pick<CellExports, 'gemm_run'>;
+  readonly module: object;
+  readonly memory: WasmMemory;
+  malloc(bytes: number): number;
+  free(address: number): void;
+}
+
+/** {@link NativeRuntime} for `backend`. @internal */
+export function nativeRuntime(backend: unknown): NativeRuntime | null {
+  const wasm = backend as WasmBackendInternals;
+  const cells = cellsFor(wasm);
+  const memory = wasm.wasm?.wasmMemory ?? wasm.wasm?.asm?.memory;
+  const module = cells === null ? undefined : modules.get(cells);
+  const { _malloc: malloc, _free: free } = wasm.wasm ?? {};
+  if (cells === null || module === undefined || malloc === undefined || free === undefined) return null;
+  return {
+    cells,
+    module,
+    memory: memory as WasmMemory,
+    malloc: (bytes) => malloc(bytes) >>> 0,
+    free: (address) => free(address),
+  };
+}
+
 /** Turns the fused step kernels off (or back on), so tests can compare both paths. @internal */
 export function setCellKernelsEnabled(on: boolean): void {
   enabled = on;
+}
+
+/** Heap address of a tensor on the wasm backend (0 when absent). @internal */
+export function heapAddress(backend: unknown, tensor: tf.TensorInfo | undefined): number {
+  return pointer(backend as WasmBackendInternals, tensor);
 }
 
 function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined): number {

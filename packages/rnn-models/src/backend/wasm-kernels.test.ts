@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the gradients
 import { expectTensorsClose } from '@rnnkit/test-utils';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { setNativeProduct, setProductBlocking } from './wasm-gemm.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { setProductSplitting } from './wasm-math-kernels.js';
 
@@ -236,8 +237,9 @@ describe('wasm matrix products split into blocks', () => {
 
   it('equal the cpu kernels for any shape and transposes, split by columns or by the inner dimension, with bias and activation, and free every block', async () => {
     registerWasmKernels();
-    // Tiny limits, so small products split into uneven blocks.
+    // Tiny limits, so small products split into uneven blocks (XNNPACK's product: rnnkit's own does not split).
     setProductSplitting(true, { aboveBytes: 0, minRows: 1, blockBytes: 24 });
+    setNativeProduct(false);
     try {
       await fc.assert(
         fc.asyncProperty(
@@ -276,12 +278,15 @@ describe('wasm matrix products split into blocks', () => {
       );
     } finally {
       setProductSplitting(true);
+      setNativeProduct(true);
     }
   });
 
   it('at the real limits: a wide product splits by columns bit for bit, a deep one by the inner dimension to float32 rounding', async () => {
     registerWasmKernels();
     await tf.setBackend('wasm');
+    setNativeProduct(false);
+    onTestFinished(() => setNativeProduct(true));
     // Right operands of 8.6 MB and 8.4 MB, above the 8 MiB limit, with 512+ rows on the left.
     const cases = [
       { a: seeded([512, 1024], 1), b: seeded([1024, 2100], 2), transposeA: false, exact: true },
@@ -298,6 +303,104 @@ describe('wasm matrix products split into blocks', () => {
       else expectTensorsClose(split, whole, { rtol: 1e-4, atol: 1e-4 });
       tf.dispose([a, b, split, whole]);
     }
+  });
+});
+
+describe("rnnkit's matrix product on wasm", () => {
+  const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+  const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+  it('equals the cpu kernels for any shape, transposes, batch shapes, bias and relu, with any blocking, and frees what it makes', async () => {
+    registerWasmKernels();
+    onTestFinished(() => setProductBlocking());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          m: fc.integer({ min: 1, max: 37 }),
+          k: fc.integer({ min: 1, max: 37 }),
+          n: fc.integer({ min: 1, max: 41 }),
+          transposeA: fc.boolean(),
+          transposeB: fc.boolean(),
+          activation: fc.constantFrom('none', 'linear', 'relu') as fc.Arbitrary<'none' | tf.fused.Activation>,
+          batch: fc.constantFrom('none', 'both', 'left', 'right'),
+          // A chunk of 1 or 3 splits k into many packed chunks; 4 bytes a block: 2 rows per work item.
+          chunk: fc.constantFrom(1, 3, 512),
+          blockBytes: fc.constantFrom(4, 100, 128 << 10),
+        }),
+        async ({ m, k, n, transposeA, transposeB, activation, batch, chunk, blockBytes }) => {
+          setProductBlocking({ chunk, blockBytes });
+          const batchA = batch === 'both' || batch === 'left' ? [3] : [];
+          const batchB = batch === 'both' || batch === 'right' ? [3] : [];
+          const a = () => seeded([...batchA, ...(transposeA ? [k, m] : [m, k])], m * 100 + k);
+          const b = () => seeded([...batchB, ...(transposeB ? [n, k] : [k, n])], n * 100 + k + 1);
+          const product = () =>
+            tf.tidy(() =>
+              activation === 'none'
+                ? tf.matMul(a(), b(), transposeA, transposeB)
+                : tf.fused.matMul({
+                    a: a(),
+                    b: b(),
+                    transposeA,
+                    transposeB,
+                    bias: seeded([n], 7),
+                    activation,
+                  }),
+            );
+          const cpu = await on('cpu', product);
+          await tf.setBackend('wasm');
+          const before = dataIds();
+          const wasm = await on('wasm', product);
+          expect(dataIds()).toBe(before);
+          expect(wasm.shape).toEqual(cpu.shape);
+          expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives the same bits however the inner dimension is chunked and the rows blocked', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    onTestFinished(() => setProductBlocking());
+    const a = seeded([45, 1100], 1);
+    const b = seeded([1100, 37], 2);
+    const bias = seeded([37], 3);
+    const bits = (blocking: Parameters<typeof setProductBlocking>[0]) => {
+      setProductBlocking(blocking);
+      const out = tf.fused.matMul({ a, b, bias, activation: 'relu' });
+      const values = Array.from(out.dataSync());
+      out.dispose();
+      return values;
+    };
+    const whole = bits({ chunk: 4096, blockBytes: 1 << 30 });
+    expect(whole.some((v) => v > 0) && whole.some((v) => v === 0)).toBe(true);
+    for (const blocking of [{}, { chunk: 7 }, { blockBytes: 4 }, { chunk: 1, blockBytes: 4 }]) {
+      expect(bits(blocking)).toEqual(whole);
+    }
+    tf.dispose([a, b, bias]);
+  });
+
+  it('gives a product without an inner dimension its bias (after relu) or zeros, which tfjs 4.22 leaves unwritten', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const empty = [tf.zeros([3, 0]), tf.zeros([0, 2]), tf.tensor1d([1, -1])] as const;
+    const withBias = tf.fused.matMul({ a: empty[0], b: empty[1], bias: empty[2] });
+    const relu = tf.fused.matMul({ a: empty[0], b: empty[1], bias: empty[2], activation: 'relu' });
+    const plain = tf.matMul(tf.zeros([2, 3, 0]), tf.zeros([0, 2]));
+    expect(withBias.arraySync()).toEqual([
+      [1, -1],
+      [1, -1],
+      [1, -1],
+    ]);
+    expect(relu.arraySync()).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
+    expect(plain.shape).toEqual([2, 3, 2]);
+    expect(Array.from(plain.dataSync())).toEqual(new Array(12).fill(0));
+    tf.dispose([...empty, withBias, relu, plain]);
   });
 });
 

@@ -2,7 +2,8 @@
 // or puts in place of its own (products with a transposed operand, matrix transposes, sums and
 // means over leading axes), native where rnnkit's module runs (native/recurrent-cells.c).
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeHelpers } from './wasm-cells.js';
+import { heapAddress, nativeHelpers } from './wasm-cells.js';
+import { nativeProduct } from './wasm-gemm.js';
 import { originalKernel, type WasmBackendLike } from './wasm-kernel-support.js';
 
 /**
@@ -110,9 +111,11 @@ function product(
     transposeB: boolean;
     activation?: string;
   };
-  const ops = new BlockOps(args.backend);
   const [m, k] = matrixShape(a!, transposeA);
   const n = matrixShape(b!, transposeB)[1];
+  const native = nativeProductOf(args, m, k, n);
+  if (native !== null) return native;
+  const ops = new BlockOps(args.backend);
   const elements = (x: tf.TensorInfo) => tf.util.sizeFromShape(x.shape);
   const unbatched = elements(a!) === m * k && elements(b!) === k * n;
   const limits = splitLimits;
@@ -162,6 +165,78 @@ function product(
   } finally {
     ops.disposeAll();
   }
+}
+
+/**
+ * The product by rnnkit's own kernel (wasm-gemm.ts), or `null` where it does not apply: float32
+ * operands with equal batch shapes or one unbatched, a bias of `[n]` values, no activation or
+ * relu.
+ */
+function nativeProductOf(args: KernelArgs, m: number, k: number, n: number): tf.TensorInfo | null {
+  const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+  const { transposeA, transposeB, activation } = args.attrs as unknown as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation?: string;
+  };
+  if (a!.dtype !== 'float32' || b!.dtype !== 'float32' || preluActivationWeights !== undefined) return null;
+  if (activation !== undefined && activation !== 'linear' && activation !== 'relu') return null;
+  if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n))
+    return null;
+  const batchShapeA = a!.shape.slice(0, -2);
+  const batchShapeB = b!.shape.slice(0, -2);
+  const batchA = tf.util.sizeFromShape(batchShapeA);
+  const batchB = tf.util.sizeFromShape(batchShapeB);
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
+  const batchShape = tf.backend_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB);
+  if (tf.util.sizeFromShape(batchShape) !== Math.max(batchA, batchB)) return null;
+  const wasm = args.backend as unknown as WasmBackendLike;
+  if (k === 0) {
+    // An empty sum: the bias (after the activation) or zeros — tfjs 4.22's own kernel leaves the output unwritten.
+    const out = wasm.makeOutput([...batchShape, m, n], 'float32');
+    const values = wasm.typedArrayFromHeap(out);
+    const row = bias === undefined ? new Float32Array(n) : wasm.typedArrayFromHeap(bias);
+    for (let offset = 0; offset < values.length; offset += n) {
+      for (let j = 0; j < n; j++) values[offset + j] = activation === 'relu' ? Math.max(0, row[j]!) : row[j]!;
+    }
+    return out;
+  }
+  const runner = nativeProduct(args.backend);
+  if (runner === null) return null;
+  const out = wasm.makeOutput([...batchShape, m, n], 'float32');
+  const at = (x: tf.TensorInfo) => heapAddress(args.backend, x);
+  // A transposed right operand is read one column at a time while packing, for every block of
+  // rows: one explicit transpose first is cheaper.
+  const helpers = transposeB && batchB === 1 ? nativeHelpers(args.backend) : null;
+  const right = helpers === null ? b! : wasm.makeOutput([k, n], 'float32');
+  if (helpers !== null) helpers.transpose2d(b!, right, n, k);
+  const [aRow, aInner] = transposeA ? [1, m] : [k, 1];
+  const [bInner, bCol] = transposeB && helpers === null ? [1, k] : [n, 1];
+  const batches = Math.max(batchA, batchB);
+  try {
+    for (let index = 0; index < batches; index++) {
+      runner.run({
+        a: at(a!) + 4 * (batchA === 1 ? 0 : index) * m * k,
+        aRow,
+        aInner,
+        b: at(right) + 4 * (batchB === 1 ? 0 : index) * k * n,
+        bInner,
+        bCol,
+        c: at(out) + 4 * index * m * n,
+        m,
+        k,
+        n,
+        bias: bias === undefined ? 0 : at(bias),
+        relu: activation === 'relu',
+      });
+    }
+  } catch (error) {
+    wasm.disposeData(out.dataId);
+    throw error;
+  } finally {
+    if (right !== b) wasm.disposeData(right.dataId);
+  }
+  return out;
 }
 
 /** `[rows, cols]` of the matrix an operand stands for (its last two axes, swapped if transposed). */

@@ -96,3 +96,31 @@ export async function enableNodeWasmThreads(threads: number): Promise<() => void
     (workers as { Worker: typeof NodeWorker }).Worker = NodeWorker;
   };
 }
+
+/**
+ * Starts one helper thread for rnnkit's matrix product (see `StartHelper`): a `worker_threads`
+ * Worker evaluating `source` with `data` as its workerData, kept referenced until it is ready (so
+ * a caller awaiting it is not cut short by an otherwise idle process), then `unref`ed like
+ * XNNPACK's pool threads.
+ */
+export async function startHelperThread(source: string, data: Record<string, unknown>): Promise<boolean> {
+  const { Worker } = await import('node:worker_threads');
+  const script =
+    "const { parentPort, workerData: data } = require('node:worker_threads');\n" +
+    "const ready = () => parentPort.postMessage('ready');\n" +
+    source;
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(script, { eval: true, execArgv: [], workerData: data });
+  } catch {
+    return false;
+  }
+  const ready = await new Promise<boolean>((resolve) => {
+    worker.once('message', (message) => resolve(message === 'ready'));
+    worker.once('error', () => resolve(false));
+    worker.once('exit', () => resolve(false));
+  });
+  if (!ready) await worker.terminate();
+  else worker.unref();
+  return ready;
+}

@@ -1,0 +1,278 @@
+// rnnkit's own float32 matrix product on the wasm backend (gemm_run in native/recurrent-cells.c),
+// run by the calling thread and, where the platform can start them, helper threads that share
+// the backend's heap. Why not XNNPACK's: the README's "Third pass".
+import { RnnModelsError } from '../errors.js';
+import { type NativeRuntime, nativeRuntime } from './wasm-cells.js';
+
+/** Int32 slots of native `GemmJob`, then the helpers' control words. */
+const SLOT = {
+  a: 0,
+  aRow: 1,
+  aInner: 2,
+  b: 3,
+  bInner: 4,
+  bCol: 5,
+  c: 6,
+  m: 7,
+  k: 8,
+  n: 9,
+  bias: 10,
+  relu: 11,
+  blockRows: 12,
+  chunk: 13,
+  scratch: 14,
+  scratchFloats: 15,
+  open: 16,
+  next: 17,
+  done: 18,
+  inside: 19,
+  helped: 20,
+  // A cache line away from the job's counters: helpers sleep on `generation`.
+  generation: 32,
+  quit: 33,
+  failed: 34,
+} as const;
+const CONTROL_BYTES = 160;
+
+/** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
+export interface GemmArgs {
+  readonly a: number;
+  readonly aRow: number;
+  readonly aInner: number;
+  readonly b: number;
+  readonly bInner: number;
+  readonly bCol: number;
+  readonly c: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** Address of `[n]` float32 bias values, or 0. */
+  readonly bias: number;
+  readonly relu: boolean;
+}
+
+/**
+ * Below this many multiply-adds a product runs on the calling thread alone: waking a helper
+ * costs more than it saves.
+ */
+const MIN_SHARED_MULTIPLY_ADDS = 1 << 21;
+/** How products are cut into work: tests use tiny values to reach every edge with small operands. @internal */
+export interface ProductBlocking {
+  /** Bytes of the left operand per work item (a block of its rows), to stay in the core's cache while a panel runs over it. */
+  readonly blockBytes: number;
+  /** Inner-dimension length of a packed panel chunk (16 columns × 512 floats: 32 kB, a first-level cache). */
+  readonly chunk: number;
+}
+const DEFAULT_BLOCKING: ProductBlocking = { blockBytes: 128 << 10, chunk: 512 };
+let blocking = DEFAULT_BLOCKING;
+
+/** Sets {@link ProductBlocking} (merged with the defaults; no argument: the defaults). @internal */
+export function setProductBlocking(values: Partial<ProductBlocking> = {}): void {
+  blocking = { ...DEFAULT_BLOCKING, ...values };
+}
+
+/** The product's state on one wasm heap: the job and scratch the threads share, and how many helpers joined. */
+class GemmRunner {
+  private view: Int32Array;
+  private scratch = 0;
+  private scratchFloats = 0;
+  /** Helper threads running the worker loop on this heap. */
+  helpers = 0;
+  /** Work items helper threads have done, over all products (tests check that helpers take part). */
+  helpedItems = 0;
+  private failed = false;
+
+  constructor(
+    readonly runtime: NativeRuntime,
+    readonly job: number,
+  ) {
+    this.view = new Int32Array(runtime.memory.buffer);
+    this.view.fill(0, job >> 2, (job + CONTROL_BYTES) >> 2);
+  }
+
+  run(args: GemmArgs): void {
+    const { m, k, n } = args;
+    if (m === 0 || n === 0) return;
+    if (this.failed) {
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        'matrix product: a helper thread failed earlier; restart the process.',
+      );
+    }
+    const threads = this.helpers + 1;
+    const chunk = Math.min(k, blocking.chunk);
+    this.ensureScratch(threads, 16 * chunk + 16);
+    if (this.view.buffer !== this.runtime.memory.buffer)
+      this.view = new Int32Array(this.runtime.memory.buffer);
+    const v = this.view;
+    const j = this.job >> 2;
+    const blockRows = Math.max(
+      2,
+      Math.min(m + (m & 1), Math.floor(blocking.blockBytes / (4 * Math.max(chunk, 1))) & ~1),
+    );
+    v[j + SLOT.a] = args.a;
+    v[j + SLOT.aRow] = args.aRow;
+    v[j + SLOT.aInner] = args.aInner;
+    v[j + SLOT.b] = args.b;
+    v[j + SLOT.bInner] = args.bInner;
+    v[j + SLOT.bCol] = args.bCol;
+    v[j + SLOT.c] = args.c;
+    v[j + SLOT.m] = m;
+    v[j + SLOT.k] = k;
+    v[j + SLOT.n] = n;
+    v[j + SLOT.bias] = args.bias;
+    v[j + SLOT.relu] = args.relu ? 1 : 0;
+    v[j + SLOT.blockRows] = blockRows;
+    v[j + SLOT.chunk] = chunk;
+    v[j + SLOT.scratch] = this.scratch;
+    v[j + SLOT.scratchFloats] = this.scratchFloats;
+    v[j + SLOT.next] = 0;
+    v[j + SLOT.done] = 0;
+    v[j + SLOT.helped] = 0;
+    const items = Math.ceil(m / blockRows) * Math.ceil(n / 16);
+    Atomics.store(v, j + SLOT.open, 1);
+    if (helpersEnabled && this.helpers > 0 && items > 1 && m * k * n >= MIN_SHARED_MULTIPLY_ADDS) {
+      Atomics.add(v, j + SLOT.generation, 1);
+      Atomics.notify(v, j + SLOT.generation);
+    }
+    this.runtime.cells.gemm_run(this.job, 0);
+    // At most the items a helper claimed are left; a helper that failed never finishes its own.
+    while (Atomics.load(v, j + SLOT.done) < items) {
+      if (Atomics.load(v, j + SLOT.failed) !== 0) break;
+    }
+    Atomics.store(v, j + SLOT.open, 0);
+    // A helper still inside reads the job: wait until none is before the job or the operands change.
+    while (Atomics.load(v, j + SLOT.inside) !== 0) {
+      if (Atomics.load(v, j + SLOT.failed) !== 0) break;
+    }
+    this.helpedItems += v[j + SLOT.helped]!;
+    if (Atomics.load(v, j + SLOT.failed) !== 0) {
+      this.failed = true;
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        'matrix product: a helper thread failed; restart the process.',
+      );
+    }
+  }
+
+  /** Scratch for `threads` threads of `floats` each (grown between jobs, when no helper is inside). */
+  private ensureScratch(threads: number, floats: number): void {
+    if (this.allocation !== 0 && this.scratchFloats >= floats && this.scratchThreads >= threads) return;
+    if (this.allocation !== 0) this.runtime.free(this.allocation);
+    // A multiple of 16 floats keeps every thread's scratch on a cache line too.
+    this.scratchFloats = Math.ceil(Math.max(floats, this.scratchFloats) / 16) * 16;
+    this.scratchThreads = threads;
+    this.allocation = this.runtime.malloc(4 * this.scratchFloats * threads + 64);
+    // Panels start on a cache line (the allocator aligns to 8 or 16 bytes): a row of a panel is one line.
+    this.scratch = (this.allocation + 63) & ~63;
+  }
+  private scratchThreads = 0;
+  private allocation = 0;
+}
+
+const runners = new WeakMap<object, GemmRunner | null>();
+
+function runnerFor(backend: unknown): GemmRunner | null {
+  const runtime = nativeRuntime(backend);
+  if (runtime === null) return null;
+  const known = runners.get(runtime.memory);
+  if (known !== undefined) return known;
+  const job = runtime.malloc(CONTROL_BYTES);
+  const runner = job === 0 ? null : new GemmRunner(runtime, job);
+  runners.set(runtime.memory, runner);
+  return runner;
+}
+
+/** Whether rnnkit's product is on (tests and benchmarks compare it with XNNPACK's), and whether it wakes its helpers. */
+let productEnabled = true;
+let helpersEnabled = true;
+
+/**
+ * Turns rnnkit's own matrix product off (XNNPACK's runs) or back on; `helpers: false` keeps it
+ * on the calling thread alone (tests compare the two). @internal
+ */
+export function setNativeProduct(on: boolean, options: { helpers?: boolean } = {}): void {
+  productEnabled = on;
+  helpersEnabled = options.helpers ?? true;
+}
+
+/** tfjs' wasm thread count, as initBackend started it (1 until it says otherwise). */
+let backendThreads = 1;
+
+/** Tells the product how many threads the wasm backend runs (initBackend, after the start). @internal */
+export function setBackendThreads(threads: number): void {
+  backendThreads = threads;
+}
+
+/**
+ * The product runner on `backend` if rnnkit's product should run there: its module runs, and it
+ * has as many threads as the backend — with fewer, XNNPACK's pool is faster. `null` otherwise.
+ * @internal
+ */
+export function nativeProduct(
+  backend: unknown,
+): { run(args: GemmArgs): void; readonly helpers: number; readonly helpedItems: number } | null {
+  if (!productEnabled) return null;
+  const runner = runnerFor(backend);
+  if (runner === null || runner.helpers + 1 < backendThreads) return null;
+  return runner;
+}
+
+/**
+ * What a helper thread runs, as the body of a function of `data` (`{ module, memory, job, thread }`)
+ * and `ready` (to call once it can take work): instantiates the kernels' module on the shared heap,
+ * then runs every job it is woken for until `quit`. It spins a little before sleeping, as the
+ * next product of a recurrent layer follows within microseconds.
+ */
+export const HELPER_SOURCE = `
+const cells = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
+const v = new Int32Array(data.memory.buffer);
+const at = data.job >> 2;
+const generation = at + ${SLOT.generation}, quit = at + ${SLOT.quit}, failed = at + ${SLOT.failed};
+let seen = Atomics.load(v, generation);
+ready();
+for (;;) {
+  const start = performance.now();
+  let spins = 0;
+  while (Atomics.load(v, generation) === seen) {
+    if ((++spins & 255) === 0 && performance.now() - start > 0.5) Atomics.wait(v, generation, seen);
+  }
+  seen = Atomics.load(v, generation);
+  if (Atomics.load(v, quit) !== 0) break;
+  try {
+    cells.gemm_run(data.job, data.thread);
+  } catch (error) {
+    Atomics.store(v, failed, 1);
+    throw error;
+  }
+}
+`;
+
+/**
+ * How a platform starts one helper thread running {@link HELPER_SOURCE} (`source`) with `data`;
+ * resolves to whether it runs and called `ready`.
+ */
+export type StartHelper = (source: string, data: Record<string, unknown>) => Promise<boolean>;
+
+/**
+ * Starts helper threads for rnnkit's product on `backend` until it has `count`; returns how many
+ * run. Without helpers the product still runs where the backend has 1 thread.
+ * @internal
+ */
+export async function startProductHelpers(
+  backend: unknown,
+  count: number,
+  start: StartHelper,
+): Promise<number> {
+  const runner = runnerFor(backend);
+  if (runner === null) return 0;
+  const { memory, module } = runner.runtime;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  if (!shared) return runner.helpers;
+  while (runner.helpers < count) {
+    const ready = await start(HELPER_SOURCE, { module, memory, job: runner.job, thread: runner.helpers + 1 });
+    if (!ready) break;
+    runner.helpers += 1;
+  }
+  return runner.helpers;
+}
