@@ -1,6 +1,7 @@
 // rnnkit's own float32 matrix product on the wasm backend (gemm_run in native/recurrent-cells.c),
 // run by the calling thread and, where the platform can start them, helper threads that share
 // the backend's heap. Why not XNNPACK's: the README's "Third pass".
+import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
 import { type NativeRuntime, nativeRuntime } from './wasm-cells.js';
 
@@ -55,7 +56,7 @@ export interface GemmArgs {
  * Below this many multiply-adds a product runs on the calling thread alone: waking a helper
  * costs more than it saves.
  */
-const MIN_SHARED_MULTIPLY_ADDS = 1 << 21;
+const MIN_SHARED_MULTIPLY_ADDS = 1 << 18;
 /** How products are cut into work: tests use tiny values to reach every edge with small operands. @internal */
 export interface ProductBlocking {
   /** Bytes of the left operand per work item (a block of its rows), to stay in the core's cache while a panel runs over it. */
@@ -216,6 +217,14 @@ export function nativeProduct(
   const runner = runnerFor(backend);
   if (runner === null || runner.helpers + 1 < backendThreads) return null;
   return runner;
+}
+
+/**
+ * Whether the active backend runs rnnkit's product, so a transposed operand costs no more than a
+ * plain one (XNNPACK's product is many times slower with one: callers transpose explicitly). @internal
+ */
+export function nativeProductActive(): boolean {
+  return tf.getBackend() === 'wasm' && nativeProduct(tf.backend()) !== null;
 }
 
 /**

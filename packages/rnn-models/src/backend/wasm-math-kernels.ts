@@ -205,18 +205,25 @@ function nativeProductOf(args: KernelArgs, m: number, k: number, n: number): tf.
   if (runner === null) return null;
   const out = wasm.makeOutput([...batchShape, m, n], 'float32');
   const at = (x: tf.TensorInfo) => heapAddress(args.backend, x);
-  // A transposed right operand is read one column at a time while packing, for every block of
-  // rows: one explicit transpose first is cheaper.
-  const helpers = transposeB && batchB === 1 ? nativeHelpers(args.backend) : null;
-  const right = helpers === null ? b! : wasm.makeOutput([k, n], 'float32');
-  if (helpers !== null) helpers.transpose2d(b!, right, n, k);
-  const [aRow, aInner] = transposeA ? [1, m] : [k, 1];
-  const [bInner, bCol] = transposeB && helpers === null ? [1, k] : [n, 1];
+  // A transposed right operand would be read one column at a time while packing, for every block
+  // of rows: one explicit transpose first is cheaper.
+  const helpers =
+    (transposeB && batchB === 1) || (transposeA && batchA === 1) ? nativeHelpers(args.backend) : null;
+  const copyB = transposeB && batchB === 1 && helpers !== null;
+  // Read in place, a transposed left operand costs little unless many panels reread it (measured
+  // in the README's "Third pass"): copy it transposed first for wide products.
+  const copyA = transposeA && batchA === 1 && helpers !== null && n >= 256;
+  const right = copyB ? wasm.makeOutput([k, n], 'float32') : b!;
+  if (copyB) helpers.transpose2d(b!, right, n, k);
+  const left = copyA ? wasm.makeOutput([m, k], 'float32') : a!;
+  if (copyA) helpers.transpose2d(a!, left, k, m);
+  const [aRow, aInner] = transposeA && !copyA ? [1, m] : [k, 1];
+  const [bInner, bCol] = transposeB && !copyB ? [1, k] : [n, 1];
   const batches = Math.max(batchA, batchB);
   try {
     for (let index = 0; index < batches; index++) {
       runner.run({
-        a: at(a!) + 4 * (batchA === 1 ? 0 : index) * m * k,
+        a: at(left) + 4 * (batchA === 1 ? 0 : index) * m * k,
         aRow,
         aInner,
         b: at(right) + 4 * (batchB === 1 ? 0 : index) * k * n,
@@ -235,6 +242,7 @@ function nativeProductOf(args: KernelArgs, m: number, k: number, n: number): tf.
     throw error;
   } finally {
     if (right !== b) wasm.disposeData(right.dataId);
+    if (left !== a) wasm.disposeData(left.dataId);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // the custom-gradient wrapper, the input projection, masks, weight-gradient products,
 // shape checks and activation lookup. Internal to the package.
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeProductActive } from '../backend/wasm-gemm.js';
 import { fastLeadingSumsActive } from '../backend/wasm-math-kernels.js';
 import { RnnModelsError, validate } from '../errors.js';
 import { FUSED_ACTIVATION_NAMES, type FusedActivation, fusedActivation } from './fused-activations.js';
@@ -118,18 +119,28 @@ export function projectionGradients(
   let hPrev: tf.Tensor =
     time === 1 ? first : tf.concat([first, tf.slice(s.packed, [0, 0, 0], [time - 1, batch, units])], 0);
   if (s.recurrentMask !== undefined) hPrev = tf.mul(hPrev, s.recurrentMask);
-  const dZT = tf.transpose(dZFlat);
-  const dRecurrentT =
-    dRecurrent === undefined
-      ? dZT
-      : tf.transpose(tf.reshape(dRecurrent, [time * batch, dRecurrent.shape[2]]));
+  const hPrevFlat = tf.reshape(hPrev, [time * batch, units]);
+  const dRecurrentFlat =
+    dRecurrent === undefined ? dZFlat : tf.reshape(dRecurrent, [time * batch, dRecurrent.shape[2]]);
+  if (nativeProductActive()) {
+    // rnnkit's product reads transposed operands as they are.
+    const dx = tf.reshape(tf.matMul(dZFlat, s.kernel, false, true), [time, batch, inputDim]);
+    return {
+      x: tf.transpose(dx, [1, 0, 2]),
+      kernel: tf.matMul(s.xs, dZFlat, true, false),
+      recurrentKernel: tf.matMul(hPrevFlat, dRecurrentFlat, true, false),
+      ...(withBias ? { bias: columnSums(dZFlat) } : {}),
+    };
+  }
   // Explicit transposes: the wasm backend's matMul with transposeA/B falls off XNNPACK's
   // fast path (~40× slower), while a transpose is one copy.
+  const dZT = tf.transpose(dZFlat);
+  const dRecurrentT = dRecurrent === undefined ? dZT : tf.transpose(dRecurrentFlat);
   const dxTimeMajor = tf.reshape(tf.matMul(dZFlat, tf.transpose(s.kernel)), [time, batch, inputDim]);
   return {
     x: tf.transpose(dxTimeMajor, [1, 0, 2]),
     kernel: tf.transpose(tf.matMul(dZT, s.xs)),
-    recurrentKernel: tf.transpose(tf.matMul(dRecurrentT, tf.reshape(hPrev, [time * batch, units]))),
+    recurrentKernel: tf.transpose(tf.matMul(dRecurrentT, hPrevFlat)),
     ...(withBias ? { bias: columnSums(dZFlat) } : {}),
   };
 }
