@@ -1,5 +1,5 @@
 // The GEMM ceiling: each benchmark config's main matrix products timed alone, on rnnkit's wasm
-// backend (tfjs-backend-wasm's XNNPACK) and in PyTorch (torch.mm, OMP_WAIT_POLICY=PASSIVE) with
+// backend (rnnkit's own product where it runs, else XNNPACK's) and in PyTorch (torch.mm, OMP_WAIT_POLICY=PASSIVE) with
 // the same thread count, side by side in one run. A config whose training time is mostly these
 // products cannot run faster relative to PyTorch than these ratios, whatever else is fused.
 import { spawn } from 'node:child_process';
@@ -133,15 +133,15 @@ async function main(): Promise<void> {
   if (version === null) throw new Error(`PyTorch is needed: ${TORCH_INSTALL_HINT}, then run with ${PYTHON}`);
   const configs = loadConfigs().filter((config) => !values.only || values.only.includes(config.name));
   const products = configs.flatMap(productsOf);
+  // PyTorch first: a child started after initBackend pinned this thread to one CPU would inherit
+  // that affinity and run its 2 threads on 1 core.
+  const torchSeconds = await timeTorch(products, threads, roundSeconds);
   await initBackend({ backend: 'wasm', threads, pinThreads: threads > 1 });
   const wasmSeconds: number[] = [];
   for (const product of products) wasmSeconds.push(await timeWasm(product, roundSeconds));
-  const torchSeconds = await timeTorch(products, threads, roundSeconds);
   const gflops = (product: Product, seconds: number) =>
     (2 * product.m * product.k * product.n) / seconds / 1e9;
-  console.log(
-    `GEMM alone, ${threads} thread(s): rnnkit wasm (XNNPACK) vs PyTorch ${version} (torch.mm, PASSIVE)`,
-  );
+  console.log(`GEMM alone, ${threads} thread(s): rnnkit wasm vs PyTorch ${version} (torch.mm, PASSIVE)`);
   console.log('| config | product | [m, k]·[k, n] | per step | rnnkit GFLOP/s | PyTorch GFLOP/s | ratio |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const totals = new Map<string, { ours: number; theirs: number }>();
