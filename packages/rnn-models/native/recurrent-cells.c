@@ -478,7 +478,14 @@ typedef struct {
   int done;            // work items finished
   int inside;          // threads inside gemm_run
   int helped;          // work items done by threads other than the caller's (thread > 0)
+  // Row jobs (kind ≠ 0): one step kernel over blocks of batch rows instead of a product.
+  int kind;
+  int rows, rowsPerItem, units;
+  const float* args[13];  // the kernel's pointer arguments in order (0: absent)
+  int strides[13];        // floats per batch row of each (0: shared by all rows)
 } GemmJob;
+
+enum { JOB_PRODUCT = 0, JOB_LSTM_FORWARD = 1, JOB_LSTM_BACKWARD = 2, JOB_GRU_FORWARD = 3, JOB_GRU_BACKWARD = 4 };
 
 // Rows [k0, k0 + depth) of panel j0 into out (depth × 16, zero columns past n), then the bias.
 static void pack_panel(const GemmJob* job, int j0, int k0, int depth, float* out) {
@@ -605,10 +612,44 @@ static void gemm_rows(const GemmJob* job, const float* p, int j0, int k0, int de
   }
 }
 
+// Rows [row0, row0 + count) of a row job.
+static void run_rows(const GemmJob* job, int row0, int count) {
+#define ARG(i) (job->args[i] ? (float*)job->args[i] + (unsigned)row0 * job->strides[i] : (float*)0)
+  const int u = job->units;
+  switch (job->kind) {
+    case JOB_LSTM_FORWARD:
+      lstm_forward(ARG(0), ARG(1), ARG(2), ARG(3), ARG(4), ARG(5), ARG(6), ARG(7), ARG(8), ARG(9), ARG(10),
+                   ARG(11), count, u);
+      break;
+    case JOB_LSTM_BACKWARD:
+      lstm_backward(ARG(0), ARG(1), ARG(2), ARG(3), ARG(4), ARG(5), ARG(6), ARG(7), ARG(8), ARG(9), ARG(10),
+                    ARG(11), ARG(12), count, u);
+      break;
+    case JOB_GRU_FORWARD:
+      gru_forward(ARG(0), ARG(1), ARG(2), ARG(3), ARG(4), ARG(5), ARG(6), ARG(7), ARG(8), count, u);
+      break;
+    case JOB_GRU_BACKWARD:
+      gru_backward(ARG(0), ARG(1), ARG(2), ARG(3), ARG(4), ARG(5), ARG(6), ARG(7), ARG(8), ARG(9), ARG(10),
+                   ARG(11), ARG(12), count, u);
+      break;
+  }
+#undef ARG
+}
+
 __attribute__((export_name("gemm_run")))
 void gemm_run(GemmJob* job, int thread) {
   __atomic_fetch_add(&job->inside, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST)) {
+  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) && job->kind != JOB_PRODUCT) {
+    const int items = (job->rows + job->rowsPerItem - 1) / job->rowsPerItem;
+    for (;;) {
+      const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
+      if (item >= items) break;
+      const int row0 = item * job->rowsPerItem;
+      run_rows(job, row0, job->rows - row0 < job->rowsPerItem ? job->rows - row0 : job->rowsPerItem);
+      if (thread != 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
+      __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
+    }
+  } else if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST)) {
     const int blocks = (job->m + job->blockRows - 1) / job->blockRows;
     const int items = blocks * ((job->n + 15) / 16);
     const int k = job->k, chunk = job->chunk;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
 import { CELLS_WASM_PLAIN, CELLS_WASM_SHARED } from './wasm-cells.generated.js';
+import { ROW_KERNELS, rowJobs } from './wasm-gemm.js';
 
 /**
  * Fused LSTM and GRU step kernels for the wasm backend (native/recurrent-cells.c): the
@@ -260,6 +261,31 @@ function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefine
   return data.memoryOffset;
 }
 
+const ROW_JOB_KINDS = {
+  lstm_forward: ROW_KERNELS.lstmForward,
+  lstm_backward: ROW_KERNELS.lstmBackward,
+  gru_forward: ROW_KERNELS.gruForward,
+  gru_backward: ROW_KERNELS.gruBackward,
+} as const;
+
+/**
+ * Runs step kernel `name` on `args` (its pointer arguments; `strides`: floats per batch row of
+ * each) for `batch` rows: split between the calling thread and the product's helper threads where
+ * there are any, else here alone.
+ */
+function runStep(
+  backend: WasmBackendInternals,
+  name: keyof typeof ROW_JOB_KINDS,
+  strides: readonly number[],
+  batch: number,
+  units: number,
+  args: readonly number[],
+): void {
+  const jobs = rowJobs(backend);
+  if (jobs !== null) jobs.runRows(ROW_JOB_KINDS[name], args, strides, batch, units);
+  else (cellsFor(backend)![name] as (...values: number[]) => void)(...args, batch, units);
+}
+
 /** Address of step `step` of a time-major tensor `[time, …]` (float32), or 0 when absent. */
 function atStep(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefined, step: number): number {
   if (tensor === undefined) return 0;
@@ -295,7 +321,8 @@ const forwardStepKernel: tf.KernelConfig = {
     const [batch, units] = h!.shape as [number, number];
     const time = states!.shape[0]! - 1;
     const hOut = wasm.makeOutput([batch, units], 'float32');
-    cellsFor(wasm)!.lstm_forward(
+    const u = units;
+    runStep(wasm, 'lstm_forward', [4 * u, 4 * u, u, u, 1, 4 * u, u, u, u, u, u, u], batch, units, [
       atStep(wasm, xz, step),
       pointer(wasm, hz),
       step === 0 ? pointer(wasm, c0) : atStep(wasm, cells, step),
@@ -308,9 +335,7 @@ const forwardStepKernel: tf.KernelConfig = {
       atStep(wasm, states, step),
       step === time - 1 ? atStep(wasm, states, time) : 0,
       step === 0 ? atStep(wasm, cells, 0) : 0,
-      batch,
-      units,
-    );
+    ]);
     return hOut;
   },
 };
@@ -335,7 +360,8 @@ const backwardStepKernel: tf.KernelConfig = {
     const dcOut = wasm.makeOutput([batch, units], 'float32');
     const passOut = withPass ? wasm.makeOutput([batch, units], 'float32') : undefined;
     const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
-    cellsFor(wasm)!.lstm_backward(
+    const u = units;
+    runStep(wasm, 'lstm_backward', [u, u, u, u, u, 4 * u, u, u, 1, 4 * u, 4 * u, u, u], batch, units, [
       at(back),
       at(recurrentMask),
       at(passIn),
@@ -349,9 +375,7 @@ const backwardStepKernel: tf.KernelConfig = {
       atStep(wasm, dzAll, step),
       at(dcOut),
       at(passOut),
-      batch,
-      units,
-    );
+    ]);
     return passOut === undefined ? [dz, dcOut] : [dz, dcOut, passOut];
   },
 };
@@ -370,7 +394,8 @@ const gruForwardStepKernel: tf.KernelConfig = {
     const wasm = backend as unknown as WasmBackendInternals;
     const [batch, units] = h!.shape as [number, number];
     const hOut = wasm.makeOutput([batch, units], 'float32');
-    cellsFor(wasm)!.gru_forward(
+    const u = units;
+    runStep(wasm, 'gru_forward', [3 * u, 3 * u, 0, u, u, 1, 4 * u, u, u], batch, units, [
       atStep(wasm, xz, step),
       pointer(wasm, hz),
       pointer(wasm, bh),
@@ -380,9 +405,7 @@ const gruForwardStepKernel: tf.KernelConfig = {
       atStep(wasm, saved, step),
       pointer(wasm, hOut),
       atStep(wasm, states, step),
-      batch,
-      units,
-    );
+    ]);
     return hOut;
   },
 };
@@ -406,7 +429,8 @@ const gruBackwardStepKernel: tf.KernelConfig = {
     const carryOut = wasm.makeOutput([batch, units], 'float32');
     const passOut = withPass ? wasm.makeOutput([batch, units], 'float32') : undefined;
     const at = (t: tf.TensorInfo | undefined) => pointer(wasm, t);
-    cellsFor(wasm)!.gru_backward(
+    const u = units;
+    runStep(wasm, 'gru_backward', [u, u, u, u, u, 4 * u, u, 1, 3 * u, 3 * u, 3 * u, u, u], batch, units, [
       at(back),
       at(carryIn),
       at(passIn),
@@ -420,9 +444,7 @@ const gruBackwardStepKernel: tf.KernelConfig = {
       atStep(wasm, dInnerAll, step),
       at(carryOut),
       at(passOut),
-      batch,
-      units,
-    );
+    ]);
     return passOut === undefined ? [dInner, carryOut] : [dInner, carryOut, passOut];
   },
 };

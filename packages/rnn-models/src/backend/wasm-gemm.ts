@@ -28,12 +28,26 @@ const SLOT = {
   done: 18,
   inside: 19,
   helped: 20,
-  // A cache line away from the job's counters: helpers sleep on `generation`.
-  generation: 32,
-  quit: 33,
-  failed: 34,
+  kind: 21,
+  rows: 22,
+  rowsPerItem: 23,
+  units: 24,
+  args: 25,
+  strides: 38,
+  // Cache lines away from the job's counters: helpers sleep on `generation`.
+  generation: 64,
+  quit: 65,
+  failed: 66,
 } as const;
-const CONTROL_BYTES = 160;
+const CONTROL_BYTES = 320;
+
+/** The step kernels a row job runs (native `JOB_*`), with their pointer arguments in order. @internal */
+export const ROW_KERNELS = {
+  lstmForward: 1,
+  lstmBackward: 2,
+  gruForward: 3,
+  gruBackward: 4,
+} as const;
 
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
 export interface GemmArgs {
@@ -57,6 +71,8 @@ export interface GemmArgs {
  * costs more than it saves.
  */
 const MIN_SHARED_MULTIPLY_ADDS = 1 << 18;
+/** Below this many values per row job (batch rows × units), a step kernel runs on the calling thread alone. */
+const MIN_SHARED_ROW_VALUES = 1 << 13;
 /** How products are cut into work: tests use tiny values to reach every edge with small operands. @internal */
 export interface ProductBlocking {
   /** Bytes of the left operand per work item (a block of its rows), to stay in the core's cache while a panel runs over it. */
@@ -79,8 +95,9 @@ class GemmRunner {
   private scratchFloats = 0;
   /** Helper threads running the worker loop on this heap. */
   helpers = 0;
-  /** Work items helper threads have done, over all products (tests check that helpers take part). */
+  /** Work items helper threads have done, over all jobs, and over row jobs alone (tests check that helpers take part). */
   helpedItems = 0;
+  helpedRowItems = 0;
   private failed = false;
 
   constructor(
@@ -94,45 +111,82 @@ class GemmRunner {
   run(args: GemmArgs): void {
     const { m, k, n } = args;
     if (m === 0 || n === 0) return;
-    if (this.failed) {
-      throw new RnnModelsError(
-        'RNN_MODELS_BACKEND_UNAVAILABLE',
-        'matrix product: a helper thread failed earlier; restart the process.',
-      );
-    }
-    const threads = this.helpers + 1;
     const chunk = Math.min(k, blocking.chunk);
-    this.ensureScratch(threads, 16 * chunk + 16);
-    if (this.view.buffer !== this.runtime.memory.buffer)
-      this.view = new Int32Array(this.runtime.memory.buffer);
-    const v = this.view;
-    const j = this.job >> 2;
+    this.ensureScratch(this.helpers + 1, 16 * chunk + 16);
     const blockRows = Math.max(
       2,
       Math.min(m + (m & 1), Math.floor(blocking.blockBytes / (4 * Math.max(chunk, 1))) & ~1),
     );
-    v[j + SLOT.a] = args.a;
-    v[j + SLOT.aRow] = args.aRow;
-    v[j + SLOT.aInner] = args.aInner;
-    v[j + SLOT.b] = args.b;
-    v[j + SLOT.bInner] = args.bInner;
-    v[j + SLOT.bCol] = args.bCol;
-    v[j + SLOT.c] = args.c;
-    v[j + SLOT.m] = m;
-    v[j + SLOT.k] = k;
-    v[j + SLOT.n] = n;
-    v[j + SLOT.bias] = args.bias;
-    v[j + SLOT.relu] = args.relu ? 1 : 0;
-    v[j + SLOT.blockRows] = blockRows;
-    v[j + SLOT.chunk] = chunk;
-    v[j + SLOT.scratch] = this.scratch;
-    v[j + SLOT.scratchFloats] = this.scratchFloats;
+    const items = Math.ceil(m / blockRows) * Math.ceil(n / 16);
+    this.execute(items, m * k * n >= MIN_SHARED_MULTIPLY_ADDS, (v, j) => {
+      v[j + SLOT.kind] = 0;
+      v[j + SLOT.a] = args.a;
+      v[j + SLOT.aRow] = args.aRow;
+      v[j + SLOT.aInner] = args.aInner;
+      v[j + SLOT.b] = args.b;
+      v[j + SLOT.bInner] = args.bInner;
+      v[j + SLOT.bCol] = args.bCol;
+      v[j + SLOT.c] = args.c;
+      v[j + SLOT.m] = m;
+      v[j + SLOT.k] = k;
+      v[j + SLOT.n] = n;
+      v[j + SLOT.bias] = args.bias;
+      v[j + SLOT.relu] = args.relu ? 1 : 0;
+      v[j + SLOT.blockRows] = blockRows;
+      v[j + SLOT.chunk] = chunk;
+      v[j + SLOT.scratch] = this.scratch;
+      v[j + SLOT.scratchFloats] = this.scratchFloats;
+    });
+  }
+
+  /**
+   * One step kernel (`kind`, {@link ROW_KERNELS}) over `rows` batch rows, split into blocks of rows
+   * between the threads: `args` are its pointer arguments in order (0: absent), `strides` the
+   * floats per row of each (0: one value shared by all rows).
+   */
+  runRows(
+    kind: number,
+    args: readonly number[],
+    strides: readonly number[],
+    rows: number,
+    units: number,
+  ): void {
+    if (rows === 0) return;
+    const threads = this.helpers + 1;
+    // A few blocks per thread: a thread that starts late still gets a share.
+    const rowsPerItem = Math.max(1, Math.ceil(rows / (4 * threads)));
+    const helpedBefore = this.helpedItems;
+    this.execute(Math.ceil(rows / rowsPerItem), rows * units >= MIN_SHARED_ROW_VALUES, (v, j) => {
+      v[j + SLOT.kind] = kind;
+      v[j + SLOT.rows] = rows;
+      v[j + SLOT.rowsPerItem] = rowsPerItem;
+      v[j + SLOT.units] = units;
+      for (let i = 0; i < 13; i++) {
+        v[j + SLOT.args + i] = args[i] ?? 0;
+        v[j + SLOT.strides + i] = strides[i] ?? 0;
+      }
+    });
+    this.helpedRowItems += this.helpedItems - helpedBefore;
+  }
+
+  /** Fills the job (`fill`), opens it, wakes the helpers when `share`, runs it here, and waits until no helper is inside. */
+  private execute(items: number, share: boolean, fill: (v: Int32Array, j: number) => void): void {
+    if (this.failed) {
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        'native kernel: a helper thread failed earlier; restart the process.',
+      );
+    }
+    if (this.view.buffer !== this.runtime.memory.buffer)
+      this.view = new Int32Array(this.runtime.memory.buffer);
+    const v = this.view;
+    const j = this.job >> 2;
+    fill(v, j);
     v[j + SLOT.next] = 0;
     v[j + SLOT.done] = 0;
     v[j + SLOT.helped] = 0;
-    const items = Math.ceil(m / blockRows) * Math.ceil(n / 16);
     Atomics.store(v, j + SLOT.open, 1);
-    if (helpersEnabled && this.helpers > 0 && items > 1 && m * k * n >= MIN_SHARED_MULTIPLY_ADDS) {
+    if (helpersEnabled && this.helpers > 0 && items > 1 && share) {
       Atomics.add(v, j + SLOT.generation, 1);
       Atomics.notify(v, j + SLOT.generation);
     }
@@ -151,7 +205,7 @@ class GemmRunner {
       this.failed = true;
       throw new RnnModelsError(
         'RNN_MODELS_BACKEND_UNAVAILABLE',
-        'matrix product: a helper thread failed; restart the process.',
+        'native kernel: a helper thread failed; restart the process.',
       );
     }
   }
@@ -210,13 +264,27 @@ export function setBackendThreads(threads: number): void {
  * has as many threads as the backend — with fewer, XNNPACK's pool is faster. `null` otherwise.
  * @internal
  */
-export function nativeProduct(
-  backend: unknown,
-): { run(args: GemmArgs): void; readonly helpers: number; readonly helpedItems: number } | null {
+export function nativeProduct(backend: unknown): {
+  run(args: GemmArgs): void;
+  readonly helpers: number;
+  readonly helpedItems: number;
+  readonly helpedRowItems: number;
+} | null {
   if (!productEnabled) return null;
   const runner = runnerFor(backend);
   if (runner === null || runner.helpers + 1 < backendThreads) return null;
   return runner;
+}
+
+/**
+ * The runner for step kernels split over batch rows between threads, where `backend` has helper
+ * threads (and rnnkit's product runs); `null` where the kernels should run on the calling thread.
+ * @internal
+ */
+export function rowJobs(backend: unknown): { runRows: GemmRunner['runRows'] } | null {
+  if (!productEnabled || !helpersEnabled) return null;
+  const runner = runnerFor(backend);
+  return runner !== null && runner.helpers > 0 && runner.helpers + 1 >= backendThreads ? runner : null;
 }
 
 /**
