@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
 import { CELLS_WASM_PLAIN, CELLS_WASM_SHARED } from './wasm-cells.generated.js';
-import { ROW_KERNELS, rowJobs } from './wasm-gemm.js';
+// Used at call time only: wasm-gemm.ts imports this module too.
+import { type ROW_KERNELS, rowJobs } from './wasm-gemm.js';
 
 /**
  * Fused LSTM and GRU step kernels for the wasm backend (native/recurrent-cells.c): the
@@ -261,13 +262,6 @@ function pointer(backend: WasmBackendInternals, tensor: tf.TensorInfo | undefine
   return data.memoryOffset;
 }
 
-const ROW_JOB_KINDS = {
-  lstm_forward: ROW_KERNELS.lstmForward,
-  lstm_backward: ROW_KERNELS.lstmBackward,
-  gru_forward: ROW_KERNELS.gruForward,
-  gru_backward: ROW_KERNELS.gruBackward,
-} as const;
-
 /**
  * Runs step kernel `name` on `args` (its pointer arguments; `strides`: floats per batch row of
  * each) for `batch` rows: split between the calling thread and the product's helper threads where
@@ -275,14 +269,14 @@ const ROW_JOB_KINDS = {
  */
 function runStep(
   backend: WasmBackendInternals,
-  name: keyof typeof ROW_JOB_KINDS,
+  name: keyof typeof ROW_KERNELS,
   strides: readonly number[],
   batch: number,
   units: number,
   args: readonly number[],
 ): void {
   const jobs = rowJobs(backend);
-  if (jobs !== null) jobs.runRows(ROW_JOB_KINDS[name], args, strides, batch, units);
+  if (jobs !== null) jobs.runRows(name, args, strides, batch, units);
   else (cellsFor(backend)![name] as (...values: number[]) => void)(...args, batch, units);
 }
 

@@ -41,12 +41,12 @@ const SLOT = {
 } as const;
 const CONTROL_BYTES = 320;
 
-/** The step kernels a row job runs (native `JOB_*`), with their pointer arguments in order. @internal */
+/** The step kernels a row job runs, by export name: native `JOB_*`. @internal */
 export const ROW_KERNELS = {
-  lstmForward: 1,
-  lstmBackward: 2,
-  gruForward: 3,
-  gruBackward: 4,
+  lstm_forward: 1,
+  lstm_backward: 2,
+  gru_forward: 3,
+  gru_backward: 4,
 } as const;
 
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
@@ -140,12 +140,12 @@ class GemmRunner {
   }
 
   /**
-   * One step kernel (`kind`, {@link ROW_KERNELS}) over `rows` batch rows, split into blocks of rows
+   * One step kernel (`kernel`, {@link ROW_KERNELS}) over `rows` batch rows, split into blocks of rows
    * between the threads: `args` are its pointer arguments in order (0: absent), `strides` the
    * floats per row of each (0: one value shared by all rows).
    */
   runRows(
-    kind: number,
+    kernel: keyof typeof ROW_KERNELS,
     args: readonly number[],
     strides: readonly number[],
     rows: number,
@@ -157,7 +157,7 @@ class GemmRunner {
     const rowsPerItem = Math.max(1, Math.ceil(rows / (4 * threads)));
     const helpedBefore = this.helpedItems;
     this.execute(Math.ceil(rows / rowsPerItem), rows * units >= MIN_SHARED_ROW_VALUES, (v, j) => {
-      v[j + SLOT.kind] = kind;
+      v[j + SLOT.kind] = ROW_KERNELS[kernel];
       v[j + SLOT.rows] = rows;
       v[j + SLOT.rowsPerItem] = rowsPerItem;
       v[j + SLOT.units] = units;
