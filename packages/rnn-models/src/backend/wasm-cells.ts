@@ -138,7 +138,7 @@ function cellsFor(backend: WasmBackendInternals): CellExports | null {
     const bytes = Uint8Array.from(atob(shared ? CELLS_WASM_SHARED : CELLS_WASM_PLAIN), (ch) =>
       ch.charCodeAt(0),
     );
-    // 17 kB: small enough to compile synchronously, also on a browser's main thread.
+    // 26 kB: small enough to compile synchronously, also on a browser's main thread.
     if (wasmApi.validate(bytes)) {
       const module = new wasmApi.Module(bytes);
       const instance = new wasmApi.Instance(module, { env: { memory } });

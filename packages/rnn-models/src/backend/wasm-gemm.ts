@@ -98,7 +98,6 @@ class GemmRunner {
   /** Work items helper threads have done, over all jobs, and over row jobs alone (tests check that helpers take part). */
   helpedItems = 0;
   helpedRowItems = 0;
-  private failed = false;
 
   constructor(
     readonly runtime: NativeRuntime,
@@ -171,12 +170,6 @@ class GemmRunner {
 
   /** Fills the job (`fill`), opens it, wakes the helpers when `share`, runs it here, and waits until no helper is inside. */
   private execute(items: number, share: boolean, fill: (v: Int32Array, j: number) => void): void {
-    if (this.failed) {
-      throw new RnnModelsError(
-        'RNN_MODELS_BACKEND_UNAVAILABLE',
-        'native kernel: a helper thread failed earlier; restart the process.',
-      );
-    }
     if (this.view.buffer !== this.runtime.memory.buffer)
       this.view = new Int32Array(this.runtime.memory.buffer);
     const v = this.view;
@@ -190,9 +183,17 @@ class GemmRunner {
       Atomics.add(v, j + SLOT.generation, 1);
       Atomics.notify(v, j + SLOT.generation);
     }
-    this.runtime.cells.gemm_run(this.job, 0);
+    let trapped: unknown = null;
+    try {
+      this.runtime.cells.gemm_run(this.job, 0);
+    } catch (error) {
+      // A wasm trap (a bug): close the job below all the same, so no helper keeps reading it; the
+      // trap skipped this thread's own exit from the job.
+      trapped = error ?? new Error('wasm trap');
+      Atomics.sub(v, j + SLOT.inside, 1);
+    }
     // At most the items a helper claimed are left; a helper that failed never finishes its own.
-    while (Atomics.load(v, j + SLOT.done) < items) {
+    while (trapped === null && Atomics.load(v, j + SLOT.done) < items) {
       if (Atomics.load(v, j + SLOT.failed) !== 0) break;
     }
     Atomics.store(v, j + SLOT.open, 0);
@@ -201,11 +202,22 @@ class GemmRunner {
       if (Atomics.load(v, j + SLOT.failed) !== 0) break;
     }
     this.helpedItems += v[j + SLOT.helped]!;
-    if (Atomics.load(v, j + SLOT.failed) !== 0) {
-      this.failed = true;
+    if (trapped !== null) {
       throw new RnnModelsError(
         'RNN_MODELS_BACKEND_UNAVAILABLE',
-        'native kernel: a helper thread failed; restart the process.',
+        'native kernel: it failed on the calling thread.',
+        {
+          cause: trapped,
+        },
+      );
+    }
+    if (Atomics.load(v, j + SLOT.failed) !== 0) {
+      // The helper is gone and left its items undone: this result is lost; later ones run without helpers.
+      Atomics.store(v, j + SLOT.failed, 0);
+      this.helpers = 0;
+      throw new RnnModelsError(
+        'RNN_MODELS_BACKEND_UNAVAILABLE',
+        'native kernel: a helper thread failed; later products run without it.',
       );
     }
   }

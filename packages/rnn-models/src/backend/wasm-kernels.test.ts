@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-layers'; // registers the gradients
 import { expectTensorsClose } from '@rnnkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { setNativeProduct, setProductBlocking } from './wasm-gemm.js';
+import { nativeProduct, setNativeProduct, setProductBlocking } from './wasm-gemm.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { setProductSplitting } from './wasm-math-kernels.js';
 
@@ -379,6 +379,35 @@ describe("rnnkit's matrix product on wasm", () => {
       expect(bits(blocking)).toEqual(whole);
     }
     tf.dispose([a, b, bias]);
+  });
+
+  it('turns a trap in the native product into an RnnModelsError and stays usable', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const runner = nativeProduct(tf.backend())!;
+    const before = dataIds();
+    // An address past the end of the heap: the kernel traps on its first load.
+    const far = 0xfffff000;
+    const args = {
+      a: far,
+      aRow: 2,
+      aInner: 1,
+      b: far,
+      bInner: 2,
+      bCol: 1,
+      c: far,
+      m: 2,
+      k: 2,
+      n: 2,
+      bias: 0,
+      relu: false,
+    };
+    expect(() => runner.run(args)).toThrow(
+      expect.objectContaining({ name: 'RnnModelsError', code: 'RNN_MODELS_BACKEND_UNAVAILABLE' }),
+    );
+    expect(dataIds()).toBe(before);
+    const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+    expect(Array.from(product.dataSync())).toEqual([11]);
   });
 
   it('gives a product without an inner dimension its bias (after relu) or zeros, which tfjs 4.22 leaves unwritten', async () => {
