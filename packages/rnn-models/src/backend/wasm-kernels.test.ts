@@ -22,6 +22,40 @@ async function on(
   return { shape, values };
 }
 
+/** Backend data ids alive on the active backend (every tensor a kernel makes and does not free counts). */
+const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+/** Values uniform in [−1, 1) from `seed`. */
+const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+/** A product (`activation` 'none': tf.matMul; else tf.fused.matMul with a bias) on wasm equals the cpu kernels' and frees all it makes. */
+async function expectProductLikeCpu(p: {
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  activation: 'none' | tf.fused.Activation;
+  batchA?: number[];
+  batchB?: number[];
+}): Promise<void> {
+  const { m, k, n, transposeA, transposeB, activation, batchA = [], batchB = [] } = p;
+  const a = () => seeded([...batchA, ...(transposeA ? [k, m] : [m, k])], m * 100 + k);
+  const b = () => seeded([...batchB, ...(transposeB ? [n, k] : [k, n])], n * 100 + k + 1);
+  const product = () =>
+    tf.tidy(() =>
+      activation === 'none'
+        ? tf.matMul(a(), b(), transposeA, transposeB)
+        : tf.fused.matMul({ a: a(), b: b(), transposeA, transposeB, bias: seeded([n], 7), activation }),
+    );
+  const cpu = await on('cpu', product);
+  await tf.setBackend('wasm');
+  const before = dataIds();
+  const wasm = await on('wasm', product);
+  expect(dataIds()).toBe(before);
+  expect(wasm.shape).toEqual(cpu.shape);
+  expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
+}
+
 describe('wasm UnsortedSegmentSum', () => {
   it('is registered once', () => {
     registerWasmKernels();
@@ -203,7 +237,6 @@ describe('wasm BatchMatMul replacement', () => {
     await tf.setBackend('wasm');
     const a = tf.ones([2, 3, 4]);
     const b = tf.ones([2, 5, 3]);
-    const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
     const before = dataIds();
     tf.matMul(a, b, true, true).dispose();
     expect(dataIds()).toBe(before);
@@ -232,9 +265,6 @@ describe('wasm BatchMatMul replacement', () => {
 });
 
 describe('wasm matrix products split into blocks', () => {
-  const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
-  const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
-
   it('equal the cpu kernels for any shape and transposes, split by columns or by the inner dimension, with bias and activation, and free every block', async () => {
     registerWasmKernels();
     // Tiny limits, so small products split into uneven blocks (XNNPACK's product: rnnkit's own does not split).
@@ -249,30 +279,8 @@ describe('wasm matrix products split into blocks', () => {
           fc.boolean(),
           fc.boolean(),
           fc.constantFrom('none', 'linear', 'relu', 'elu') as fc.Arbitrary<'none' | tf.fused.Activation>,
-          async (m, k, n, transposeA, transposeB, activation) => {
-            const a = () => seeded(transposeA ? [k, m] : [m, k], m * 100 + k);
-            const b = () => seeded(transposeB ? [n, k] : [k, n], n * 100 + k + 1);
-            const product = () =>
-              tf.tidy(() =>
-                activation === 'none'
-                  ? tf.matMul(a(), b(), transposeA, transposeB)
-                  : tf.fused.matMul({
-                      a: a(),
-                      b: b(),
-                      transposeA,
-                      transposeB,
-                      bias: seeded([n], 7),
-                      activation,
-                    }),
-              );
-            const cpu = await on('cpu', product);
-            await tf.setBackend('wasm');
-            const before = dataIds();
-            const wasm = await on('wasm', product);
-            expect(dataIds()).toBe(before);
-            expect(wasm.shape).toEqual(cpu.shape);
-            expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
-          },
+          (m, k, n, transposeA, transposeB, activation) =>
+            expectProductLikeCpu({ m, k, n, transposeA, transposeB, activation }),
         ),
         { numRuns: 80 },
       );
@@ -307,9 +315,6 @@ describe('wasm matrix products split into blocks', () => {
 });
 
 describe("rnnkit's matrix product on wasm", () => {
-  const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
-  const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
-
   it('equals the cpu kernels for any shape, transposes, batch shapes, bias and relu, with any blocking, and frees what it makes', async () => {
     registerWasmKernels();
     onTestFinished(() => setProductBlocking());
@@ -331,28 +336,7 @@ describe("rnnkit's matrix product on wasm", () => {
           setProductBlocking({ chunk, blockBytes });
           const batchA = batch === 'both' || batch === 'left' ? [3] : [];
           const batchB = batch === 'both' || batch === 'right' ? [3] : [];
-          const a = () => seeded([...batchA, ...(transposeA ? [k, m] : [m, k])], m * 100 + k);
-          const b = () => seeded([...batchB, ...(transposeB ? [n, k] : [k, n])], n * 100 + k + 1);
-          const product = () =>
-            tf.tidy(() =>
-              activation === 'none'
-                ? tf.matMul(a(), b(), transposeA, transposeB)
-                : tf.fused.matMul({
-                    a: a(),
-                    b: b(),
-                    transposeA,
-                    transposeB,
-                    bias: seeded([n], 7),
-                    activation,
-                  }),
-            );
-          const cpu = await on('cpu', product);
-          await tf.setBackend('wasm');
-          const before = dataIds();
-          const wasm = await on('wasm', product);
-          expect(dataIds()).toBe(before);
-          expect(wasm.shape).toEqual(cpu.shape);
-          expectTensorsClose(wasm.values, cpu.values, { rtol: 1e-5, atol: 1e-5 });
+          await expectProductLikeCpu({ m, k, n, transposeA, transposeB, activation, batchA, batchB });
         },
       ),
       { numRuns: 150 },
