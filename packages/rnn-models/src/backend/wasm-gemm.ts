@@ -36,8 +36,7 @@ const SLOT = {
   strides: 38,
   // Cache lines away from the job's counters: helpers sleep on `generation`.
   generation: 64,
-  quit: 65,
-  failed: 66,
+  failed: 65,
 } as const;
 const CONTROL_BYTES = 320;
 
@@ -310,7 +309,7 @@ export function nativeProductActive(): boolean {
 /**
  * What a helper thread runs, as the body of a function of `data` (`{ module, memory, job, thread }`)
  * and `ready` (to call once it can take work): instantiates the kernels' module on the shared heap,
- * then runs every job it is woken for until `quit`. It spins for 50 µs before sleeping: the next
+ * then runs every job it is woken for, for the life of the process (its worker is `unref`ed). It spins for 50 µs before sleeping: the next
  * product of a recurrent layer follows within microseconds, while a longer spin takes the core
  * from XNNPACK's own pool thread between products (measured in the README's "Third pass").
  */
@@ -318,7 +317,7 @@ export const HELPER_SOURCE = `
 const cells = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
 const v = new Int32Array(data.memory.buffer);
 const at = data.job >> 2;
-const generation = at + ${SLOT.generation}, quit = at + ${SLOT.quit}, failed = at + ${SLOT.failed};
+const generation = at + ${SLOT.generation}, failed = at + ${SLOT.failed};
 let seen = Atomics.load(v, generation);
 ready();
 for (;;) {
@@ -328,7 +327,6 @@ for (;;) {
     if ((++spins & 255) === 0 && performance.now() - start > 0.05) Atomics.wait(v, generation, seen);
   }
   seen = Atomics.load(v, generation);
-  if (Atomics.load(v, quit) !== 0) break;
   try {
     cells.gemm_run(data.job, data.thread);
   } catch (error) {

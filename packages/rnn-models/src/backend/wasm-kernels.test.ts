@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers'; // registers the gradients
 import { expectTensorsClose } from '@rnnkit/test-utils';
 import fc from 'fast-check';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { RnnModelsError } from '../errors.js';
 import { nativeProduct, setNativeProduct, setProductBlocking } from './wasm-gemm.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { setProductSplitting } from './wasm-math-kernels.js';
@@ -392,6 +393,24 @@ describe("rnnkit's matrix product on wasm", () => {
     expect(dataIds()).toBe(before);
     const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
     expect(Array.from(product.dataSync())).toEqual([11]);
+  });
+
+  it('frees its output and transposed copies when the native product throws', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const runner = nativeProduct(tf.backend())!;
+    const a = seeded([300, 40], 1);
+    const b = seeded([260, 300], 2);
+    const failure = new RnnModelsError('RNN_MODELS_BACKEND_UNAVAILABLE', 'injected');
+    const spy = vi.spyOn(runner, 'run').mockImplementationOnce(() => {
+      throw failure;
+    });
+    onTestFinished(() => spy.mockRestore());
+    const before = dataIds();
+    // Both operands transposed and 256+ columns wide: two temporary copies besides the output.
+    expect(() => tf.matMul(a, b, true, true)).toThrow(failure);
+    expect(dataIds()).toBe(before);
+    tf.dispose([a, b]);
   });
 
   it('gives a product without an inner dimension its bias (after relu) or zeros, which tfjs 4.22 leaves unwritten', async () => {

@@ -207,21 +207,26 @@ function nativeProductOf(args: KernelArgs, m: number, k: number, n: number): tf.
   const at = (x: tf.TensorInfo) => heapAddress(args.backend, x);
   // A transposed right operand would be read one column at a time while packing, for every block
   // of rows: one explicit transpose first is cheaper.
-  const helpers =
+  const copier =
     (transposeB && batchB === 1) || (transposeA && batchA === 1) ? nativeHelpers(args.backend) : null;
-  const copyB = transposeB && batchB === 1 && helpers !== null;
+  const copyB = transposeB && batchB === 1 && copier !== null;
   // Read in place, a transposed left operand costs little unless many panels reread it (measured
   // in the README's "Third pass"): copy it transposed first for wide products.
-  const copyA = transposeA && batchA === 1 && helpers !== null && n >= 256;
-  const right = copyB ? wasm.makeOutput([k, n], 'float32') : b!;
-  if (copyB) helpers.transpose2d(b!, right, n, k);
-  const left = copyA ? wasm.makeOutput([m, k], 'float32') : a!;
-  if (copyA) helpers.transpose2d(a!, left, k, m);
-  const [aRow, aInner] = transposeA && !copyA ? [1, m] : [k, 1];
-  const [bInner, bCol] = transposeB && !copyB ? [1, k] : [n, 1];
-  const batches = Math.max(batchA, batchB);
+  const copyA = transposeA && batchA === 1 && copier !== null && n >= 256;
+  const made: tf.TensorInfo[] = [];
+  const temporary = (shape: number[]) => {
+    const info = wasm.makeOutput(shape, 'float32');
+    made.push(info);
+    return info;
+  };
   try {
-    for (let index = 0; index < batches; index++) {
+    const right = copyB ? temporary([k, n]) : b!;
+    if (copyB) copier.transpose2d(b!, right, n, k);
+    const left = copyA ? temporary([m, k]) : a!;
+    if (copyA) copier.transpose2d(a!, left, k, m);
+    const [aRow, aInner] = transposeA && !copyA ? [1, m] : [k, 1];
+    const [bInner, bCol] = transposeB && !copyB ? [1, k] : [n, 1];
+    for (let index = 0; index < Math.max(batchA, batchB); index++) {
       runner.run({
         a: at(left) + 4 * (batchA === 1 ? 0 : index) * m * k,
         aRow,
@@ -241,8 +246,7 @@ function nativeProductOf(args: KernelArgs, m: number, k: number, n: number): tf.
     wasm.disposeData(out.dataId);
     throw error;
   } finally {
-    if (right !== b) wasm.disposeData(right.dataId);
-    if (left !== a) wasm.disposeData(left.dataId);
+    for (const info of made) wasm.disposeData(info.dataId);
   }
   return out;
 }
