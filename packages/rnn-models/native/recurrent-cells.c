@@ -485,7 +485,15 @@ typedef struct {
   int strides[13];        // floats per batch row of each (0: shared by all rows)
 } GemmJob;
 
-enum { JOB_PRODUCT = 0, JOB_LSTM_FORWARD = 1, JOB_LSTM_BACKWARD = 2, JOB_GRU_FORWARD = 3, JOB_GRU_BACKWARD = 4 };
+enum {
+  JOB_PRODUCT = 0,
+  JOB_LSTM_FORWARD = 1,
+  JOB_LSTM_BACKWARD = 2,
+  JOB_GRU_FORWARD = 3,
+  JOB_GRU_BACKWARD = 4,
+  JOB_LSTM_SEQUENCE = 5,
+  JOB_GRU_SEQUENCE = 6
+};
 
 // Rows [k0, k0 + depth) of panel j0 into out (depth × 16, zero columns past n), then the bias.
 static void pack_panel(const GemmJob* job, int j0, int k0, int depth, float* out) {
@@ -636,10 +644,75 @@ static void run_rows(const GemmJob* job, int row0, int count) {
 #undef ARG
 }
 
+// A whole forward sequence for rows [row0, row0 + count): batch rows are independent through
+// every step, so a thread runs its block of rows from the first step to the last with no
+// barrier. The recurrent kernel U [u, G·u] is packed whole into this thread's scratch (panels of
+// u·16 values and 16 zero biases), then each step is one product of the rows' state with it
+// (through a product job kept in the scratch, as the module has no stack) and one step kernel.
+//   args: 0 xz [T, B, G·u] (projection + bias), 1 U, 2 h0 [B, u], 3 c0 [B, u] (LSTM), 4 mask [T, B]
+//   (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a; 0: not kept), 6 actC [T, B, u]
+//   (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c), B, u], 8 cells [T + 1, B, u]
+//   (LSTM), 9 bh [u] (GRU's recurrent candidate bias). strides[0] = T.
+static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
+  const int u = job->units, B = job->rows, T = job->strides[0];
+  const int G = job->kind == JOB_LSTM_SEQUENCE ? 4 : 3, width = G * u;
+  const int panels = (width + 15) / 16, panelFloats = u * 16 + 16;
+  float* packed = job->scratch + (unsigned)thread * job->scratchFloats;
+  float* hz = packed + (unsigned)panels * panelFloats;
+  GemmJob* product = (GemmJob*)(hz + (unsigned)job->rowsPerItem * width);
+  product->b = job->args[1];
+  product->bInner = width;
+  product->bCol = 1;
+  product->n = width;
+  product->k = u;
+  product->bias = 0;
+  for (int p = 0; p < panels; p++) pack_panel(product, p * 16, 0, u, packed + (unsigned)p * panelFloats);
+  product->aRow = u;
+  product->aInner = 1;
+  product->relu = 0;
+  product->m = count;
+  product->c = hz;
+  const float* xz = job->args[0];
+  const float* mask = job->args[4];
+  float* saved = (float*)job->args[5];
+  float* actC = (float*)job->args[6];
+  float* states = (float*)job->args[7];
+  float* cells = (float*)job->args[8];
+  const unsigned rowU = (unsigned)row0 * u, step = (unsigned)B * u;
+  for (int t = 0; t < T; t++) {
+    const float* h = t == 0 ? job->args[2] + rowU : states + (unsigned)(t - 1) * step + rowU;
+    product->a = h;
+    for (int p = 0; p < panels; p++) gemm_rows(product, packed + (unsigned)p * panelFloats, p * 16, 0, u, 0, count);
+    const float* x = xz + ((unsigned)t * B + row0) * width;
+    const float* m = mask ? mask + (unsigned)t * B + row0 : 0;
+    float* hOut = states + (unsigned)t * step + rowU;
+    if (G == 4) {
+      const float* c = t == 0 ? job->args[3] + rowU : cells + (unsigned)t * step + rowU;
+      lstm_forward(x, hz, c, h, m, saved ? saved + ((unsigned)t * B + row0) * width : 0,
+                   actC ? actC + (unsigned)t * step + rowU : 0, hOut, cells + (unsigned)(t + 1) * step + rowU, 0,
+                   t == T - 1 ? states + (unsigned)T * step + rowU : 0, t == 0 ? cells + rowU : 0, count, u);
+    } else {
+      gru_forward(x, hz, job->args[9], h, h, m, saved ? saved + ((unsigned)t * B + row0) * 4 * u : 0, hOut, 0,
+                  count, u);
+    }
+  }
+}
+
 __attribute__((export_name("gemm_run")))
 void gemm_run(GemmJob* job, int thread) {
   __atomic_fetch_add(&job->inside, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) && job->kind != JOB_PRODUCT) {
+  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) &&
+      (job->kind == JOB_LSTM_SEQUENCE || job->kind == JOB_GRU_SEQUENCE)) {
+    const int items = (job->rows + job->rowsPerItem - 1) / job->rowsPerItem;
+    for (;;) {
+      const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
+      if (item >= items) break;
+      const int row0 = item * job->rowsPerItem;
+      run_sequence(job, thread, row0, job->rows - row0 < job->rowsPerItem ? job->rows - row0 : job->rowsPerItem);
+      if (thread != 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
+      __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
+    }
+  } else if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) && job->kind != JOB_PRODUCT) {
     const int items = (job->rows + job->rowsPerItem - 1) / job->rowsPerItem;
     for (;;) {
       const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);

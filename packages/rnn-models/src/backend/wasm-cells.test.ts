@@ -1,7 +1,7 @@
 import { expectNoLeaks, expectTensorsClose } from '@rnnkit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { gru, lstm } from '../layers/recurrent-layers.js';
 import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
@@ -14,6 +14,7 @@ import {
   LSTM_FORWARD_STEP,
   setCellKernelsEnabled,
 } from './wasm-cells.js';
+import { setWholeSequences } from './wasm-gemm.js';
 
 const [BATCH, TIME, INPUT, UNITS] = [3, 6, 5, 8];
 const CLOSE = { rtol: 1e-4, atol: 2e-6 };
@@ -129,6 +130,20 @@ function runGru(seed: number, c: Case): Record<string, number[]> {
   });
 }
 
+/** Whether `fn` dispatched the forward and backward step kernels of `cell`. */
+async function kernelNames(
+  fn: () => unknown,
+  cell: 'lstm' | 'gru' = 'lstm',
+): Promise<{ forward: boolean; backward: boolean }> {
+  const info = await tf.profile(() => {
+    fn();
+  });
+  const names = new Set(info.kernels.map((kernel) => kernel.name));
+  return cell === 'lstm'
+    ? { forward: names.has(LSTM_FORWARD_STEP), backward: names.has(LSTM_BACKWARD_STEP) }
+    : { forward: names.has(GRU_FORWARD_STEP), backward: names.has(GRU_BACKWARD_STEP) };
+}
+
 const CASES: Case[] = [
   { mask: false, recurrentMask: false, bias: true },
   { mask: true, recurrentMask: false, bias: true },
@@ -193,14 +208,20 @@ describe('fused LSTM step kernels (wasm)', () => {
     setCellKernelsEnabled(true);
   });
 
-  it('run for sigmoid/tanh LSTMs on wasm, in both passes', async () => {
+  it('run for sigmoid/tanh LSTMs on wasm, in both passes (forward as one native sequence, or step by step)', async () => {
     expect(cellKernelsAvailable()).toBe(true);
-    const info = await tf.profile(() => {
-      run(1, CASES[1]!);
-    });
-    const names = new Set(info.kernels.map((kernel) => kernel.name));
-    expect(names.has(LSTM_FORWARD_STEP)).toBe(true);
-    expect(names.has(LSTM_BACKWARD_STEP)).toBe(true);
+    expect(await kernelNames(() => run(1, CASES[1]!))).toEqual({ forward: false, backward: true });
+    setWholeSequences(false);
+    onTestFinished(() => setWholeSequences(true));
+    expect(await kernelNames(() => run(1, CASES[1]!))).toEqual({ forward: true, backward: true });
+  });
+
+  it.each(CASES)('run forward as one native sequence with the bits of one kernel per step: %o', (c) => {
+    const whole = run(3, c);
+    setWholeSequences(false);
+    const stepwise = run(3, c);
+    setWholeSequences(true);
+    expect(whole).toEqual(stepwise);
   });
 
   it.each(CASES)('equal the composed ops and the cpu backend: %o', async (c) => {
@@ -238,13 +259,19 @@ describe('fused GRU step kernels (wasm)', () => {
     setCellKernelsEnabled(true);
   });
 
-  it('run for reset-after sigmoid/tanh GRUs on wasm, in both passes', async () => {
-    const info = await tf.profile(() => {
-      runGru(1, CASES[1]!);
-    });
-    const names = new Set(info.kernels.map((kernel) => kernel.name));
-    expect(names.has(GRU_FORWARD_STEP)).toBe(true);
-    expect(names.has(GRU_BACKWARD_STEP)).toBe(true);
+  it('run for reset-after sigmoid/tanh GRUs on wasm, in both passes (forward as one native sequence, or step by step)', async () => {
+    expect(await kernelNames(() => runGru(1, CASES[1]!), 'gru')).toEqual({ forward: false, backward: true });
+    setWholeSequences(false);
+    onTestFinished(() => setWholeSequences(true));
+    expect(await kernelNames(() => runGru(1, CASES[1]!), 'gru')).toEqual({ forward: true, backward: true });
+  });
+
+  it.each(CASES)('run forward as one native sequence with the bits of one kernel per step: %o', (c) => {
+    const whole = runGru(3, c);
+    setWholeSequences(false);
+    const stepwise = runGru(3, c);
+    setWholeSequences(true);
+    expect(whole).toEqual(stepwise);
   });
 
   it.each(CASES)('equal the composed ops and the cpu backend: %o', async (c) => {

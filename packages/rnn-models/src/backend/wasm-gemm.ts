@@ -48,6 +48,30 @@ export const ROW_KERNELS = {
   gru_backward: 4,
 } as const;
 
+/** Native `JOB_LSTM_SEQUENCE`, `JOB_GRU_SEQUENCE`. */
+const SEQUENCE_KINDS = { lstm: 5, gru: 6 } as const;
+
+/**
+ * A whole forward sequence for the native `run_sequence` (time-major heap addresses, 0: absent):
+ * see native/recurrent-cells.c for what each holds.
+ */
+export interface SequenceArgs {
+  readonly cell: keyof typeof SEQUENCE_KINDS;
+  readonly xz: number;
+  readonly recurrentKernel: number;
+  readonly h0: number;
+  readonly c0: number;
+  readonly mask: number;
+  readonly saved: number;
+  readonly actC: number;
+  readonly states: number;
+  readonly cells: number;
+  readonly bh: number;
+  readonly time: number;
+  readonly batch: number;
+  readonly units: number;
+}
+
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
 export interface GemmArgs {
   readonly a: number;
@@ -94,7 +118,7 @@ class GemmRunner {
   private scratchFloats = 0;
   /** Helper threads running the worker loop on this heap. */
   helpers = 0;
-  /** Work items helper threads have done, over all jobs, and over row jobs alone (tests check that helpers take part). */
+  /** Work items helper threads have done, over all jobs, and over jobs of batch-row blocks alone (tests check that helpers take part). */
   helpedItems = 0;
   helpedRowItems = 0;
 
@@ -163,6 +187,50 @@ class GemmRunner {
         v[j + SLOT.args + i] = args[i] ?? 0;
         v[j + SLOT.strides + i] = strides[i] ?? 0;
       }
+    });
+    this.helpedRowItems += this.helpedItems - helpedBefore;
+  }
+
+  /**
+   * A whole forward sequence ({@link SequenceArgs}): each thread runs a block of batch rows through
+   * every step, with no barrier between steps.
+   */
+  runSequence(args: SequenceArgs): void {
+    const { batch, units, time } = args;
+    if (batch === 0 || time === 0) return;
+    const threads = this.helpers + 1;
+    const width = (args.cell === 'lstm' ? 4 : 3) * units;
+    // No barrier between steps: the helper pays one wake-up per sequence, so any real sequence is worth sharing.
+    const shared =
+      helpersEnabled &&
+      this.helpers > 0 &&
+      batch >= 2 * threads &&
+      time * batch * units * width >= MIN_SHARED_MULTIPLY_ADDS;
+    const rowsPerItem = shared ? Math.ceil(batch / threads) : batch;
+    // The packed recurrent kernel, the rows' products, then a product job (native GemmJob).
+    this.ensureScratch(threads, Math.ceil(width / 16) * (16 * units + 16) + rowsPerItem * width + 128);
+    const values = [
+      args.xz,
+      args.recurrentKernel,
+      args.h0,
+      args.c0,
+      args.mask,
+      args.saved,
+      args.actC,
+      args.states,
+      args.cells,
+      args.bh,
+    ];
+    const helpedBefore = this.helpedItems;
+    this.execute(Math.ceil(batch / rowsPerItem), shared, (v, j) => {
+      v[j + SLOT.kind] = SEQUENCE_KINDS[args.cell];
+      v[j + SLOT.rows] = batch;
+      v[j + SLOT.rowsPerItem] = rowsPerItem;
+      v[j + SLOT.units] = units;
+      v[j + SLOT.scratch] = this.scratch;
+      v[j + SLOT.scratchFloats] = this.scratchFloats;
+      for (let i = 0; i < 13; i++) v[j + SLOT.args + i] = values[i] ?? 0;
+      v[j + SLOT.strides] = time;
     });
     this.helpedRowItems += this.helpedItems - helpedBefore;
   }
@@ -296,6 +364,23 @@ export function rowJobs(backend: unknown): { runRows: GemmRunner['runRows'] } | 
   if (!productEnabled || !helpersEnabled) return null;
   const runner = runnerFor(backend);
   return runner !== null && runner.helpers > 0 && runner.helpers + 1 >= backendThreads ? runner : null;
+}
+
+/** Whether fused sequences run whole on the native side (tests compare with one kernel per step). */
+let wholeSequencesEnabled = true;
+
+/** Turns whole-sequence forward passes off (one product and one step kernel per step) or back on. @internal */
+export function setWholeSequences(on: boolean): void {
+  wholeSequencesEnabled = on;
+}
+
+/**
+ * The runner for whole forward sequences on the active backend, where rnnkit's product runs there
+ * (on every thread it has); `null` where sequences run step by step. @internal
+ */
+export function wholeSequences(): { runSequence: GemmRunner['runSequence'] } | null {
+  if (!wholeSequencesEnabled || tf.getBackend() !== 'wasm') return null;
+  return nativeProduct(tf.backend()) as GemmRunner | null;
 }
 
 /**

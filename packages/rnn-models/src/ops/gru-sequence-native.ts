@@ -2,7 +2,8 @@
 // (Keras 2's and PyTorch's GRU; units divisible by 4) runs each step's element-wise work in
 // one fused SIMD kernel (backend/wasm-cells.ts), as the LSTM does.
 import * as tf from '@tensorflow/tfjs-core';
-import { emptyStack, gruBackwardStep, gruForwardStep } from '../backend/wasm-cells.js';
+import { emptyStack, gruBackwardStep, gruForwardStep, heapAddress } from '../backend/wasm-cells.js';
+import { wholeSequences } from '../backend/wasm-gemm.js';
 import {
   columnSums,
   type Dims,
@@ -69,17 +70,38 @@ export function gruForwardNative(
   // Filled in place by the step kernels; every element is written before any is read.
   const states = emptyStack([time, batch, units]) as tf.Tensor3D;
   const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
-  let h: tf.Tensor2D = t.h0;
-  for (let step = 0; step < time; step++) {
-    const previous = h;
-    h = tf.tidy(() => {
-      const hp = recurrentMask === undefined ? undefined : (tf.mul(previous, recurrentMask) as tf.Tensor2D);
-      const hz = tf.matMul(hp ?? previous, t.recurrentKernel) as tf.Tensor2D;
-      return gruForwardStep({ xz: projected, hz, bh, h: previous, hp, mask, saved: gates, states }, step);
+  const whole = recurrentMask === undefined ? wholeSequences() : null;
+  if (whole !== null) {
+    const at = (x: tf.Tensor | undefined) => heapAddress(tf.backend(), x);
+    whole.runSequence({
+      cell: 'gru',
+      xz: at(projected),
+      recurrentKernel: at(t.recurrentKernel),
+      h0: at(t.h0),
+      c0: 0,
+      mask: at(mask),
+      saved: at(gates),
+      actC: 0,
+      states: at(states),
+      cells: 0,
+      bh: at(bh),
+      time,
+      batch,
+      units,
     });
-    if (previous !== t.h0) previous.dispose();
+  } else {
+    let h: tf.Tensor2D = t.h0;
+    for (let step = 0; step < time; step++) {
+      const previous = h;
+      h = tf.tidy(() => {
+        const hp = recurrentMask === undefined ? undefined : (tf.mul(previous, recurrentMask) as tf.Tensor2D);
+        const hz = tf.matMul(hp ?? previous, t.recurrentKernel) as tf.Tensor2D;
+        return gruForwardStep({ xz: projected, hz, bh, h: previous, hp, mask, saved: gates, states }, step);
+      });
+      if (previous !== t.h0) previous.dispose();
+    }
+    if (h !== t.h0) h.dispose();
   }
-  if (h !== t.h0) h.dispose();
   if (!keep) return { value: states, saved: undefined };
   return {
     value: states,

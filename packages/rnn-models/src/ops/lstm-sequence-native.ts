@@ -1,7 +1,8 @@
 // lstmSequence's path on the wasm backend: the usual cell (sigmoid gates, tanh, units divisible
 // by 4) runs each step's element-wise work in one fused SIMD kernel (backend/wasm-cells.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { emptyStack, lstmBackwardStep, lstmForwardStep } from '../backend/wasm-cells.js';
+import { emptyStack, heapAddress, lstmBackwardStep, lstmForwardStep } from '../backend/wasm-cells.js';
+import { wholeSequences } from '../backend/wasm-gemm.js';
 import {
   type Dims,
   projectInputsStacked,
@@ -47,20 +48,41 @@ export function lstmForwardNative(
   const cells = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
   const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
   const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
-  let h: tf.Tensor2D = t.h0;
-  for (let step = 0; step < time; step++) {
-    const previous = h;
-    h = tf.tidy(() => {
-      const hIn = recurrentMask === undefined ? previous : tf.mul(previous, recurrentMask);
-      const hz = tf.matMul(hIn, t.recurrentKernel) as tf.Tensor2D;
-      return lstmForwardStep(
-        { xz: projected, hz, c0: t.c0, h: previous, mask, states, cells, gates, actC },
-        step,
-      );
+  const whole = recurrentMask === undefined ? wholeSequences() : null;
+  if (whole !== null) {
+    const at = (x: tf.Tensor | undefined) => heapAddress(tf.backend(), x);
+    whole.runSequence({
+      cell: 'lstm',
+      xz: at(projected),
+      recurrentKernel: at(t.recurrentKernel),
+      h0: at(t.h0),
+      c0: at(t.c0),
+      mask: at(mask),
+      saved: at(gates),
+      actC: at(actC),
+      states: at(states),
+      cells: at(cells),
+      bh: 0,
+      time,
+      batch,
+      units,
     });
-    if (previous !== t.h0) previous.dispose();
+  } else {
+    let h: tf.Tensor2D = t.h0;
+    for (let step = 0; step < time; step++) {
+      const previous = h;
+      h = tf.tidy(() => {
+        const hIn = recurrentMask === undefined ? previous : tf.mul(previous, recurrentMask);
+        const hz = tf.matMul(hIn, t.recurrentKernel) as tf.Tensor2D;
+        return lstmForwardStep(
+          { xz: projected, hz, c0: t.c0, h: previous, mask, states, cells, gates, actC },
+          step,
+        );
+      });
+      if (previous !== t.h0) previous.dispose();
+    }
+    if (h !== t.h0) h.dispose();
   }
-  if (h !== t.h0) h.dispose();
   if (!keep) {
     cells.dispose();
     return { value: states, saved: undefined };
