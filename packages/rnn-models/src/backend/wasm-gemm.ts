@@ -3,7 +3,7 @@
 // the backend's heap. Why not XNNPACK's: the README's "Third pass".
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnModelsError } from '../errors.js';
-import { type NativeRuntime, nativeRuntime } from './wasm-cells.js';
+import { heapAddress, type NativeRuntime, nativeRuntime } from './wasm-cells.js';
 
 /** Int32 slots of native `GemmJob`, then the helpers' control words. */
 const SLOT = {
@@ -52,24 +52,22 @@ export const ROW_KERNELS = {
 const SEQUENCE_KINDS = { lstm: 5, gru: 6 } as const;
 
 /**
- * A whole forward sequence for the native `run_sequence` (time-major heap addresses, 0: absent):
- * see native/recurrent-cells.c for what each holds.
+ * A whole forward sequence for the native `run_sequence`: time-major tensors on the wasm backend
+ * (absent ones are not used by that cell or not kept); native/recurrent-cells.c says what each
+ * holds. Time and batch come from `xz` `[time, batch, gates·units]`, units from `recurrentKernel`.
  */
 export interface SequenceArgs {
   readonly cell: keyof typeof SEQUENCE_KINDS;
-  readonly xz: number;
-  readonly recurrentKernel: number;
-  readonly h0: number;
-  readonly c0: number;
-  readonly mask: number;
-  readonly saved: number;
-  readonly actC: number;
-  readonly states: number;
-  readonly cells: number;
-  readonly bh: number;
-  readonly time: number;
-  readonly batch: number;
-  readonly units: number;
+  readonly xz: tf.TensorInfo;
+  readonly recurrentKernel: tf.TensorInfo;
+  readonly h0: tf.TensorInfo;
+  readonly c0?: tf.TensorInfo | undefined;
+  readonly mask?: tf.TensorInfo | undefined;
+  readonly saved?: tf.TensorInfo | undefined;
+  readonly actC?: tf.TensorInfo | undefined;
+  readonly states: tf.TensorInfo;
+  readonly cells?: tf.TensorInfo | undefined;
+  readonly bh?: tf.TensorInfo | undefined;
 }
 
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
@@ -196,7 +194,8 @@ class GemmRunner {
    * every step, with no barrier between steps.
    */
   runSequence(args: SequenceArgs): void {
-    const { batch, units, time } = args;
+    const [time, batch] = args.xz.shape as [number, number];
+    const units = args.recurrentKernel.shape[0]!;
     if (batch === 0 || time === 0) return;
     const threads = this.helpers + 1;
     const width = (args.cell === 'lstm' ? 4 : 3) * units;
@@ -209,18 +208,10 @@ class GemmRunner {
     const rowsPerItem = shared ? Math.ceil(batch / threads) : batch;
     // The packed recurrent kernel, the rows' products, then a product job (native GemmJob).
     this.ensureScratch(threads, Math.ceil(width / 16) * (16 * units + 16) + rowsPerItem * width + 128);
-    const values = [
-      args.xz,
-      args.recurrentKernel,
-      args.h0,
-      args.c0,
-      args.mask,
-      args.saved,
-      args.actC,
-      args.states,
-      args.cells,
-      args.bh,
-    ];
+    const { xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
+    const values = [xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh].map((tensor) =>
+      heapAddress(tf.backend(), tensor),
+    );
     const helpedBefore = this.helpedItems;
     this.execute(Math.ceil(batch / rowsPerItem), shared, (v, j) => {
       v[j + SLOT.kind] = SEQUENCE_KINDS[args.cell];

@@ -2,7 +2,7 @@
 // (Keras 2's and PyTorch's GRU; units divisible by 4) runs each step's element-wise work in
 // one fused SIMD kernel (backend/wasm-cells.ts), as the LSTM does.
 import * as tf from '@tensorflow/tfjs-core';
-import { emptyStack, gruBackwardStep, gruForwardStep, heapAddress } from '../backend/wasm-cells.js';
+import { emptyStack, gruBackwardStep, gruForwardStep } from '../backend/wasm-cells.js';
 import { wholeSequences } from '../backend/wasm-gemm.js';
 import {
   columnSums,
@@ -72,22 +72,15 @@ export function gruForwardNative(
   const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
   const whole = recurrentMask === undefined ? wholeSequences() : null;
   if (whole !== null) {
-    const at = (x: tf.Tensor | undefined) => heapAddress(tf.backend(), x);
     whole.runSequence({
       cell: 'gru',
-      xz: at(projected),
-      recurrentKernel: at(t.recurrentKernel),
-      h0: at(t.h0),
-      c0: 0,
-      mask: at(mask),
-      saved: at(gates),
-      actC: 0,
-      states: at(states),
-      cells: 0,
-      bh: at(bh),
-      time,
-      batch,
-      units,
+      xz: projected,
+      recurrentKernel: t.recurrentKernel,
+      h0: t.h0,
+      mask,
+      saved: gates,
+      states,
+      bh,
     });
   } else {
     let h: tf.Tensor2D = t.h0;

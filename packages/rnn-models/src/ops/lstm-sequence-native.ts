@@ -1,7 +1,7 @@
 // lstmSequence's path on the wasm backend: the usual cell (sigmoid gates, tanh, units divisible
 // by 4) runs each step's element-wise work in one fused SIMD kernel (backend/wasm-cells.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { emptyStack, heapAddress, lstmBackwardStep, lstmForwardStep } from '../backend/wasm-cells.js';
+import { emptyStack, lstmBackwardStep, lstmForwardStep } from '../backend/wasm-cells.js';
 import { wholeSequences } from '../backend/wasm-gemm.js';
 import {
   type Dims,
@@ -50,22 +50,17 @@ export function lstmForwardNative(
   const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
   const whole = recurrentMask === undefined ? wholeSequences() : null;
   if (whole !== null) {
-    const at = (x: tf.Tensor | undefined) => heapAddress(tf.backend(), x);
     whole.runSequence({
       cell: 'lstm',
-      xz: at(projected),
-      recurrentKernel: at(t.recurrentKernel),
-      h0: at(t.h0),
-      c0: at(t.c0),
-      mask: at(mask),
-      saved: at(gates),
-      actC: at(actC),
-      states: at(states),
-      cells: at(cells),
-      bh: 0,
-      time,
-      batch,
-      units,
+      xz: projected,
+      recurrentKernel: t.recurrentKernel,
+      h0: t.h0,
+      c0: t.c0,
+      mask,
+      saved: gates,
+      actC,
+      states,
+      cells,
     });
   } else {
     let h: tf.Tensor2D = t.h0;
