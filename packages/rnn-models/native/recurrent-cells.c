@@ -492,7 +492,9 @@ enum {
   JOB_GRU_FORWARD = 3,
   JOB_GRU_BACKWARD = 4,
   JOB_LSTM_SEQUENCE = 5,
-  JOB_GRU_SEQUENCE = 6
+  JOB_GRU_SEQUENCE = 6,
+  JOB_LSTM_SEQUENCE_BACKWARD = 7,
+  JOB_GRU_SEQUENCE_BACKWARD = 8
 };
 
 // Rows [k0, k0 + depth) of panel j0 into out (depth × 16, zero columns past n), then the bias.
@@ -644,34 +646,56 @@ static void run_rows(const GemmJob* job, int row0, int count) {
 #undef ARG
 }
 
-// A whole forward sequence for rows [row0, row0 + count): batch rows are independent through
-// every step, so a thread runs its block of rows from the first step to the last with no
-// barrier. The recurrent kernel U [u, G·u] is packed whole into this thread's scratch (panels of
-// u·16 values and 16 zero biases), then each step is one product of the rows' state with it
-// (through a product job kept in the scratch, as the module has no stack) and one step kernel.
-//   args: 0 xz [T, B, G·u] (projection + bias), 1 U, 2 h0 [B, u], 3 c0 [B, u] (LSTM), 4 mask [T, B]
-//   (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a; 0: not kept), 6 actC [T, B, u]
-//   (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c), B, u], 8 cells [T + 1, B, u]
-//   (LSTM), 9 bh [u] (GRU's recurrent candidate bias). strides[0] = T.
+// Whole sequences: batch rows are independent through every step, forward and backward, so a
+// thread runs its block of rows from the first step to the last (or back) with no barrier. Each
+// step is one product of the rows with a matrix packed once per sequence and one step kernel.
+// A thread's scratch holds the product's GemmJob (the module has no stack; 64 floats), the
+// packed matrix (panels of k·16 values and 16 zero biases), then the caller's row buffers.
+#define JOB_FLOATS 64
+
+// Packs B [k, n] (element (kk, j) at b[kk·bInner + j·bCol]) whole into this thread's scratch.
+static GemmJob* pack_whole(const GemmJob* job, int thread, const float* b, int bInner, int bCol, int k, int n) {
+  GemmJob* product = (GemmJob*)(job->scratch + (unsigned)thread * job->scratchFloats);
+  float* packed = (float*)product + JOB_FLOATS;
+  product->b = b;
+  product->bInner = bInner;
+  product->bCol = bCol;
+  product->k = k;
+  product->n = n;
+  product->bias = 0;
+  product->relu = 0;
+  product->aInner = 1;
+  product->scratch = packed;
+  for (int p = 0; p < (n + 15) / 16; p++) pack_panel(product, p * 16, 0, k, packed + (unsigned)p * (k * 16 + 16));
+  return product;
+}
+
+// Where the caller's row buffers start, after the packed matrix.
+static float* whole_area(const GemmJob* product) {
+  return product->scratch + (unsigned)((product->n + 15) / 16) * (product->k * 16 + 16);
+}
+
+// c [count, n] = a [count, k] (rows aRow floats apart) · the matrix pack_whole packed.
+static void whole_product(GemmJob* product, const float* a, int aRow, float* c, int count) {
+  product->a = a;
+  product->aRow = aRow;
+  product->c = c;
+  product->m = count;
+  const int k = product->k;
+  for (int p = 0; p < (product->n + 15) / 16; p++)
+    gemm_rows(product, product->scratch + (unsigned)p * (k * 16 + 16), p * 16, 0, k, 0, count);
+}
+
+// Forward, rows [row0, row0 + count). The row buffer holds the rows' h·U.
+//   args: 0 xz [T, B, G·u] (projection + bias), 1 U [u, G·u], 2 h0 [B, u], 3 c0 [B, u] (LSTM),
+//   4 mask [T, B] (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a; 0: not kept),
+//   6 actC [T, B, u] (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c), B, u],
+//   8 cells [T + 1, B, u] (LSTM), 9 bh [u] (GRU's recurrent candidate bias). strides[0] = T.
 static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   const int u = job->units, B = job->rows, T = job->strides[0];
   const int G = job->kind == JOB_LSTM_SEQUENCE ? 4 : 3, width = G * u;
-  const int panels = (width + 15) / 16, panelFloats = u * 16 + 16;
-  float* packed = job->scratch + (unsigned)thread * job->scratchFloats;
-  float* hz = packed + (unsigned)panels * panelFloats;
-  GemmJob* product = (GemmJob*)(hz + (unsigned)job->rowsPerItem * width);
-  product->b = job->args[1];
-  product->bInner = width;
-  product->bCol = 1;
-  product->n = width;
-  product->k = u;
-  product->bias = 0;
-  for (int p = 0; p < panels; p++) pack_panel(product, p * 16, 0, u, packed + (unsigned)p * panelFloats);
-  product->aRow = u;
-  product->aInner = 1;
-  product->relu = 0;
-  product->m = count;
-  product->c = hz;
+  GemmJob* product = pack_whole(job, thread, job->args[1], width, 1, u, width);
+  float* hz = whole_area(product);
   const float* xz = job->args[0];
   const float* mask = job->args[4];
   float* saved = (float*)job->args[5];
@@ -681,8 +705,7 @@ static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   const unsigned rowU = (unsigned)row0 * u, step = (unsigned)B * u;
   for (int t = 0; t < T; t++) {
     const float* h = t == 0 ? job->args[2] + rowU : states + (unsigned)(t - 1) * step + rowU;
-    product->a = h;
-    for (int p = 0; p < panels; p++) gemm_rows(product, packed + (unsigned)p * panelFloats, p * 16, 0, u, 0, count);
+    whole_product(product, h, u, hz, count);
     const float* x = xz + ((unsigned)t * B + row0) * width;
     const float* m = mask ? mask + (unsigned)t * B + row0 : 0;
     float* hOut = states + (unsigned)t * step + rowU;
@@ -698,17 +721,73 @@ static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   }
 }
 
+// Backward through a whole sequence, rows [row0, row0 + count), in the step-by-step path's order
+// of operations (same bits). Each step's dz (GRU: dInner) goes straight into the caller's stack and
+// back = dz·Uᵀ into the row buffer; the gradient a masked step passes through (and the GRU's carry)
+// are updated in place.
+//   LSTM args: 0 dOut [T + 1, B, u] (the last: the final c's), 1 U [u, 4u], 2 recMask [B, u] (0:
+//   none), 3 mask [T, B] (0: none), 4 gates [T, B, 4u], 5 actC [T, B, u], 6 cells [T + 1, B, u],
+//   writes 7 dz [T, B, 4u], 8 dh0 [B, u], 9 dc0 [B, u].
+//   GRU args: 0 dOut [T, B, u], 1 U [u, 3u], 2 recMask, 3 mask, 4 saved [T, B, 4u], 5 h0 [B, u],
+//   6 states [T, B, u], writes 7 dProj [T, B, 3u], 8 dInner [T, B, 3u], 9 dh0 [B, u].
+static void run_sequence_backward(const GemmJob* job, int thread, int row0, int count) {
+  const int u = job->units, B = job->rows, T = job->strides[0];
+  const int lstm = job->kind == JOB_LSTM_SEQUENCE_BACKWARD, width = (lstm ? 4 : 3) * u;
+  // Uᵀ: element (kk, j) is U[j, kk].
+  GemmJob* product = pack_whole(job, thread, job->args[1], 1, width, width, u);
+  float* back = whole_area(product);
+  float* pass = back + (unsigned)job->rowsPerItem * u;
+  float* carry = pass + (unsigned)job->rowsPerItem * u;
+  const unsigned rowU = (unsigned)row0 * u, step = (unsigned)B * u;
+  const float* dOut = job->args[0];
+  const float* recMask = job->args[2] ? job->args[2] + rowU : 0;
+  const float* mask = job->args[3];
+  float* dh0 = (float*)job->args[9 - lstm] + rowU;
+  float* dc = lstm ? (float*)job->args[9] + rowU : 0;
+  if (lstm) copy4(dc, dOut + (unsigned)T * step + rowU, count * u);
+  for (int t = T - 1; t >= 0; t--) {
+    const int last = t == T - 1;
+    const float* m = mask ? mask + (unsigned)t * B + row0 : 0;
+    // Only a masked step passes gradient through.
+    float* passIn = last || !mask ? 0 : pass;
+    const unsigned rows = (unsigned)t * B + row0;
+    float* dz;
+    if (lstm) {
+      dz = (float*)job->args[7] + rows * width;
+      lstm_backward(last ? 0 : back, recMask, passIn, dOut + (unsigned)t * step + rowU, dc,
+                    job->args[4] + rows * width, job->args[5] + (unsigned)t * step + rowU,
+                    job->args[6] + (unsigned)t * step + rowU, m, dz, 0, dc, m ? pass : 0, count, u);
+    } else {
+      dz = (float*)job->args[8] + rows * width;
+      const float* hPrev = t == 0 ? job->args[5] + rowU : job->args[6] + (unsigned)(t - 1) * step + rowU;
+      gru_backward(last ? 0 : back, last ? 0 : carry, passIn, recMask, dOut + (unsigned)t * step + rowU,
+                   job->args[4] + rows * 4 * u, hPrev, m, (float*)job->args[7] + rows * width, dz, 0, carry,
+                   m ? pass : 0, count, u);
+    }
+    whole_product(product, dz, width, back, count);
+  }
+  // The gradient reaching h0, combined as the kernel would for a step before the first.
+  for (int i = 0; i < count * u; i += 4) {
+    f4 d = LOAD(back + i);
+    if (!lstm) d = ADD(d, LOAD(carry + i));
+    if (recMask) d = MUL(d, LOAD(recMask + i));
+    if (mask) d = ADD(d, LOAD(pass + i));
+    STORE(dh0 + i, d);
+  }
+}
+
 __attribute__((export_name("gemm_run")))
 void gemm_run(GemmJob* job, int thread) {
   __atomic_fetch_add(&job->inside, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) &&
-      (job->kind == JOB_LSTM_SEQUENCE || job->kind == JOB_GRU_SEQUENCE)) {
+  if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST) && job->kind >= JOB_LSTM_SEQUENCE) {
     const int items = (job->rows + job->rowsPerItem - 1) / job->rowsPerItem;
     for (;;) {
       const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
       if (item >= items) break;
       const int row0 = item * job->rowsPerItem;
-      run_sequence(job, thread, row0, job->rows - row0 < job->rowsPerItem ? job->rows - row0 : job->rowsPerItem);
+      const int count = job->rows - row0 < job->rowsPerItem ? job->rows - row0 : job->rowsPerItem;
+      if (job->kind >= JOB_LSTM_SEQUENCE_BACKWARD) run_sequence_backward(job, thread, row0, count);
+      else run_sequence(job, thread, row0, count);
       if (thread != 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
       __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
     }

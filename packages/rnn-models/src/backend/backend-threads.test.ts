@@ -3,11 +3,11 @@ import * as workerThreads from 'node:worker_threads';
 import { expectTensorsClose } from '@rnnkit/test-utils';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { gruSequence } from '../ops/gru-sequence.js';
 import { lstmSequence } from '../ops/lstm-sequence.js';
 import { initBackend } from './backend.js';
-import { nativeProduct, setNativeProduct } from './wasm-gemm.js';
+import { nativeProduct, setNativeProduct, setWholeSequences } from './wasm-gemm.js';
 
 // Its own file (its own worker): threads are chosen at the wasm backend's first start.
 describe('initBackend({ threads: 2 }) in Node', () => {
@@ -59,70 +59,88 @@ describe('initBackend({ threads: 2 }) in Node', () => {
     tf.dispose([a, b, bias, shared, alone, xnnpack]);
   });
 
-  it('splits the LSTM and GRU step kernels over batch rows between the threads, with the same bits as on one thread', async () => {
-    await initBackend({ threads: 2 });
-    const runner = nativeProduct(tf.backend())!;
-    const [batch, time, inputDim, units] = [64, 5, 12, 128];
-    const seeded = <T extends tf.Tensor>(shape: number[], seed: number) =>
-      tf.randomUniform(shape, -0.5, 0.5, 'float32', seed) as T;
-    const x = seeded<tf.Tensor3D>([batch, time, inputDim], 1);
-    const h0 = seeded<tf.Tensor2D>([batch, units], 2);
-    const c0 = seeded<tf.Tensor2D>([batch, units], 3);
-    // Rows with masked steps take the kernels' carry-over paths too.
-    const mask = tf.tensor2d(
-      Array.from({ length: batch * time }, (_, i) => (i % 7 === 3 ? 0 : 1)),
-      [batch, time],
-    );
-    const lstm = {
-      kernel: seeded<tf.Tensor2D>([inputDim, 4 * units], 4),
-      recurrentKernel: seeded<tf.Tensor2D>([units, 4 * units], 5),
-      bias: seeded<tf.Tensor1D>([4 * units], 6),
-    };
-    const gru = {
-      kernel: seeded<tf.Tensor2D>([inputDim, 3 * units], 7),
-      recurrentKernel: seeded<tf.Tensor2D>([units, 3 * units], 8),
-      bias: seeded<tf.Tensor2D>([2, 3 * units], 9),
-    };
-    const run = () =>
-      tf.tidy(() => {
-        const lstmGrads = tf.grads((xs: tf.Tensor, u: tf.Tensor) =>
-          tf.sum(
-            tf.square(
-              lstmSequence(
-                xs as tf.Tensor3D,
-                h0,
-                c0,
-                { ...lstm, recurrentKernel: u as tf.Tensor2D },
-                { mask },
-              ).outputs,
-            ),
-          ),
-        )([x, lstm.recurrentKernel]);
-        const gruGrads = tf.grads((xs: tf.Tensor, u: tf.Tensor) =>
-          tf.sum(
-            tf.square(
-              gruSequence(xs as tf.Tensor3D, h0, { ...gru, recurrentKernel: u as tf.Tensor2D }, { mask })
-                .outputs,
-            ),
-          ),
-        )([x, gru.recurrentKernel]);
-        return [...lstmGrads, ...gruGrads].map((g) => Array.from(g.dataSync()));
-      });
-    // On a busy machine the helper may wake after the calling thread has done every block: retry.
-    const before = runner.helpedRowItems;
-    let shared = run();
-    for (let attempt = 0; attempt < 20 && runner.helpedRowItems === before; attempt++) shared = run();
-    expect(runner.helpedRowItems).toBeGreaterThan(before);
-    setNativeProduct(true, { helpers: false });
-    const alone = run();
-    setNativeProduct(true);
-    // Counted, not diffed: a diff of 150k values takes minutes to print.
-    const differing = shared.map((values, i) => values.filter((v, j) => !Object.is(v, alone[i]![j])).length);
-    expect(differing).toEqual([0, 0, 0, 0]);
-    expect(shared.map((values) => values.length)).toEqual(alone.map((values) => values.length));
-    expect(shared[0]!.some((v) => v !== 0)).toBe(true);
-    tf.dispose([x, h0, c0, mask, ...Object.values(lstm), ...Object.values(gru)]);
-  });
+  it.each([
+    ['whole sequences', true],
+    ['step kernels', false],
+  ])(
+    'splits the LSTM and GRU %s over batch rows between the threads, with the same bits as on one thread',
+    async (_, whole) => {
+      await initBackend({ threads: 2 });
+      setWholeSequences(whole);
+      onTestFinished(() => setWholeSequences(true));
+      const runner = nativeProduct(tf.backend())!;
+      const [batch, time, inputDim, units] = [64, 5, 12, 128];
+      const seeded = <T extends tf.Tensor>(shape: number[], seed: number) =>
+        tf.randomUniform(shape, -0.5, 0.5, 'float32', seed) as T;
+      const x = seeded<tf.Tensor3D>([batch, time, inputDim], 1);
+      const h0 = seeded<tf.Tensor2D>([batch, units], 2);
+      const c0 = seeded<tf.Tensor2D>([batch, units], 3);
+      // Rows with masked steps take the kernels' carry-over paths too.
+      const mask = tf.tensor2d(
+        Array.from({ length: batch * time }, (_, i) => (i % 7 === 3 ? 0 : 1)),
+        [batch, time],
+      );
+      const recurrentMask = tf.cast(tf.greater(seeded([batch, units], 10), -0.3), 'float32') as tf.Tensor2D;
+      const lstm = {
+        kernel: seeded<tf.Tensor2D>([inputDim, 4 * units], 4),
+        recurrentKernel: seeded<tf.Tensor2D>([units, 4 * units], 5),
+        bias: seeded<tf.Tensor1D>([4 * units], 6),
+      };
+      const gru = {
+        kernel: seeded<tf.Tensor2D>([inputDim, 3 * units], 7),
+        recurrentKernel: seeded<tf.Tensor2D>([units, 3 * units], 8),
+        bias: seeded<tf.Tensor2D>([2, 3 * units], 9),
+      };
+      const run = () =>
+        tf.tidy(() => {
+          // With and without recurrent dropout (whose forward pass runs step by step).
+          const grads = [undefined, recurrentMask].flatMap((dropout) => [
+            ...tf.grads((xs: tf.Tensor, u: tf.Tensor, h: tf.Tensor, c: tf.Tensor) =>
+              tf.sum(
+                tf.square(
+                  lstmSequence(
+                    xs as tf.Tensor3D,
+                    h as tf.Tensor2D,
+                    c as tf.Tensor2D,
+                    { ...lstm, recurrentKernel: u as tf.Tensor2D },
+                    { mask, recurrentMask: dropout },
+                  ).outputs,
+                ),
+              ),
+            )([x, lstm.recurrentKernel, h0, c0]),
+            ...tf.grads((xs: tf.Tensor, u: tf.Tensor, h: tf.Tensor) =>
+              tf.sum(
+                tf.square(
+                  gruSequence(
+                    xs as tf.Tensor3D,
+                    h as tf.Tensor2D,
+                    { ...gru, recurrentKernel: u as tf.Tensor2D },
+                    { mask, recurrentMask: dropout },
+                  ).outputs,
+                ),
+              ),
+            )([x, gru.recurrentKernel, h0]),
+          ]);
+          return grads.map((g) => Array.from(g.dataSync()));
+        });
+      // On a busy machine the helper may wake after the calling thread has done every block: retry.
+      const before = runner.helpedRowItems;
+      let shared = run();
+      for (let attempt = 0; attempt < 20 && runner.helpedRowItems === before; attempt++) shared = run();
+      expect(runner.helpedRowItems).toBeGreaterThan(before);
+      setNativeProduct(true, { helpers: false });
+      const alone = run();
+      setNativeProduct(true);
+      // Counted, not diffed: a diff of 150k values takes minutes to print.
+      const differing = shared.map(
+        (values, i) => values.filter((v, j) => !Object.is(v, alone[i]![j])).length,
+      );
+      expect(differing).toEqual(shared.map(() => 0));
+      expect(shared.map((values) => values.length)).toEqual(alone.map((values) => values.length));
+      expect(shared[0]!.some((v) => v !== 0)).toBe(true);
+      tf.dispose([x, h0, c0, mask, recurrentMask, ...Object.values(lstm), ...Object.values(gru)]);
+    },
+  );
 
   it('rejects an impossible thread count', async () => {
     await expect(initBackend({ threads: 0 })).rejects.toThrow(/threads/);

@@ -48,8 +48,12 @@ export const ROW_KERNELS = {
   gru_backward: 4,
 } as const;
 
-/** Native `JOB_LSTM_SEQUENCE`, `JOB_GRU_SEQUENCE`. */
+/** Native `JOB_LSTM_SEQUENCE`, `JOB_GRU_SEQUENCE`, then the backward passes' `JOB_*_SEQUENCE_BACKWARD`. */
 const SEQUENCE_KINDS = { lstm: 5, gru: 6 } as const;
+const SEQUENCE_BACKWARD_KINDS = { lstm: 7, gru: 8 } as const;
+type Cell = keyof typeof SEQUENCE_KINDS;
+/** Floats of native `JOB_FLOATS`: each thread's product job at the start of its scratch. */
+const JOB_FLOATS = 64;
 
 /**
  * A whole forward sequence for the native `run_sequence`: time-major tensors on the wasm backend
@@ -57,7 +61,7 @@ const SEQUENCE_KINDS = { lstm: 5, gru: 6 } as const;
  * holds. Time and batch come from `xz` `[time, batch, gates·units]`, units from `recurrentKernel`.
  */
 export interface SequenceArgs {
-  readonly cell: keyof typeof SEQUENCE_KINDS;
+  readonly cell: Cell;
   readonly xz: tf.TensorInfo;
   readonly recurrentKernel: tf.TensorInfo;
   readonly h0: tf.TensorInfo;
@@ -69,6 +73,39 @@ export interface SequenceArgs {
   readonly cells?: tf.TensorInfo | undefined;
   readonly bh?: tf.TensorInfo | undefined;
 }
+
+/**
+ * A whole backward sequence for the native `run_sequence_backward`, in the order of its arguments
+ * there (what each holds, per cell, is said beside it); every tensor the native side writes is
+ * allocated by the caller. Time and batch come from `saved` `[time, batch, 4·units]`.
+ */
+export type SequenceBackwardArgs =
+  | {
+      readonly cell: 'lstm';
+      readonly dOut: tf.TensorInfo;
+      readonly recurrentKernel: tf.TensorInfo;
+      readonly recurrentMask: tf.TensorInfo | undefined;
+      readonly mask: tf.TensorInfo | undefined;
+      readonly saved: tf.TensorInfo;
+      readonly actC: tf.TensorInfo;
+      readonly cells: tf.TensorInfo;
+      readonly dz: tf.TensorInfo;
+      readonly dh0: tf.TensorInfo;
+      readonly dc0: tf.TensorInfo;
+    }
+  | {
+      readonly cell: 'gru';
+      readonly dOut: tf.TensorInfo;
+      readonly recurrentKernel: tf.TensorInfo;
+      readonly recurrentMask: tf.TensorInfo | undefined;
+      readonly mask: tf.TensorInfo | undefined;
+      readonly saved: tf.TensorInfo;
+      readonly h0: tf.TensorInfo;
+      readonly states: tf.TensorInfo;
+      readonly dProj: tf.TensorInfo;
+      readonly dInner: tf.TensorInfo;
+      readonly dh0: tf.TensorInfo;
+    };
 
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
 export interface GemmArgs {
@@ -194,11 +231,63 @@ class GemmRunner {
    * every step, with no barrier between steps.
    */
   runSequence(args: SequenceArgs): void {
-    const [time, batch] = args.xz.shape as [number, number];
+    const { xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
+    const [time, batch] = xz.shape as [number, number];
+    const units = recurrentKernel.shape[0]!;
+    const width = (args.cell === 'lstm' ? 4 : 3) * units;
+    // The row buffer: the rows' h·U.
+    this.runWhole(SEQUENCE_KINDS[args.cell], time, batch, units, width, width, units, width, [
+      xz,
+      recurrentKernel,
+      h0,
+      c0,
+      mask,
+      saved,
+      actC,
+      states,
+      cells,
+      bh,
+    ]);
+  }
+
+  /** A whole backward sequence ({@link SequenceBackwardArgs}), shared between threads as the forward one. */
+  runSequenceBackward(args: SequenceBackwardArgs): void {
+    const [time, batch] = args.saved.shape as [number, number];
     const units = args.recurrentKernel.shape[0]!;
+    const width = (args.cell === 'lstm' ? 4 : 3) * units;
+    const { dOut, recurrentKernel, recurrentMask, mask, saved } = args;
+    const rest =
+      args.cell === 'lstm'
+        ? [args.actC, args.cells, args.dz, args.dh0, args.dc0]
+        : [args.h0, args.states, args.dProj, args.dInner, args.dh0];
+    // Uᵀ packed; row buffers: back, pass and carry, `units` wide.
+    this.runWhole(SEQUENCE_BACKWARD_KINDS[args.cell], time, batch, units, width, 3 * units, width, units, [
+      dOut,
+      recurrentKernel,
+      recurrentMask,
+      mask,
+      saved,
+      ...rest,
+    ]);
+  }
+
+  /**
+   * Runs a whole-sequence job `kind` over blocks of batch rows: each thread packs a `[k, n]`
+   * matrix and keeps `rowFloats` floats per row of its block (native `pack_whole`, `whole_area`).
+   */
+  private runWhole(
+    kind: number,
+    time: number,
+    batch: number,
+    units: number,
+    width: number,
+    rowFloats: number,
+    k: number,
+    n: number,
+    tensors: readonly (tf.TensorInfo | undefined)[],
+  ): void {
     if (batch === 0 || time === 0) return;
     const threads = this.helpers + 1;
-    const width = (args.cell === 'lstm' ? 4 : 3) * units;
     // No barrier between steps: the helper pays one wake-up per sequence, so any real sequence is worth sharing.
     const shared =
       helpersEnabled &&
@@ -206,15 +295,11 @@ class GemmRunner {
       batch >= 2 * threads &&
       time * batch * units * width >= MIN_SHARED_MULTIPLY_ADDS;
     const rowsPerItem = shared ? Math.ceil(batch / threads) : batch;
-    // The packed recurrent kernel, the rows' products, then a product job (native GemmJob).
-    this.ensureScratch(threads, Math.ceil(width / 16) * (16 * units + 16) + rowsPerItem * width + 128);
-    const { xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
-    const values = [xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh].map((tensor) =>
-      heapAddress(tf.backend(), tensor),
-    );
+    this.ensureScratch(threads, JOB_FLOATS + Math.ceil(n / 16) * (16 * k + 16) + rowsPerItem * rowFloats);
+    const values = tensors.map((tensor) => heapAddress(tf.backend(), tensor));
     const helpedBefore = this.helpedItems;
     this.execute(Math.ceil(batch / rowsPerItem), shared, (v, j) => {
-      v[j + SLOT.kind] = SEQUENCE_KINDS[args.cell];
+      v[j + SLOT.kind] = kind;
       v[j + SLOT.rows] = batch;
       v[j + SLOT.rowsPerItem] = rowsPerItem;
       v[j + SLOT.units] = units;
@@ -369,7 +454,7 @@ export function setWholeSequences(on: boolean): void {
  * The runner for whole forward sequences on the active backend, where rnnkit's product runs there
  * (on every thread it has); `null` where sequences run step by step. @internal
  */
-export function wholeSequences(): { runSequence: GemmRunner['runSequence'] } | null {
+export function wholeSequences(): Pick<GemmRunner, 'runSequence' | 'runSequenceBackward'> | null {
   if (!wholeSequencesEnabled || tf.getBackend() !== 'wasm') return null;
   return nativeProduct(tf.backend()) as GemmRunner | null;
 }

@@ -102,7 +102,10 @@ export function gruForwardNative(
   };
 }
 
-/** The backward pass of {@link gruForwardNative}: one fused kernel and one product per step. @internal */
+/**
+ * The backward pass of {@link gruForwardNative}: as one native call where the forward pass can run
+ * whole, else one fused kernel and one product per step (the same bits). @internal
+ */
 export function gruBackwardNative(
   dy: tf.Tensor,
   s: GruNativeSaved,
@@ -110,12 +113,55 @@ export function gruBackwardNative(
   withBias: boolean,
 ): Partial<Record<keyof GruInputs, tf.Tensor>> {
   const { time, batch, units } = dims;
+  // Filled in place, step by step, by the kernels.
+  const dProjAll = emptyStack([time, batch, 3 * units]) as tf.Tensor3D;
+  const dInnerAll = emptyStack([time, batch, 3 * units]) as tf.Tensor3D;
+  const whole = wholeSequences();
+  let dh0: tf.Tensor;
+  if (whole !== null) {
+    dh0 = emptyStack([batch, units]);
+    whole.runSequenceBackward({
+      cell: 'gru',
+      dOut: dy,
+      recurrentKernel: s.recurrentKernel,
+      recurrentMask: s.recurrentMask,
+      mask: s.mask,
+      saved: s.gates,
+      h0: s.h0,
+      states: s.packed,
+      dProj: dProjAll,
+      dInner: dInnerAll,
+      dh0,
+    });
+  } else {
+    dh0 = gruBackwardSteps(dy, s, dProjAll, dInnerAll);
+  }
+  const { bias: dInputBias, ...gradients } = projectionGradients(dProjAll, s, dims, withBias, dInnerAll);
+  return {
+    ...gradients,
+    ...(withBias
+      ? {
+          bias: tf.stack([
+            dInputBias!,
+            columnSums(tf.reshape(dInnerAll, [time * batch, 3 * units]) as tf.Tensor2D),
+          ]),
+        }
+      : {}),
+    h0: dh0,
+  };
+}
+
+/** {@link gruBackwardNative}'s step-by-step loop: fills `dProjAll` and `dInnerAll`, returns h0's gradient. */
+function gruBackwardSteps(
+  dy: tf.Tensor,
+  s: GruNativeSaved,
+  dProjAll: tf.Tensor3D,
+  dInnerAll: tf.Tensor3D,
+): tf.Tensor {
+  const time = dProjAll.shape[0];
   const withPass = s.mask !== undefined;
   // Explicit transpose: the wasm backend's matMul with transposeA/B leaves XNNPACK's fast path.
   const recurrentT = tf.transpose(s.recurrentKernel);
-  // Filled in place, step by step, by the kernel.
-  const dProjAll = emptyStack([time, batch, 3 * units]) as tf.Tensor3D;
-  const dInnerAll = emptyStack([time, batch, 3 * units]) as tf.Tensor3D;
   let back: tf.Tensor2D | undefined;
   let carry: tf.Tensor2D | undefined;
   let pass: tf.Tensor2D | undefined;
@@ -147,17 +193,5 @@ export function gruBackwardNative(
   let dh0: tf.Tensor = tf.add(back!, carry!);
   if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
   if (pass !== undefined) dh0 = tf.add(dh0, pass);
-  const { bias: dInputBias, ...gradients } = projectionGradients(dProjAll, s, dims, withBias, dInnerAll);
-  return {
-    ...gradients,
-    ...(withBias
-      ? {
-          bias: tf.stack([
-            dInputBias!,
-            columnSums(tf.reshape(dInnerAll, [time * batch, 3 * units]) as tf.Tensor2D),
-          ]),
-        }
-      : {}),
-    h0: dh0,
-  };
+  return dh0;
 }

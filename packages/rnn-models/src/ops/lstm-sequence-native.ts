@@ -88,7 +88,10 @@ export function lstmForwardNative(
   };
 }
 
-/** The backward pass of {@link lstmForwardNative}: one fused kernel and one product per step. @internal */
+/**
+ * The backward pass of {@link lstmForwardNative}: as one native call where the forward pass can run
+ * whole, else one fused kernel and one product per step (the same bits). @internal
+ */
 export function lstmBackwardNative(
   dy: tf.Tensor,
   s: LstmNativeSaved,
@@ -96,12 +99,42 @@ export function lstmBackwardNative(
   withBias: boolean,
 ): Partial<Record<keyof LstmInputs, tf.Tensor>> {
   const { time, batch, units } = dims;
-  // dy: time outputs, then the final cell state. The kernel reads each step from the stacks.
+  // dy: time outputs, then the final cell state. The kernels read each step from the stacks.
+  // Filled in place, step by step, by the kernels.
+  const dzAll = emptyStack([time, batch, 4 * units]) as tf.Tensor3D;
+  const whole = wholeSequences();
+  let states: { dh0: tf.Tensor; dc0: tf.Tensor };
+  if (whole !== null) {
+    states = { dh0: emptyStack([batch, units]), dc0: emptyStack([batch, units]) };
+    whole.runSequenceBackward({
+      cell: 'lstm',
+      dOut: dy,
+      recurrentKernel: s.recurrentKernel,
+      recurrentMask: s.recurrentMask,
+      mask: s.mask,
+      saved: s.gates,
+      actC: s.actC,
+      cells: s.cells,
+      dz: dzAll,
+      ...states,
+    });
+  } else {
+    states = lstmBackwardSteps(dy, s, dzAll);
+  }
+  return { ...projectionGradients(dzAll, s, dims, withBias), h0: states.dh0, c0: states.dc0 };
+}
+
+/** {@link lstmBackwardNative}'s step-by-step loop: fills `dzAll`, returns the gradients of h0 and c0. */
+function lstmBackwardSteps(
+  dy: tf.Tensor,
+  s: LstmNativeSaved,
+  dzAll: tf.Tensor3D,
+): { dh0: tf.Tensor; dc0: tf.Tensor } {
+  const [time, batch, width] = dzAll.shape;
+  const units = width / 4;
   const withPass = s.mask !== undefined;
   // Explicit transpose: the wasm backend's matMul with transposeA/B leaves XNNPACK's fast path.
   const recurrentT = tf.transpose(s.recurrentKernel);
-  // Filled in place, step by step, by the kernel.
-  const dzAll = emptyStack([time, batch, 4 * units]) as tf.Tensor3D;
   let dc = tf.reshape(tf.slice(dy, [time, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
   let back: tf.Tensor2D | undefined;
   let pass: tf.Tensor2D | undefined;
@@ -131,9 +164,5 @@ export function lstmBackwardNative(
   let dh0: tf.Tensor = back!;
   if (s.recurrentMask !== undefined) dh0 = tf.mul(dh0, s.recurrentMask);
   if (pass !== undefined) dh0 = tf.add(dh0, pass);
-  return {
-    ...projectionGradients(dzAll, s, dims, withBias),
-    h0: dh0,
-    c0: dc,
-  };
+  return { dh0, dc0: dc };
 }
