@@ -483,6 +483,7 @@ typedef struct {
   int rows, rowsPerItem, units;
   const float* args[13];  // the kernel's pointer arguments in order (0: absent)
   int strides[13];        // floats per batch row of each (0: shared by all rows)
+  int group;              // products: panels per work item, packed together
 } GemmJob;
 
 enum {
@@ -521,6 +522,33 @@ static void pack_panel(const GemmJob* job, int j0, int k0, int depth, float* out
   }
   float* bias = out + (unsigned)depth * 16;
   for (int jj = 0; jj < 16; jj++) bias[jj] = job->bias != 0 && jj < width ? job->bias[j0 + jj] : 0.0f;
+}
+
+// Panels [p0, p1) of rows [k0, k0 + depth) into out, one after another (each as pack_panel lays it
+// out). Where B's rows are contiguous and the panels full, each row's 16·(p1 − p0) values are read
+// in one run: a tall B with long rows (a gradient [time·batch, 4·units]) is otherwise read 64 bytes
+// per row, a page apart, once per panel.
+static void pack_panels(const GemmJob* job, int p0, int p1, int k0, int depth, float* out) {
+  const unsigned panelFloats = (unsigned)depth * 16 + 16;
+  if (job->bCol != 1 || p1 * 16 > job->n) {
+    for (int p = p0; p < p1; p++) pack_panel(job, p * 16, k0, depth, out + (unsigned)(p - p0) * panelFloats);
+    return;
+  }
+  const float* row = job->b + (unsigned)k0 * job->bInner + p0 * 16;
+  for (int kk = 0; kk < depth; kk++, row += job->bInner) {
+    float* o = out + kk * 16;
+    for (int p = 0; p < p1 - p0; p++, o += panelFloats) {
+      const float* from = row + p * 16;
+      STORE(o, LOAD(from));
+      STORE(o + 4, LOAD(from + 4));
+      STORE(o + 8, LOAD(from + 8));
+      STORE(o + 12, LOAD(from + 12));
+    }
+  }
+  for (int p = p0; p < p1; p++) {
+    float* bias = out + (unsigned)(p - p0) * panelFloats + (unsigned)depth * 16;
+    for (int jj = 0; jj < 16; jj++) bias[jj] = job->bias != 0 ? job->bias[p * 16 + jj] : 0.0f;
+  }
 }
 
 // The first `width` values of a row of C as vectors (zeros past width: no read beyond the row).
@@ -803,23 +831,26 @@ void gemm_run(GemmJob* job, int thread) {
     }
   } else if (__atomic_load_n(&job->open, __ATOMIC_SEQ_CST)) {
     const int blocks = (job->m + job->blockRows - 1) / job->blockRows;
-    const int items = blocks * ((job->n + 15) / 16);
+    const int panels = (job->n + 15) / 16, group = job->group;
+    const int items = blocks * ((panels + group - 1) / group);
     const int k = job->k, chunk = job->chunk;
     float* p = job->scratch + (unsigned)thread * job->scratchFloats;
     int packed = -1;
     for (;;) {
       const int item = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
       if (item >= items) break;
-      // Panel-major order: a thread claiming consecutive items of a one-chunk product keeps its packed panel.
-      const int panel = item / blocks, row0 = (item % blocks) * job->blockRows;
+      // Group-major order: a thread claiming consecutive items of a one-chunk product keeps its packed panels.
+      const int first = item / blocks * group, row0 = (item % blocks) * job->blockRows;
+      const int last = first + group < panels ? first + group : panels;
       const int row1 = row0 + job->blockRows < job->m ? row0 + job->blockRows : job->m;
       for (int k0 = 0; k0 < k; k0 += chunk) {
         const int depth = k - k0 < chunk ? k - k0 : chunk;
-        if (depth < k || panel != packed) {
-          pack_panel(job, panel * 16, k0, depth, p);
-          packed = depth < k ? -1 : panel;
+        if (depth < k || first != packed) {
+          pack_panels(job, first, last, k0, depth, p);
+          packed = depth < k ? -1 : first;
         }
-        gemm_rows(job, p, panel * 16, k0, depth, row0, row1);
+        for (int panel = first; panel < last; panel++)
+          gemm_rows(job, p + (unsigned)(panel - first) * (depth * 16 + 16), panel * 16, k0, depth, row0, row1);
       }
       if (thread != 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
       __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);

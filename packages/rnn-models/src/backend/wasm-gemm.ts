@@ -34,6 +34,7 @@ const SLOT = {
   units: 24,
   args: 25,
   strides: 38,
+  group: 51,
   // Cache lines away from the job's counters: helpers sleep on `generation`.
   generation: 64,
   failed: 65,
@@ -137,8 +138,10 @@ export interface ProductBlocking {
   readonly blockBytes: number;
   /** Inner-dimension length of a packed panel chunk (16 columns × 512 floats: 32 kB, a first-level cache). */
   readonly chunk: number;
+  /** 16-column panels per work item, packed together (long rows of the right operand are read in longer runs). */
+  readonly panels: number;
 }
-const DEFAULT_BLOCKING: ProductBlocking = { blockBytes: 128 << 10, chunk: 512 };
+const DEFAULT_BLOCKING: ProductBlocking = { blockBytes: 128 << 10, chunk: 512, panels: 4 };
 let blocking = DEFAULT_BLOCKING;
 
 /** Sets {@link ProductBlocking} (merged with the defaults; no argument: the defaults). @internal */
@@ -169,12 +172,13 @@ class GemmRunner {
     const { m, k, n } = args;
     if (m === 0 || n === 0) return;
     const chunk = Math.min(k, blocking.chunk);
-    this.ensureScratch(this.helpers + 1, 16 * chunk + 16);
+    const group = Math.min(blocking.panels, Math.ceil(n / 16));
+    this.ensureScratch(this.helpers + 1, group * (16 * chunk + 16));
     const blockRows = Math.max(
       2,
       Math.min(m + (m & 1), Math.floor(blocking.blockBytes / (4 * Math.max(chunk, 1))) & ~1),
     );
-    const items = Math.ceil(m / blockRows) * Math.ceil(n / 16);
+    const items = Math.ceil(m / blockRows) * Math.ceil(Math.ceil(n / 16) / group);
     this.execute(items, m * k * n >= MIN_SHARED_MULTIPLY_ADDS, (v, j) => {
       v[j + SLOT.kind] = 0;
       v[j + SLOT.a] = args.a;
@@ -191,6 +195,7 @@ class GemmRunner {
       v[j + SLOT.relu] = args.relu ? 1 : 0;
       v[j + SLOT.blockRows] = blockRows;
       v[j + SLOT.chunk] = chunk;
+      v[j + SLOT.group] = group;
       v[j + SLOT.scratch] = this.scratch;
       v[j + SLOT.scratchFloats] = this.scratchFloats;
     });

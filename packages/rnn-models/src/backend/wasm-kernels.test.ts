@@ -324,7 +324,7 @@ describe("rnnkit's matrix product on wasm", () => {
         fc.record({
           m: fc.integer({ min: 1, max: 37 }),
           k: fc.integer({ min: 1, max: 37 }),
-          n: fc.integer({ min: 1, max: 41 }),
+          n: fc.integer({ min: 1, max: 70 }),
           transposeA: fc.boolean(),
           transposeB: fc.boolean(),
           activation: fc.constantFrom('none', 'linear', 'relu') as fc.Arbitrary<'none' | tf.fused.Activation>,
@@ -332,9 +332,11 @@ describe("rnnkit's matrix product on wasm", () => {
           // A chunk of 1 or 3 splits k into many packed chunks; 4 bytes a block: 2 rows per work item.
           chunk: fc.constantFrom(1, 3, 512),
           blockBytes: fc.constantFrom(4, 100, 128 << 10),
+          // Panels packed together: full groups, a partial last group, a group with a partial panel.
+          panels: fc.constantFrom(1, 2, 4),
         }),
-        async ({ m, k, n, transposeA, transposeB, activation, batch, chunk, blockBytes }) => {
-          setProductBlocking({ chunk, blockBytes });
+        async ({ m, k, n, transposeA, transposeB, activation, batch, chunk, blockBytes, panels }) => {
+          setProductBlocking({ chunk, blockBytes, panels });
           const batchA = batch === 'both' || batch === 'left' ? [3] : [];
           const batchB = batch === 'both' || batch === 'right' ? [3] : [];
           await expectProductLikeCpu({ m, k, n, transposeA, transposeB, activation, batchA, batchB });
@@ -344,13 +346,14 @@ describe("rnnkit's matrix product on wasm", () => {
     );
   });
 
-  it('gives the same bits however the inner dimension is chunked and the rows blocked', async () => {
+  it('gives the same bits however the inner dimension is chunked, the rows blocked and the panels grouped', async () => {
     registerWasmKernels();
     await tf.setBackend('wasm');
     onTestFinished(() => setProductBlocking());
     const a = seeded([45, 1100], 1);
-    const b = seeded([1100, 37], 2);
-    const bias = seeded([37], 3);
+    // 5 panels, the last partial.
+    const b = seeded([1100, 70], 2);
+    const bias = seeded([70], 3);
     const bits = (blocking: Parameters<typeof setProductBlocking>[0]) => {
       setProductBlocking(blocking);
       const out = tf.fused.matMul({ a, b, bias, activation: 'relu' });
@@ -358,9 +361,17 @@ describe("rnnkit's matrix product on wasm", () => {
       out.dispose();
       return values;
     };
-    const whole = bits({ chunk: 4096, blockBytes: 1 << 30 });
+    const whole = bits({ chunk: 4096, blockBytes: 1 << 30, panels: 1 });
     expect(whole.some((v) => v > 0) && whole.some((v) => v === 0)).toBe(true);
-    for (const blocking of [{}, { chunk: 7 }, { blockBytes: 4 }, { chunk: 1, blockBytes: 4 }]) {
+    for (const blocking of [
+      {},
+      { chunk: 7 },
+      { blockBytes: 4 },
+      { chunk: 1, blockBytes: 4 },
+      { panels: 2 },
+      { panels: 3, chunk: 7 },
+      { panels: 8 },
+    ]) {
       expect(bits(blocking)).toEqual(whole);
     }
     tf.dispose([a, b, bias]);
