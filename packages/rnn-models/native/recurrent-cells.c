@@ -419,6 +419,53 @@ void gather_rows(const float* x, const int* ids, float* out, int outer, int axis
   }
 }
 
+// out [outer, inner] = a op b (op: 0 add, 1 sub, 2 mul, 3 div), each operand broadcast as the
+// caller planned: row o of it starts aOuter floats after row o − 1 (0: the same row for all), and
+// its values run along the row when aVec (else one value per row). Backs rnnkit's wasm Add, Sub,
+// Multiply and RealDiv for tensors below ~1 MB: tfjs-backend-wasm runs them through XNNPACK on
+// its thread pool, and a training step's ~100 small ones (BatchNormalization's gradient) stall
+// for milliseconds whenever the pool's worker is not on a core at once (results are the same
+// IEEE operations, so the same bits).
+__attribute__((always_inline)) static inline f4 binary4(int op, f4 x, f4 y) {
+  return op == 0 ? ADD(x, y) : op == 1 ? SUB(x, y) : op == 2 ? MUL(x, y) : wasm_f32x4_div(x, y);
+}
+__attribute__((always_inline)) static inline float binary1(int op, float x, float y) {
+  return op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y;
+}
+__attribute__((always_inline)) static inline void binary_rows(int op, const float* a, int aOuter, int aVec,
+                                                              const float* b, int bOuter, int bVec, float* out,
+                                                              int outer, int inner) {
+  for (int o = 0; o < outer; o++) {
+    const float* pa = a + (unsigned)o * aOuter;
+    const float* pb = b + (unsigned)o * bOuter;
+    float* po = out + (unsigned)o * inner;
+    const f4 sa = SPLAT(pa[0]), sb = SPLAT(pb[0]);
+    int i = 0;
+    for (; i + 4 <= inner; i += 4) STORE(po + i, binary4(op, aVec ? LOAD(pa + i) : sa, bVec ? LOAD(pb + i) : sb));
+    for (; i < inner; i++) po[i] = binary1(op, aVec ? pa[i] : pa[0], bVec ? pb[i] : pb[0]);
+  }
+}
+#define BINARY_CASES(OP)                                                                                 \
+  if (aVec && bVec) binary_rows(OP, a, aOuter, 1, b, bOuter, 1, out, outer, inner);                    \
+  else if (aVec) binary_rows(OP, a, aOuter, 1, b, bOuter, 0, out, outer, inner);                       \
+  else if (bVec) binary_rows(OP, a, aOuter, 0, b, bOuter, 1, out, outer, inner);                       \
+  else binary_rows(OP, a, aOuter, 0, b, bOuter, 0, out, outer, inner);
+
+__attribute__((export_name("binary_op")))
+void binary_op(int op, const float* a, int aOuter, int aVec, const float* b, int bOuter, int bVec, float* out,
+               int outer, int inner) {
+  if (op == 0) {
+    BINARY_CASES(0)
+  } else if (op == 1) {
+    BINARY_CASES(1)
+  } else if (op == 2) {
+    BINARY_CASES(2)
+  } else {
+    BINARY_CASES(3)
+  }
+}
+#undef BINARY_CASES
+
 // One Adam update of n parameters in one pass, in exactly tfjs-core 4.22's AdamOptimizer
 // order of float32 operations (so results are bit-identical): m' = m·β1 + g·(1−β1),
 // v' = v·β2 + g²·(1−β2), w' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + w, where c1 = 1 − β1^t and
@@ -647,6 +694,44 @@ static void gemm_rows(const GemmJob* job, const float* p, int j0, int k0, int de
       c03 = ADD(c03, MUL(x0, LOAD(q + 12)));
     }
     store_row(o, c00, c01, c02, c03, width, relu);
+  }
+}
+
+// out[i] = op(x[i]) for n values (op: 0 neg, 1 abs, 2 floor, 3 ceil, 4 relu, 5 square, 6 sqrt):
+// exact IEEE operations, so the same bits as tfjs' XNNPACK kernels these stand in for below ~1 MB
+// (binary_op says why). relu is max(0, x) as tfjs' cpu kernel computes it: NaN stays NaN, −0 gives 0.
+__attribute__((always_inline)) static inline f4 unary4(int op, f4 x) {
+  switch (op) {
+    case 0: return wasm_f32x4_neg(x);
+    case 1: return wasm_f32x4_abs(x);
+    case 2: return wasm_f32x4_floor(x);
+    case 3: return wasm_f32x4_ceil(x);
+    case 4: return wasm_v128_bitselect(x, SPLAT(0.0f), wasm_v128_or(wasm_f32x4_gt(x, SPLAT(0.0f)), wasm_f32x4_ne(x, x)));
+    case 5: return MUL(x, x);
+    default: return wasm_f32x4_sqrt(x);
+  }
+}
+__attribute__((always_inline)) static inline void unary_values(int op, const float* x, float* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) STORE(out + i, unary4(op, LOAD(x + i)));
+  if (i < n) {
+    // The last 1–3 values through one vector: no scalar versions of floor, ceil and sqrt without libc.
+    const int rest = n - i;
+    const f4 v = unary4(op, wasm_f32x4_make(x[i], rest > 1 ? x[i + 1] : 0.0f, rest > 2 ? x[i + 2] : 0.0f, 0.0f));
+    store_lanes(out + i, v, rest);
+  }
+}
+
+__attribute__((export_name("unary_op")))
+void unary_op(int op, const float* x, float* out, int n) {
+  switch (op) {
+    case 0: unary_values(0, x, out, n); break;
+    case 1: unary_values(1, x, out, n); break;
+    case 2: unary_values(2, x, out, n); break;
+    case 3: unary_values(3, x, out, n); break;
+    case 4: unary_values(4, x, out, n); break;
+    case 5: unary_values(5, x, out, n); break;
+    default: unary_values(6, x, out, n); break;
   }
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { parseCpuList } from './node/thread-affinity.js';
-import { wasmPoolThreadIds } from './node/wasm-threads.js';
+import { helperThreadIds, wasmPoolThreadIds } from './node/wasm-threads.js';
 
 const allowedCpus = (threadId: number | 'thread-self') => {
   const path = threadId === 'thread-self' ? '/proc/thread-self/status' : `/proc/self/task/${threadId}/status`;
@@ -22,7 +22,7 @@ describe('parseCpuList', () => {
 // Its own file (its own process): threads and pinning are set at the wasm backend's first start.
 const linuxWithTwoCpus = process.platform === 'linux' && allowedCpus('thread-self').length >= 2;
 describe.runIf(linuxWithTwoCpus)('initBackend({ threads: 2, pinThreads: true }) on Linux', () => {
-  it('puts the calling thread on one CPU and the wasm workers on the others, and computes correctly', async () => {
+  it('puts the calling thread on one CPU and the wasm workers and product helper on the others, and computes correctly', async () => {
     const before = allowedCpus('thread-self');
     const warnings: string[] = [];
     expect(await initBackend({ threads: 2, pinThreads: true, onWarning: (m) => warnings.push(m) })).toBe(
@@ -34,6 +34,9 @@ describe.runIf(linuxWithTwoCpus)('initBackend({ threads: 2, pinThreads: true }) 
     expect(before).toContain(caller[0]);
     const workers = wasmPoolThreadIds();
     expect(workers.length).toBeGreaterThanOrEqual(1);
+    // rnnkit's product helper too.
+    expect(helperThreadIds()).toHaveLength(1);
+    workers.push(...helperThreadIds());
     const callerId = Number(readlinkSync('/proc/thread-self').split('/').pop());
     for (const id of workers) {
       expect(id).not.toBe(callerId);

@@ -40,7 +40,7 @@ export interface InitBackendOptions {
   readonly threads?: number | 'auto';
   /**
    * With `threads` above 1 in Node on Linux: pin the calling thread to the CPU it runs on and
-   * the wasm backend's pool workers to the other CPUs (with `taskset`). XNNPACK's caller
+   * the wasm backend's pool workers and rnnkit's product helper to the other CPUs (with `taskset`). XNNPACK's caller
    * busy-waits for its workers, and Linux often wakes a worker on the caller's CPU, where it
    * waits for the caller's time slice to end; a recurrent layer's loop of small products hits
    * this hundreds of times per training step (README). Off by default because it fixes the

@@ -36,6 +36,19 @@ interface CellExports {
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
   column_sums(x: number, out: number, rows: number, cols: number): void;
+  binary_op(
+    op: number,
+    a: number,
+    aOuter: number,
+    aVec: number,
+    b: number,
+    bOuter: number,
+    bVec: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
+  unary_op(op: number, x: number, out: number, n: number): void;
   sparse_ce_forward(
     p: number,
     ids: number,
@@ -168,6 +181,20 @@ export function cellKernelsAvailable(): boolean {
 export interface NativeHelpers {
   /** Column sums of float32 `x`, read as `[rows, cols]`, into `out` `[cols]`. */
   columnSums(x: tf.TensorInfo, out: tf.TensorInfo, rows: number, cols: number): void;
+  /**
+   * `out` `[outer, inner]` = `a` op `b` for float32 operands read as {@link BinaryLayout} says
+   * (native `binary_op`).
+   */
+  binary(
+    op: BinaryOp,
+    a: BinaryOperand,
+    b: BinaryOperand,
+    out: tf.TensorInfo,
+    outer: number,
+    inner: number,
+  ): void;
+  /** `out` = op(`x`) element by element, float32 (native `unary_op`). */
+  unary(op: UnaryOp, x: tf.TensorInfo, out: tf.TensorInfo): void;
   /** `x`, read as `[rows, cols]`, transposed into `out` `[cols, rows]`. */
   transpose2d(x: tf.TensorInfo, out: tf.TensorInfo, rows: number, cols: number): void;
   /**
@@ -189,6 +216,27 @@ export interface NativeHelpers {
   ): void;
 }
 
+/** The element-wise operations of native `binary_op`, by its op codes. @internal */
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+/** @internal */
+export type BinaryOp = keyof typeof BINARY_OPS;
+
+/** The element-wise functions of native `unary_op`, by its op codes. @internal */
+export const UNARY_OPS = { neg: 0, abs: 1, floor: 2, ceil: 3, relu: 4, square: 5, sqrt: 6 } as const;
+/** @internal */
+export type UnaryOp = keyof typeof UNARY_OPS;
+
+/**
+ * How an operand of {@link NativeHelpers.binary} is read against the `[outer, inner]` output:
+ * `outer` floats from one output row's values to the next (0: the same for every row), and
+ * whether they run along the row (`vector`) or are one value per row. @internal
+ */
+export interface BinaryOperand {
+  readonly tensor: tf.TensorInfo;
+  readonly outer: number;
+  readonly vector: boolean;
+}
+
 /** {@link NativeHelpers} for `backend`, or `null` where the module cannot run there. @internal */
 export function nativeHelpers(backend: unknown): NativeHelpers | null {
   const wasm = backend as WasmBackendInternals;
@@ -197,6 +245,20 @@ export function nativeHelpers(backend: unknown): NativeHelpers | null {
   const at = (tensor: tf.TensorInfo) => pointer(wasm, tensor);
   return {
     columnSums: (x, out, rows, cols) => cells.column_sums(at(x), at(out), rows, cols),
+    unary: (op, x, out) => cells.unary_op(UNARY_OPS[op], at(x), at(out), tf.util.sizeFromShape(x.shape)),
+    binary: (op, a, b, out, outer, inner) =>
+      cells.binary_op(
+        BINARY_OPS[op],
+        at(a.tensor),
+        a.outer,
+        a.vector ? 1 : 0,
+        at(b.tensor),
+        b.outer,
+        b.vector ? 1 : 0,
+        at(out),
+        outer,
+        inner,
+      ),
     transpose2d: (x, out, rows, cols) => cells.transpose_2d(at(x), at(out), rows, cols),
     unsortedSegmentSum: (x, ids, out, segments) => {
       const rows = ids.shape.reduce((a, b) => a * b, 1);

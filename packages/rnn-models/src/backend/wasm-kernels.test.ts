@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RnnModelsError } from '../errors.js';
 import { nativeProduct, setNativeProduct, setProductBlocking } from './wasm-gemm.js';
+import { keepOriginalKernel, originalKernel } from './wasm-kernel-support.js';
 import { registerWasmKernels } from './wasm-kernels.js';
-import { setProductSplitting } from './wasm-math-kernels.js';
+import { binaryPlan, setProductSplitting } from './wasm-math-kernels.js';
 
 /** Runs `fn` on a backend and returns plain values, so results can be compared across backends. */
 async function on(
@@ -770,5 +771,156 @@ describe('wasm Identity replacement', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     v.dispose();
+  });
+});
+
+describe('wasm element-wise kernel replacements', () => {
+  it('(Add, Sub, Multiply, RealDiv) lay broadcasts out as one [outer, inner] loop where they can', () => {
+    const full = { dependsOnOuter: true, dependsOnInner: true };
+    const row = { dependsOnOuter: false, dependsOnInner: true };
+    const column = { dependsOnOuter: true, dependsOnInner: false };
+    const scalar = { dependsOnOuter: false, dependsOnInner: false };
+    expect(binaryPlan([3, 4], [3, 4])).toEqual({ outer: 1, inner: 12, a: row, b: row });
+    expect(binaryPlan([1, 128], [1024, 128])).toEqual({ outer: 1024, inner: 128, a: row, b: full });
+    expect(binaryPlan([1, 1, 1024, 64], [64])).toEqual({ outer: 1024, inner: 64, a: full, b: row });
+    expect(binaryPlan([1024, 1], [1024, 28])).toEqual({ outer: 1024, inner: 28, a: column, b: full });
+    expect(binaryPlan([], [2, 3])).toEqual({ outer: 1, inner: 6, a: scalar, b: row });
+    expect(binaryPlan([2, 1, 3], [2, 5, 1])).toBeNull();
+    expect(binaryPlan([4, 1, 3], [1, 5, 1])).toBeNull();
+    // A column of a [2, 3, 4] output: varies along the first two dimensions only.
+    expect(binaryPlan([2, 3, 1], [2, 3, 4])).toEqual({ outer: 6, inner: 4, a: column, b: full });
+  });
+
+  it('(Add, Sub, Multiply, RealDiv) equal the cpu kernels bit for bit on any broadcast, run natively where laid out, and free what they make', async () => {
+    registerWasmKernels();
+    const names = { add: tf.Add, sub: tf.Sub, mul: tf.Multiply, div: tf.RealDiv } as const;
+    const originals = new Map(Object.values(names).map((name) => [name, originalKernel(name)]));
+    let originalCalls = 0;
+    for (const [name, kernel] of originals) {
+      keepOriginalKernel(name, (args) => {
+        originalCalls++;
+        return kernel(args);
+      });
+    }
+    onTestFinished(() => {
+      for (const [name, kernel] of originals) keepOriginalKernel(name, kernel);
+    });
+    // Shapes that broadcast: each dimension of each operand is the output's or 1, ranks may differ.
+    const arbitraryCase = fc
+      .array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 4 })
+      .chain((out) =>
+        fc.record({
+          out: fc.constant(out),
+          a: fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+          b: fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+          dropA: fc.integer({ min: 0, max: out.length }),
+          dropB: fc.integer({ min: 0, max: out.length }),
+          op: fc.constantFrom('add', 'sub', 'mul', 'div') as fc.Arbitrary<keyof typeof names>,
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(arbitraryCase, async ({ out, a, b, dropA, dropB, op }) => {
+        const shapeA = out.map((size, d) => (a[d] ? 1 : size)).slice(dropA);
+        const shapeB = out.map((size, d) => (b[d] ? 1 : size)).slice(dropB);
+        const f = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div }[op];
+        // Zeros among the values: division by zero and signed zeros take the same path.
+        const values = (shape: number[], seed: number) =>
+          tf.tidy(() =>
+            tf.mul(seeded(shape, seed), tf.cast(tf.greater(seeded(shape, seed + 1), -0.8), 'float32')),
+          );
+        const run = () => tf.tidy(() => f(values(shapeA, 1), values(shapeB, 3)));
+        const cpu = await on('cpu', run);
+        await tf.setBackend('wasm');
+        const before = dataIds();
+        const calls = originalCalls;
+        const wasm = await on('wasm', run);
+        expect(dataIds()).toBe(before);
+        expect(wasm.shape).toEqual(cpu.shape);
+        expect(wasm.values.map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(
+          cpu.values.map((v) => (Number.isNaN(v) ? 'NaN' : v)),
+        );
+        // The op itself (values() runs one Multiply, with a cast mask, on each operand as well).
+        const laidOut = binaryPlan(shapeA, shapeB) !== null;
+        if (laidOut && wasm.values.length > 0) expect(originalCalls).toBe(calls);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('(Neg, Abs, Floor, Ceil, Relu, Square, Sqrt) equal the cpu kernels bit for bit, NaN and signed zeros included, natively', async () => {
+    registerWasmKernels();
+    const ops = {
+      [tf.Neg]: tf.neg,
+      [tf.Abs]: tf.abs,
+      [tf.Floor]: tf.floor,
+      [tf.Ceil]: tf.ceil,
+      [tf.Relu]: tf.relu,
+      [tf.Square]: tf.square,
+      [tf.Sqrt]: tf.sqrt,
+    } as Record<string, (x: tf.Tensor) => tf.Tensor>;
+    let originalCalls = 0;
+    const originals = new Map(Object.keys(ops).map((name) => [name, originalKernel(name)]));
+    for (const [name, kernel] of originals) {
+      keepOriginalKernel(name, (args) => {
+        originalCalls++;
+        return kernel(args);
+      });
+    }
+    onTestFinished(() => {
+      for (const [name, kernel] of originals) keepOriginalKernel(name, kernel);
+    });
+    const special = [
+      Number.NaN,
+      -0,
+      0,
+      -2.5,
+      2.5,
+      -1e-40,
+      1e30,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.float({ noDefaultInfinity: false }), fc.constantFrom(...special)), {
+          minLength: 1,
+          maxLength: 23,
+        }),
+        fc.constantFrom(...Object.keys(ops)),
+        async (values, name) => {
+          const run = () => tf.tidy(() => ops[name]!(tf.tensor1d(values)));
+          const cpu = await on('cpu', run);
+          await tf.setBackend('wasm');
+          const before = dataIds();
+          const calls = originalCalls;
+          const wasm = await on('wasm', run);
+          expect(dataIds()).toBe(before);
+          expect(originalCalls).toBe(calls);
+          const bits = (xs: number[]) => Array.from(new Uint32Array(new Float32Array(xs).buffer));
+          // NaN payloads aside (any NaN is a NaN), the same bits: signs of zeros included.
+          const canonical = (xs: number[]) => bits(xs.map((v) => (Number.isNaN(v) ? Number.NaN : v)));
+          expect(canonical(wasm.values)).toEqual(canonical(cpu.values));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leave int32 and large outputs to tfjs’ own kernels', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const original = originalKernel(tf.Add);
+    let calls = 0;
+    keepOriginalKernel(tf.Add, (args) => {
+      calls++;
+      return original(args);
+    });
+    onTestFinished(() => keepOriginalKernel(tf.Add, original));
+    const ints = tf.tensor1d([1, 2, 3], 'int32');
+    const big = tf.zeros([1 << 19]);
+    const sums = [tf.add(ints, ints), tf.add(big, 1)];
+    expect(calls).toBe(2);
+    expect(Array.from(sums[0]!.dataSync())).toEqual([2, 4, 6]);
+    tf.dispose([ints, big, ...sums]);
   });
 });

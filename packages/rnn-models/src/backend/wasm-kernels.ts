@@ -2,7 +2,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CELL_KERNELS } from './wasm-cells.js';
 import { gatherV2, identity, reverse, slice, splitV, tile, unpack } from './wasm-copy-kernels.js';
 import { keepOriginalKernel } from './wasm-kernel-support.js';
-import { batchMatMul, fusedMatMul, mean, sum, transpose, unsortedSegmentSum } from './wasm-math-kernels.js';
+import {
+  abs,
+  add,
+  batchMatMul,
+  ceil,
+  floor,
+  fusedMatMul,
+  mean,
+  multiply,
+  neg,
+  realDiv,
+  relu,
+  sqrt,
+  square,
+  sub,
+  sum,
+  transpose,
+  unsortedSegmentSum,
+} from './wasm-math-kernels.js';
 
 /** Kernels rnnkit adds to the wasm backend: ones it lacks, and rnnkit's fused LSTM steps. @internal */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSum, ...CELL_KERNELS];
@@ -21,6 +39,17 @@ export const WASM_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   sum,
   mean,
   identity,
+  add,
+  sub,
+  multiply,
+  realDiv,
+  neg,
+  abs,
+  floor,
+  ceil,
+  relu,
+  square,
+  sqrt,
 ];
 
 /**

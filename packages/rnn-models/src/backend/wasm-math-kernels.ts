@@ -2,7 +2,7 @@
 // or puts in place of its own (products with a transposed operand, matrix transposes, sums and
 // means over leading axes), native where rnnkit's module runs (native/recurrent-cells.c).
 import * as tf from '@tensorflow/tfjs-core';
-import { heapAddress, nativeHelpers } from './wasm-cells.js';
+import { type BinaryOp, heapAddress, nativeHelpers, type UnaryOp } from './wasm-cells.js';
 import { nativeProduct } from './wasm-gemm.js';
 import { originalKernel, type WasmBackendLike } from './wasm-kernel-support.js';
 
@@ -433,3 +433,128 @@ export const mean = leadingAxesReduction(tf.Mean);
 export function fastLeadingSumsActive(): boolean {
   return tf.getBackend() === 'wasm' && tf.getKernel(tf.Sum, 'wasm')?.kernelFunc === sum.kernelFunc;
 }
+
+/**
+ * Below this many output values, the element-wise kernels below run on the calling thread
+ * (native `binary_op`, `unary_op`); above, tfjs' own XNNPACK kernels share the work with its
+ * thread pool.
+ */
+const MAX_SINGLE_THREAD_VALUES = 1 << 18;
+
+/** How an operand is read in a {@link BinaryPlan}: a whole `[outer, inner]`, a row, a column or one value. */
+interface OperandLayout {
+  readonly dependsOnOuter: boolean;
+  readonly dependsOnInner: boolean;
+}
+
+/** A broadcast of two operands as one `[outer, inner]` loop. @internal */
+export interface BinaryPlan {
+  readonly outer: number;
+  readonly inner: number;
+  readonly a: OperandLayout;
+  readonly b: OperandLayout;
+}
+
+/**
+ * Lays out the broadcast of shapes `a` and `b` as `[outer, inner]`: the output's dimensions split
+ * at one point, each operand either varying with or constant along all of the (non-unit)
+ * dimensions on each side — a whole tensor, a row repeated, a column repeated or one value.
+ * `null` for other broadcasts (say `[4, 1, 3]` with `[1, 5, 1]`). The split leaves `inner` as
+ * long as possible. @internal
+ */
+export function binaryPlan(a: readonly number[], b: readonly number[]): BinaryPlan | null {
+  const out = tf.backend_util.assertAndGetBroadcastShape(a as number[], b as number[]);
+  const rank = out.length;
+  const padded = (shape: readonly number[]) => [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  // Per output dimension of size > 1: whether the operand varies along it.
+  const dims = out.map((size, d) => d).filter((d) => out[d]! > 1);
+  const varies = (shape: number[]) => dims.map((d) => shape[d] === out[d]);
+  const va = varies(padded(a));
+  const vb = varies(padded(b));
+  const uniform = (flags: boolean[]) => flags.every((f) => f === flags[0]);
+  for (let split = 0; split <= dims.length; split++) {
+    const sides = [va, vb].map((flags) => [flags.slice(0, split), flags.slice(split)]);
+    if (!sides.every(([before, after]) => uniform(before!) && uniform(after!))) continue;
+    const layout = ([before, after]: boolean[][]): OperandLayout => ({
+      dependsOnOuter: before![0] ?? false,
+      dependsOnInner: after![0] ?? false,
+    });
+    const sizeOf = (ds: number[]) => ds.reduce((product, d) => product * out[d]!, 1);
+    return {
+      outer: sizeOf(dims.slice(0, split)),
+      inner: sizeOf(dims.slice(split)),
+      a: layout(sides[0]!),
+      b: layout(sides[1]!),
+    };
+  }
+  return null;
+}
+
+/**
+ * Add, Sub, Multiply and RealDiv of float32 tensors below {@link MAX_SINGLE_THREAD_VALUES} on the
+ * calling thread (see native `binary_op` for why); the same IEEE operations as tfjs' kernel, so the
+ * same bits. Other dtypes, larger outputs and broadcasts {@link binaryPlan} cannot lay out run
+ * tfjs' own kernel.
+ */
+function binaryKernel(kernelName: string, op: BinaryOp): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const native = nativeHelpers(args.backend);
+      if (a.dtype === 'float32' && b.dtype === 'float32' && native !== null) {
+        const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        const size = tf.util.sizeFromShape(shape);
+        const plan = size > 0 && size <= MAX_SINGLE_THREAD_VALUES ? binaryPlan(a.shape, b.shape) : null;
+        if (plan !== null) {
+          const out = (args.backend as unknown as WasmBackendLike).makeOutput(shape, 'float32');
+          const operand = (tensor: tf.TensorInfo, layout: OperandLayout) => ({
+            tensor,
+            outer: layout.dependsOnOuter ? (layout.dependsOnInner ? plan.inner : 1) : 0,
+            vector: layout.dependsOnInner,
+          });
+          native.binary(op, operand(a, plan.a), operand(b, plan.b), out, plan.outer, plan.inner);
+          return out;
+        }
+      }
+      return originalKernel(kernelName)(args) as tf.TensorInfo;
+    },
+  };
+}
+
+export const add = binaryKernel(tf.Add, 'add');
+export const sub = binaryKernel(tf.Sub, 'sub');
+export const multiply = binaryKernel(tf.Multiply, 'mul');
+export const realDiv = binaryKernel(tf.RealDiv, 'div');
+
+/**
+ * Neg, Abs, Floor, Ceil, Relu, Square and Sqrt of float32 tensors below
+ * {@link MAX_SINGLE_THREAD_VALUES} on the calling thread, as {@link binaryKernel} does: exact IEEE
+ * operations, so the same bits as tfjs' kernels (Relu as the cpu kernel's max(0, x): NaN stays NaN).
+ */
+function unaryKernel(kernelName: string, op: UnaryOp): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const native = nativeHelpers(args.backend);
+      const size = tf.util.sizeFromShape(x.shape);
+      if (x.dtype === 'float32' && native !== null && size > 0 && size <= MAX_SINGLE_THREAD_VALUES) {
+        const out = (args.backend as unknown as WasmBackendLike).makeOutput(x.shape, 'float32');
+        native.unary(op, x, out);
+        return out;
+      }
+      return originalKernel(kernelName)(args) as tf.TensorInfo;
+    },
+  };
+}
+
+export const neg = unaryKernel(tf.Neg, 'neg');
+export const abs = unaryKernel(tf.Abs, 'abs');
+export const floor = unaryKernel(tf.Floor, 'floor');
+export const ceil = unaryKernel(tf.Ceil, 'ceil');
+export const relu = unaryKernel(tf.Relu, 'relu');
+export const square = unaryKernel(tf.Square, 'square');
+export const sqrt = unaryKernel(tf.Sqrt, 'sqrt');

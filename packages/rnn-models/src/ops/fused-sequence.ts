@@ -68,8 +68,8 @@ export function projectInputsStacked(
 ): { xs: tf.Tensor2D; projected: tf.Tensor3D } {
   const [batch, time, inputDim] = x.shape;
   const xs = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]) as tf.Tensor2D;
-  let projected = tf.matMul(xs, kernel);
-  if (bias !== undefined) projected = tf.add(projected, bias);
+  // The bias in the product (its accumulators start from it): no second pass over the [time·batch, width] result.
+  const projected = tf.fused.matMul({ a: xs, b: kernel, bias });
   return { xs, projected: tf.reshape(projected, [time, batch, width]) as tf.Tensor3D };
 }
 

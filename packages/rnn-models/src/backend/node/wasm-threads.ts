@@ -8,9 +8,19 @@ const REPORT_THREAD_ID =
 /** One slot per emscripten pthread worker started by {@link enableNodeWasmThreads}. */
 const poolThreadIdSlots: Int32Array[] = [];
 
+/** One slot per helper thread started by {@link startHelperThread}. */
+const helperThreadIdSlots: Int32Array[] = [];
+
+const reported = (slots: Int32Array[]) => slots.map((slot) => Atomics.load(slot, 0)).filter((id) => id > 0);
+
 /** Linux thread ids of the wasm backend's pthread workers that reported one (none outside Linux). @internal */
 export function wasmPoolThreadIds(): number[] {
-  return poolThreadIdSlots.map((slot) => Atomics.load(slot, 0)).filter((id) => id > 0);
+  return reported(poolThreadIdSlots);
+}
+
+/** Linux thread ids of rnnkit's product helper threads that reported one (none outside Linux). @internal */
+export function helperThreadIds(): number[] {
+  return reported(helperThreadIdSlots);
 }
 
 /**
@@ -106,12 +116,20 @@ export async function enableNodeWasmThreads(threads: number): Promise<() => void
 export async function startHelperThread(source: string, data: Record<string, unknown>): Promise<boolean> {
   const { Worker } = await import('node:worker_threads');
   const script =
+    REPORT_THREAD_ID +
     "const { parentPort, workerData: data } = require('node:worker_threads');\n" +
     "const ready = () => parentPort.postMessage('ready');\n" +
     source;
+  // Reports its thread id to be pinned with the pool's workers (pinThreads): unpinned, Linux may
+  // run it on the caller's CPU, which then waits for its share of the work.
+  const slot = new Int32Array(new SharedArrayBuffer(4));
   let worker: InstanceType<typeof Worker>;
   try {
-    worker = new Worker(script, { eval: true, execArgv: [], workerData: data });
+    worker = new Worker(script, {
+      eval: true,
+      execArgv: [],
+      workerData: { ...data, rnnkitThreadId: slot.buffer },
+    });
   } catch {
     return false;
   }
@@ -120,7 +138,11 @@ export async function startHelperThread(source: string, data: Record<string, unk
     worker.once('error', () => resolve(false));
     worker.once('exit', () => resolve(false));
   });
-  if (!ready) await worker.terminate();
-  else worker.unref();
+  if (!ready) {
+    await worker.terminate();
+  } else {
+    worker.unref();
+    helperThreadIdSlots.push(slot);
+  }
   return ready;
 }
