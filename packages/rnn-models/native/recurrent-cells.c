@@ -762,20 +762,21 @@ static void run_rows(const GemmJob* job, int row0, int count) {
 // Whole sequences: batch rows are independent through every step, forward and backward, so a
 // thread runs its block of rows from the first step to the last (or back) with no barrier. Each
 // step is one product of the rows with a matrix packed once per sequence and one step kernel.
-// A thread's scratch holds the product's GemmJob (the module has no stack; 64 floats), the
-// packed matrix (panels of k·16 values and 16 zero biases), then the caller's row buffers.
+// A thread's scratch holds, per packed matrix, the product's GemmJob (the module has no stack;
+// 64 floats) and the matrix (panels of k·16 values and 16 biases), then the caller's row buffers.
 #define JOB_FLOATS 64
 
-// Packs B [k, n] (element (kk, j) at b[kk·bInner + j·bCol]) whole into this thread's scratch.
-static GemmJob* pack_whole(const GemmJob* job, int thread, const float* b, int bInner, int bCol, int k, int n) {
-  GemmJob* product = (GemmJob*)(job->scratch + (unsigned)thread * job->scratchFloats);
-  float* packed = (float*)product + JOB_FLOATS;
+// Packs B [k, n] (element (kk, j) at b[kk·bInner + j·bCol]) and its bias ([n] or 0: zeros) whole
+// at `at` (a thread's scratch, or where the last packed matrix ends).
+static GemmJob* pack_whole(float* at, const float* b, int bInner, int bCol, int k, int n, const float* bias) {
+  GemmJob* product = (GemmJob*)at;
+  float* packed = at + JOB_FLOATS;
   product->b = b;
   product->bInner = bInner;
   product->bCol = bCol;
   product->k = k;
   product->n = n;
-  product->bias = 0;
+  product->bias = bias;
   product->relu = 0;
   product->aInner = 1;
   product->scratch = packed;
@@ -783,12 +784,12 @@ static GemmJob* pack_whole(const GemmJob* job, int thread, const float* b, int b
   return product;
 }
 
-// Where the caller's row buffers start, after the packed matrix.
+// Where the packed matrix ends: the caller's row buffers, or the next packed matrix.
 static float* whole_area(const GemmJob* product) {
   return product->scratch + (unsigned)((product->n + 15) / 16) * (product->k * 16 + 16);
 }
 
-// c [count, n] = a [count, k] (rows aRow floats apart) · the matrix pack_whole packed.
+// c [count, n] = bias + a [count, k] (rows aRow floats apart) · the matrix pack_whole packed.
 static void whole_product(GemmJob* product, const float* a, int aRow, float* c, int count) {
   product->a = a;
   product->aRow = aRow;
@@ -799,16 +800,27 @@ static void whole_product(GemmJob* product, const float* a, int aRow, float* c, 
     gemm_rows(product, product->scratch + (unsigned)p * (k * 16 + 16), p * 16, 0, k, 0, count);
 }
 
-// Forward, rows [row0, row0 + count). The row buffer holds the rows' h·U.
-//   args: 0 xz [T, B, G·u] (projection + bias), 1 U [u, G·u], 2 h0 [B, u], 3 c0 [B, u] (LSTM),
-//   4 mask [T, B] (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a; 0: not kept),
-//   6 actC [T, B, u] (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c), B, u],
-//   8 cells [T + 1, B, u] (LSTM), 9 bh [u] (GRU's recurrent candidate bias). strides[0] = T.
+// Forward, rows [row0, row0 + count). Row buffers: the rows' h·U, and their input projection
+// when the sequence computes it step by step (args 0 absent).
+//   args: 0 xz [T, B, G·u] (projection + bias; 0: project x here), 1 U [u, G·u], 2 h0 [B, u],
+//   3 c0 [B, u] (LSTM), 4 mask [T, B] (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a;
+//   0: not kept), 6 actC [T, B, u] (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c),
+//   B, u], 8 cells [T + 1, B, u] (LSTM), 9 bh [u] (GRU's recurrent candidate bias), 10 x [B, T,
+//   inputDim] (batch-major), 11 W [inputDim, G·u], 12 the projection's bias [G·u] (0: none).
+//   strides[0] = T, strides[1] = inputDim.
 static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
-  const int u = job->units, B = job->rows, T = job->strides[0];
+  const int u = job->units, B = job->rows, T = job->strides[0], inputDim = job->strides[1];
   const int G = job->kind == JOB_LSTM_SEQUENCE ? 4 : 3, width = G * u;
-  GemmJob* product = pack_whole(job, thread, job->args[1], width, 1, u, width);
+  GemmJob* product = pack_whole(job->scratch + (unsigned)thread * job->scratchFloats, job->args[1], width, 1, u,
+                                width, 0);
+  GemmJob* projection = 0;
   float* hz = whole_area(product);
+  float* xzRows = 0;
+  if (!job->args[0]) {
+    projection = pack_whole(hz, job->args[11], width, 1, inputDim, width, job->args[12]);
+    hz = whole_area(projection);
+    xzRows = hz + (unsigned)job->rowsPerItem * width;
+  }
   const float* xz = job->args[0];
   const float* mask = job->args[4];
   float* saved = (float*)job->args[5];
@@ -819,7 +831,14 @@ static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   for (int t = 0; t < T; t++) {
     const float* h = t == 0 ? job->args[2] + rowU : states + (unsigned)(t - 1) * step + rowU;
     whole_product(product, h, u, hz, count);
-    const float* x = xz + ((unsigned)t * B + row0) * width;
+    const float* x;
+    if (projection) {
+      // Step t of batch rows row0… of x [B, T, inputDim]: rows T·inputDim floats apart.
+      whole_product(projection, job->args[10] + ((unsigned)row0 * T + t) * inputDim, T * inputDim, xzRows, count);
+      x = xzRows;
+    } else {
+      x = xz + ((unsigned)t * B + row0) * width;
+    }
     const float* m = mask ? mask + (unsigned)t * B + row0 : 0;
     float* hOut = states + (unsigned)t * step + rowU;
     if (G == 4) {
@@ -847,7 +866,7 @@ static void run_sequence_backward(const GemmJob* job, int thread, int row0, int 
   const int u = job->units, B = job->rows, T = job->strides[0];
   const int lstm = job->kind == JOB_LSTM_SEQUENCE_BACKWARD, width = (lstm ? 4 : 3) * u;
   // Uᵀ: element (kk, j) is U[j, kk].
-  GemmJob* product = pack_whole(job, thread, job->args[1], 1, width, width, u);
+  GemmJob* product = pack_whole(job->scratch + (unsigned)thread * job->scratchFloats, job->args[1], 1, width, width, u, 0);
   float* back = whole_area(product);
   float* pass = back + (unsigned)job->rowsPerItem * u;
   float* carry = pass + (unsigned)job->rowsPerItem * u;

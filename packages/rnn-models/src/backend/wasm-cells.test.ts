@@ -242,6 +242,29 @@ describe('fused LSTM step kernels (wasm)', () => {
     }
   });
 
+  it('read int32 inputs, states and weights as tfjs’ ops do (as float32 values), LSTM and GRU', () => {
+    const ints = (shape: number[], seed: number) =>
+      tf.tidy(() => tf.cast(tf.randomUniform(shape, -2, 3, 'float32', seed), 'int32'));
+    const x = ints([BATCH, TIME, INPUT], 1) as tf.Tensor3D;
+    const h0 = ints([BATCH, UNITS], 2) as tf.Tensor2D;
+    const lstmWeights = { kernel: ints([INPUT, 4 * UNITS], 3), recurrentKernel: ints([UNITS, 4 * UNITS], 4) };
+    const gruWeights = { kernel: ints([INPUT, 3 * UNITS], 5), recurrentKernel: ints([UNITS, 3 * UNITS], 6) };
+    const float = <T extends tf.Tensor>(t: T) => tf.cast(t, 'float32') as T;
+    const floats = <W extends Record<string, tf.Tensor>>(w: W) =>
+      Object.fromEntries(Object.entries(w).map(([k, t]) => [k, float(t)])) as W;
+    const values = (t: tf.Tensor) => Array.from(t.dataSync());
+    tf.tidy(() => {
+      const lstmInt = lstmSequence(x, h0, h0, lstmWeights as never);
+      const lstmFloat = lstmSequence(float(x), float(h0), float(h0), floats(lstmWeights) as never);
+      expect(values(lstmInt.outputs)).toEqual(values(lstmFloat.outputs));
+      const gruInt = gruSequence(x, h0, gruWeights as never);
+      const gruFloat = gruSequence(float(x), float(h0), floats(gruWeights) as never);
+      expect(values(gruInt.outputs)).toEqual(values(gruFloat.outputs));
+      expect(values(gruFloat.outputs).some((v) => v !== 0)).toBe(true);
+    });
+    tf.dispose([x, h0, ...Object.values(lstmWeights), ...Object.values(gruWeights)]);
+  });
+
   it('give a masked Bidirectional LSTM layer the cpu backend’s outputs and gradients, and leak nothing', async () => {
     const { cpu, wasm } = await bidirectionalOnBothBackends(
       () => lstm({ units: UNITS, returnSequences: true, seed: 4 }) as unknown as tfl.RNN,

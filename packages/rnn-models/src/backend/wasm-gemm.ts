@@ -57,13 +57,18 @@ type Cell = keyof typeof SEQUENCE_KINDS;
 const JOB_FLOATS = 64;
 
 /**
- * A whole forward sequence for the native `run_sequence`: time-major tensors on the wasm backend
- * (absent ones are not used by that cell or not kept); native/recurrent-cells.c says what each
- * holds. Time and batch come from `xz` `[time, batch, gates·units]`, units from `recurrentKernel`.
+ * A whole forward sequence for the native `run_sequence`: tensors on the wasm backend (absent
+ * ones are not used by that cell or not kept); native/recurrent-cells.c says what each holds.
+ * The input projection comes either whole, as `xz` `[time, batch, gates·units]`, or as `x`
+ * `[batch, time, inputDim]`, `kernel` and `bias`, projected step by step in the sequence. Units
+ * come from `recurrentKernel`.
  */
 export interface SequenceArgs {
   readonly cell: Cell;
-  readonly xz: tf.TensorInfo;
+  readonly xz?: tf.TensorInfo | undefined;
+  readonly x?: tf.TensorInfo | undefined;
+  readonly kernel?: tf.TensorInfo | undefined;
+  readonly bias?: tf.TensorInfo | undefined;
   readonly recurrentKernel: tf.TensorInfo;
   readonly h0: tf.TensorInfo;
   readonly c0?: tf.TensorInfo | undefined;
@@ -236,23 +241,25 @@ class GemmRunner {
    * every step, with no barrier between steps.
    */
   runSequence(args: SequenceArgs): void {
-    const { xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
-    const [time, batch] = xz.shape as [number, number];
+    const { xz, x, kernel, bias, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
     const units = recurrentKernel.shape[0]!;
     const width = (args.cell === 'lstm' ? 4 : 3) * units;
-    // The row buffer: the rows' h·U.
-    this.runWhole(SEQUENCE_KINDS[args.cell], time, batch, units, width, width, units, width, [
-      xz,
-      recurrentKernel,
-      h0,
-      c0,
-      mask,
-      saved,
-      actC,
-      states,
-      cells,
-      bh,
-    ]);
+    const packed = (k: number, n: number) => JOB_FLOATS + Math.ceil(n / 16) * (16 * k + 16);
+    // time, batch and the projection's inner size; x is batch-major.
+    const [time, batch, inputDim] =
+      xz !== undefined ? [xz.shape[0]!, xz.shape[1]!, 0] : [x!.shape[1]!, x!.shape[0]!, x!.shape[2]!];
+    // Row buffers: the rows' h·U, and their input projection when it is computed here.
+    this.runWhole(
+      SEQUENCE_KINDS[args.cell],
+      time,
+      batch,
+      units,
+      width,
+      (rows) =>
+        packed(units, width) + (xz === undefined ? packed(inputDim, width) + 2 * rows * width : rows * width),
+      [xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh, x, kernel, bias],
+      inputDim,
+    );
   }
 
   /** A whole backward sequence ({@link SequenceBackwardArgs}), shared between threads as the forward one. */
@@ -266,7 +273,9 @@ class GemmRunner {
         ? [args.actC, args.cells, args.dz, args.dh0, args.dc0]
         : [args.h0, args.states, args.dProj, args.dInner, args.dh0];
     // Uᵀ packed; row buffers: back, pass and carry, `units` wide.
-    this.runWhole(SEQUENCE_BACKWARD_KINDS[args.cell], time, batch, units, width, 3 * units, width, units, [
+    const floats = (rows: number) =>
+      JOB_FLOATS + Math.ceil(units / 16) * (16 * width + 16) + 3 * rows * units;
+    this.runWhole(SEQUENCE_BACKWARD_KINDS[args.cell], time, batch, units, width, floats, [
       dOut,
       recurrentKernel,
       recurrentMask,
@@ -277,8 +286,9 @@ class GemmRunner {
   }
 
   /**
-   * Runs a whole-sequence job `kind` over blocks of batch rows: each thread packs a `[k, n]`
-   * matrix and keeps `rowFloats` floats per row of its block (native `pack_whole`, `whole_area`).
+   * Runs a whole-sequence job `kind` over blocks of batch rows: each thread needs `floats(rows)`
+   * floats of scratch for a block of `rows` (native `pack_whole`, `whole_area`); `inner` goes to
+   * the job's second stride (the forward projection's inner size).
    */
   private runWhole(
     kind: number,
@@ -286,10 +296,9 @@ class GemmRunner {
     batch: number,
     units: number,
     width: number,
-    rowFloats: number,
-    k: number,
-    n: number,
+    floats: (rows: number) => number,
     tensors: readonly (tf.TensorInfo | undefined)[],
+    inner = 0,
   ): void {
     if (batch === 0 || time === 0) return;
     const threads = this.helpers + 1;
@@ -300,7 +309,7 @@ class GemmRunner {
       batch >= 2 * threads &&
       time * batch * units * width >= MIN_SHARED_MULTIPLY_ADDS;
     const rowsPerItem = shared ? Math.ceil(batch / threads) : batch;
-    this.ensureScratch(threads, JOB_FLOATS + Math.ceil(n / 16) * (16 * k + 16) + rowsPerItem * rowFloats);
+    this.ensureScratch(threads, floats(rowsPerItem));
     const values = tensors.map((tensor) => heapAddress(tf.backend(), tensor));
     const helpedBefore = this.helpedItems;
     this.execute(Math.ceil(batch / rowsPerItem), shared, (v, j) => {
@@ -312,6 +321,7 @@ class GemmRunner {
       v[j + SLOT.scratchFloats] = this.scratchFloats;
       for (let i = 0; i < 13; i++) v[j + SLOT.args + i] = values[i] ?? 0;
       v[j + SLOT.strides] = time;
+      v[j + SLOT.strides + 1] = inner;
     });
     this.helpedRowItems += this.helpedItems - helpedBefore;
   }

@@ -66,11 +66,30 @@ export function projectInputsStacked(
   bias: tf.Tensor1D | undefined,
   width: number,
 ): { xs: tf.Tensor2D; projected: tf.Tensor3D } {
-  const [batch, time, inputDim] = x.shape;
-  const xs = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, inputDim]) as tf.Tensor2D;
+  const xs = timeMajorRows(x);
+  const [batch, time] = x.shape;
   // The bias in the product (its accumulators start from it): no second pass over the [time·batch, width] result.
   const projected = tf.fused.matMul({ a: xs, b: kernel, bias });
   return { xs, projected: tf.reshape(projected, [time, batch, width]) as tf.Tensor3D };
+}
+
+/**
+ * `inputs` with every tensor that is not float32 cast to it: the native kernels read the heap as
+ * float32 (tfjs' own ops cast int32 operands themselves). Call inside a tidy. @internal
+ */
+export function floatInputs<I extends Record<string, tf.Tensor | undefined>>(inputs: I): I {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, t]) => [
+      name,
+      t === undefined || t.dtype === 'float32' ? t : tf.cast(t, 'float32'),
+    ]),
+  ) as I;
+}
+
+/** `[batch, time, n]` → time-major rows `[time·batch, n]`: row `t·batch + b` is example b at step t. @internal */
+export function timeMajorRows(x: tf.Tensor3D): tf.Tensor2D {
+  const [batch, time, n] = x.shape;
+  return tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, n]) as tf.Tensor2D;
 }
 
 /** What every backward pass needs of the input projection and the forward value `packed`. @internal */

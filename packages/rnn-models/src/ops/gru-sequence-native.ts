@@ -11,6 +11,7 @@ import {
   projectionGradients,
   projectionSaved,
   timeMajorMask,
+  timeMajorRows,
 } from './fused-sequence.js';
 
 /** The tensors of one native GRU call, under the names their gradients take. @internal */
@@ -40,9 +41,11 @@ interface GruNativeSaved extends Record<string, tf.Tensor | undefined> {
 }
 
 /**
- * The forward pass: one input projection for all steps, then per step a recurrent product and
- * one kernel that writes the state (and, when training, the saved activations) straight into
- * stacks allocated here. Returns every hidden state, time-major `[time, batch, units]`. @internal
+ * The forward pass: as one native call that projects each step's input too (without recurrent
+ * dropout, where rnnkit's product runs), else one input projection for all steps, then per step
+ * a recurrent product and one kernel; the kernels write the state (and, when training, the saved
+ * activations) straight into stacks allocated here. Returns every hidden state, time-major
+ * `[time, batch, units]`. @internal
  */
 export function gruForwardNative(
   t: GruInputs,
@@ -64,17 +67,20 @@ export function gruForwardNative(
     foldedBias = tf.add(inputBias, tf.concat([recurrentZR, tf.zeros([units])])) as tf.Tensor1D;
     bh = recurrentH;
   }
-  const { xs, projected } = projectInputsStacked(t.x, t.kernel, foldedBias, 3 * units);
   const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
   const { recurrentMask } = t;
+  let xs: tf.Tensor2D | undefined;
   // Filled in place by the step kernels; every element is written before any is read.
   const states = emptyStack([time, batch, units]) as tf.Tensor3D;
   const gates = keep ? (emptyStack([time, batch, 4 * units]) as tf.Tensor3D) : undefined;
   const whole = recurrentMask === undefined ? wholeSequences() : null;
   if (whole !== null) {
+    // The input projection step by step in the sequence: no [time, batch, 3·units] stack.
     whole.runSequence({
       cell: 'gru',
-      xz: projected,
+      x: t.x,
+      kernel: t.kernel,
+      bias: foldedBias,
       recurrentKernel: t.recurrentKernel,
       h0: t.h0,
       mask,
@@ -82,7 +88,11 @@ export function gruForwardNative(
       states,
       bh,
     });
+    if (keep) xs = timeMajorRows(t.x);
   } else {
+    const stacked = projectInputsStacked(t.x, t.kernel, foldedBias, 3 * units);
+    const { projected } = stacked;
+    xs = stacked.xs;
     let h: tf.Tensor2D = t.h0;
     for (let step = 0; step < time; step++) {
       const previous = h;
@@ -98,7 +108,7 @@ export function gruForwardNative(
   if (!keep) return { value: states, saved: undefined };
   return {
     value: states,
-    saved: { ...projectionSaved(t, xs, states), gates: gates!, mask, recurrentMask },
+    saved: { ...projectionSaved(t, xs!, states), gates: gates!, mask, recurrentMask },
   };
 }
 

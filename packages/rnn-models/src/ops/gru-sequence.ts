@@ -7,6 +7,7 @@ import {
   checkRecurrentShapes,
   checkShape,
   columnSums,
+  floatInputs,
   resolveActivation,
   runFused,
 } from './fused-sequence.js';
@@ -148,7 +149,7 @@ export function gruSequence(
     };
     return tf.tidy(() => {
       const states = runFused(
-        named,
+        floatInputs(named),
         (tensors, keep) => gruForwardNative(tensors, dims, keep),
         (dy, saved) => gruBackwardNative(dy, saved, dims, bias !== undefined),
       );

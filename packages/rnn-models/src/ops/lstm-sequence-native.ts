@@ -9,6 +9,7 @@ import {
   projectionGradients,
   projectionSaved,
   timeMajorMask,
+  timeMajorRows,
 } from './fused-sequence.js';
 import type { LstmInputs } from './lstm-sequence.js';
 
@@ -30,19 +31,20 @@ interface LstmNativeSaved extends Record<string, tf.Tensor | undefined> {
 }
 
 /**
- * `lstmSequence`'s forward pass for sigmoid gates and tanh with the fused step kernel: a product and one
- * kernel per step. The kernel reads each step's projection and mask from the stacks and writes
- * the states and saved activations straight into stacks allocated here, so nothing is sliced
- * or stacked per step. @internal
+ * `lstmSequence`'s forward pass for sigmoid gates and tanh with the fused step kernel: as one
+ * native call that projects each step's input too (without recurrent dropout, where rnnkit's
+ * product runs), else one projection for all steps, then a product and one kernel per step. The
+ * kernels write the states and saved activations straight into stacks allocated here, so
+ * nothing is sliced or stacked per step. @internal
  */
 export function lstmForwardNative(
   t: LstmInputs,
   { batch, time, units }: Dims,
   keep: boolean,
 ): { value: tf.Tensor; saved: LstmNativeSaved | undefined } {
-  const { xs, projected } = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
   const mask = t.mask === undefined ? undefined : timeMajorMask(t.mask);
   const { recurrentMask } = t;
+  let xs: tf.Tensor2D | undefined;
   // Filled in place by the step kernels; every element is written before any is read.
   const states = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
   const cells = emptyStack([time + 1, batch, units]) as tf.Tensor3D;
@@ -50,9 +52,12 @@ export function lstmForwardNative(
   const actC = keep ? (emptyStack([time, batch, units]) as tf.Tensor3D) : undefined;
   const whole = recurrentMask === undefined ? wholeSequences() : null;
   if (whole !== null) {
+    // The input projection step by step in the sequence: no [time, batch, 4·units] stack.
     whole.runSequence({
       cell: 'lstm',
-      xz: projected,
+      x: t.x,
+      kernel: t.kernel,
+      bias: t.bias,
       recurrentKernel: t.recurrentKernel,
       h0: t.h0,
       c0: t.c0,
@@ -62,7 +67,11 @@ export function lstmForwardNative(
       states,
       cells,
     });
+    if (keep) xs = timeMajorRows(t.x);
   } else {
+    const stacked = projectInputsStacked(t.x, t.kernel, t.bias, 4 * units);
+    const { projected } = stacked;
+    xs = stacked.xs;
     let h: tf.Tensor2D = t.h0;
     for (let step = 0; step < time; step++) {
       const previous = h;
@@ -84,7 +93,7 @@ export function lstmForwardNative(
   }
   return {
     value: states,
-    saved: { ...projectionSaved(t, xs, states), cells, gates: gates!, actC: actC!, mask, recurrentMask },
+    saved: { ...projectionSaved(t, xs!, states), cells, gates: gates!, actC: actC!, mask, recurrentMask },
   };
 }
 

@@ -13,6 +13,7 @@ import {
   checkShape,
   columnSums,
   type Dims,
+  floatInputs,
   projectInputs,
   projectionGradients,
   projectionSaved,
@@ -158,14 +159,16 @@ export function lstmSequence(
       recurrentActivation.name === 'sigmoid' &&
       units % 4 === 0 &&
       cellKernelsAvailable();
+    // The native kernels read float32 from the heap; tfjs' ops cast int32 operands themselves.
+    const floats = floatInputs(inputs);
     const packed = native
       ? runFused(
-          inputs,
+          floats,
           (tensors, keep) => lstmForwardNative(tensors, dims, keep),
           (dy, saved) => lstmBackwardNative(dy, saved, dims, withBias),
         )
       : runFused(
-          inputs,
+          floats,
           (tensors, keep) => lstmForward(tensors, activation, recurrentActivation, dims, keep),
           (dy, saved) => lstmBackward(dy, saved, activation, recurrentActivation, dims, withBias),
         );
