@@ -467,7 +467,7 @@ export function binaryPlan(a: readonly number[], b: readonly number[]): BinaryPl
   const rank = out.length;
   const padded = (shape: readonly number[]) => [...new Array<number>(rank - shape.length).fill(1), ...shape];
   // Per output dimension of size > 1: whether the operand varies along it.
-  const dims = out.map((size, d) => d).filter((d) => out[d]! > 1);
+  const dims = out.flatMap((size, d) => (size > 1 ? [d] : []));
   const varies = (shape: number[]) => dims.map((d) => shape[d] === out[d]);
   const va = varies(padded(a));
   const vb = varies(padded(b));
