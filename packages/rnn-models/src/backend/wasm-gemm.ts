@@ -85,33 +85,29 @@ export interface SequenceArgs {
  * there (what each holds, per cell, is said beside it); every tensor the native side writes is
  * allocated by the caller. Time and batch come from `saved` `[time, batch, 4·units]`.
  */
-export type SequenceBackwardArgs =
+export type SequenceBackwardArgs = {
+  readonly dOut: tf.TensorInfo;
+  readonly recurrentKernel: tf.TensorInfo;
+  readonly recurrentMask: tf.TensorInfo | undefined;
+  readonly mask: tf.TensorInfo | undefined;
+  readonly saved: tf.TensorInfo;
+  readonly dh0: tf.TensorInfo;
+} & (
   | {
       readonly cell: 'lstm';
-      readonly dOut: tf.TensorInfo;
-      readonly recurrentKernel: tf.TensorInfo;
-      readonly recurrentMask: tf.TensorInfo | undefined;
-      readonly mask: tf.TensorInfo | undefined;
-      readonly saved: tf.TensorInfo;
       readonly actC: tf.TensorInfo;
       readonly cells: tf.TensorInfo;
       readonly dz: tf.TensorInfo;
-      readonly dh0: tf.TensorInfo;
       readonly dc0: tf.TensorInfo;
     }
   | {
       readonly cell: 'gru';
-      readonly dOut: tf.TensorInfo;
-      readonly recurrentKernel: tf.TensorInfo;
-      readonly recurrentMask: tf.TensorInfo | undefined;
-      readonly mask: tf.TensorInfo | undefined;
-      readonly saved: tf.TensorInfo;
       readonly h0: tf.TensorInfo;
       readonly states: tf.TensorInfo;
       readonly dProj: tf.TensorInfo;
       readonly dInner: tf.TensorInfo;
-      readonly dh0: tf.TensorInfo;
-    };
+    }
+);
 
 /** A product the native kernel computes: `c[m, n] = a·b (+ bias) (relu)`, element strides as gemm_run reads them. */
 export interface GemmArgs {

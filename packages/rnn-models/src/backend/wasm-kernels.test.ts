@@ -774,6 +774,22 @@ describe('wasm Identity replacement', () => {
   });
 });
 
+/** Counts calls of tfjs' own kernels `names` behind rnnkit's replacements until the test ends. */
+function countOriginalCalls(names: readonly string[]): () => number {
+  let calls = 0;
+  const originals = new Map(names.map((name) => [name, originalKernel(name)]));
+  for (const [name, kernel] of originals) {
+    keepOriginalKernel(name, (args) => {
+      calls++;
+      return kernel(args);
+    });
+  }
+  onTestFinished(() => {
+    for (const [name, kernel] of originals) keepOriginalKernel(name, kernel);
+  });
+  return () => calls;
+}
+
 describe('wasm element-wise kernel replacements', () => {
   it('(Add, Sub, Multiply, RealDiv) lay broadcasts out as one [outer, inner] loop where they can', () => {
     const full = { dependsOnOuter: true, dependsOnInner: true };
@@ -794,17 +810,7 @@ describe('wasm element-wise kernel replacements', () => {
   it('(Add, Sub, Multiply, RealDiv) equal the cpu kernels bit for bit on any broadcast, run natively where laid out, and free what they make', async () => {
     registerWasmKernels();
     const names = { add: tf.Add, sub: tf.Sub, mul: tf.Multiply, div: tf.RealDiv } as const;
-    const originals = new Map(Object.values(names).map((name) => [name, originalKernel(name)]));
-    let originalCalls = 0;
-    for (const [name, kernel] of originals) {
-      keepOriginalKernel(name, (args) => {
-        originalCalls++;
-        return kernel(args);
-      });
-    }
-    onTestFinished(() => {
-      for (const [name, kernel] of originals) keepOriginalKernel(name, kernel);
-    });
+    const originalCalls = countOriginalCalls(Object.values(names));
     // Shapes that broadcast: each dimension of each operand is the output's or 1, ranks may differ.
     const arbitraryCase = fc
       .array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 4 })
@@ -832,7 +838,7 @@ describe('wasm element-wise kernel replacements', () => {
         const cpu = await on('cpu', run);
         await tf.setBackend('wasm');
         const before = dataIds();
-        const calls = originalCalls;
+        const calls = originalCalls();
         const wasm = await on('wasm', run);
         expect(dataIds()).toBe(before);
         expect(wasm.shape).toEqual(cpu.shape);
@@ -841,7 +847,7 @@ describe('wasm element-wise kernel replacements', () => {
         );
         // The op itself (values() runs one Multiply, with a cast mask, on each operand as well).
         const laidOut = binaryPlan(shapeA, shapeB) !== null;
-        if (laidOut && wasm.values.length > 0) expect(originalCalls).toBe(calls);
+        if (laidOut && wasm.values.length > 0) expect(originalCalls()).toBe(calls);
       }),
       { numRuns: 300 },
     );
@@ -858,17 +864,7 @@ describe('wasm element-wise kernel replacements', () => {
       [tf.Square]: tf.square,
       [tf.Sqrt]: tf.sqrt,
     } as Record<string, (x: tf.Tensor) => tf.Tensor>;
-    let originalCalls = 0;
-    const originals = new Map(Object.keys(ops).map((name) => [name, originalKernel(name)]));
-    for (const [name, kernel] of originals) {
-      keepOriginalKernel(name, (args) => {
-        originalCalls++;
-        return kernel(args);
-      });
-    }
-    onTestFinished(() => {
-      for (const [name, kernel] of originals) keepOriginalKernel(name, kernel);
-    });
+    const originalCalls = countOriginalCalls(Object.keys(ops));
     const special = [
       Number.NaN,
       -0,
@@ -892,10 +888,10 @@ describe('wasm element-wise kernel replacements', () => {
           const cpu = await on('cpu', run);
           await tf.setBackend('wasm');
           const before = dataIds();
-          const calls = originalCalls;
+          const calls = originalCalls();
           const wasm = await on('wasm', run);
           expect(dataIds()).toBe(before);
-          expect(originalCalls).toBe(calls);
+          expect(originalCalls()).toBe(calls);
           const bits = (xs: number[]) => Array.from(new Uint32Array(new Float32Array(xs).buffer));
           // NaN payloads aside (any NaN is a NaN), the same bits: signs of zeros included.
           const canonical = (xs: number[]) => bits(xs.map((v) => (Number.isNaN(v) ? Number.NaN : v)));
@@ -909,17 +905,11 @@ describe('wasm element-wise kernel replacements', () => {
   it('leave int32 and large outputs to tfjs’ own kernels', async () => {
     registerWasmKernels();
     await tf.setBackend('wasm');
-    const original = originalKernel(tf.Add);
-    let calls = 0;
-    keepOriginalKernel(tf.Add, (args) => {
-      calls++;
-      return original(args);
-    });
-    onTestFinished(() => keepOriginalKernel(tf.Add, original));
+    const calls = countOriginalCalls([tf.Add]);
     const ints = tf.tensor1d([1, 2, 3], 'int32');
     const big = tf.zeros([1 << 19]);
     const sums = [tf.add(ints, ints), tf.add(big, 1)];
-    expect(calls).toBe(2);
+    expect(calls()).toBe(2);
     expect(Array.from(sums[0]!.dataSync())).toEqual([2, 4, 6]);
     tf.dispose([ints, big, ...sums]);
   });
