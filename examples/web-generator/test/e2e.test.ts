@@ -75,7 +75,15 @@ describe('the web generator in Chromium', () => {
     expect(await badge.getAttribute('data-isolated')).toBe('true');
     expect(Number(await badge.getAttribute('data-threads'))).toBeGreaterThan(1);
     expect(await badge.textContent()).toMatch(/^wasm, \d+ threads · cross-origin isolated/);
-
+    // rnnkit's product helpers: Web Workers named as such (their threads wait in Atomics.wait, so
+    // the debugging protocol's target list is what can see them).
+    const cdp = await page.context().newCDPSession(page);
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+      targetInfos: { type: string; title: string }[];
+    };
+    const helpers = targetInfos.filter((t) => t.type === 'worker' && t.title === 'rnnkit-product-helper');
+    expect(helpers).toHaveLength(Number(await badge.getAttribute('data-threads')) - 1);
+    await cdp.detach();
     const first = await generate(page, { maxNewTokens: 200, seed: 7, prompt: 'Call me Ishmael. ' });
     await page.screenshot({ path: join(OUTPUT, 'generate.png'), fullPage: true });
     expect([...first.text]).toHaveLength(200);
