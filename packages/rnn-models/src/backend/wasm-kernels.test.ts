@@ -9,7 +9,7 @@ import { RnnModelsError } from '../errors.js';
 import { nativeProduct, setNativeProduct, setProductBlocking } from './wasm-gemm.js';
 import { keepOriginalKernel, originalKernel } from './wasm-kernel-support.js';
 import { registerWasmKernels } from './wasm-kernels.js';
-import { binaryPlan, setProductSplitting } from './wasm-math-kernels.js';
+import { add, binaryPlan, neg, setProductSplitting } from './wasm-math-kernels.js';
 
 /** Runs `fn` on a backend and returns plain values, so results can be compared across backends. */
 async function on(
@@ -904,6 +904,21 @@ describe('wasm element-wise kernel replacements', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('free their output and throw an RnnModelsError when the native call fails', async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+    const real = tf.tensor1d([1, 2]);
+    // A tensor the backend does not hold: the native call fails after the output is made.
+    const stray = { dataId: {}, shape: [2], dtype: 'float32' as const };
+    const before = dataIds();
+    const call = (kernel: tf.KernelConfig, inputs: Record<string, unknown>) => () =>
+      kernel.kernelFunc({ inputs, backend: tf.backend(), attrs: {} } as never);
+    expect(call(add, { a: stray, b: real })).toThrow(RnnModelsError);
+    expect(call(neg, { x: stray })).toThrow(RnnModelsError);
+    expect(dataIds()).toBe(before);
+    real.dispose();
   });
 
   it('leave int32 and large outputs to tfjs’ own kernels', async () => {

@@ -2,6 +2,7 @@
 // or puts in place of its own (products with a transposed operand, matrix transposes, sums and
 // means over leading axes), native where rnnkit's module runs (native/recurrent-cells.c).
 import * as tf from '@tensorflow/tfjs-core';
+import { RnnModelsError } from '../errors.js';
 import { type BinaryOp, heapAddress, nativeHelpers, type UnaryOp } from './wasm-cells.js';
 import { nativeProduct } from './wasm-gemm.js';
 import { originalKernel, type WasmBackendLike } from './wasm-kernel-support.js';
@@ -491,6 +492,29 @@ export function binaryPlan(a: readonly number[], b: readonly number[]): BinaryPl
 }
 
 /**
+ * A new float32 output of `shape` that `fill` writes natively; freed again if `fill` throws (a
+ * wasm trap becomes an `RnnModelsError`, as in rnnkit's product).
+ */
+function intoNewOutput(backend: unknown, shape: number[], fill: (out: tf.TensorInfo) => void): tf.TensorInfo {
+  const wasm = backend as WasmBackendLike;
+  const out = wasm.makeOutput(shape, 'float32');
+  try {
+    fill(out);
+  } catch (error) {
+    wasm.disposeData(out.dataId);
+    if (error instanceof RnnModelsError) throw error;
+    throw new RnnModelsError(
+      'RNN_MODELS_BACKEND_UNAVAILABLE',
+      'native kernel: it failed on the calling thread.',
+      {
+        cause: error,
+      },
+    );
+  }
+  return out;
+}
+
+/**
  * Add, Sub, Multiply and RealDiv of float32 tensors below {@link MAX_SINGLE_THREAD_VALUES} on the
  * calling thread (see native `binary_op` for why); the same IEEE operations as tfjs' kernel, so the
  * same bits. Other dtypes, larger outputs and broadcasts {@link binaryPlan} cannot lay out run
@@ -508,14 +532,14 @@ function binaryKernel(kernelName: string, op: BinaryOp): tf.KernelConfig {
         const size = tf.util.sizeFromShape(shape);
         const plan = size > 0 && size <= MAX_SINGLE_THREAD_VALUES ? binaryPlan(a.shape, b.shape) : null;
         if (plan !== null) {
-          const out = (args.backend as unknown as WasmBackendLike).makeOutput(shape, 'float32');
           const operand = (tensor: tf.TensorInfo, layout: OperandLayout) => ({
             tensor,
             outer: layout.dependsOnOuter ? (layout.dependsOnInner ? plan.inner : 1) : 0,
             vector: layout.dependsOnInner,
           });
-          native.binary(op, operand(a, plan.a), operand(b, plan.b), out, plan.outer, plan.inner);
-          return out;
+          return intoNewOutput(args.backend, shape, (out) =>
+            native.binary(op, operand(a, plan.a), operand(b, plan.b), out, plan.outer, plan.inner),
+          );
         }
       }
       return originalKernel(kernelName)(args) as tf.TensorInfo;
@@ -542,9 +566,7 @@ function unaryKernel(kernelName: string, op: UnaryOp): tf.KernelConfig {
       const native = nativeHelpers(args.backend);
       const size = tf.util.sizeFromShape(x.shape);
       if (x.dtype === 'float32' && native !== null && size > 0 && size <= MAX_SINGLE_THREAD_VALUES) {
-        const out = (args.backend as unknown as WasmBackendLike).makeOutput(x.shape, 'float32');
-        native.unary(op, x, out);
-        return out;
+        return intoNewOutput(args.backend, x.shape, (out) => native.unary(op, x, out));
       }
       return originalKernel(kernelName)(args) as tf.TensorInfo;
     },
