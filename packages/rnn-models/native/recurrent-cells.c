@@ -801,27 +801,20 @@ static void whole_product(GemmJob* product, const float* a, int aRow, float* c, 
 }
 
 // Forward, rows [row0, row0 + count). Row buffers: the rows' h·U, and their input projection
-// when the sequence computes it step by step (args 0 absent).
-//   args: 0 xz [T, B, G·u] (projection + bias; 0: project x here), 1 U [u, G·u], 2 h0 [B, u],
-//   3 c0 [B, u] (LSTM), 4 mask [T, B] (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a;
-//   0: not kept), 6 actC [T, B, u] (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c),
-//   B, u], 8 cells [T + 1, B, u] (LSTM), 9 bh [u] (GRU's recurrent candidate bias), 10 x [B, T,
-//   inputDim] (batch-major), 11 W [inputDim, G·u], 12 the projection's bias [G·u] (0: none).
-//   strides[0] = T, strides[1] = inputDim.
+// (computed here step by step: no [T, B, G·u] stack is written or read).
+//   args: 0 x [B, T, inputDim] (batch-major), 1 U [u, G·u], 2 h0 [B, u], 3 c0 [B, u] (LSTM),
+//   4 mask [T, B] (0: none), 5 saved [T, B, 4u] (LSTM: gates; GRU: z, r, c, a; 0: not kept),
+//   6 actC [T, B, u] (LSTM; 0: not kept), 7 states [T (+1 for the LSTM's final c), B, u],
+//   8 cells [T + 1, B, u] (LSTM), 9 bh [u] (GRU's recurrent candidate bias), 10 W [inputDim, G·u],
+//   11 the projection's bias [G·u] (0: none). strides[0] = T, strides[1] = inputDim.
 static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   const int u = job->units, B = job->rows, T = job->strides[0], inputDim = job->strides[1];
   const int G = job->kind == JOB_LSTM_SEQUENCE ? 4 : 3, width = G * u;
   GemmJob* product = pack_whole(job->scratch + (unsigned)thread * job->scratchFloats, job->args[1], width, 1, u,
                                 width, 0);
-  GemmJob* projection = 0;
-  float* hz = whole_area(product);
-  float* xzRows = 0;
-  if (!job->args[0]) {
-    projection = pack_whole(hz, job->args[11], width, 1, inputDim, width, job->args[12]);
-    hz = whole_area(projection);
-    xzRows = hz + (unsigned)job->rowsPerItem * width;
-  }
-  const float* xz = job->args[0];
+  GemmJob* projection = pack_whole(whole_area(product), job->args[10], width, 1, inputDim, width, job->args[11]);
+  float* hz = whole_area(projection);
+  float* x = hz + (unsigned)job->rowsPerItem * width;
   const float* mask = job->args[4];
   float* saved = (float*)job->args[5];
   float* actC = (float*)job->args[6];
@@ -831,14 +824,8 @@ static void run_sequence(const GemmJob* job, int thread, int row0, int count) {
   for (int t = 0; t < T; t++) {
     const float* h = t == 0 ? job->args[2] + rowU : states + (unsigned)(t - 1) * step + rowU;
     whole_product(product, h, u, hz, count);
-    const float* x;
-    if (projection) {
-      // Step t of batch rows row0… of x [B, T, inputDim]: rows T·inputDim floats apart.
-      whole_product(projection, job->args[10] + ((unsigned)row0 * T + t) * inputDim, T * inputDim, xzRows, count);
-      x = xzRows;
-    } else {
-      x = xz + ((unsigned)t * B + row0) * width;
-    }
+    // Step t of batch rows row0… of x: rows T·inputDim floats apart.
+    whole_product(projection, job->args[0] + ((unsigned)row0 * T + t) * inputDim, T * inputDim, x, count);
     const float* m = mask ? mask + (unsigned)t * B + row0 : 0;
     float* hOut = states + (unsigned)t * step + rowU;
     if (G == 4) {

@@ -59,15 +59,13 @@ const JOB_FLOATS = 64;
 /**
  * A whole forward sequence for the native `run_sequence`: tensors on the wasm backend (absent
  * ones are not used by that cell or not kept); native/recurrent-cells.c says what each holds.
- * The input projection comes either whole, as `xz` `[time, batch, gates·units]`, or as `x`
- * `[batch, time, inputDim]`, `kernel` and `bias`, projected step by step in the sequence. Units
- * come from `recurrentKernel`.
+ * `x` `[batch, time, inputDim]` is projected with `kernel` and `bias` step by step in the
+ * sequence. Units come from `recurrentKernel`.
  */
 export interface SequenceArgs {
   readonly cell: Cell;
-  readonly xz?: tf.TensorInfo | undefined;
-  readonly x?: tf.TensorInfo | undefined;
-  readonly kernel?: tf.TensorInfo | undefined;
+  readonly x: tf.TensorInfo;
+  readonly kernel: tf.TensorInfo;
   readonly bias?: tf.TensorInfo | undefined;
   readonly recurrentKernel: tf.TensorInfo;
   readonly h0: tf.TensorInfo;
@@ -237,23 +235,20 @@ class GemmRunner {
    * every step, with no barrier between steps.
    */
   runSequence(args: SequenceArgs): void {
-    const { xz, x, kernel, bias, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
+    const { x, kernel, bias, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh } = args;
+    const [batch, time, inputDim] = x.shape as [number, number, number];
     const units = recurrentKernel.shape[0]!;
     const width = (args.cell === 'lstm' ? 4 : 3) * units;
-    const packed = (k: number, n: number) => JOB_FLOATS + Math.ceil(n / 16) * (16 * k + 16);
-    // time, batch and the projection's inner size; x is batch-major.
-    const [time, batch, inputDim] =
-      xz !== undefined ? [xz.shape[0]!, xz.shape[1]!, 0] : [x!.shape[1]!, x!.shape[0]!, x!.shape[2]!];
-    // Row buffers: the rows' h·U, and their input projection when it is computed here.
+    const packed = (k: number) => JOB_FLOATS + Math.ceil(width / 16) * (16 * k + 16);
+    // U and the input kernel packed; row buffers: the rows' h·U and their input projection.
     this.runWhole(
       SEQUENCE_KINDS[args.cell],
       time,
       batch,
       units,
       width,
-      (rows) =>
-        packed(units, width) + (xz === undefined ? packed(inputDim, width) + 2 * rows * width : rows * width),
-      [xz, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh, x, kernel, bias],
+      (rows) => packed(units) + packed(inputDim) + 2 * rows * width,
+      [x, recurrentKernel, h0, c0, mask, saved, actC, states, cells, bh, kernel, bias],
       inputDim,
     );
   }
